@@ -1,0 +1,157 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"presencehub.dev/hub/internal/auth"
+	"presencehub.dev/hub/internal/store"
+	"presencehub.dev/shared/logkey"
+)
+
+// errorTable is the one place domain errors become gRPC codes (and, through the gateway, HTTP statuses).
+// Anything not listed is an internal error: logged in full, answered without detail.
+var errorTable = []struct {
+	err  error
+	code codes.Code
+}{
+	{store.ErrNotFound, codes.NotFound},
+	{store.ErrConflict, codes.AlreadyExists},
+	{store.ErrInUse, codes.FailedPrecondition},
+	{store.ErrInvalidPageToken, codes.InvalidArgument},
+	{auth.ErrUnauthenticated, codes.Unauthenticated},
+	{errForbidden, codes.PermissionDenied},
+	{errHubWideOnly, codes.PermissionDenied},
+}
+
+var (
+	errForbidden   = errors.New("this API key may only read (role viewer)")
+	errHubWideOnly = errors.New("this call needs a hub-wide API key")
+)
+
+// conflictMessages explains each uniqueness rule in words an admin understands.
+var conflictMessages = map[string]string{
+	"tenants_name_key":              "a tenant with this name already exists",
+	"statuses_name_key":             "a status with this name already exists in the tenant",
+	"teams_name_key":                "a team with this name already exists in the tenant",
+	"agents_email_key":              "an agent with this email already exists in the tenant",
+	"connections_name_key":          "a connection with this name already exists in the tenant",
+	"agent_identities_external_key": "this vendor user is already linked to another agent",
+	"agent_identities_pkey":         "the agent already has an identity for this connection",
+	"rules_name_key":                "a rule with this name already exists in the tenant",
+	"rule_teams_connection_key":     "a team can be assigned to only one rule per connection",
+	"rule_agents_connection_key":    "an agent can be assigned to only one rule per connection",
+}
+
+// toStatus maps err to a gRPC status error.
+func toStatus(ctx context.Context, log *slog.Logger, method string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := status.FromError(err); ok {
+		return err
+	}
+	var fe *fieldErrors
+	if errors.As(err, &fe) {
+		return fe.status()
+	}
+	var ce *store.ConflictError
+	if errors.As(err, &ce) {
+		msg, ok := conflictMessages[ce.Constraint]
+		if !ok {
+			msg = "conflicts with an existing object"
+		}
+		return status.Error(codes.AlreadyExists, msg)
+	}
+	for _, e := range errorTable {
+		if errors.Is(err, e.err) {
+			return status.Error(e.code, userMessage(err, e.err).Error())
+		}
+	}
+	log.ErrorContext(ctx, "internal error", slog.String(logkey.Method, method), slog.Any(logkey.Error, err))
+	return status.Error(codes.Internal, "internal error")
+}
+
+// userMessage keeps the sentinel's words and any context added in front of it by this package's
+// handlers, e.g. "agent not found". Driver detail never reaches the caller.
+func userMessage(err, sentinel error) error {
+	var ue *userError
+	if errors.As(err, &ue) {
+		return ue
+	}
+	if sentinel == store.ErrNotFound {
+		return err // store wraps it as "getting agent: not found": no driver detail
+	}
+	return sentinel
+}
+
+// userError is a message meant for the caller, wrapping the sentinel that decides its code.
+type userError struct {
+	msg string
+	err error
+}
+
+func (e *userError) Error() string { return e.msg }
+func (e *userError) Unwrap() error { return e.err }
+
+// notFound says which kind of object was not found.
+func notFound(kind string) error {
+	return &userError{msg: kind + " not found", err: store.ErrNotFound}
+}
+
+// inUse says what still references the object.
+func inUse(format string, args ...any) error {
+	return &userError{msg: fmt.Sprintf(format, args...), err: store.ErrInUse}
+}
+
+// fieldErrors collects every bad field of a request, answered as InvalidArgument with a BadRequest detail.
+type fieldErrors struct {
+	violations []*errdetails.BadRequest_FieldViolation
+}
+
+func (f *fieldErrors) add(field, format string, args ...any) {
+	f.violations = append(f.violations, &errdetails.BadRequest_FieldViolation{Field: field, Description: fmt.Sprintf(format, args...)})
+}
+
+// orNil returns f as an error when it holds violations.
+func (f *fieldErrors) orNil() error {
+	if f == nil || len(f.violations) == 0 {
+		return nil
+	}
+	return f
+}
+
+func (f *fieldErrors) Error() string {
+	parts := make([]string, len(f.violations))
+	for i, v := range f.violations {
+		parts[i] = v.Field + ": " + v.Description
+	}
+	return "invalid request: " + strings.Join(parts, "; ")
+}
+
+func (f *fieldErrors) status() error {
+	st := status.New(codes.InvalidArgument, f.Error())
+	withDetails, err := st.WithDetails(&errdetails.BadRequest{FieldViolations: f.violations})
+	if err != nil {
+		return st.Err()
+	}
+	return withDetails.Err()
+}
+
+// HTTPStatus is the REST status for a gRPC code. It follows grpc-gateway's table except that
+// FailedPrecondition ("still in use") is a 409 Conflict rather than a 400.
+func HTTPStatus(c codes.Code) int {
+	if c == codes.FailedPrecondition {
+		return http.StatusConflict
+	}
+	return runtime.HTTPStatusFromCode(c)
+}

@@ -1,0 +1,92 @@
+// Package api implements the hub's admin service: gRPC handlers that grpc-gateway also serves as REST.
+// Handlers convert between proto messages and model types, validate input (go-playground/validator),
+// check references inside the tenant and call the store. Authentication, roles, tenant scope, error
+// mapping and audit happen once, in UnaryInterceptor.
+package api
+
+import (
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"presencehub.dev/hub/internal/seal"
+	"presencehub.dev/hub/internal/store"
+	phv1 "presencehub.dev/shared/gen/presencehub/v1"
+)
+
+// Service implements phv1.PresenceHubServiceServer.
+type Service struct {
+	phv1.UnimplementedPresenceHubServiceServer
+	st     store.Store
+	sealer *seal.Sealer
+	log    *slog.Logger
+}
+
+// New returns the admin service over st; sealer seals connection credentials.
+func New(st store.Store, sealer *seal.Sealer, log *slog.Logger) *Service {
+	return &Service{st: st, sealer: sealer, log: log}
+}
+
+// pager is implemented by every List request.
+type pager interface {
+	GetPageSize() int32
+	GetPageToken() string
+}
+
+// page turns a request's paging fields into a store.Page.
+func page(req pager) (store.Page, error) {
+	if req.GetPageSize() < 0 {
+		fe := &fieldErrors{}
+		fe.add("page_size", "must not be negative")
+		return store.Page{}, fe
+	}
+	return store.Page{Size: int(req.GetPageSize()), Token: req.GetPageToken()}, nil
+}
+
+// ts converts a time to a proto timestamp; the zero time becomes unset.
+func ts(t time.Time) *timestamppb.Timestamp {
+	if t.IsZero() {
+		return nil
+	}
+	return timestamppb.New(t)
+}
+
+// fieldMask is the set of fields an update names: top-level field -> named sub-fields ("" = all of it).
+// A nil mask means "replace everything". PATCH bodies get their mask from grpc-gateway (the fields
+// present in the body).
+type fieldMask map[string][]string
+
+func maskPaths(paths []string) fieldMask {
+	if len(paths) == 0 {
+		return nil
+	}
+	out := fieldMask{}
+	for _, p := range paths {
+		top, sub, _ := strings.Cut(p, ".")
+		out[top] = append(out[top], sub)
+	}
+	return out
+}
+
+// wants reports whether an update touches field.
+func wants(mask fieldMask, field string) bool {
+	if mask == nil {
+		return true
+	}
+	_, ok := mask[field]
+	return ok
+}
+
+// wantsSub reports whether an update touches field.sub.
+func wantsSub(mask fieldMask, field, sub string) bool {
+	if mask == nil {
+		return true
+	}
+	subs, ok := mask[field]
+	return ok && (slices.Contains(subs, "") || slices.Contains(subs, sub))
+}
+
+func storePage(size int) store.Page { return store.Page{Size: size} }

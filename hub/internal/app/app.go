@@ -1,0 +1,118 @@
+// Package app assembles a running hub from its configuration: data directory, seal key, store,
+// bootstrap admin key, the admin service and the server. serve, demo and the test harness share it.
+package app
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+
+	"google.golang.org/grpc"
+
+	"presencehub.dev/hub/internal/api"
+	"presencehub.dev/hub/internal/auth"
+	"presencehub.dev/hub/internal/config"
+	"presencehub.dev/hub/internal/metrics"
+	"presencehub.dev/hub/internal/seal"
+	"presencehub.dev/hub/internal/server"
+	"presencehub.dev/hub/internal/store"
+	phv1 "presencehub.dev/shared/gen/presencehub/v1"
+	"presencehub.dev/shared/logkey"
+)
+
+// App is an assembled hub.
+type App struct {
+	Config config.Config
+	Store  *store.DB
+	Sealer *seal.Sealer
+	// BootstrapSecret is the hub-wide admin key created on this start ("" if one existed already).
+	BootstrapSecret string
+	log             *slog.Logger
+	server          *server.Server
+}
+
+// Open prepares everything short of listening. cfg must have passed Finish.
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("creating data dir: %w", err)
+	}
+	sealer, err := openSealer(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(ctx, cfg.Database.Driver, cfg.Database.DSN)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Config: cfg, Store: st, Sealer: sealer, log: log}
+	if a.BootstrapSecret, err = bootstrapKey(ctx, st, cfg.BootstrapKey); err != nil {
+		st.Close()
+		return nil, err
+	}
+	if a.server, err = a.newServer(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	log.Info("hub ready", slog.String(logkey.Driver, cfg.Database.Driver), slog.String(logkey.KeyID, sealer.PrimaryKeyID()))
+	return a, nil
+}
+
+func (a *App) newServer(ctx context.Context) (*server.Server, error) {
+	reg := metrics.New()
+	svc := api.New(a.Store, a.Sealer, a.log)
+	authn := auth.NewAuthenticator(a.Store, a.log)
+	g := grpc.NewServer(grpc.ChainUnaryInterceptor(reg.UnaryInterceptor(), svc.UnaryInterceptor(authn)))
+	phv1.RegisterPresenceHubServiceServer(g, svc)
+	var tlsCfg *tls.Config
+	if a.Config.TLS.CertFile != "" {
+		cert, err := tls.LoadX509KeyPair(a.Config.TLS.CertFile, a.Config.TLS.KeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("loading TLS certificate: %w", err)
+		}
+		tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12, NextProtos: []string{"h2", "http/1.1"}}
+	}
+	return server.New(ctx, server.Options{
+		Log: a.log, GRPC: g, Register: phv1.RegisterPresenceHubServiceHandler, Ready: a.Store, Metrics: reg, TLS: tlsCfg,
+	})
+}
+
+// Listen opens the configured address.
+func (a *App) Listen() (net.Listener, error) {
+	ln, err := net.Listen("tcp", a.Config.Listen)
+	if err != nil {
+		return nil, fmt.Errorf("listening on %s: %w", a.Config.Listen, err)
+	}
+	return ln, nil
+}
+
+// Serve runs the hub on ln until ctx ends.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	return a.server.Serve(ctx, ln, a.Config.ShutdownTimeout)
+}
+
+// Close releases the store.
+func (a *App) Close() error { return a.Store.Close() }
+
+// openSealer uses the configured key, or a key file in the data dir (created on first start).
+func openSealer(cfg config.Config, log *slog.Logger) (*seal.Sealer, error) {
+	var key []byte
+	var err error
+	if cfg.SealKey != "" {
+		if key, err = seal.ParseHexKey(cfg.SealKey); err != nil {
+			return nil, fmt.Errorf("PRESENCE_HUB_SEAL_KEY: %w", err)
+		}
+	} else {
+		var created bool
+		if key, created, err = seal.LoadOrCreateKeyFile(cfg.DataDir); err != nil {
+			return nil, err
+		}
+		if created {
+			log.Warn("NO SEAL KEY CONFIGURED: generated one into the data dir. Vendor secrets are only as safe as that file; " +
+				"back it up with the database, or set PRESENCE_HUB_SEAL_KEY (64 hex characters) from a secret manager.")
+		}
+	}
+	return seal.New(key)
+}

@@ -1,0 +1,146 @@
+// Package config loads the hub's settings: built-in defaults, then a YAML file, then PRESENCE_HUB_*
+// environment variables, then command-line flags, each overriding the one before. The commented
+// example is hub/config.example.yaml.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Config is everything the hub reads at start.
+type Config struct {
+	// Listen is the host:port serving gRPC, REST, websockets, health and metrics.
+	Listen string `yaml:"listen"`
+	// DataDir holds the SQLite database and a generated seal key.
+	DataDir string `yaml:"data_dir"`
+	// PublicURL is how clients reach the hub (printed by demo, used in links). Defaults from Listen.
+	PublicURL string   `yaml:"public_url"`
+	Database  Database `yaml:"database"`
+	// BootstrapKey becomes a hub-wide admin key on first start if none exists.
+	BootstrapKey string `yaml:"bootstrap_key"`
+	// SealKey (64 hex characters) seals vendor secrets; generated into DataDir if empty.
+	SealKey string `yaml:"seal_key"`
+	TLS     TLS    `yaml:"tls"`
+	Log     Log    `yaml:"log"`
+	// ShutdownTimeout bounds a graceful stop.
+	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
+}
+
+// Database selects the store.
+type Database struct {
+	// Driver is "sqlite" (default) or "postgres".
+	Driver string `yaml:"driver"`
+	// DSN is a PostgreSQL connection string, or a SQLite file path (default DataDir/presence-hub.db).
+	DSN string `yaml:"dsn"`
+}
+
+// TLS serves HTTPS (and gRPC over TLS) when both files are set.
+type TLS struct {
+	CertFile string `yaml:"cert_file"`
+	KeyFile  string `yaml:"key_file"`
+}
+
+// Log configures logging.
+type Log struct {
+	Level  string `yaml:"level"`  // debug, info, warn, error
+	Format string `yaml:"format"` // text or json
+}
+
+// Default returns the built-in settings.
+func Default() Config {
+	return Config{
+		Listen:          "127.0.0.1:8080",
+		DataDir:         "./data",
+		Database:        Database{Driver: "sqlite"},
+		Log:             Log{Level: "info", Format: "text"},
+		ShutdownTimeout: 10 * time.Second,
+	}
+}
+
+// Load reads path (if not empty) over the defaults, then applies the environment.
+func Load(path string, getenv func(string) string) (Config, error) {
+	c := Default()
+	if path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return c, fmt.Errorf("reading config: %w", err)
+		}
+		dec := yaml.NewDecoder(bytes.NewReader(b))
+		dec.KnownFields(true)
+		if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) { // an empty file is fine
+			return c, fmt.Errorf("parsing config %s: %w", path, err)
+		}
+	}
+	c.applyEnv(getenv)
+	return c, nil
+}
+
+// Env variables and the fields they set.
+func (c *Config) applyEnv(getenv func(string) string) {
+	set := func(name string, dst *string) {
+		if v := getenv(name); v != "" {
+			*dst = v
+		}
+	}
+	set("PRESENCE_HUB_LISTEN", &c.Listen)
+	set("PRESENCE_HUB_DATA_DIR", &c.DataDir)
+	set("PRESENCE_HUB_PUBLIC_URL", &c.PublicURL)
+	set("PRESENCE_HUB_DB_DRIVER", &c.Database.Driver)
+	set("PRESENCE_HUB_DB_DSN", &c.Database.DSN)
+	set("PRESENCE_HUB_BOOTSTRAP_KEY", &c.BootstrapKey)
+	set("PRESENCE_HUB_SEAL_KEY", &c.SealKey)
+	set("PRESENCE_HUB_TLS_CERT_FILE", &c.TLS.CertFile)
+	set("PRESENCE_HUB_TLS_KEY_FILE", &c.TLS.KeyFile)
+	set("PRESENCE_HUB_LOG_LEVEL", &c.Log.Level)
+	set("PRESENCE_HUB_LOG_FORMAT", &c.Log.Format)
+}
+
+// Finish fills derived values and checks the result.
+func (c *Config) Finish() error {
+	var errs []error
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		errs = append(errs, fmt.Errorf("listen %q: want host:port", c.Listen))
+	}
+	switch c.Database.Driver {
+	case "sqlite":
+		if c.Database.DSN == "" {
+			c.Database.DSN = filepath.Join(c.DataDir, "presence-hub.db")
+		}
+	case "postgres":
+		if c.Database.DSN == "" {
+			errs = append(errs, errors.New("database.dsn is required for postgres"))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("database.driver %q: want sqlite or postgres", c.Database.Driver))
+	}
+	if (c.TLS.CertFile == "") != (c.TLS.KeyFile == "") {
+		errs = append(errs, errors.New("tls.cert_file and tls.key_file go together"))
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("log.level %q: want debug, info, warn or error", c.Log.Level))
+	}
+	if c.Log.Format != "text" && c.Log.Format != "json" {
+		errs = append(errs, fmt.Errorf("log.format %q: want text or json", c.Log.Format))
+	}
+	if c.PublicURL == "" {
+		scheme := "http"
+		if c.TLS.CertFile != "" {
+			scheme = "https"
+		}
+		c.PublicURL = scheme + "://" + c.Listen
+	}
+	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
+	return errors.Join(errs...)
+}

@@ -1,0 +1,108 @@
+// Package server is the hub's network face: one listener serves gRPC, the REST gateway (grpc-gateway,
+// which calls the same gRPC service through an in-memory connection so both share one set of
+// interceptors), health and readiness probes, Prometheus metrics and the OpenAPI document.
+package server
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"golang.org/x/net/http2"
+	"golang.org/x/net/http2/h2c"
+	"google.golang.org/grpc"
+
+	"presencehub.dev/hub/internal/metrics"
+	"presencehub.dev/shared/logkey"
+)
+
+// Pinger is what readiness checks.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Server serves every protocol of the hub on one port.
+type Server struct {
+	log     *slog.Logger
+	grpc    *grpc.Server
+	gateway *gateway
+	http    *http.Server
+	tls     *tls.Config
+}
+
+// Options assemble a Server.
+type Options struct {
+	Log      *slog.Logger
+	GRPC     *grpc.Server // with every service registered
+	Register RegisterFunc // registers the REST gateway handlers
+	Ready    Pinger
+	Metrics  *metrics.Registry
+	TLS      *tls.Config // nil for plaintext (h2c for gRPC)
+	// Extra mounts more handlers (websockets, webhooks) on the HTTP mux.
+	Extra map[string]http.Handler
+}
+
+// New builds the server; call Serve to run it.
+func New(ctx context.Context, o Options) (*Server, error) {
+	gw, err := newGateway(ctx, o.GRPC, o.Register)
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mountOps(mux, o.Ready, o.Metrics, o.Log)
+	mux.Handle("/v1/", gw)
+	for pattern, h := range o.Extra {
+		mux.Handle(pattern, h)
+	}
+	root := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ProtoMajor == 2 && strings.HasPrefix(r.Header.Get("Content-Type"), "application/grpc") {
+			o.GRPC.ServeHTTP(w, r)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
+	s := &Server{log: o.Log, grpc: o.GRPC, gateway: gw, tls: o.TLS}
+	var h http.Handler = root
+	if o.TLS == nil {
+		h = h2c.NewHandler(root, &http2.Server{})
+	}
+	s.http = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, TLSConfig: o.TLS, ErrorLog: slog.NewLogLogger(o.Log.Handler(), slog.LevelWarn)}
+	return s, nil
+}
+
+// Serve answers on ln until ctx ends, then stops gracefully within grace.
+func (s *Server) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
+	if s.tls != nil {
+		ln = tls.NewListener(ln, s.tls)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- s.http.Serve(ln) }()
+	s.log.Info("serving", slog.String(logkey.Addr, ln.Addr().String()))
+	select {
+	case err := <-errc:
+		s.gateway.close()
+		return fmt.Errorf("serving: %w", err)
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	err := s.http.Shutdown(shutdownCtx)
+	stopped := make(chan struct{})
+	go func() { s.grpc.GracefulStop(); close(stopped) }()
+	select {
+	case <-stopped:
+	case <-shutdownCtx.Done():
+		s.grpc.Stop()
+	}
+	s.gateway.close()
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutting down: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,92 @@
+package store
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+func init() { dialects["sqlite"] = sqliteDialect{} }
+
+type sqliteDialect struct{}
+
+func (sqliteDialect) name() string         { return "sqlite" }
+func (sqliteDialect) gooseDialect() string { return "sqlite3" }
+func (sqliteDialect) rebind(q string) string {
+	return q
+}
+
+// open uses WAL, foreign keys, a busy timeout and immediate transactions (so a read-then-write
+// transaction never fails to upgrade its lock).
+func (sqliteDialect) open(path string) (*sql.DB, error) {
+	v := url.Values{}
+	for _, p := range []string{"foreign_keys(1)", "journal_mode(WAL)", "busy_timeout(10000)", "synchronous(NORMAL)"} {
+		v.Add("_pragma", p)
+	}
+	v.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+v.Encode())
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Ping(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+var sqliteConstraint = regexp.MustCompile(`constraint failed: ([a-z_]+)\.([a-z_]+)`)
+
+func (sqliteDialect) mapErr(err error) error {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return err
+	}
+	switch se.Code() {
+	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+		return fmt.Errorf("%w", &ConflictError{Constraint: sqliteConstraintName(se.Error())})
+	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+		return fmt.Errorf("%w: %v", ErrInUse, se)
+	}
+	return err
+}
+
+// sqliteConstraintName derives the PostgreSQL-style constraint name ("agents_email_key") from SQLite's
+// message ("UNIQUE constraint failed: agents.tenant_id, agents.email_key"), so callers see one vocabulary.
+func sqliteConstraintName(msg string) string {
+	m := sqliteConstraint.FindStringSubmatch(msg)
+	if m == nil {
+		return "unique"
+	}
+	cols := msg[strings.LastIndex(msg, "failed: ")+len("failed: "):]
+	if i := strings.Index(cols, " ("); i >= 0 {
+		cols = cols[:i]
+	}
+	for name, sig := range sqliteUniqueColumns {
+		if cols == sig {
+			return name
+		}
+	}
+	return m[1] + "_key"
+}
+
+// sqliteUniqueColumns maps each unique constraint to SQLite's rendering of its columns.
+var sqliteUniqueColumns = map[string]string{
+	"tenants_name_key":              "tenants.name",
+	"statuses_name_key":             "statuses.tenant_id, statuses.name",
+	"teams_name_key":                "teams.tenant_id, teams.name",
+	"agents_email_key":              "agents.tenant_id, agents.email_key",
+	"connections_name_key":          "connections.tenant_id, connections.name",
+	"agent_identities_external_key": "agent_identities.connection_id, agent_identities.external_id",
+	"agent_identities_pkey":         "agent_identities.agent_id, agent_identities.connection_id",
+	"rules_name_key":                "rules.tenant_id, rules.name",
+	"rule_teams_connection_key":     "rule_teams.connection_id, rule_teams.team_id",
+	"rule_agents_connection_key":    "rule_agents.connection_id, rule_agents.agent_id",
+	"api_keys_hash_key":             "api_keys.hash",
+}

@@ -1,0 +1,159 @@
+// Package store persists the hub's resources in SQL: SQLite (modernc.org/sqlite, pure Go) by default and
+// PostgreSQL for scale-out. One set of queries serves both dialects; every tenant-scoped method takes the
+// tenant id and filters by it, so no query can reach across tenants. Schema changes are versioned
+// migrations embedded in the binary and applied on Open.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Sentinel errors. Callers test them with errors.Is; the API edge maps them to status codes.
+var (
+	// ErrNotFound means no row matched (or it belongs to another tenant).
+	ErrNotFound = errors.New("not found")
+	// ErrConflict means a uniqueness rule was violated; a *ConflictError says which.
+	ErrConflict = errors.New("already exists")
+	// ErrInUse means the row is still referenced by another one and cannot be deleted.
+	ErrInUse = errors.New("in use")
+	// ErrInvalidPageToken means a page token was not one this store issued.
+	ErrInvalidPageToken = errors.New("invalid page token")
+)
+
+// ConflictError names the uniqueness rule a write broke.
+type ConflictError struct {
+	// Constraint is the violated constraint, e.g. "agents_email_key".
+	Constraint string
+}
+
+func (e *ConflictError) Error() string { return "conflict on " + e.Constraint }
+
+// Unwrap makes errors.Is(err, ErrConflict) hold.
+func (e *ConflictError) Unwrap() error { return ErrConflict }
+
+// DB is the hub's database. Its methods are grouped per aggregate in the files of this package.
+type DB struct {
+	db      *sql.DB
+	dialect dialect
+	now     func() time.Time
+}
+
+// Open connects to the database named by driver ("sqlite" or "postgres") and dsn, and applies pending
+// migrations. For sqlite, dsn is a file path.
+func Open(ctx context.Context, driver, dsn string) (*DB, error) {
+	d, err := dialectFor(driver)
+	if err != nil {
+		return nil, err
+	}
+	sqldb, err := d.open(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("opening %s database: %w", driver, err)
+	}
+	s := &DB{db: sqldb, dialect: d, now: func() time.Time { return time.Now().UTC() }}
+	if err := s.Migrate(ctx); err != nil {
+		sqldb.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close releases the database.
+func (s *DB) Close() error { return s.db.Close() }
+
+// Ping checks that the database answers; /readyz uses it.
+func (s *DB) Ping(ctx context.Context) error {
+	var one int
+	if err := s.db.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return fmt.Errorf("pinging database: %w", err)
+	}
+	return nil
+}
+
+// SQL exposes the underlying handle for tests and tools that need raw access.
+func (s *DB) SQL() *sql.DB { return s.db }
+
+// Driver names the database engine ("sqlite" or "postgres").
+func (s *DB) Driver() string { return s.dialect.name() }
+
+// q rewrites a query written with ? placeholders for the dialect.
+func (s *DB) q(query string) string { return s.dialect.rebind(query) }
+
+// queryer is what both *sql.DB and *sql.Tx offer.
+type queryer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// inTx runs fn in a transaction, committing when it returns nil.
+func (s *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("beginning transaction: %w", s.mapErr(err))
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return s.mapErr(err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("committing: %w", s.mapErr(err))
+	}
+	return nil
+}
+
+// mapErr turns driver errors into this package's sentinels.
+func (s *DB) mapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return s.dialect.mapErr(err)
+}
+
+// micros and fromMicros store times as Unix microseconds, portable across dialects.
+func micros(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMicro()
+}
+
+func fromMicros(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMicro(v).UTC()
+}
+
+// affectedOne returns ErrNotFound when an UPDATE or DELETE touched no row.
+func affectedOne(res sql.Result) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("reading affected rows: %w", err)
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// Store is everything the hub persists, one small interface per aggregate.
+type Store interface {
+	Tenants
+	Statuses
+	Teams
+	Agents
+	Connections
+	Rules
+	APIKeys
+	Audit
+	Ping(ctx context.Context) error
+}
+
+var _ Store = (*DB)(nil)

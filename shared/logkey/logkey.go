@@ -1,0 +1,21 @@
+// Package logkey names the structured log fields used by the hub and the tray, so every log line spells
+// them the same way and logs can be queried by them.
+package logkey
+
+// Field keys for log/slog attributes.
+const (
+	Error      = "error"
+	TenantID   = "tenant.id"
+	AgentID    = "agent.id"
+	APIKeyID   = "api_key.id"
+	Connection = "connection.id"
+	Method     = "rpc.method"
+	Code       = "rpc.code"
+	Duration   = "duration"
+	Addr       = "addr"
+	Path       = "path"
+	Component  = "component"
+	Version    = "version"
+	Driver     = "db.driver"
+	KeyID      = "seal.key_id"
+)
