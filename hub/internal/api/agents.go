@@ -84,6 +84,9 @@ func (s *Service) checkAgent(ctx context.Context, a *model.Agent) error {
 	seenTeam := map[string]bool{}
 	for i, team := range a.TeamIDs {
 		field := fmt.Sprintf("team_ids[%d]", i)
+		if team == "" {
+			continue // reported by check
+		}
 		if seenTeam[team] {
 			fe.add(field, "team %q is listed twice", team)
 			continue
