@@ -10,10 +10,10 @@ import (
 
 // fixture is one tenant populated with one object of every kind, created over REST.
 type fixture struct {
-	tenantID, tenantName                                  string
-	adminKey, adminKeyID, viewerKey                       string
-	statusID, teamID, agentID, connectionID, ruleID       string
-	secretValue                                           string
+	tenantID, tenantName                            string
+	adminKey, adminKeyID, viewerKey                 string
+	statusID, teamID, agentID, connectionID, ruleID string
+	secretValue                                     string
 }
 
 func id(m map[string]any, field string) string {

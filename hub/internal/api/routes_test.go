@@ -15,7 +15,7 @@ import (
 // loop over routes cover every endpoint the API has, including ones added later.
 type route struct {
 	rpc, method, path string
-	mutating         bool
+	mutating          bool
 }
 
 func routes(t *testing.T) []route {
@@ -64,4 +64,6 @@ func (r route) fill(params map[string]string) string {
 	return pathVar.ReplaceAllStringFunc(r.path, func(v string) string { return params[v[1:len(v)-1]] })
 }
 
-func (r route) hasTenant() bool { return pathVar.MatchString(r.path) && regexp.MustCompile(`\{tenant\}`).MatchString(r.path) }
+func (r route) hasTenant() bool {
+	return pathVar.MatchString(r.path) && regexp.MustCompile(`\{tenant\}`).MatchString(r.path)
+}
