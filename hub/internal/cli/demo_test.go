@@ -1,0 +1,57 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"presencehub.dev/hub/internal/demo"
+)
+
+func TestDemoSeedsATenantAndWritesDemoJSON(t *testing.T) {
+	addr, dir := freeAddr(t), t.TempDir()
+	out, stop := run(t, addr, "demo", "--listen", addr, "--data-dir", dir)
+	info, err := demo.ReadInfo(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.HubURL != "http://"+addr || info.AdminKey == "" || info.TenantID == "" || len(info.AgentIDs) != 3 {
+		t.Fatalf("demo.json: %+v", info)
+	}
+	fi, _ := os.Stat(filepath.Join(dir, demo.FileName))
+	if fi.Mode().Perm() != 0o600 {
+		t.Fatalf("demo.json mode %v", fi.Mode().Perm())
+	}
+	code, body := get(t, info.HubURL+"/v1/tenants/"+info.TenantID+"/agents", info.AdminKey)
+	var agents struct{ Agents []map[string]any }
+	if code != 200 || json.Unmarshal(body, &agents) != nil || len(agents.Agents) != 3 {
+		t.Fatalf("demo agents: %d %s", code, body)
+	}
+	if code, body := get(t, info.HubURL+"/v1/tenants/demo/rules", info.AdminKey); code != 200 || len(body) < 100 {
+		t.Fatalf("demo rule: %d %s", code, body)
+	}
+	if !json.Valid(mustRead(t, filepath.Join(dir, demo.FileName))) || len(out.String()) == 0 {
+		t.Fatal("demo printed nothing or wrote bad JSON")
+	}
+	stop()
+
+	// A second run reuses the tenant and the key.
+	_, _ = run(t, addr, "demo", "--listen", addr, "--data-dir", dir)
+	again, err := demo.ReadInfo(dir)
+	if err != nil || again.AdminKey != info.AdminKey || again.TenantID != info.TenantID {
+		t.Fatalf("second run changed demo.json: %+v", again)
+	}
+	if code, _ := get(t, info.HubURL+"/v1/tenants", info.AdminKey); code != 200 {
+		t.Fatal("admin key lost on restart")
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

@@ -1,0 +1,77 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestLoadLayers(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "hub.yaml")
+	if err := os.WriteFile(file, []byte("listen: 0.0.0.0:9000\ndata_dir: /var/lib/ph\nlog:\n  level: debug\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(file, env(map[string]string{"PRESENCE_HUB_DATA_DIR": "/srv/ph", "PRESENCE_HUB_SEAL_KEY": "k"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Finish(); err != nil {
+		t.Fatal(err)
+	}
+	if c.Listen != "0.0.0.0:9000" || c.DataDir != "/srv/ph" || c.SealKey != "k" || c.Log.Level != "debug" || c.Log.Format != "text" {
+		t.Fatalf("layers: %+v", c)
+	}
+	if c.Database.DSN != "/srv/ph/presence-hub.db" || c.PublicURL != "http://0.0.0.0:9000" {
+		t.Fatalf("derived: dsn %q url %q", c.Database.DSN, c.PublicURL)
+	}
+}
+
+func TestLoadRejectsBadInput(t *testing.T) {
+	dir := t.TempDir()
+	unknown := filepath.Join(dir, "unknown.yaml")
+	_ = os.WriteFile(unknown, []byte("listne: x\n"), 0o600)
+	if _, err := Load(unknown, env(nil)); err == nil || !strings.Contains(err.Error(), "listne") {
+		t.Fatalf("unknown key: %v", err)
+	}
+	if _, err := Load(filepath.Join(dir, "missing.yaml"), env(nil)); err == nil {
+		t.Fatal("missing file accepted")
+	}
+	empty := filepath.Join(dir, "empty.yaml")
+	_ = os.WriteFile(empty, nil, 0o600)
+	if _, err := Load(empty, env(nil)); err != nil {
+		t.Fatalf("empty file: %v", err)
+	}
+	c, _ := Load("", env(map[string]string{"PRESENCE_HUB_LISTEN": "nonsense", "PRESENCE_HUB_DB_DRIVER": "mysql", "PRESENCE_HUB_LOG_LEVEL": "loud"}))
+	err := c.Finish()
+	for _, want := range []string{"listen", "mysql", "loud"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Finish error %v does not mention %s", err, want)
+		}
+	}
+}
+
+// TestExampleConfigLoads keeps hub/config.example.yaml valid: it is what packages install.
+func TestExampleConfigLoads(t *testing.T) {
+	c, err := Load("../../config.example.yaml", env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Finish(); err != nil {
+		t.Fatal(err)
+	}
+	if c != mustFinish(t, Default()) {
+		t.Fatalf("the example should spell out the defaults:\n got %+v\nwant %+v", c, mustFinish(t, Default()))
+	}
+}
+
+func mustFinish(t *testing.T, c Config) Config {
+	t.Helper()
+	if err := c.Finish(); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
