@@ -27,7 +27,16 @@ var hubWideMethods = map[string]bool{"CreateTenant": true, "DeleteTenant": true}
 // apiKeyMethods are hub-wide when called without a tenant.
 var apiKeyMethods = map[string]bool{"CreateApiKey": true, "GetApiKey": true, "ListApiKeys": true, "DeleteApiKey": true}
 
-type tenantCtxKey struct{}
+type (
+	tenantCtxKey struct{}
+	deviceCtxKey struct{}
+)
+
+// deviceFrom is the device calling SignOut.
+func deviceFrom(ctx context.Context) *model.Device {
+	d, _ := ctx.Value(deviceCtxKey{}).(*model.Device)
+	return d
+}
 
 // tenantID is the resolved tenant of the current request ("" when it names none).
 func tenantID(ctx context.Context) string {
@@ -52,6 +61,9 @@ func (s *Service) UnaryInterceptor(authn *auth.Authenticator) grpc.UnaryServerIn
 		}
 		if isMutation(method) {
 			s.recordAudit(ctx, method, note)
+			if strings.HasSuffix(method, "Status") || method == "UpdateTenant" {
+				s.engine.InvalidateTenant(tenantID(ctx)) // the catalog or settings changed
+			}
 		}
 		return resp, nil
 	}
@@ -69,6 +81,16 @@ func (s *Service) authorize(ctx context.Context, authn *auth.Authenticator, meth
 	header := ""
 	if v := md.Get("authorization"); len(v) > 0 {
 		header = v[0]
+	}
+	switch method {
+	case "Pair": // public: the code is the credential, and failures are rate-limited
+		return ctx, nil
+	case "SignOut": // the device's own token
+		d, err := auth.AuthenticateDevice(ctx, s.st, header)
+		if err != nil {
+			return ctx, err
+		}
+		return context.WithValue(context.WithValue(ctx, deviceCtxKey{}, d), tenantCtxKey{}, d.TenantID), nil
 	}
 	p, err := authn.Authenticate(ctx, header)
 	if err != nil {
@@ -146,8 +168,14 @@ func (s *Service) recordAudit(ctx context.Context, method string, note *auditNot
 	if note.tenantID != "" {
 		tenant = note.tenantID
 	}
+	actor := "device:" + note.objectID // Pair: the new device acts for itself
+	if p := auth.FromContext(ctx); p != nil {
+		actor = p.Actor()
+	} else if d := deviceFrom(ctx); d != nil {
+		actor = "device:" + d.ID
+	}
 	rec := &model.AuditRecord{
-		ID: ids.New(ids.Audit), TenantID: tenant, Actor: auth.FromContext(ctx).Actor(),
+		ID: ids.New(ids.Audit), TenantID: tenant, Actor: actor,
 		Action: method, ObjectType: note.objectType, ObjectID: note.objectID,
 	}
 	if err := s.st.AppendAudit(ctx, rec); err != nil {

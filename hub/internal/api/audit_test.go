@@ -21,6 +21,17 @@ func TestEveryMutationIsAudited(t *testing.T) {
 	h.Must(t, http.StatusOK, k, "PATCH", base+"/agents/"+f.agentID, map[string]any{"display_name": "Alice M."})
 	h.Must(t, http.StatusOK, k, "PATCH", base+"/connections/"+f.connectionID, map[string]any{"enabled": false})
 	h.Must(t, http.StatusOK, k, "PATCH", base+"/rules/"+f.ruleID, map[string]any{"fallback_status": "busy"})
+	h.Must(t, http.StatusOK, k, "PUT", base+"/agents/"+f.agentID+"/presence", map[string]any{"status": "busy"})
+	for _, end := range []string{"revoke", "sign-out"} {
+		code := h.Must(t, http.StatusOK, k, "POST", base+"/agents/"+f.agentID+"/pairing-codes", map[string]any{})["pairing_code"].(map[string]any)["code"]
+		paired := h.Must(t, http.StatusOK, "", "POST", "/v1/pair", map[string]any{"code": code, "device_name": end})
+		device := id(paired, "device")
+		if end == "revoke" {
+			h.Must(t, http.StatusOK, k, "DELETE", base+"/agents/"+f.agentID+"/devices/"+device, nil)
+		} else {
+			h.Must(t, http.StatusOK, paired["device_token"].(string), "POST", "/v1/sign-out", map[string]any{})
+		}
+	}
 	h.Must(t, http.StatusOK, k, "DELETE", base+"/rules/"+f.ruleID, nil)
 	h.Must(t, http.StatusOK, k, "DELETE", base+"/agents/"+f.agentID, nil)
 	h.Must(t, http.StatusOK, k, "DELETE", base+"/connections/"+f.connectionID, nil)
@@ -40,7 +51,7 @@ func TestEveryMutationIsAudited(t *testing.T) {
 	for _, r := range records {
 		rec := r.(map[string]any)
 		seen[rec["action"].(string)] = rec
-		if !strings.HasPrefix(rec["actor"].(string), "api_key:ak_") || rec["object_id"] == "" || rec["object_type"] == "" {
+		if !strings.HasPrefix(rec["actor"].(string), "api_key:ak_") && !strings.HasPrefix(rec["actor"].(string), "device:dv_") || rec["object_id"] == "" || rec["object_type"] == "" {
 			t.Fatalf("incomplete audit record: %v", rec)
 		}
 	}

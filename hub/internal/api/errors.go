@@ -7,11 +7,13 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/durationpb"
 
 	"presencehub.dev/hub/internal/auth"
 	"presencehub.dev/hub/internal/store"
@@ -31,11 +33,16 @@ var errorTable = []struct {
 	{auth.ErrUnauthenticated, codes.Unauthenticated},
 	{errForbidden, codes.PermissionDenied},
 	{errHubWideOnly, codes.PermissionDenied},
+	{errConflictState, codes.FailedPrecondition},
+	{errRateLimited, codes.ResourceExhausted},
 }
 
 var (
 	errForbidden   = errors.New("this API key may only read (role viewer)")
 	errHubWideOnly = errors.New("this call needs a hub-wide API key")
+	// errConflictState: the request conflicts with the object's current state (409).
+	errConflictState = errors.New("conflicts with the current state")
+	errRateLimited   = errors.New("too many attempts; retry later")
 )
 
 // conflictMessages explains each uniqueness rule in words an admin understands.
@@ -63,6 +70,10 @@ func toStatus(ctx context.Context, log *slog.Logger, method string, err error) e
 	var fe *fieldErrors
 	if errors.As(err, &fe) {
 		return fe.status()
+	}
+	var re *retryError
+	if errors.As(err, &re) {
+		return re.status()
 	}
 	var ce *store.ConflictError
 	if errors.As(err, &ce) {
@@ -154,4 +165,28 @@ func HTTPStatus(c codes.Code) int {
 		return http.StatusConflict
 	}
 	return runtime.HTTPStatusFromCode(c)
+}
+
+// retryError is a rate-limit refusal; the REST edge turns its RetryInfo into a Retry-After header.
+type retryError struct{ after time.Duration }
+
+func (e *retryError) Error() string { return errRateLimited.Error() }
+
+func (e *retryError) status() error {
+	st := status.New(codes.ResourceExhausted, errRateLimited.Error())
+	withDetails, err := st.WithDetails(&errdetails.RetryInfo{RetryDelay: durationpb.New(e.after)})
+	if err != nil {
+		return st.Err()
+	}
+	return withDetails.Err()
+}
+
+// RetryAfter returns the retry delay carried by a status, if any.
+func RetryAfter(st *status.Status) (time.Duration, bool) {
+	for _, d := range st.Details() {
+		if ri, ok := d.(*errdetails.RetryInfo); ok {
+			return ri.GetRetryDelay().AsDuration(), true
+		}
+	}
+	return 0, false
 }

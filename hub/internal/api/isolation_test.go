@@ -30,9 +30,13 @@ func TestTenantIsolationOnEveryEndpoint(t *testing.T) {
 			if r.rpc == "DeleteTenant" {
 				want = http.StatusForbidden // needs a hub-wide key, whichever tenant is named
 			}
+			body := "{}"
+			if r.rpc == "SetPresence" {
+				body = `{"status":"available"}`
+			}
 			for _, params := range []map[string]string{b.pathParams(), bByName} {
 				path := r.fill(params)
-				resp := h.Do(t, a.adminKey, r.method, path, "{}")
+				resp := h.Do(t, a.adminKey, r.method, path, body)
 				if resp.Status != want {
 					t.Fatalf("%s %s with the other tenant's key: status %d, want %d: %s", r.method, path, resp.Status, want, resp.Body)
 				}
@@ -42,7 +46,7 @@ func TestTenantIsolationOnEveryEndpoint(t *testing.T) {
 			}
 			if strings.Count(r.path, "{") > 1 { // A's own tenant, B's object id
 				path := r.fill(mixed)
-				if resp := h.Do(t, a.adminKey, r.method, path, "{}"); resp.Status != http.StatusNotFound {
+				if resp := h.Do(t, a.adminKey, r.method, path, body); resp.Status != http.StatusNotFound {
 					t.Fatalf("%s %s (own tenant, other tenant's object): status %d, want 404: %s", r.method, path, resp.Status, resp.Body)
 				}
 			}
@@ -68,9 +72,14 @@ func TestTenantIsolationOnEveryEndpoint(t *testing.T) {
 // hub-wide key; listing tenants shows a tenant key only its own tenant.
 func checkHubLevelRoute(t *testing.T, h *hubtest.Hub, a, b fixture, r route) {
 	t.Helper()
-	body := `{"name":"intruder"}`
-	if strings.Contains(r.rpc, "ApiKey") {
+	body, want := `{"name":"intruder"}`, http.StatusForbidden
+	switch {
+	case strings.Contains(r.rpc, "ApiKey"):
 		body = `{"name":"intruder","role":"admin"}`
+	case r.rpc == "Pair": // public; a guessed code pairs nothing
+		body, want = `{"code":"ABCD-EFGH"}`, http.StatusNotFound
+	case r.rpc == "SignOut": // device tokens only
+		body, want = `{}`, http.StatusUnauthorized
 	}
 	resp := h.Do(t, a.adminKey, r.method, r.fill(b.pathParams()), body)
 	if r.rpc == "ListTenants" {
@@ -83,8 +92,8 @@ func checkHubLevelRoute(t *testing.T, h *hubtest.Hub, a, b fixture, r route) {
 		}
 		return
 	}
-	if resp.Status != http.StatusForbidden {
-		t.Fatalf("%s %s with a tenant key: status %d, want 403: %s", r.method, r.path, resp.Status, resp.Body)
+	if resp.Status != want {
+		t.Fatalf("%s %s with a tenant key: status %d, want %d: %s", r.method, r.path, resp.Status, want, resp.Body)
 	}
 }
 

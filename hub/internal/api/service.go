@@ -12,6 +12,9 @@ import (
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"presencehub.dev/hub/internal/bus"
+	"presencehub.dev/hub/internal/presence"
+	"presencehub.dev/hub/internal/ratelimit"
 	"presencehub.dev/hub/internal/seal"
 	"presencehub.dev/hub/internal/store"
 	phv1 "presencehub.dev/shared/gen/presencehub/v1"
@@ -20,14 +23,34 @@ import (
 // Service implements phv1.PresenceHubServiceServer.
 type Service struct {
 	phv1.UnimplementedPresenceHubServiceServer
-	st     store.Store
-	sealer *seal.Sealer
-	log    *slog.Logger
+	st         store.Store
+	sealer     *seal.Sealer
+	engine     *presence.Engine
+	bus        bus.Bus
+	log        *slog.Logger
+	pairByAddr *ratelimit.Keyed
+	pairByCode *ratelimit.Keyed
+	now        func() time.Time
 }
 
-// New returns the admin service over st; sealer seals connection credentials.
-func New(st store.Store, sealer *seal.Sealer, log *slog.Logger) *Service {
-	return &Service{st: st, sealer: sealer, log: log}
+// Deps are the Service's collaborators.
+type Deps struct {
+	Store  store.Store
+	Sealer *seal.Sealer // seals connection credentials
+	Engine *presence.Engine
+	Bus    bus.Bus
+	Log    *slog.Logger
+}
+
+// New returns the admin service.
+func New(d Deps) *Service {
+	return &Service{
+		st: d.Store, sealer: d.Sealer, engine: d.Engine, bus: d.Bus, log: d.Log,
+		// Failed pairings: 10 per address, then one every 6 s; 5 per code, then one a minute.
+		pairByAddr: ratelimit.NewKeyed(6*time.Second, 10),
+		pairByCode: ratelimit.NewKeyed(time.Minute, 5),
+		now:        func() time.Time { return time.Now().UTC() },
+	}
 }
 
 // pager is implemented by every List request.

@@ -14,8 +14,10 @@ import (
 
 	"presencehub.dev/hub/internal/api"
 	"presencehub.dev/hub/internal/auth"
+	"presencehub.dev/hub/internal/bus"
 	"presencehub.dev/hub/internal/config"
 	"presencehub.dev/hub/internal/metrics"
+	"presencehub.dev/hub/internal/presence"
 	"presencehub.dev/hub/internal/seal"
 	"presencehub.dev/hub/internal/server"
 	"presencehub.dev/hub/internal/store"
@@ -62,7 +64,9 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 
 func (a *App) newServer(ctx context.Context) (*server.Server, error) {
 	reg := metrics.New()
-	svc := api.New(a.Store, a.Sealer, a.log)
+	b := bus.NewLocal()
+	engine := presence.New(a.Store, b, a.log, presence.Options{})
+	svc := api.New(api.Deps{Store: a.Store, Sealer: a.Sealer, Engine: engine, Bus: b, Log: a.log})
 	authn := auth.NewAuthenticator(a.Store, a.log)
 	g := grpc.NewServer(grpc.ChainUnaryInterceptor(reg.UnaryInterceptor(), svc.UnaryInterceptor(authn)))
 	phv1.RegisterPresenceHubServiceServer(g, svc)

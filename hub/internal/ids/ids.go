@@ -18,6 +18,8 @@ const (
 	Rule       = "ru"
 	APIKey     = "ak"
 	Audit      = "au"
+	Timeline   = "tl"
+	Device     = "dv"
 )
 
 // New returns a fresh id with the given prefix. Ids made by one process increase strictly, even within

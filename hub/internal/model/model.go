@@ -157,3 +157,67 @@ type AuditRecord struct {
 	ObjectID   string
 	CreateTime time.Time
 }
+
+// Presence sources.
+const (
+	SourceDevice     = "device"
+	SourceAdmin      = "admin"
+	SourceConnection = "connection"
+	SourceSystem     = "system"
+)
+
+// Presence is an agent's authoritative status.
+type Presence struct {
+	TenantID       string
+	AgentID        string
+	Status         string
+	Version        int64
+	Source         string
+	SourceID       string
+	Reason         string
+	PreviousStatus string
+	// HeldStatus is the status held when the current system state began ("previous" restores it).
+	HeldStatus string
+	// QueuedStatus is what the agent asked for during a system state, applied when it ends.
+	QueuedStatus string
+	UpdateTime   time.Time
+}
+
+// TimelineEntry records one change request and its outcome.
+type TimelineEntry struct {
+	ID              string
+	TenantID        string
+	AgentID         string
+	Outcome         string
+	RequestedStatus string
+	Status          string
+	PreviousStatus  string
+	Version         int64
+	Source          string
+	SourceID        string
+	Reason          string
+	RuleID          string
+	CreateTime      time.Time
+}
+
+// Device is a paired tray.
+type Device struct {
+	ID           string
+	TenantID     string
+	AgentID      string
+	Name         string
+	TokenHash    string
+	Supervisor   bool
+	CreateTime   time.Time
+	LastSeenTime time.Time
+}
+
+// PairingCode is a pending pairing, stored by the hash of its code.
+type PairingCode struct {
+	Hash       string
+	TenantID   string
+	AgentID    string
+	Supervisor bool
+	ExpireTime time.Time
+	CreateTime time.Time
+}

@@ -3,8 +3,10 @@ package server
 import (
 	"context"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
+	"strconv"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/grpc"
@@ -72,6 +74,9 @@ func writeError(_ context.Context, _ *runtime.ServeMux, m runtime.Marshaler, w h
 	w.Header().Set("Content-Type", "application/json")
 	if code == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="presence-hub"`)
+	}
+	if after, ok := api.RetryAfter(st); ok {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(after.Seconds()))))
 	}
 	w.WriteHeader(code)
 	_, _ = w.Write(body)

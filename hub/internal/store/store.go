@@ -153,6 +153,8 @@ type Store interface {
 	Rules
 	APIKeys
 	Audit
+	Presences
+	Devices
 	Ping(ctx context.Context) error
 }
 

@@ -26,9 +26,11 @@ const (
 type PairingCode struct {
 	state   protoimpl.MessageState `protogen:"open.v1"`
 	AgentId string                 `protobuf:"bytes,1,opt,name=agent_id,json=agentId,proto3" json:"agent_id,omitempty"`
-	// Shown only when created; stored hashed.
-	Code          string                 `protobuf:"bytes,2,opt,name=code,proto3" json:"code,omitempty"`
-	ExpireTime    *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=expire_time,json=expireTime,proto3" json:"expire_time,omitempty"`
+	// Shown only when created; stored hashed. Typed with or without the dash, in any case.
+	Code       string                 `protobuf:"bytes,2,opt,name=code,proto3" json:"code,omitempty"`
+	ExpireTime *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=expire_time,json=expireTime,proto3" json:"expire_time,omitempty"`
+	// Devices paired with this code may also watch teams (supervisors).
+	Supervisor    bool `protobuf:"varint,4,opt,name=supervisor,proto3" json:"supervisor,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -84,6 +86,13 @@ func (x *PairingCode) GetExpireTime() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *PairingCode) GetSupervisor() bool {
+	if x != nil {
+		return x.Supervisor
+	}
+	return false
+}
+
 // Device is one signed-in tray.
 type Device struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -92,6 +101,7 @@ type Device struct {
 	Name          string                 `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
 	CreateTime    *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
 	LastSeenTime  *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=last_seen_time,json=lastSeenTime,proto3" json:"last_seen_time,omitempty"`
+	Supervisor    bool                   `protobuf:"varint,6,opt,name=supervisor,proto3" json:"supervisor,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -161,23 +171,557 @@ func (x *Device) GetLastSeenTime() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *Device) GetSupervisor() bool {
+	if x != nil {
+		return x.Supervisor
+	}
+	return false
+}
+
+type CreatePairingCodeRequest struct {
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Tenant  string                 `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	AgentId string                 `protobuf:"bytes,2,opt,name=agent_id,json=agentId,proto3" json:"agent_id,omitempty"`
+	// Lifetime in seconds; 0 means the default of 600 (10 minutes). At most 86400.
+	TtlSeconds    int32 `protobuf:"varint,3,opt,name=ttl_seconds,json=ttlSeconds,proto3" json:"ttl_seconds,omitempty"`
+	Supervisor    bool  `protobuf:"varint,4,opt,name=supervisor,proto3" json:"supervisor,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreatePairingCodeRequest) Reset() {
+	*x = CreatePairingCodeRequest{}
+	mi := &file_presencehub_v1_pairing_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreatePairingCodeRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreatePairingCodeRequest) ProtoMessage() {}
+
+func (x *CreatePairingCodeRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_presencehub_v1_pairing_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreatePairingCodeRequest.ProtoReflect.Descriptor instead.
+func (*CreatePairingCodeRequest) Descriptor() ([]byte, []int) {
+	return file_presencehub_v1_pairing_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *CreatePairingCodeRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *CreatePairingCodeRequest) GetAgentId() string {
+	if x != nil {
+		return x.AgentId
+	}
+	return ""
+}
+
+func (x *CreatePairingCodeRequest) GetTtlSeconds() int32 {
+	if x != nil {
+		return x.TtlSeconds
+	}
+	return 0
+}
+
+func (x *CreatePairingCodeRequest) GetSupervisor() bool {
+	if x != nil {
+		return x.Supervisor
+	}
+	return false
+}
+
+type CreatePairingCodeResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	PairingCode   *PairingCode           `protobuf:"bytes,1,opt,name=pairing_code,json=pairingCode,proto3" json:"pairing_code,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreatePairingCodeResponse) Reset() {
+	*x = CreatePairingCodeResponse{}
+	mi := &file_presencehub_v1_pairing_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreatePairingCodeResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreatePairingCodeResponse) ProtoMessage() {}
+
+func (x *CreatePairingCodeResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_presencehub_v1_pairing_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreatePairingCodeResponse.ProtoReflect.Descriptor instead.
+func (*CreatePairingCodeResponse) Descriptor() ([]byte, []int) {
+	return file_presencehub_v1_pairing_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *CreatePairingCodeResponse) GetPairingCode() *PairingCode {
+	if x != nil {
+		return x.PairingCode
+	}
+	return nil
+}
+
+type PairRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Code  string                 `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	// Shown to admins in the device list, e.g. the computer's name.
+	DeviceName    string `protobuf:"bytes,2,opt,name=device_name,json=deviceName,proto3" json:"device_name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PairRequest) Reset() {
+	*x = PairRequest{}
+	mi := &file_presencehub_v1_pairing_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PairRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PairRequest) ProtoMessage() {}
+
+func (x *PairRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_presencehub_v1_pairing_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PairRequest.ProtoReflect.Descriptor instead.
+func (*PairRequest) Descriptor() ([]byte, []int) {
+	return file_presencehub_v1_pairing_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *PairRequest) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+func (x *PairRequest) GetDeviceName() string {
+	if x != nil {
+		return x.DeviceName
+	}
+	return ""
+}
+
+type PairResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The device's bearer token for /v1/stream. Shown only here; keep it in the OS keyring.
+	DeviceToken   string  `protobuf:"bytes,1,opt,name=device_token,json=deviceToken,proto3" json:"device_token,omitempty"`
+	Device        *Device `protobuf:"bytes,2,opt,name=device,proto3" json:"device,omitempty"`
+	TenantId      string  `protobuf:"bytes,3,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PairResponse) Reset() {
+	*x = PairResponse{}
+	mi := &file_presencehub_v1_pairing_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PairResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PairResponse) ProtoMessage() {}
+
+func (x *PairResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_presencehub_v1_pairing_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PairResponse.ProtoReflect.Descriptor instead.
+func (*PairResponse) Descriptor() ([]byte, []int) {
+	return file_presencehub_v1_pairing_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *PairResponse) GetDeviceToken() string {
+	if x != nil {
+		return x.DeviceToken
+	}
+	return ""
+}
+
+func (x *PairResponse) GetDevice() *Device {
+	if x != nil {
+		return x.Device
+	}
+	return nil
+}
+
+func (x *PairResponse) GetTenantId() string {
+	if x != nil {
+		return x.TenantId
+	}
+	return ""
+}
+
+type ListDevicesRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Tenant        string                 `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	AgentId       string                 `protobuf:"bytes,2,opt,name=agent_id,json=agentId,proto3" json:"agent_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListDevicesRequest) Reset() {
+	*x = ListDevicesRequest{}
+	mi := &file_presencehub_v1_pairing_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListDevicesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListDevicesRequest) ProtoMessage() {}
+
+func (x *ListDevicesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_presencehub_v1_pairing_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListDevicesRequest.ProtoReflect.Descriptor instead.
+func (*ListDevicesRequest) Descriptor() ([]byte, []int) {
+	return file_presencehub_v1_pairing_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *ListDevicesRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *ListDevicesRequest) GetAgentId() string {
+	if x != nil {
+		return x.AgentId
+	}
+	return ""
+}
+
+type ListDevicesResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Devices       []*Device              `protobuf:"bytes,1,rep,name=devices,proto3" json:"devices,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListDevicesResponse) Reset() {
+	*x = ListDevicesResponse{}
+	mi := &file_presencehub_v1_pairing_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListDevicesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListDevicesResponse) ProtoMessage() {}
+
+func (x *ListDevicesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_presencehub_v1_pairing_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListDevicesResponse.ProtoReflect.Descriptor instead.
+func (*ListDevicesResponse) Descriptor() ([]byte, []int) {
+	return file_presencehub_v1_pairing_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *ListDevicesResponse) GetDevices() []*Device {
+	if x != nil {
+		return x.Devices
+	}
+	return nil
+}
+
+type RevokeDeviceRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Tenant        string                 `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	AgentId       string                 `protobuf:"bytes,2,opt,name=agent_id,json=agentId,proto3" json:"agent_id,omitempty"`
+	DeviceId      string                 `protobuf:"bytes,3,opt,name=device_id,json=deviceId,proto3" json:"device_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RevokeDeviceRequest) Reset() {
+	*x = RevokeDeviceRequest{}
+	mi := &file_presencehub_v1_pairing_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RevokeDeviceRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RevokeDeviceRequest) ProtoMessage() {}
+
+func (x *RevokeDeviceRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_presencehub_v1_pairing_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RevokeDeviceRequest.ProtoReflect.Descriptor instead.
+func (*RevokeDeviceRequest) Descriptor() ([]byte, []int) {
+	return file_presencehub_v1_pairing_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *RevokeDeviceRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *RevokeDeviceRequest) GetAgentId() string {
+	if x != nil {
+		return x.AgentId
+	}
+	return ""
+}
+
+func (x *RevokeDeviceRequest) GetDeviceId() string {
+	if x != nil {
+		return x.DeviceId
+	}
+	return ""
+}
+
+type RevokeDeviceResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RevokeDeviceResponse) Reset() {
+	*x = RevokeDeviceResponse{}
+	mi := &file_presencehub_v1_pairing_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RevokeDeviceResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RevokeDeviceResponse) ProtoMessage() {}
+
+func (x *RevokeDeviceResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_presencehub_v1_pairing_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RevokeDeviceResponse.ProtoReflect.Descriptor instead.
+func (*RevokeDeviceResponse) Descriptor() ([]byte, []int) {
+	return file_presencehub_v1_pairing_proto_rawDescGZIP(), []int{9}
+}
+
+type SignOutRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SignOutRequest) Reset() {
+	*x = SignOutRequest{}
+	mi := &file_presencehub_v1_pairing_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SignOutRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SignOutRequest) ProtoMessage() {}
+
+func (x *SignOutRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_presencehub_v1_pairing_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SignOutRequest.ProtoReflect.Descriptor instead.
+func (*SignOutRequest) Descriptor() ([]byte, []int) {
+	return file_presencehub_v1_pairing_proto_rawDescGZIP(), []int{10}
+}
+
+type SignOutResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SignOutResponse) Reset() {
+	*x = SignOutResponse{}
+	mi := &file_presencehub_v1_pairing_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SignOutResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SignOutResponse) ProtoMessage() {}
+
+func (x *SignOutResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_presencehub_v1_pairing_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SignOutResponse.ProtoReflect.Descriptor instead.
+func (*SignOutResponse) Descriptor() ([]byte, []int) {
+	return file_presencehub_v1_pairing_proto_rawDescGZIP(), []int{11}
+}
+
 var File_presencehub_v1_pairing_proto protoreflect.FileDescriptor
 
 const file_presencehub_v1_pairing_proto_rawDesc = "" +
 	"\n" +
-	"\x1cpresencehub/v1/pairing.proto\x12\x0epresencehub.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"y\n" +
+	"\x1cpresencehub/v1/pairing.proto\x12\x0epresencehub.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x99\x01\n" +
 	"\vPairingCode\x12\x19\n" +
 	"\bagent_id\x18\x01 \x01(\tR\aagentId\x12\x12\n" +
 	"\x04code\x18\x02 \x01(\tR\x04code\x12;\n" +
 	"\vexpire_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"expireTime\"\xc6\x01\n" +
+	"expireTime\x12\x1e\n" +
+	"\n" +
+	"supervisor\x18\x04 \x01(\bR\n" +
+	"supervisor\"\xe6\x01\n" +
 	"\x06Device\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x19\n" +
 	"\bagent_id\x18\x02 \x01(\tR\aagentId\x12\x12\n" +
 	"\x04name\x18\x03 \x01(\tR\x04name\x12;\n" +
 	"\vcreate_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"createTime\x12@\n" +
-	"\x0elast_seen_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\flastSeenTimeB9Z7presencehub.dev/shared/gen/presencehub/v1;presencehubv1b\x06proto3"
+	"\x0elast_seen_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\flastSeenTime\x12\x1e\n" +
+	"\n" +
+	"supervisor\x18\x06 \x01(\bR\n" +
+	"supervisor\"\x8e\x01\n" +
+	"\x18CreatePairingCodeRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x19\n" +
+	"\bagent_id\x18\x02 \x01(\tR\aagentId\x12\x1f\n" +
+	"\vttl_seconds\x18\x03 \x01(\x05R\n" +
+	"ttlSeconds\x12\x1e\n" +
+	"\n" +
+	"supervisor\x18\x04 \x01(\bR\n" +
+	"supervisor\"[\n" +
+	"\x19CreatePairingCodeResponse\x12>\n" +
+	"\fpairing_code\x18\x01 \x01(\v2\x1b.presencehub.v1.PairingCodeR\vpairingCode\"B\n" +
+	"\vPairRequest\x12\x12\n" +
+	"\x04code\x18\x01 \x01(\tR\x04code\x12\x1f\n" +
+	"\vdevice_name\x18\x02 \x01(\tR\n" +
+	"deviceName\"~\n" +
+	"\fPairResponse\x12!\n" +
+	"\fdevice_token\x18\x01 \x01(\tR\vdeviceToken\x12.\n" +
+	"\x06device\x18\x02 \x01(\v2\x16.presencehub.v1.DeviceR\x06device\x12\x1b\n" +
+	"\ttenant_id\x18\x03 \x01(\tR\btenantId\"G\n" +
+	"\x12ListDevicesRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x19\n" +
+	"\bagent_id\x18\x02 \x01(\tR\aagentId\"G\n" +
+	"\x13ListDevicesResponse\x120\n" +
+	"\adevices\x18\x01 \x03(\v2\x16.presencehub.v1.DeviceR\adevices\"e\n" +
+	"\x13RevokeDeviceRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x19\n" +
+	"\bagent_id\x18\x02 \x01(\tR\aagentId\x12\x1b\n" +
+	"\tdevice_id\x18\x03 \x01(\tR\bdeviceId\"\x16\n" +
+	"\x14RevokeDeviceResponse\"\x10\n" +
+	"\x0eSignOutRequest\"\x11\n" +
+	"\x0fSignOutResponseB9Z7presencehub.dev/shared/gen/presencehub/v1;presencehubv1b\x06proto3"
 
 var (
 	file_presencehub_v1_pairing_proto_rawDescOnce sync.Once
@@ -191,21 +735,34 @@ func file_presencehub_v1_pairing_proto_rawDescGZIP() []byte {
 	return file_presencehub_v1_pairing_proto_rawDescData
 }
 
-var file_presencehub_v1_pairing_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
+var file_presencehub_v1_pairing_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
 var file_presencehub_v1_pairing_proto_goTypes = []any{
-	(*PairingCode)(nil),           // 0: presencehub.v1.PairingCode
-	(*Device)(nil),                // 1: presencehub.v1.Device
-	(*timestamppb.Timestamp)(nil), // 2: google.protobuf.Timestamp
+	(*PairingCode)(nil),               // 0: presencehub.v1.PairingCode
+	(*Device)(nil),                    // 1: presencehub.v1.Device
+	(*CreatePairingCodeRequest)(nil),  // 2: presencehub.v1.CreatePairingCodeRequest
+	(*CreatePairingCodeResponse)(nil), // 3: presencehub.v1.CreatePairingCodeResponse
+	(*PairRequest)(nil),               // 4: presencehub.v1.PairRequest
+	(*PairResponse)(nil),              // 5: presencehub.v1.PairResponse
+	(*ListDevicesRequest)(nil),        // 6: presencehub.v1.ListDevicesRequest
+	(*ListDevicesResponse)(nil),       // 7: presencehub.v1.ListDevicesResponse
+	(*RevokeDeviceRequest)(nil),       // 8: presencehub.v1.RevokeDeviceRequest
+	(*RevokeDeviceResponse)(nil),      // 9: presencehub.v1.RevokeDeviceResponse
+	(*SignOutRequest)(nil),            // 10: presencehub.v1.SignOutRequest
+	(*SignOutResponse)(nil),           // 11: presencehub.v1.SignOutResponse
+	(*timestamppb.Timestamp)(nil),     // 12: google.protobuf.Timestamp
 }
 var file_presencehub_v1_pairing_proto_depIdxs = []int32{
-	2, // 0: presencehub.v1.PairingCode.expire_time:type_name -> google.protobuf.Timestamp
-	2, // 1: presencehub.v1.Device.create_time:type_name -> google.protobuf.Timestamp
-	2, // 2: presencehub.v1.Device.last_seen_time:type_name -> google.protobuf.Timestamp
-	3, // [3:3] is the sub-list for method output_type
-	3, // [3:3] is the sub-list for method input_type
-	3, // [3:3] is the sub-list for extension type_name
-	3, // [3:3] is the sub-list for extension extendee
-	0, // [0:3] is the sub-list for field type_name
+	12, // 0: presencehub.v1.PairingCode.expire_time:type_name -> google.protobuf.Timestamp
+	12, // 1: presencehub.v1.Device.create_time:type_name -> google.protobuf.Timestamp
+	12, // 2: presencehub.v1.Device.last_seen_time:type_name -> google.protobuf.Timestamp
+	0,  // 3: presencehub.v1.CreatePairingCodeResponse.pairing_code:type_name -> presencehub.v1.PairingCode
+	1,  // 4: presencehub.v1.PairResponse.device:type_name -> presencehub.v1.Device
+	1,  // 5: presencehub.v1.ListDevicesResponse.devices:type_name -> presencehub.v1.Device
+	6,  // [6:6] is the sub-list for method output_type
+	6,  // [6:6] is the sub-list for method input_type
+	6,  // [6:6] is the sub-list for extension type_name
+	6,  // [6:6] is the sub-list for extension extendee
+	0,  // [0:6] is the sub-list for field type_name
 }
 
 func init() { file_presencehub_v1_pairing_proto_init() }
@@ -219,7 +776,7 @@ func file_presencehub_v1_pairing_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_presencehub_v1_pairing_proto_rawDesc), len(file_presencehub_v1_pairing_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   2,
+			NumMessages:   12,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -37,8 +37,13 @@ type Presence struct {
 	Reason         string                 `protobuf:"bytes,6,opt,name=reason,proto3" json:"reason,omitempty"`
 	PreviousStatus string                 `protobuf:"bytes,7,opt,name=previous_status,json=previousStatus,proto3" json:"previous_status,omitempty"`
 	UpdateTime     *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// While a system state (on a call, after call work) lasts: the status the agent asked for, applied
+	// when the system state ends.
+	QueuedStatus string `protobuf:"bytes,9,opt,name=queued_status,json=queuedStatus,proto3" json:"queued_status,omitempty"`
+	// Kind of the current status ("available", "busy", "away", "offline", "system").
+	Kind          string `protobuf:"bytes,10,opt,name=kind,proto3" json:"kind,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Presence) Reset() {
@@ -127,11 +132,500 @@ func (x *Presence) GetUpdateTime() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *Presence) GetQueuedStatus() string {
+	if x != nil {
+		return x.QueuedStatus
+	}
+	return ""
+}
+
+func (x *Presence) GetKind() string {
+	if x != nil {
+		return x.Kind
+	}
+	return ""
+}
+
+// TimelineEntry records one request to change an agent's status and what came of it: "why is my status this?".
+type TimelineEntry struct {
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Id      string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	AgentId string                 `protobuf:"bytes,2,opt,name=agent_id,json=agentId,proto3" json:"agent_id,omitempty"`
+	// "applied", "unchanged", "queued", "refused", "coalesced" or "ignored".
+	Outcome string `protobuf:"bytes,3,opt,name=outcome,proto3" json:"outcome,omitempty"`
+	// The status asked for, and the resulting status and version when applied.
+	RequestedStatus string `protobuf:"bytes,4,opt,name=requested_status,json=requestedStatus,proto3" json:"requested_status,omitempty"`
+	Status          string `protobuf:"bytes,5,opt,name=status,proto3" json:"status,omitempty"`
+	PreviousStatus  string `protobuf:"bytes,6,opt,name=previous_status,json=previousStatus,proto3" json:"previous_status,omitempty"`
+	Version         int64  `protobuf:"varint,7,opt,name=version,proto3" json:"version,omitempty"`
+	Source          string `protobuf:"bytes,8,opt,name=source,proto3" json:"source,omitempty"`
+	SourceId        string `protobuf:"bytes,9,opt,name=source_id,json=sourceId,proto3" json:"source_id,omitempty"`
+	Reason          string `protobuf:"bytes,10,opt,name=reason,proto3" json:"reason,omitempty"`
+	// The presence rule involved, if any.
+	RuleId        string                 `protobuf:"bytes,11,opt,name=rule_id,json=ruleId,proto3" json:"rule_id,omitempty"`
+	CreateTime    *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TimelineEntry) Reset() {
+	*x = TimelineEntry{}
+	mi := &file_presencehub_v1_presence_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TimelineEntry) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TimelineEntry) ProtoMessage() {}
+
+func (x *TimelineEntry) ProtoReflect() protoreflect.Message {
+	mi := &file_presencehub_v1_presence_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TimelineEntry.ProtoReflect.Descriptor instead.
+func (*TimelineEntry) Descriptor() ([]byte, []int) {
+	return file_presencehub_v1_presence_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *TimelineEntry) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *TimelineEntry) GetAgentId() string {
+	if x != nil {
+		return x.AgentId
+	}
+	return ""
+}
+
+func (x *TimelineEntry) GetOutcome() string {
+	if x != nil {
+		return x.Outcome
+	}
+	return ""
+}
+
+func (x *TimelineEntry) GetRequestedStatus() string {
+	if x != nil {
+		return x.RequestedStatus
+	}
+	return ""
+}
+
+func (x *TimelineEntry) GetStatus() string {
+	if x != nil {
+		return x.Status
+	}
+	return ""
+}
+
+func (x *TimelineEntry) GetPreviousStatus() string {
+	if x != nil {
+		return x.PreviousStatus
+	}
+	return ""
+}
+
+func (x *TimelineEntry) GetVersion() int64 {
+	if x != nil {
+		return x.Version
+	}
+	return 0
+}
+
+func (x *TimelineEntry) GetSource() string {
+	if x != nil {
+		return x.Source
+	}
+	return ""
+}
+
+func (x *TimelineEntry) GetSourceId() string {
+	if x != nil {
+		return x.SourceId
+	}
+	return ""
+}
+
+func (x *TimelineEntry) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *TimelineEntry) GetRuleId() string {
+	if x != nil {
+		return x.RuleId
+	}
+	return ""
+}
+
+func (x *TimelineEntry) GetCreateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreateTime
+	}
+	return nil
+}
+
+type GetPresenceRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Tenant        string                 `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	AgentId       string                 `protobuf:"bytes,2,opt,name=agent_id,json=agentId,proto3" json:"agent_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetPresenceRequest) Reset() {
+	*x = GetPresenceRequest{}
+	mi := &file_presencehub_v1_presence_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetPresenceRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetPresenceRequest) ProtoMessage() {}
+
+func (x *GetPresenceRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_presencehub_v1_presence_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetPresenceRequest.ProtoReflect.Descriptor instead.
+func (*GetPresenceRequest) Descriptor() ([]byte, []int) {
+	return file_presencehub_v1_presence_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *GetPresenceRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *GetPresenceRequest) GetAgentId() string {
+	if x != nil {
+		return x.AgentId
+	}
+	return ""
+}
+
+type GetPresenceResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Presence      *Presence              `protobuf:"bytes,1,opt,name=presence,proto3" json:"presence,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetPresenceResponse) Reset() {
+	*x = GetPresenceResponse{}
+	mi := &file_presencehub_v1_presence_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetPresenceResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetPresenceResponse) ProtoMessage() {}
+
+func (x *GetPresenceResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_presencehub_v1_presence_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetPresenceResponse.ProtoReflect.Descriptor instead.
+func (*GetPresenceResponse) Descriptor() ([]byte, []int) {
+	return file_presencehub_v1_presence_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *GetPresenceResponse) GetPresence() *Presence {
+	if x != nil {
+		return x.Presence
+	}
+	return nil
+}
+
+type SetPresenceRequest struct {
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Tenant  string                 `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	AgentId string                 `protobuf:"bytes,2,opt,name=agent_id,json=agentId,proto3" json:"agent_id,omitempty"`
+	// A catalog status name, or "previous".
+	Status        string `protobuf:"bytes,3,opt,name=status,proto3" json:"status,omitempty"`
+	Reason        string `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetPresenceRequest) Reset() {
+	*x = SetPresenceRequest{}
+	mi := &file_presencehub_v1_presence_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetPresenceRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetPresenceRequest) ProtoMessage() {}
+
+func (x *SetPresenceRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_presencehub_v1_presence_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetPresenceRequest.ProtoReflect.Descriptor instead.
+func (*SetPresenceRequest) Descriptor() ([]byte, []int) {
+	return file_presencehub_v1_presence_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *SetPresenceRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *SetPresenceRequest) GetAgentId() string {
+	if x != nil {
+		return x.AgentId
+	}
+	return ""
+}
+
+func (x *SetPresenceRequest) GetStatus() string {
+	if x != nil {
+		return x.Status
+	}
+	return ""
+}
+
+func (x *SetPresenceRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+type SetPresenceResponse struct {
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	Presence *Presence              `protobuf:"bytes,1,opt,name=presence,proto3" json:"presence,omitempty"`
+	// What happened: "applied", "unchanged", "queued" or "coalesced".
+	Outcome       string `protobuf:"bytes,2,opt,name=outcome,proto3" json:"outcome,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetPresenceResponse) Reset() {
+	*x = SetPresenceResponse{}
+	mi := &file_presencehub_v1_presence_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetPresenceResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetPresenceResponse) ProtoMessage() {}
+
+func (x *SetPresenceResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_presencehub_v1_presence_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetPresenceResponse.ProtoReflect.Descriptor instead.
+func (*SetPresenceResponse) Descriptor() ([]byte, []int) {
+	return file_presencehub_v1_presence_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *SetPresenceResponse) GetPresence() *Presence {
+	if x != nil {
+		return x.Presence
+	}
+	return nil
+}
+
+func (x *SetPresenceResponse) GetOutcome() string {
+	if x != nil {
+		return x.Outcome
+	}
+	return ""
+}
+
+type ListTimelineRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Tenant        string                 `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	AgentId       string                 `protobuf:"bytes,2,opt,name=agent_id,json=agentId,proto3" json:"agent_id,omitempty"`
+	PageSize      int32                  `protobuf:"varint,3,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	PageToken     string                 `protobuf:"bytes,4,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListTimelineRequest) Reset() {
+	*x = ListTimelineRequest{}
+	mi := &file_presencehub_v1_presence_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListTimelineRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListTimelineRequest) ProtoMessage() {}
+
+func (x *ListTimelineRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_presencehub_v1_presence_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListTimelineRequest.ProtoReflect.Descriptor instead.
+func (*ListTimelineRequest) Descriptor() ([]byte, []int) {
+	return file_presencehub_v1_presence_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *ListTimelineRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *ListTimelineRequest) GetAgentId() string {
+	if x != nil {
+		return x.AgentId
+	}
+	return ""
+}
+
+func (x *ListTimelineRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListTimelineRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+type ListTimelineResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Newest first.
+	Entries       []*TimelineEntry `protobuf:"bytes,1,rep,name=entries,proto3" json:"entries,omitempty"`
+	NextPageToken string           `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListTimelineResponse) Reset() {
+	*x = ListTimelineResponse{}
+	mi := &file_presencehub_v1_presence_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListTimelineResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListTimelineResponse) ProtoMessage() {}
+
+func (x *ListTimelineResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_presencehub_v1_presence_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListTimelineResponse.ProtoReflect.Descriptor instead.
+func (*ListTimelineResponse) Descriptor() ([]byte, []int) {
+	return file_presencehub_v1_presence_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *ListTimelineResponse) GetEntries() []*TimelineEntry {
+	if x != nil {
+		return x.Entries
+	}
+	return nil
+}
+
+func (x *ListTimelineResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
 var File_presencehub_v1_presence_proto protoreflect.FileDescriptor
 
 const file_presencehub_v1_presence_proto_rawDesc = "" +
 	"\n" +
-	"\x1dpresencehub/v1/presence.proto\x12\x0epresencehub.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8a\x02\n" +
+	"\x1dpresencehub/v1/presence.proto\x12\x0epresencehub.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc3\x02\n" +
 	"\bPresence\x12\x19\n" +
 	"\bagent_id\x18\x01 \x01(\tR\aagentId\x12\x16\n" +
 	"\x06status\x18\x02 \x01(\tR\x06status\x12\x18\n" +
@@ -141,7 +635,47 @@ const file_presencehub_v1_presence_proto_rawDesc = "" +
 	"\x06reason\x18\x06 \x01(\tR\x06reason\x12'\n" +
 	"\x0fprevious_status\x18\a \x01(\tR\x0epreviousStatus\x12;\n" +
 	"\vupdate_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"updateTimeB9Z7presencehub.dev/shared/gen/presencehub/v1;presencehubv1b\x06proto3"
+	"updateTime\x12#\n" +
+	"\rqueued_status\x18\t \x01(\tR\fqueuedStatus\x12\x12\n" +
+	"\x04kind\x18\n" +
+	" \x01(\tR\x04kind\"\xfd\x02\n" +
+	"\rTimelineEntry\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x19\n" +
+	"\bagent_id\x18\x02 \x01(\tR\aagentId\x12\x18\n" +
+	"\aoutcome\x18\x03 \x01(\tR\aoutcome\x12)\n" +
+	"\x10requested_status\x18\x04 \x01(\tR\x0frequestedStatus\x12\x16\n" +
+	"\x06status\x18\x05 \x01(\tR\x06status\x12'\n" +
+	"\x0fprevious_status\x18\x06 \x01(\tR\x0epreviousStatus\x12\x18\n" +
+	"\aversion\x18\a \x01(\x03R\aversion\x12\x16\n" +
+	"\x06source\x18\b \x01(\tR\x06source\x12\x1b\n" +
+	"\tsource_id\x18\t \x01(\tR\bsourceId\x12\x16\n" +
+	"\x06reason\x18\n" +
+	" \x01(\tR\x06reason\x12\x17\n" +
+	"\arule_id\x18\v \x01(\tR\x06ruleId\x12;\n" +
+	"\vcreate_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"createTime\"G\n" +
+	"\x12GetPresenceRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x19\n" +
+	"\bagent_id\x18\x02 \x01(\tR\aagentId\"K\n" +
+	"\x13GetPresenceResponse\x124\n" +
+	"\bpresence\x18\x01 \x01(\v2\x18.presencehub.v1.PresenceR\bpresence\"w\n" +
+	"\x12SetPresenceRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x19\n" +
+	"\bagent_id\x18\x02 \x01(\tR\aagentId\x12\x16\n" +
+	"\x06status\x18\x03 \x01(\tR\x06status\x12\x16\n" +
+	"\x06reason\x18\x04 \x01(\tR\x06reason\"e\n" +
+	"\x13SetPresenceResponse\x124\n" +
+	"\bpresence\x18\x01 \x01(\v2\x18.presencehub.v1.PresenceR\bpresence\x12\x18\n" +
+	"\aoutcome\x18\x02 \x01(\tR\aoutcome\"\x84\x01\n" +
+	"\x13ListTimelineRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x19\n" +
+	"\bagent_id\x18\x02 \x01(\tR\aagentId\x12\x1b\n" +
+	"\tpage_size\x18\x03 \x01(\x05R\bpageSize\x12\x1d\n" +
+	"\n" +
+	"page_token\x18\x04 \x01(\tR\tpageToken\"w\n" +
+	"\x14ListTimelineResponse\x127\n" +
+	"\aentries\x18\x01 \x03(\v2\x1d.presencehub.v1.TimelineEntryR\aentries\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageTokenB9Z7presencehub.dev/shared/gen/presencehub/v1;presencehubv1b\x06proto3"
 
 var (
 	file_presencehub_v1_presence_proto_rawDescOnce sync.Once
@@ -155,18 +689,29 @@ func file_presencehub_v1_presence_proto_rawDescGZIP() []byte {
 	return file_presencehub_v1_presence_proto_rawDescData
 }
 
-var file_presencehub_v1_presence_proto_msgTypes = make([]protoimpl.MessageInfo, 1)
+var file_presencehub_v1_presence_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
 var file_presencehub_v1_presence_proto_goTypes = []any{
 	(*Presence)(nil),              // 0: presencehub.v1.Presence
-	(*timestamppb.Timestamp)(nil), // 1: google.protobuf.Timestamp
+	(*TimelineEntry)(nil),         // 1: presencehub.v1.TimelineEntry
+	(*GetPresenceRequest)(nil),    // 2: presencehub.v1.GetPresenceRequest
+	(*GetPresenceResponse)(nil),   // 3: presencehub.v1.GetPresenceResponse
+	(*SetPresenceRequest)(nil),    // 4: presencehub.v1.SetPresenceRequest
+	(*SetPresenceResponse)(nil),   // 5: presencehub.v1.SetPresenceResponse
+	(*ListTimelineRequest)(nil),   // 6: presencehub.v1.ListTimelineRequest
+	(*ListTimelineResponse)(nil),  // 7: presencehub.v1.ListTimelineResponse
+	(*timestamppb.Timestamp)(nil), // 8: google.protobuf.Timestamp
 }
 var file_presencehub_v1_presence_proto_depIdxs = []int32{
-	1, // 0: presencehub.v1.Presence.update_time:type_name -> google.protobuf.Timestamp
-	1, // [1:1] is the sub-list for method output_type
-	1, // [1:1] is the sub-list for method input_type
-	1, // [1:1] is the sub-list for extension type_name
-	1, // [1:1] is the sub-list for extension extendee
-	0, // [0:1] is the sub-list for field type_name
+	8, // 0: presencehub.v1.Presence.update_time:type_name -> google.protobuf.Timestamp
+	8, // 1: presencehub.v1.TimelineEntry.create_time:type_name -> google.protobuf.Timestamp
+	0, // 2: presencehub.v1.GetPresenceResponse.presence:type_name -> presencehub.v1.Presence
+	0, // 3: presencehub.v1.SetPresenceResponse.presence:type_name -> presencehub.v1.Presence
+	1, // 4: presencehub.v1.ListTimelineResponse.entries:type_name -> presencehub.v1.TimelineEntry
+	5, // [5:5] is the sub-list for method output_type
+	5, // [5:5] is the sub-list for method input_type
+	5, // [5:5] is the sub-list for extension type_name
+	5, // [5:5] is the sub-list for extension extendee
+	0, // [0:5] is the sub-list for field type_name
 }
 
 func init() { file_presencehub_v1_presence_proto_init() }
@@ -180,7 +725,7 @@ func file_presencehub_v1_presence_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_presencehub_v1_presence_proto_rawDesc), len(file_presencehub_v1_presence_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   1,
+			NumMessages:   8,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -26,7 +26,7 @@ var File_presencehub_v1_presencehub_service_proto protoreflect.FileDescriptor
 
 const file_presencehub_v1_presencehub_service_proto_rawDesc = "" +
 	"\n" +
-	"(presencehub/v1/presencehub_service.proto\x12\x0epresencehub.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1apresencehub/v1/agent.proto\x1a\x1cpresencehub/v1/api_key.proto\x1a\x1apresencehub/v1/audit.proto\x1a\x1fpresencehub/v1/connection.proto\x1a\x19presencehub/v1/rule.proto\x1a\x1bpresencehub/v1/status.proto\x1a\x19presencehub/v1/team.proto\x1a\x1bpresencehub/v1/tenant.proto\x1a.protoc-gen-openapiv2/options/annotations.proto2\xdc%\n" +
+	"(presencehub/v1/presencehub_service.proto\x12\x0epresencehub.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1apresencehub/v1/agent.proto\x1a\x1cpresencehub/v1/api_key.proto\x1a\x1apresencehub/v1/audit.proto\x1a\x1fpresencehub/v1/connection.proto\x1a\x1cpresencehub/v1/pairing.proto\x1a\x1dpresencehub/v1/presence.proto\x1a\x19presencehub/v1/rule.proto\x1a\x1bpresencehub/v1/status.proto\x1a\x19presencehub/v1/team.proto\x1a\x1bpresencehub/v1/tenant.proto\x1a.protoc-gen-openapiv2/options/annotations.proto2\xb2.\n" +
 	"\x12PresenceHubService\x12v\n" +
 	"\fCreateTenant\x12#.presencehub.v1.CreateTenantRequest\x1a$.presencehub.v1.CreateTenantResponse\"\x1b\x82\xd3\xe4\x93\x02\x15:\x06tenant\"\v/v1/tenants\x12n\n" +
 	"\tGetTenant\x12 .presencehub.v1.GetTenantRequest\x1a!.presencehub.v1.GetTenantResponse\"\x1c\x82\xd3\xe4\x93\x02\x16\x12\x14/v1/tenants/{tenant}\x12k\n" +
@@ -71,7 +71,15 @@ const file_presencehub_v1_presencehub_service_proto_rawDesc = "" +
 	"\tGetApiKey\x12 .presencehub.v1.GetApiKeyRequest\x1a!.presencehub.v1.GetApiKeyResponse\"O\x82\xd3\xe4\x93\x02IZ\x1b\x12\x19/v1/api-keys/{api_key_id}\x12*/v1/tenants/{tenant}/api-keys/{api_key_id}\x12\x8d\x01\n" +
 	"\vListApiKeys\x12\".presencehub.v1.ListApiKeysRequest\x1a#.presencehub.v1.ListApiKeysResponse\"5\x82\xd3\xe4\x93\x02/Z\x0e\x12\f/v1/api-keys\x12\x1d/v1/tenants/{tenant}/api-keys\x12\xaa\x01\n" +
 	"\fDeleteApiKey\x12#.presencehub.v1.DeleteApiKeyRequest\x1a$.presencehub.v1.DeleteApiKeyResponse\"O\x82\xd3\xe4\x93\x02IZ\x1b*\x19/v1/api-keys/{api_key_id}**/v1/tenants/{tenant}/api-keys/{api_key_id}\x12\x91\x01\n" +
-	"\x10ListAuditRecords\x12'.presencehub.v1.ListAuditRecordsRequest\x1a(.presencehub.v1.ListAuditRecordsResponse\"*\x82\xd3\xe4\x93\x02$\x12\"/v1/tenants/{tenant}/audit-recordsB\x82\x02\x92A\xc5\x01\x12\x81\x01\n" +
+	"\x10ListAuditRecords\x12'.presencehub.v1.ListAuditRecordsRequest\x1a(.presencehub.v1.ListAuditRecordsResponse\"*\x82\xd3\xe4\x93\x02$\x12\"/v1/tenants/{tenant}/audit-records\x12\x8f\x01\n" +
+	"\vGetPresence\x12\".presencehub.v1.GetPresenceRequest\x1a#.presencehub.v1.GetPresenceResponse\"7\x82\xd3\xe4\x93\x021\x12//v1/tenants/{tenant}/agents/{agent_id}/presence\x12\x92\x01\n" +
+	"\vSetPresence\x12\".presencehub.v1.SetPresenceRequest\x1a#.presencehub.v1.SetPresenceResponse\":\x82\xd3\xe4\x93\x024:\x01*\x1a//v1/tenants/{tenant}/agents/{agent_id}/presence\x12\x92\x01\n" +
+	"\fListTimeline\x12#.presencehub.v1.ListTimelineRequest\x1a$.presencehub.v1.ListTimelineResponse\"7\x82\xd3\xe4\x93\x021\x12//v1/tenants/{tenant}/agents/{agent_id}/timeline\x12\xa9\x01\n" +
+	"\x11CreatePairingCode\x12(.presencehub.v1.CreatePairingCodeRequest\x1a).presencehub.v1.CreatePairingCodeResponse\"?\x82\xd3\xe4\x93\x029:\x01*\"4/v1/tenants/{tenant}/agents/{agent_id}/pairing-codes\x12\x8e\x01\n" +
+	"\vListDevices\x12\".presencehub.v1.ListDevicesRequest\x1a#.presencehub.v1.ListDevicesResponse\"6\x82\xd3\xe4\x93\x020\x12./v1/tenants/{tenant}/agents/{agent_id}/devices\x12\x9d\x01\n" +
+	"\fRevokeDevice\x12#.presencehub.v1.RevokeDeviceRequest\x1a$.presencehub.v1.RevokeDeviceResponse\"B\x82\xd3\xe4\x93\x02<*:/v1/tenants/{tenant}/agents/{agent_id}/devices/{device_id}\x12V\n" +
+	"\x04Pair\x12\x1b.presencehub.v1.PairRequest\x1a\x1c.presencehub.v1.PairResponse\"\x13\x82\xd3\xe4\x93\x02\r:\x01*\"\b/v1/pair\x12c\n" +
+	"\aSignOut\x12\x1e.presencehub.v1.SignOutRequest\x1a\x1f.presencehub.v1.SignOutResponse\"\x17\x82\xd3\xe4\x93\x02\x11:\x01*\"\f/v1/sign-outB\x82\x02\x92A\xc5\x01\x12\x81\x01\n" +
 	"\x10Presence Hub API\x12iOne agent status across phone systems and helpdesks. Authenticate with \"Authorization: Bearer <api key>\".2\x02v1Z1\n" +
 	"/\n" +
 	"\x06bearer\x12%\b\x02\x12\x10Bearer <api key>\x1a\rAuthorization \x02b\f\n" +
@@ -80,76 +88,92 @@ const file_presencehub_v1_presencehub_service_proto_rawDesc = "" +
 	"\x06bearer\x12\x00Z7presencehub.dev/shared/gen/presencehub/v1;presencehubv1b\x06proto3"
 
 var file_presencehub_v1_presencehub_service_proto_goTypes = []any{
-	(*CreateTenantRequest)(nil),      // 0: presencehub.v1.CreateTenantRequest
-	(*GetTenantRequest)(nil),         // 1: presencehub.v1.GetTenantRequest
-	(*ListTenantsRequest)(nil),       // 2: presencehub.v1.ListTenantsRequest
-	(*UpdateTenantRequest)(nil),      // 3: presencehub.v1.UpdateTenantRequest
-	(*DeleteTenantRequest)(nil),      // 4: presencehub.v1.DeleteTenantRequest
-	(*CreateStatusRequest)(nil),      // 5: presencehub.v1.CreateStatusRequest
-	(*GetStatusRequest)(nil),         // 6: presencehub.v1.GetStatusRequest
-	(*ListStatusesRequest)(nil),      // 7: presencehub.v1.ListStatusesRequest
-	(*UpdateStatusRequest)(nil),      // 8: presencehub.v1.UpdateStatusRequest
-	(*DeleteStatusRequest)(nil),      // 9: presencehub.v1.DeleteStatusRequest
-	(*CreateTeamRequest)(nil),        // 10: presencehub.v1.CreateTeamRequest
-	(*GetTeamRequest)(nil),           // 11: presencehub.v1.GetTeamRequest
-	(*ListTeamsRequest)(nil),         // 12: presencehub.v1.ListTeamsRequest
-	(*UpdateTeamRequest)(nil),        // 13: presencehub.v1.UpdateTeamRequest
-	(*DeleteTeamRequest)(nil),        // 14: presencehub.v1.DeleteTeamRequest
-	(*CreateAgentRequest)(nil),       // 15: presencehub.v1.CreateAgentRequest
-	(*GetAgentRequest)(nil),          // 16: presencehub.v1.GetAgentRequest
-	(*ListAgentsRequest)(nil),        // 17: presencehub.v1.ListAgentsRequest
-	(*UpdateAgentRequest)(nil),       // 18: presencehub.v1.UpdateAgentRequest
-	(*DeleteAgentRequest)(nil),       // 19: presencehub.v1.DeleteAgentRequest
-	(*CreateConnectionRequest)(nil),  // 20: presencehub.v1.CreateConnectionRequest
-	(*GetConnectionRequest)(nil),     // 21: presencehub.v1.GetConnectionRequest
-	(*ListConnectionsRequest)(nil),   // 22: presencehub.v1.ListConnectionsRequest
-	(*UpdateConnectionRequest)(nil),  // 23: presencehub.v1.UpdateConnectionRequest
-	(*DeleteConnectionRequest)(nil),  // 24: presencehub.v1.DeleteConnectionRequest
-	(*CreateRuleRequest)(nil),        // 25: presencehub.v1.CreateRuleRequest
-	(*GetRuleRequest)(nil),           // 26: presencehub.v1.GetRuleRequest
-	(*ListRulesRequest)(nil),         // 27: presencehub.v1.ListRulesRequest
-	(*UpdateRuleRequest)(nil),        // 28: presencehub.v1.UpdateRuleRequest
-	(*DeleteRuleRequest)(nil),        // 29: presencehub.v1.DeleteRuleRequest
-	(*CreateApiKeyRequest)(nil),      // 30: presencehub.v1.CreateApiKeyRequest
-	(*GetApiKeyRequest)(nil),         // 31: presencehub.v1.GetApiKeyRequest
-	(*ListApiKeysRequest)(nil),       // 32: presencehub.v1.ListApiKeysRequest
-	(*DeleteApiKeyRequest)(nil),      // 33: presencehub.v1.DeleteApiKeyRequest
-	(*ListAuditRecordsRequest)(nil),  // 34: presencehub.v1.ListAuditRecordsRequest
-	(*CreateTenantResponse)(nil),     // 35: presencehub.v1.CreateTenantResponse
-	(*GetTenantResponse)(nil),        // 36: presencehub.v1.GetTenantResponse
-	(*ListTenantsResponse)(nil),      // 37: presencehub.v1.ListTenantsResponse
-	(*UpdateTenantResponse)(nil),     // 38: presencehub.v1.UpdateTenantResponse
-	(*DeleteTenantResponse)(nil),     // 39: presencehub.v1.DeleteTenantResponse
-	(*CreateStatusResponse)(nil),     // 40: presencehub.v1.CreateStatusResponse
-	(*GetStatusResponse)(nil),        // 41: presencehub.v1.GetStatusResponse
-	(*ListStatusesResponse)(nil),     // 42: presencehub.v1.ListStatusesResponse
-	(*UpdateStatusResponse)(nil),     // 43: presencehub.v1.UpdateStatusResponse
-	(*DeleteStatusResponse)(nil),     // 44: presencehub.v1.DeleteStatusResponse
-	(*CreateTeamResponse)(nil),       // 45: presencehub.v1.CreateTeamResponse
-	(*GetTeamResponse)(nil),          // 46: presencehub.v1.GetTeamResponse
-	(*ListTeamsResponse)(nil),        // 47: presencehub.v1.ListTeamsResponse
-	(*UpdateTeamResponse)(nil),       // 48: presencehub.v1.UpdateTeamResponse
-	(*DeleteTeamResponse)(nil),       // 49: presencehub.v1.DeleteTeamResponse
-	(*CreateAgentResponse)(nil),      // 50: presencehub.v1.CreateAgentResponse
-	(*GetAgentResponse)(nil),         // 51: presencehub.v1.GetAgentResponse
-	(*ListAgentsResponse)(nil),       // 52: presencehub.v1.ListAgentsResponse
-	(*UpdateAgentResponse)(nil),      // 53: presencehub.v1.UpdateAgentResponse
-	(*DeleteAgentResponse)(nil),      // 54: presencehub.v1.DeleteAgentResponse
-	(*CreateConnectionResponse)(nil), // 55: presencehub.v1.CreateConnectionResponse
-	(*GetConnectionResponse)(nil),    // 56: presencehub.v1.GetConnectionResponse
-	(*ListConnectionsResponse)(nil),  // 57: presencehub.v1.ListConnectionsResponse
-	(*UpdateConnectionResponse)(nil), // 58: presencehub.v1.UpdateConnectionResponse
-	(*DeleteConnectionResponse)(nil), // 59: presencehub.v1.DeleteConnectionResponse
-	(*CreateRuleResponse)(nil),       // 60: presencehub.v1.CreateRuleResponse
-	(*GetRuleResponse)(nil),          // 61: presencehub.v1.GetRuleResponse
-	(*ListRulesResponse)(nil),        // 62: presencehub.v1.ListRulesResponse
-	(*UpdateRuleResponse)(nil),       // 63: presencehub.v1.UpdateRuleResponse
-	(*DeleteRuleResponse)(nil),       // 64: presencehub.v1.DeleteRuleResponse
-	(*CreateApiKeyResponse)(nil),     // 65: presencehub.v1.CreateApiKeyResponse
-	(*GetApiKeyResponse)(nil),        // 66: presencehub.v1.GetApiKeyResponse
-	(*ListApiKeysResponse)(nil),      // 67: presencehub.v1.ListApiKeysResponse
-	(*DeleteApiKeyResponse)(nil),     // 68: presencehub.v1.DeleteApiKeyResponse
-	(*ListAuditRecordsResponse)(nil), // 69: presencehub.v1.ListAuditRecordsResponse
+	(*CreateTenantRequest)(nil),       // 0: presencehub.v1.CreateTenantRequest
+	(*GetTenantRequest)(nil),          // 1: presencehub.v1.GetTenantRequest
+	(*ListTenantsRequest)(nil),        // 2: presencehub.v1.ListTenantsRequest
+	(*UpdateTenantRequest)(nil),       // 3: presencehub.v1.UpdateTenantRequest
+	(*DeleteTenantRequest)(nil),       // 4: presencehub.v1.DeleteTenantRequest
+	(*CreateStatusRequest)(nil),       // 5: presencehub.v1.CreateStatusRequest
+	(*GetStatusRequest)(nil),          // 6: presencehub.v1.GetStatusRequest
+	(*ListStatusesRequest)(nil),       // 7: presencehub.v1.ListStatusesRequest
+	(*UpdateStatusRequest)(nil),       // 8: presencehub.v1.UpdateStatusRequest
+	(*DeleteStatusRequest)(nil),       // 9: presencehub.v1.DeleteStatusRequest
+	(*CreateTeamRequest)(nil),         // 10: presencehub.v1.CreateTeamRequest
+	(*GetTeamRequest)(nil),            // 11: presencehub.v1.GetTeamRequest
+	(*ListTeamsRequest)(nil),          // 12: presencehub.v1.ListTeamsRequest
+	(*UpdateTeamRequest)(nil),         // 13: presencehub.v1.UpdateTeamRequest
+	(*DeleteTeamRequest)(nil),         // 14: presencehub.v1.DeleteTeamRequest
+	(*CreateAgentRequest)(nil),        // 15: presencehub.v1.CreateAgentRequest
+	(*GetAgentRequest)(nil),           // 16: presencehub.v1.GetAgentRequest
+	(*ListAgentsRequest)(nil),         // 17: presencehub.v1.ListAgentsRequest
+	(*UpdateAgentRequest)(nil),        // 18: presencehub.v1.UpdateAgentRequest
+	(*DeleteAgentRequest)(nil),        // 19: presencehub.v1.DeleteAgentRequest
+	(*CreateConnectionRequest)(nil),   // 20: presencehub.v1.CreateConnectionRequest
+	(*GetConnectionRequest)(nil),      // 21: presencehub.v1.GetConnectionRequest
+	(*ListConnectionsRequest)(nil),    // 22: presencehub.v1.ListConnectionsRequest
+	(*UpdateConnectionRequest)(nil),   // 23: presencehub.v1.UpdateConnectionRequest
+	(*DeleteConnectionRequest)(nil),   // 24: presencehub.v1.DeleteConnectionRequest
+	(*CreateRuleRequest)(nil),         // 25: presencehub.v1.CreateRuleRequest
+	(*GetRuleRequest)(nil),            // 26: presencehub.v1.GetRuleRequest
+	(*ListRulesRequest)(nil),          // 27: presencehub.v1.ListRulesRequest
+	(*UpdateRuleRequest)(nil),         // 28: presencehub.v1.UpdateRuleRequest
+	(*DeleteRuleRequest)(nil),         // 29: presencehub.v1.DeleteRuleRequest
+	(*CreateApiKeyRequest)(nil),       // 30: presencehub.v1.CreateApiKeyRequest
+	(*GetApiKeyRequest)(nil),          // 31: presencehub.v1.GetApiKeyRequest
+	(*ListApiKeysRequest)(nil),        // 32: presencehub.v1.ListApiKeysRequest
+	(*DeleteApiKeyRequest)(nil),       // 33: presencehub.v1.DeleteApiKeyRequest
+	(*ListAuditRecordsRequest)(nil),   // 34: presencehub.v1.ListAuditRecordsRequest
+	(*GetPresenceRequest)(nil),        // 35: presencehub.v1.GetPresenceRequest
+	(*SetPresenceRequest)(nil),        // 36: presencehub.v1.SetPresenceRequest
+	(*ListTimelineRequest)(nil),       // 37: presencehub.v1.ListTimelineRequest
+	(*CreatePairingCodeRequest)(nil),  // 38: presencehub.v1.CreatePairingCodeRequest
+	(*ListDevicesRequest)(nil),        // 39: presencehub.v1.ListDevicesRequest
+	(*RevokeDeviceRequest)(nil),       // 40: presencehub.v1.RevokeDeviceRequest
+	(*PairRequest)(nil),               // 41: presencehub.v1.PairRequest
+	(*SignOutRequest)(nil),            // 42: presencehub.v1.SignOutRequest
+	(*CreateTenantResponse)(nil),      // 43: presencehub.v1.CreateTenantResponse
+	(*GetTenantResponse)(nil),         // 44: presencehub.v1.GetTenantResponse
+	(*ListTenantsResponse)(nil),       // 45: presencehub.v1.ListTenantsResponse
+	(*UpdateTenantResponse)(nil),      // 46: presencehub.v1.UpdateTenantResponse
+	(*DeleteTenantResponse)(nil),      // 47: presencehub.v1.DeleteTenantResponse
+	(*CreateStatusResponse)(nil),      // 48: presencehub.v1.CreateStatusResponse
+	(*GetStatusResponse)(nil),         // 49: presencehub.v1.GetStatusResponse
+	(*ListStatusesResponse)(nil),      // 50: presencehub.v1.ListStatusesResponse
+	(*UpdateStatusResponse)(nil),      // 51: presencehub.v1.UpdateStatusResponse
+	(*DeleteStatusResponse)(nil),      // 52: presencehub.v1.DeleteStatusResponse
+	(*CreateTeamResponse)(nil),        // 53: presencehub.v1.CreateTeamResponse
+	(*GetTeamResponse)(nil),           // 54: presencehub.v1.GetTeamResponse
+	(*ListTeamsResponse)(nil),         // 55: presencehub.v1.ListTeamsResponse
+	(*UpdateTeamResponse)(nil),        // 56: presencehub.v1.UpdateTeamResponse
+	(*DeleteTeamResponse)(nil),        // 57: presencehub.v1.DeleteTeamResponse
+	(*CreateAgentResponse)(nil),       // 58: presencehub.v1.CreateAgentResponse
+	(*GetAgentResponse)(nil),          // 59: presencehub.v1.GetAgentResponse
+	(*ListAgentsResponse)(nil),        // 60: presencehub.v1.ListAgentsResponse
+	(*UpdateAgentResponse)(nil),       // 61: presencehub.v1.UpdateAgentResponse
+	(*DeleteAgentResponse)(nil),       // 62: presencehub.v1.DeleteAgentResponse
+	(*CreateConnectionResponse)(nil),  // 63: presencehub.v1.CreateConnectionResponse
+	(*GetConnectionResponse)(nil),     // 64: presencehub.v1.GetConnectionResponse
+	(*ListConnectionsResponse)(nil),   // 65: presencehub.v1.ListConnectionsResponse
+	(*UpdateConnectionResponse)(nil),  // 66: presencehub.v1.UpdateConnectionResponse
+	(*DeleteConnectionResponse)(nil),  // 67: presencehub.v1.DeleteConnectionResponse
+	(*CreateRuleResponse)(nil),        // 68: presencehub.v1.CreateRuleResponse
+	(*GetRuleResponse)(nil),           // 69: presencehub.v1.GetRuleResponse
+	(*ListRulesResponse)(nil),         // 70: presencehub.v1.ListRulesResponse
+	(*UpdateRuleResponse)(nil),        // 71: presencehub.v1.UpdateRuleResponse
+	(*DeleteRuleResponse)(nil),        // 72: presencehub.v1.DeleteRuleResponse
+	(*CreateApiKeyResponse)(nil),      // 73: presencehub.v1.CreateApiKeyResponse
+	(*GetApiKeyResponse)(nil),         // 74: presencehub.v1.GetApiKeyResponse
+	(*ListApiKeysResponse)(nil),       // 75: presencehub.v1.ListApiKeysResponse
+	(*DeleteApiKeyResponse)(nil),      // 76: presencehub.v1.DeleteApiKeyResponse
+	(*ListAuditRecordsResponse)(nil),  // 77: presencehub.v1.ListAuditRecordsResponse
+	(*GetPresenceResponse)(nil),       // 78: presencehub.v1.GetPresenceResponse
+	(*SetPresenceResponse)(nil),       // 79: presencehub.v1.SetPresenceResponse
+	(*ListTimelineResponse)(nil),      // 80: presencehub.v1.ListTimelineResponse
+	(*CreatePairingCodeResponse)(nil), // 81: presencehub.v1.CreatePairingCodeResponse
+	(*ListDevicesResponse)(nil),       // 82: presencehub.v1.ListDevicesResponse
+	(*RevokeDeviceResponse)(nil),      // 83: presencehub.v1.RevokeDeviceResponse
+	(*PairResponse)(nil),              // 84: presencehub.v1.PairResponse
+	(*SignOutResponse)(nil),           // 85: presencehub.v1.SignOutResponse
 }
 var file_presencehub_v1_presencehub_service_proto_depIdxs = []int32{
 	0,  // 0: presencehub.v1.PresenceHubService.CreateTenant:input_type -> presencehub.v1.CreateTenantRequest
@@ -187,43 +211,59 @@ var file_presencehub_v1_presencehub_service_proto_depIdxs = []int32{
 	32, // 32: presencehub.v1.PresenceHubService.ListApiKeys:input_type -> presencehub.v1.ListApiKeysRequest
 	33, // 33: presencehub.v1.PresenceHubService.DeleteApiKey:input_type -> presencehub.v1.DeleteApiKeyRequest
 	34, // 34: presencehub.v1.PresenceHubService.ListAuditRecords:input_type -> presencehub.v1.ListAuditRecordsRequest
-	35, // 35: presencehub.v1.PresenceHubService.CreateTenant:output_type -> presencehub.v1.CreateTenantResponse
-	36, // 36: presencehub.v1.PresenceHubService.GetTenant:output_type -> presencehub.v1.GetTenantResponse
-	37, // 37: presencehub.v1.PresenceHubService.ListTenants:output_type -> presencehub.v1.ListTenantsResponse
-	38, // 38: presencehub.v1.PresenceHubService.UpdateTenant:output_type -> presencehub.v1.UpdateTenantResponse
-	39, // 39: presencehub.v1.PresenceHubService.DeleteTenant:output_type -> presencehub.v1.DeleteTenantResponse
-	40, // 40: presencehub.v1.PresenceHubService.CreateStatus:output_type -> presencehub.v1.CreateStatusResponse
-	41, // 41: presencehub.v1.PresenceHubService.GetStatus:output_type -> presencehub.v1.GetStatusResponse
-	42, // 42: presencehub.v1.PresenceHubService.ListStatuses:output_type -> presencehub.v1.ListStatusesResponse
-	43, // 43: presencehub.v1.PresenceHubService.UpdateStatus:output_type -> presencehub.v1.UpdateStatusResponse
-	44, // 44: presencehub.v1.PresenceHubService.DeleteStatus:output_type -> presencehub.v1.DeleteStatusResponse
-	45, // 45: presencehub.v1.PresenceHubService.CreateTeam:output_type -> presencehub.v1.CreateTeamResponse
-	46, // 46: presencehub.v1.PresenceHubService.GetTeam:output_type -> presencehub.v1.GetTeamResponse
-	47, // 47: presencehub.v1.PresenceHubService.ListTeams:output_type -> presencehub.v1.ListTeamsResponse
-	48, // 48: presencehub.v1.PresenceHubService.UpdateTeam:output_type -> presencehub.v1.UpdateTeamResponse
-	49, // 49: presencehub.v1.PresenceHubService.DeleteTeam:output_type -> presencehub.v1.DeleteTeamResponse
-	50, // 50: presencehub.v1.PresenceHubService.CreateAgent:output_type -> presencehub.v1.CreateAgentResponse
-	51, // 51: presencehub.v1.PresenceHubService.GetAgent:output_type -> presencehub.v1.GetAgentResponse
-	52, // 52: presencehub.v1.PresenceHubService.ListAgents:output_type -> presencehub.v1.ListAgentsResponse
-	53, // 53: presencehub.v1.PresenceHubService.UpdateAgent:output_type -> presencehub.v1.UpdateAgentResponse
-	54, // 54: presencehub.v1.PresenceHubService.DeleteAgent:output_type -> presencehub.v1.DeleteAgentResponse
-	55, // 55: presencehub.v1.PresenceHubService.CreateConnection:output_type -> presencehub.v1.CreateConnectionResponse
-	56, // 56: presencehub.v1.PresenceHubService.GetConnection:output_type -> presencehub.v1.GetConnectionResponse
-	57, // 57: presencehub.v1.PresenceHubService.ListConnections:output_type -> presencehub.v1.ListConnectionsResponse
-	58, // 58: presencehub.v1.PresenceHubService.UpdateConnection:output_type -> presencehub.v1.UpdateConnectionResponse
-	59, // 59: presencehub.v1.PresenceHubService.DeleteConnection:output_type -> presencehub.v1.DeleteConnectionResponse
-	60, // 60: presencehub.v1.PresenceHubService.CreateRule:output_type -> presencehub.v1.CreateRuleResponse
-	61, // 61: presencehub.v1.PresenceHubService.GetRule:output_type -> presencehub.v1.GetRuleResponse
-	62, // 62: presencehub.v1.PresenceHubService.ListRules:output_type -> presencehub.v1.ListRulesResponse
-	63, // 63: presencehub.v1.PresenceHubService.UpdateRule:output_type -> presencehub.v1.UpdateRuleResponse
-	64, // 64: presencehub.v1.PresenceHubService.DeleteRule:output_type -> presencehub.v1.DeleteRuleResponse
-	65, // 65: presencehub.v1.PresenceHubService.CreateApiKey:output_type -> presencehub.v1.CreateApiKeyResponse
-	66, // 66: presencehub.v1.PresenceHubService.GetApiKey:output_type -> presencehub.v1.GetApiKeyResponse
-	67, // 67: presencehub.v1.PresenceHubService.ListApiKeys:output_type -> presencehub.v1.ListApiKeysResponse
-	68, // 68: presencehub.v1.PresenceHubService.DeleteApiKey:output_type -> presencehub.v1.DeleteApiKeyResponse
-	69, // 69: presencehub.v1.PresenceHubService.ListAuditRecords:output_type -> presencehub.v1.ListAuditRecordsResponse
-	35, // [35:70] is the sub-list for method output_type
-	0,  // [0:35] is the sub-list for method input_type
+	35, // 35: presencehub.v1.PresenceHubService.GetPresence:input_type -> presencehub.v1.GetPresenceRequest
+	36, // 36: presencehub.v1.PresenceHubService.SetPresence:input_type -> presencehub.v1.SetPresenceRequest
+	37, // 37: presencehub.v1.PresenceHubService.ListTimeline:input_type -> presencehub.v1.ListTimelineRequest
+	38, // 38: presencehub.v1.PresenceHubService.CreatePairingCode:input_type -> presencehub.v1.CreatePairingCodeRequest
+	39, // 39: presencehub.v1.PresenceHubService.ListDevices:input_type -> presencehub.v1.ListDevicesRequest
+	40, // 40: presencehub.v1.PresenceHubService.RevokeDevice:input_type -> presencehub.v1.RevokeDeviceRequest
+	41, // 41: presencehub.v1.PresenceHubService.Pair:input_type -> presencehub.v1.PairRequest
+	42, // 42: presencehub.v1.PresenceHubService.SignOut:input_type -> presencehub.v1.SignOutRequest
+	43, // 43: presencehub.v1.PresenceHubService.CreateTenant:output_type -> presencehub.v1.CreateTenantResponse
+	44, // 44: presencehub.v1.PresenceHubService.GetTenant:output_type -> presencehub.v1.GetTenantResponse
+	45, // 45: presencehub.v1.PresenceHubService.ListTenants:output_type -> presencehub.v1.ListTenantsResponse
+	46, // 46: presencehub.v1.PresenceHubService.UpdateTenant:output_type -> presencehub.v1.UpdateTenantResponse
+	47, // 47: presencehub.v1.PresenceHubService.DeleteTenant:output_type -> presencehub.v1.DeleteTenantResponse
+	48, // 48: presencehub.v1.PresenceHubService.CreateStatus:output_type -> presencehub.v1.CreateStatusResponse
+	49, // 49: presencehub.v1.PresenceHubService.GetStatus:output_type -> presencehub.v1.GetStatusResponse
+	50, // 50: presencehub.v1.PresenceHubService.ListStatuses:output_type -> presencehub.v1.ListStatusesResponse
+	51, // 51: presencehub.v1.PresenceHubService.UpdateStatus:output_type -> presencehub.v1.UpdateStatusResponse
+	52, // 52: presencehub.v1.PresenceHubService.DeleteStatus:output_type -> presencehub.v1.DeleteStatusResponse
+	53, // 53: presencehub.v1.PresenceHubService.CreateTeam:output_type -> presencehub.v1.CreateTeamResponse
+	54, // 54: presencehub.v1.PresenceHubService.GetTeam:output_type -> presencehub.v1.GetTeamResponse
+	55, // 55: presencehub.v1.PresenceHubService.ListTeams:output_type -> presencehub.v1.ListTeamsResponse
+	56, // 56: presencehub.v1.PresenceHubService.UpdateTeam:output_type -> presencehub.v1.UpdateTeamResponse
+	57, // 57: presencehub.v1.PresenceHubService.DeleteTeam:output_type -> presencehub.v1.DeleteTeamResponse
+	58, // 58: presencehub.v1.PresenceHubService.CreateAgent:output_type -> presencehub.v1.CreateAgentResponse
+	59, // 59: presencehub.v1.PresenceHubService.GetAgent:output_type -> presencehub.v1.GetAgentResponse
+	60, // 60: presencehub.v1.PresenceHubService.ListAgents:output_type -> presencehub.v1.ListAgentsResponse
+	61, // 61: presencehub.v1.PresenceHubService.UpdateAgent:output_type -> presencehub.v1.UpdateAgentResponse
+	62, // 62: presencehub.v1.PresenceHubService.DeleteAgent:output_type -> presencehub.v1.DeleteAgentResponse
+	63, // 63: presencehub.v1.PresenceHubService.CreateConnection:output_type -> presencehub.v1.CreateConnectionResponse
+	64, // 64: presencehub.v1.PresenceHubService.GetConnection:output_type -> presencehub.v1.GetConnectionResponse
+	65, // 65: presencehub.v1.PresenceHubService.ListConnections:output_type -> presencehub.v1.ListConnectionsResponse
+	66, // 66: presencehub.v1.PresenceHubService.UpdateConnection:output_type -> presencehub.v1.UpdateConnectionResponse
+	67, // 67: presencehub.v1.PresenceHubService.DeleteConnection:output_type -> presencehub.v1.DeleteConnectionResponse
+	68, // 68: presencehub.v1.PresenceHubService.CreateRule:output_type -> presencehub.v1.CreateRuleResponse
+	69, // 69: presencehub.v1.PresenceHubService.GetRule:output_type -> presencehub.v1.GetRuleResponse
+	70, // 70: presencehub.v1.PresenceHubService.ListRules:output_type -> presencehub.v1.ListRulesResponse
+	71, // 71: presencehub.v1.PresenceHubService.UpdateRule:output_type -> presencehub.v1.UpdateRuleResponse
+	72, // 72: presencehub.v1.PresenceHubService.DeleteRule:output_type -> presencehub.v1.DeleteRuleResponse
+	73, // 73: presencehub.v1.PresenceHubService.CreateApiKey:output_type -> presencehub.v1.CreateApiKeyResponse
+	74, // 74: presencehub.v1.PresenceHubService.GetApiKey:output_type -> presencehub.v1.GetApiKeyResponse
+	75, // 75: presencehub.v1.PresenceHubService.ListApiKeys:output_type -> presencehub.v1.ListApiKeysResponse
+	76, // 76: presencehub.v1.PresenceHubService.DeleteApiKey:output_type -> presencehub.v1.DeleteApiKeyResponse
+	77, // 77: presencehub.v1.PresenceHubService.ListAuditRecords:output_type -> presencehub.v1.ListAuditRecordsResponse
+	78, // 78: presencehub.v1.PresenceHubService.GetPresence:output_type -> presencehub.v1.GetPresenceResponse
+	79, // 79: presencehub.v1.PresenceHubService.SetPresence:output_type -> presencehub.v1.SetPresenceResponse
+	80, // 80: presencehub.v1.PresenceHubService.ListTimeline:output_type -> presencehub.v1.ListTimelineResponse
+	81, // 81: presencehub.v1.PresenceHubService.CreatePairingCode:output_type -> presencehub.v1.CreatePairingCodeResponse
+	82, // 82: presencehub.v1.PresenceHubService.ListDevices:output_type -> presencehub.v1.ListDevicesResponse
+	83, // 83: presencehub.v1.PresenceHubService.RevokeDevice:output_type -> presencehub.v1.RevokeDeviceResponse
+	84, // 84: presencehub.v1.PresenceHubService.Pair:output_type -> presencehub.v1.PairResponse
+	85, // 85: presencehub.v1.PresenceHubService.SignOut:output_type -> presencehub.v1.SignOutResponse
+	43, // [43:86] is the sub-list for method output_type
+	0,  // [0:43] is the sub-list for method input_type
 	0,  // [0:0] is the sub-list for extension type_name
 	0,  // [0:0] is the sub-list for extension extendee
 	0,  // [0:0] is the sub-list for field type_name
@@ -238,6 +278,8 @@ func file_presencehub_v1_presencehub_service_proto_init() {
 	file_presencehub_v1_api_key_proto_init()
 	file_presencehub_v1_audit_proto_init()
 	file_presencehub_v1_connection_proto_init()
+	file_presencehub_v1_pairing_proto_init()
+	file_presencehub_v1_presence_proto_init()
 	file_presencehub_v1_rule_proto_init()
 	file_presencehub_v1_status_proto_init()
 	file_presencehub_v1_team_proto_init()

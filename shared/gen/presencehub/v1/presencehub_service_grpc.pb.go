@@ -19,41 +19,49 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	PresenceHubService_CreateTenant_FullMethodName     = "/presencehub.v1.PresenceHubService/CreateTenant"
-	PresenceHubService_GetTenant_FullMethodName        = "/presencehub.v1.PresenceHubService/GetTenant"
-	PresenceHubService_ListTenants_FullMethodName      = "/presencehub.v1.PresenceHubService/ListTenants"
-	PresenceHubService_UpdateTenant_FullMethodName     = "/presencehub.v1.PresenceHubService/UpdateTenant"
-	PresenceHubService_DeleteTenant_FullMethodName     = "/presencehub.v1.PresenceHubService/DeleteTenant"
-	PresenceHubService_CreateStatus_FullMethodName     = "/presencehub.v1.PresenceHubService/CreateStatus"
-	PresenceHubService_GetStatus_FullMethodName        = "/presencehub.v1.PresenceHubService/GetStatus"
-	PresenceHubService_ListStatuses_FullMethodName     = "/presencehub.v1.PresenceHubService/ListStatuses"
-	PresenceHubService_UpdateStatus_FullMethodName     = "/presencehub.v1.PresenceHubService/UpdateStatus"
-	PresenceHubService_DeleteStatus_FullMethodName     = "/presencehub.v1.PresenceHubService/DeleteStatus"
-	PresenceHubService_CreateTeam_FullMethodName       = "/presencehub.v1.PresenceHubService/CreateTeam"
-	PresenceHubService_GetTeam_FullMethodName          = "/presencehub.v1.PresenceHubService/GetTeam"
-	PresenceHubService_ListTeams_FullMethodName        = "/presencehub.v1.PresenceHubService/ListTeams"
-	PresenceHubService_UpdateTeam_FullMethodName       = "/presencehub.v1.PresenceHubService/UpdateTeam"
-	PresenceHubService_DeleteTeam_FullMethodName       = "/presencehub.v1.PresenceHubService/DeleteTeam"
-	PresenceHubService_CreateAgent_FullMethodName      = "/presencehub.v1.PresenceHubService/CreateAgent"
-	PresenceHubService_GetAgent_FullMethodName         = "/presencehub.v1.PresenceHubService/GetAgent"
-	PresenceHubService_ListAgents_FullMethodName       = "/presencehub.v1.PresenceHubService/ListAgents"
-	PresenceHubService_UpdateAgent_FullMethodName      = "/presencehub.v1.PresenceHubService/UpdateAgent"
-	PresenceHubService_DeleteAgent_FullMethodName      = "/presencehub.v1.PresenceHubService/DeleteAgent"
-	PresenceHubService_CreateConnection_FullMethodName = "/presencehub.v1.PresenceHubService/CreateConnection"
-	PresenceHubService_GetConnection_FullMethodName    = "/presencehub.v1.PresenceHubService/GetConnection"
-	PresenceHubService_ListConnections_FullMethodName  = "/presencehub.v1.PresenceHubService/ListConnections"
-	PresenceHubService_UpdateConnection_FullMethodName = "/presencehub.v1.PresenceHubService/UpdateConnection"
-	PresenceHubService_DeleteConnection_FullMethodName = "/presencehub.v1.PresenceHubService/DeleteConnection"
-	PresenceHubService_CreateRule_FullMethodName       = "/presencehub.v1.PresenceHubService/CreateRule"
-	PresenceHubService_GetRule_FullMethodName          = "/presencehub.v1.PresenceHubService/GetRule"
-	PresenceHubService_ListRules_FullMethodName        = "/presencehub.v1.PresenceHubService/ListRules"
-	PresenceHubService_UpdateRule_FullMethodName       = "/presencehub.v1.PresenceHubService/UpdateRule"
-	PresenceHubService_DeleteRule_FullMethodName       = "/presencehub.v1.PresenceHubService/DeleteRule"
-	PresenceHubService_CreateApiKey_FullMethodName     = "/presencehub.v1.PresenceHubService/CreateApiKey"
-	PresenceHubService_GetApiKey_FullMethodName        = "/presencehub.v1.PresenceHubService/GetApiKey"
-	PresenceHubService_ListApiKeys_FullMethodName      = "/presencehub.v1.PresenceHubService/ListApiKeys"
-	PresenceHubService_DeleteApiKey_FullMethodName     = "/presencehub.v1.PresenceHubService/DeleteApiKey"
-	PresenceHubService_ListAuditRecords_FullMethodName = "/presencehub.v1.PresenceHubService/ListAuditRecords"
+	PresenceHubService_CreateTenant_FullMethodName      = "/presencehub.v1.PresenceHubService/CreateTenant"
+	PresenceHubService_GetTenant_FullMethodName         = "/presencehub.v1.PresenceHubService/GetTenant"
+	PresenceHubService_ListTenants_FullMethodName       = "/presencehub.v1.PresenceHubService/ListTenants"
+	PresenceHubService_UpdateTenant_FullMethodName      = "/presencehub.v1.PresenceHubService/UpdateTenant"
+	PresenceHubService_DeleteTenant_FullMethodName      = "/presencehub.v1.PresenceHubService/DeleteTenant"
+	PresenceHubService_CreateStatus_FullMethodName      = "/presencehub.v1.PresenceHubService/CreateStatus"
+	PresenceHubService_GetStatus_FullMethodName         = "/presencehub.v1.PresenceHubService/GetStatus"
+	PresenceHubService_ListStatuses_FullMethodName      = "/presencehub.v1.PresenceHubService/ListStatuses"
+	PresenceHubService_UpdateStatus_FullMethodName      = "/presencehub.v1.PresenceHubService/UpdateStatus"
+	PresenceHubService_DeleteStatus_FullMethodName      = "/presencehub.v1.PresenceHubService/DeleteStatus"
+	PresenceHubService_CreateTeam_FullMethodName        = "/presencehub.v1.PresenceHubService/CreateTeam"
+	PresenceHubService_GetTeam_FullMethodName           = "/presencehub.v1.PresenceHubService/GetTeam"
+	PresenceHubService_ListTeams_FullMethodName         = "/presencehub.v1.PresenceHubService/ListTeams"
+	PresenceHubService_UpdateTeam_FullMethodName        = "/presencehub.v1.PresenceHubService/UpdateTeam"
+	PresenceHubService_DeleteTeam_FullMethodName        = "/presencehub.v1.PresenceHubService/DeleteTeam"
+	PresenceHubService_CreateAgent_FullMethodName       = "/presencehub.v1.PresenceHubService/CreateAgent"
+	PresenceHubService_GetAgent_FullMethodName          = "/presencehub.v1.PresenceHubService/GetAgent"
+	PresenceHubService_ListAgents_FullMethodName        = "/presencehub.v1.PresenceHubService/ListAgents"
+	PresenceHubService_UpdateAgent_FullMethodName       = "/presencehub.v1.PresenceHubService/UpdateAgent"
+	PresenceHubService_DeleteAgent_FullMethodName       = "/presencehub.v1.PresenceHubService/DeleteAgent"
+	PresenceHubService_CreateConnection_FullMethodName  = "/presencehub.v1.PresenceHubService/CreateConnection"
+	PresenceHubService_GetConnection_FullMethodName     = "/presencehub.v1.PresenceHubService/GetConnection"
+	PresenceHubService_ListConnections_FullMethodName   = "/presencehub.v1.PresenceHubService/ListConnections"
+	PresenceHubService_UpdateConnection_FullMethodName  = "/presencehub.v1.PresenceHubService/UpdateConnection"
+	PresenceHubService_DeleteConnection_FullMethodName  = "/presencehub.v1.PresenceHubService/DeleteConnection"
+	PresenceHubService_CreateRule_FullMethodName        = "/presencehub.v1.PresenceHubService/CreateRule"
+	PresenceHubService_GetRule_FullMethodName           = "/presencehub.v1.PresenceHubService/GetRule"
+	PresenceHubService_ListRules_FullMethodName         = "/presencehub.v1.PresenceHubService/ListRules"
+	PresenceHubService_UpdateRule_FullMethodName        = "/presencehub.v1.PresenceHubService/UpdateRule"
+	PresenceHubService_DeleteRule_FullMethodName        = "/presencehub.v1.PresenceHubService/DeleteRule"
+	PresenceHubService_CreateApiKey_FullMethodName      = "/presencehub.v1.PresenceHubService/CreateApiKey"
+	PresenceHubService_GetApiKey_FullMethodName         = "/presencehub.v1.PresenceHubService/GetApiKey"
+	PresenceHubService_ListApiKeys_FullMethodName       = "/presencehub.v1.PresenceHubService/ListApiKeys"
+	PresenceHubService_DeleteApiKey_FullMethodName      = "/presencehub.v1.PresenceHubService/DeleteApiKey"
+	PresenceHubService_ListAuditRecords_FullMethodName  = "/presencehub.v1.PresenceHubService/ListAuditRecords"
+	PresenceHubService_GetPresence_FullMethodName       = "/presencehub.v1.PresenceHubService/GetPresence"
+	PresenceHubService_SetPresence_FullMethodName       = "/presencehub.v1.PresenceHubService/SetPresence"
+	PresenceHubService_ListTimeline_FullMethodName      = "/presencehub.v1.PresenceHubService/ListTimeline"
+	PresenceHubService_CreatePairingCode_FullMethodName = "/presencehub.v1.PresenceHubService/CreatePairingCode"
+	PresenceHubService_ListDevices_FullMethodName       = "/presencehub.v1.PresenceHubService/ListDevices"
+	PresenceHubService_RevokeDevice_FullMethodName      = "/presencehub.v1.PresenceHubService/RevokeDevice"
+	PresenceHubService_Pair_FullMethodName              = "/presencehub.v1.PresenceHubService/Pair"
+	PresenceHubService_SignOut_FullMethodName           = "/presencehub.v1.PresenceHubService/SignOut"
 )
 
 // PresenceHubServiceClient is the client API for PresenceHubService service.
@@ -106,6 +114,20 @@ type PresenceHubServiceClient interface {
 	DeleteApiKey(ctx context.Context, in *DeleteApiKeyRequest, opts ...grpc.CallOption) (*DeleteApiKeyResponse, error)
 	// Audit records (read-only).
 	ListAuditRecords(ctx context.Context, in *ListAuditRecordsRequest, opts ...grpc.CallOption) (*ListAuditRecordsResponse, error)
+	// Presence: one authoritative status per agent.
+	GetPresence(ctx context.Context, in *GetPresenceRequest, opts ...grpc.CallOption) (*GetPresenceResponse, error)
+	// SetPresence is an admin override.
+	SetPresence(ctx context.Context, in *SetPresenceRequest, opts ...grpc.CallOption) (*SetPresenceResponse, error)
+	ListTimeline(ctx context.Context, in *ListTimelineRequest, opts ...grpc.CallOption) (*ListTimelineResponse, error)
+	// Pairing and devices.
+	CreatePairingCode(ctx context.Context, in *CreatePairingCodeRequest, opts ...grpc.CallOption) (*CreatePairingCodeResponse, error)
+	ListDevices(ctx context.Context, in *ListDevicesRequest, opts ...grpc.CallOption) (*ListDevicesResponse, error)
+	RevokeDevice(ctx context.Context, in *RevokeDeviceRequest, opts ...grpc.CallOption) (*RevokeDeviceResponse, error)
+	// Pair exchanges a pairing code for a device token. It needs no API key; failed attempts are
+	// rate-limited per client address and per code.
+	Pair(ctx context.Context, in *PairRequest, opts ...grpc.CallOption) (*PairResponse, error)
+	// SignOut revokes the calling device's own token ("Authorization: Bearer <device token>").
+	SignOut(ctx context.Context, in *SignOutRequest, opts ...grpc.CallOption) (*SignOutResponse, error)
 }
 
 type presenceHubServiceClient struct {
@@ -466,6 +488,86 @@ func (c *presenceHubServiceClient) ListAuditRecords(ctx context.Context, in *Lis
 	return out, nil
 }
 
+func (c *presenceHubServiceClient) GetPresence(ctx context.Context, in *GetPresenceRequest, opts ...grpc.CallOption) (*GetPresenceResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetPresenceResponse)
+	err := c.cc.Invoke(ctx, PresenceHubService_GetPresence_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *presenceHubServiceClient) SetPresence(ctx context.Context, in *SetPresenceRequest, opts ...grpc.CallOption) (*SetPresenceResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SetPresenceResponse)
+	err := c.cc.Invoke(ctx, PresenceHubService_SetPresence_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *presenceHubServiceClient) ListTimeline(ctx context.Context, in *ListTimelineRequest, opts ...grpc.CallOption) (*ListTimelineResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListTimelineResponse)
+	err := c.cc.Invoke(ctx, PresenceHubService_ListTimeline_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *presenceHubServiceClient) CreatePairingCode(ctx context.Context, in *CreatePairingCodeRequest, opts ...grpc.CallOption) (*CreatePairingCodeResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreatePairingCodeResponse)
+	err := c.cc.Invoke(ctx, PresenceHubService_CreatePairingCode_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *presenceHubServiceClient) ListDevices(ctx context.Context, in *ListDevicesRequest, opts ...grpc.CallOption) (*ListDevicesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListDevicesResponse)
+	err := c.cc.Invoke(ctx, PresenceHubService_ListDevices_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *presenceHubServiceClient) RevokeDevice(ctx context.Context, in *RevokeDeviceRequest, opts ...grpc.CallOption) (*RevokeDeviceResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RevokeDeviceResponse)
+	err := c.cc.Invoke(ctx, PresenceHubService_RevokeDevice_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *presenceHubServiceClient) Pair(ctx context.Context, in *PairRequest, opts ...grpc.CallOption) (*PairResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(PairResponse)
+	err := c.cc.Invoke(ctx, PresenceHubService_Pair_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *presenceHubServiceClient) SignOut(ctx context.Context, in *SignOutRequest, opts ...grpc.CallOption) (*SignOutResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SignOutResponse)
+	err := c.cc.Invoke(ctx, PresenceHubService_SignOut_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // PresenceHubServiceServer is the server API for PresenceHubService service.
 // All implementations must embed UnimplementedPresenceHubServiceServer
 // for forward compatibility.
@@ -516,6 +618,20 @@ type PresenceHubServiceServer interface {
 	DeleteApiKey(context.Context, *DeleteApiKeyRequest) (*DeleteApiKeyResponse, error)
 	// Audit records (read-only).
 	ListAuditRecords(context.Context, *ListAuditRecordsRequest) (*ListAuditRecordsResponse, error)
+	// Presence: one authoritative status per agent.
+	GetPresence(context.Context, *GetPresenceRequest) (*GetPresenceResponse, error)
+	// SetPresence is an admin override.
+	SetPresence(context.Context, *SetPresenceRequest) (*SetPresenceResponse, error)
+	ListTimeline(context.Context, *ListTimelineRequest) (*ListTimelineResponse, error)
+	// Pairing and devices.
+	CreatePairingCode(context.Context, *CreatePairingCodeRequest) (*CreatePairingCodeResponse, error)
+	ListDevices(context.Context, *ListDevicesRequest) (*ListDevicesResponse, error)
+	RevokeDevice(context.Context, *RevokeDeviceRequest) (*RevokeDeviceResponse, error)
+	// Pair exchanges a pairing code for a device token. It needs no API key; failed attempts are
+	// rate-limited per client address and per code.
+	Pair(context.Context, *PairRequest) (*PairResponse, error)
+	// SignOut revokes the calling device's own token ("Authorization: Bearer <device token>").
+	SignOut(context.Context, *SignOutRequest) (*SignOutResponse, error)
 	mustEmbedUnimplementedPresenceHubServiceServer()
 }
 
@@ -630,6 +746,30 @@ func (UnimplementedPresenceHubServiceServer) DeleteApiKey(context.Context, *Dele
 }
 func (UnimplementedPresenceHubServiceServer) ListAuditRecords(context.Context, *ListAuditRecordsRequest) (*ListAuditRecordsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListAuditRecords not implemented")
+}
+func (UnimplementedPresenceHubServiceServer) GetPresence(context.Context, *GetPresenceRequest) (*GetPresenceResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetPresence not implemented")
+}
+func (UnimplementedPresenceHubServiceServer) SetPresence(context.Context, *SetPresenceRequest) (*SetPresenceResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetPresence not implemented")
+}
+func (UnimplementedPresenceHubServiceServer) ListTimeline(context.Context, *ListTimelineRequest) (*ListTimelineResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListTimeline not implemented")
+}
+func (UnimplementedPresenceHubServiceServer) CreatePairingCode(context.Context, *CreatePairingCodeRequest) (*CreatePairingCodeResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreatePairingCode not implemented")
+}
+func (UnimplementedPresenceHubServiceServer) ListDevices(context.Context, *ListDevicesRequest) (*ListDevicesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListDevices not implemented")
+}
+func (UnimplementedPresenceHubServiceServer) RevokeDevice(context.Context, *RevokeDeviceRequest) (*RevokeDeviceResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RevokeDevice not implemented")
+}
+func (UnimplementedPresenceHubServiceServer) Pair(context.Context, *PairRequest) (*PairResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method Pair not implemented")
+}
+func (UnimplementedPresenceHubServiceServer) SignOut(context.Context, *SignOutRequest) (*SignOutResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SignOut not implemented")
 }
 func (UnimplementedPresenceHubServiceServer) mustEmbedUnimplementedPresenceHubServiceServer() {}
 func (UnimplementedPresenceHubServiceServer) testEmbeddedByValue()                            {}
@@ -1282,6 +1422,150 @@ func _PresenceHubService_ListAuditRecords_Handler(srv interface{}, ctx context.C
 	return interceptor(ctx, in, info, handler)
 }
 
+func _PresenceHubService_GetPresence_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetPresenceRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PresenceHubServiceServer).GetPresence(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PresenceHubService_GetPresence_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PresenceHubServiceServer).GetPresence(ctx, req.(*GetPresenceRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _PresenceHubService_SetPresence_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SetPresenceRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PresenceHubServiceServer).SetPresence(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PresenceHubService_SetPresence_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PresenceHubServiceServer).SetPresence(ctx, req.(*SetPresenceRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _PresenceHubService_ListTimeline_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListTimelineRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PresenceHubServiceServer).ListTimeline(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PresenceHubService_ListTimeline_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PresenceHubServiceServer).ListTimeline(ctx, req.(*ListTimelineRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _PresenceHubService_CreatePairingCode_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreatePairingCodeRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PresenceHubServiceServer).CreatePairingCode(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PresenceHubService_CreatePairingCode_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PresenceHubServiceServer).CreatePairingCode(ctx, req.(*CreatePairingCodeRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _PresenceHubService_ListDevices_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListDevicesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PresenceHubServiceServer).ListDevices(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PresenceHubService_ListDevices_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PresenceHubServiceServer).ListDevices(ctx, req.(*ListDevicesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _PresenceHubService_RevokeDevice_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RevokeDeviceRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PresenceHubServiceServer).RevokeDevice(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PresenceHubService_RevokeDevice_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PresenceHubServiceServer).RevokeDevice(ctx, req.(*RevokeDeviceRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _PresenceHubService_Pair_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(PairRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PresenceHubServiceServer).Pair(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PresenceHubService_Pair_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PresenceHubServiceServer).Pair(ctx, req.(*PairRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _PresenceHubService_SignOut_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SignOutRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PresenceHubServiceServer).SignOut(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PresenceHubService_SignOut_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PresenceHubServiceServer).SignOut(ctx, req.(*SignOutRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // PresenceHubService_ServiceDesc is the grpc.ServiceDesc for PresenceHubService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -1428,6 +1712,38 @@ var PresenceHubService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListAuditRecords",
 			Handler:    _PresenceHubService_ListAuditRecords_Handler,
+		},
+		{
+			MethodName: "GetPresence",
+			Handler:    _PresenceHubService_GetPresence_Handler,
+		},
+		{
+			MethodName: "SetPresence",
+			Handler:    _PresenceHubService_SetPresence_Handler,
+		},
+		{
+			MethodName: "ListTimeline",
+			Handler:    _PresenceHubService_ListTimeline_Handler,
+		},
+		{
+			MethodName: "CreatePairingCode",
+			Handler:    _PresenceHubService_CreatePairingCode_Handler,
+		},
+		{
+			MethodName: "ListDevices",
+			Handler:    _PresenceHubService_ListDevices_Handler,
+		},
+		{
+			MethodName: "RevokeDevice",
+			Handler:    _PresenceHubService_RevokeDevice_Handler,
+		},
+		{
+			MethodName: "Pair",
+			Handler:    _PresenceHubService_Pair_Handler,
+		},
+		{
+			MethodName: "SignOut",
+			Handler:    _PresenceHubService_SignOut_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

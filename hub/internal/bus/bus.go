@@ -1,0 +1,75 @@
+// Package bus carries hub events from the presence engine (and the API) to everything that fans them
+// out: websocket streams now, vendor outboxes and other replicas later. Publishers never wait for
+// subscribers; subscribers must not block.
+package bus
+
+import (
+	"context"
+	"sync"
+
+	"presencehub.dev/hub/internal/model"
+)
+
+// Kinds of events.
+const (
+	// KindPresence: an agent's presence changed.
+	KindPresence = "presence"
+	// KindDeviceRevoked: a device's token was revoked; its streams must close.
+	KindDeviceRevoked = "device_revoked"
+	// KindAgentChanged: an agent's teams or identities changed; caches must reload.
+	KindAgentChanged = "agent_changed"
+)
+
+// Event is one message on the bus.
+type Event struct {
+	Kind     string
+	TenantID string
+	AgentID  string
+	TeamIDs  []string // the agent's teams, for supervisor fanout
+	DeviceID string
+	Presence *model.Presence
+	// Blocked explains, for a presence in a system state, why agent changes wait.
+	Blocked string
+}
+
+// Bus publishes events to subscribers.
+type Bus interface {
+	Publish(ctx context.Context, e Event) error
+	// Subscribe calls fn for every event until cancel is called. fn runs on the publisher's goroutine
+	// and must return quickly.
+	Subscribe(fn func(Event)) (cancel func())
+}
+
+// Local is the in-process bus of a single hub.
+type Local struct {
+	mu   sync.RWMutex
+	next int
+	subs map[int]func(Event)
+}
+
+// NewLocal returns an empty in-process bus.
+func NewLocal() *Local { return &Local{subs: map[int]func(Event){}} }
+
+// Publish delivers e to every subscriber.
+func (b *Local) Publish(_ context.Context, e Event) error {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	for _, fn := range b.subs {
+		fn(e)
+	}
+	return nil
+}
+
+// Subscribe registers fn.
+func (b *Local) Subscribe(fn func(Event)) func() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	id := b.next
+	b.next++
+	b.subs[id] = fn
+	return func() {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		delete(b.subs, id)
+	}
+}

@@ -1,0 +1,272 @@
+// Package presence is the presence engine: the one path through which every status change passes,
+// whatever its source (a tray, an admin, a vendor connection, the system). It serializes changes per
+// agent, applies the system-state rules (blocked, queued next status, "previous"), bounds the change
+// rate per agent, persists each change with its timeline entry atomically and publishes it on the bus.
+package presence
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"sync"
+	"time"
+
+	"presencehub.dev/hub/internal/bus"
+	"presencehub.dev/hub/internal/ids"
+	"presencehub.dev/hub/internal/model"
+	"presencehub.dev/hub/internal/store"
+	"presencehub.dev/shared/logkey"
+)
+
+// Outcomes of a change request.
+const (
+	OutcomeApplied   = "applied"
+	OutcomeUnchanged = "unchanged"
+	OutcomeQueued    = "queued"
+	OutcomeCoalesced = "coalesced"
+	OutcomeRefused   = "refused"
+)
+
+// Errors answered to a request.
+var (
+	ErrUnknownStatus = errors.New("unknown status")
+	ErrNotSettable   = errors.New("agents cannot pick this status")
+	ErrBlocked       = errors.New("blocked by a system state")
+	ErrNoPrevious    = errors.New("there is no previous status to return to")
+)
+
+// BlockedError says which system state blocks a change.
+type BlockedError struct{ Reason string }
+
+func (e *BlockedError) Error() string { return e.Reason }
+
+// Unwrap makes errors.Is(err, ErrBlocked) hold.
+func (e *BlockedError) Unwrap() error { return ErrBlocked }
+
+// Request asks for a status change.
+type Request struct {
+	TenantID string
+	AgentID  string
+	// Status is a catalog status name or model.StatusPrevious.
+	Status   string
+	Source   string // model.Source*
+	SourceID string
+	Reason   string
+	RuleID   string
+}
+
+// Result is what became of a request.
+type Result struct {
+	Presence *model.Presence
+	Outcome  string
+	// Reason explains a queued outcome, e.g. "On a call — will switch to Lunch when it ends".
+	Reason string
+}
+
+// Store is what the engine needs persisted.
+type Store interface {
+	store.Presences
+	GetAgent(ctx context.Context, tenantID, id string) (*model.Agent, error)
+	GetTenant(ctx context.Context, id string) (*model.Tenant, error)
+	ListStatuses(ctx context.Context, tenantID string, p store.Page) ([]*model.Status, string, error)
+}
+
+// Options tune the engine.
+type Options struct {
+	// DefaultMaxChangesPerMinute bounds changes per agent when the tenant sets no limit.
+	DefaultMaxChangesPerMinute int
+	// CatalogTTL bounds how long a tenant's catalog and settings are cached (other replicas may edit them).
+	CatalogTTL time.Duration
+	Now        func() time.Time
+}
+
+// Engine applies presence changes.
+type Engine struct {
+	st      Store
+	bus     bus.Bus
+	log     *slog.Logger
+	opts    Options
+	locks   [512]sync.Mutex
+	tenants *tenantCache
+	flows   *flowControl
+}
+
+// New returns an engine over st publishing on b.
+func New(st Store, b bus.Bus, log *slog.Logger, opts Options) *Engine {
+	if opts.DefaultMaxChangesPerMinute <= 0 {
+		opts.DefaultMaxChangesPerMinute = 60
+	}
+	if opts.CatalogTTL <= 0 {
+		opts.CatalogTTL = 30 * time.Second
+	}
+	if opts.Now == nil {
+		opts.Now = func() time.Time { return time.Now().UTC() }
+	}
+	e := &Engine{st: st, bus: b, log: log, opts: opts}
+	e.tenants = newTenantCache(st, opts.CatalogTTL, opts.Now)
+	e.flows = newFlowControl()
+	return e
+}
+
+// InvalidateTenant drops the cached catalog and settings of a tenant after an admin changed them.
+func (e *Engine) InvalidateTenant(tenantID string) { e.tenants.invalidate(tenantID) }
+
+func (e *Engine) lock(agentID string) *sync.Mutex {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(agentID))
+	return &e.locks[h.Sum32()%uint32(len(e.locks))]
+}
+
+// Current returns an agent's presence; an agent never changed shows the catalog's first offline status.
+func (e *Engine) Current(ctx context.Context, tenantID, agentID string) (*model.Presence, error) {
+	if _, err := e.st.GetAgent(ctx, tenantID, agentID); err != nil {
+		return nil, err
+	}
+	return e.current(ctx, tenantID, agentID)
+}
+
+func (e *Engine) current(ctx context.Context, tenantID, agentID string) (*model.Presence, error) {
+	p, err := e.st.GetPresence(ctx, tenantID, agentID)
+	if errors.Is(err, store.ErrNotFound) {
+		t, err := e.tenants.get(ctx, tenantID)
+		if err != nil {
+			return nil, err
+		}
+		return &model.Presence{TenantID: tenantID, AgentID: agentID, Status: t.initialStatus(), Source: model.SourceSystem}, nil
+	}
+	return p, err
+}
+
+// Apply runs one change request through the rules.
+func (e *Engine) Apply(ctx context.Context, req Request) (*Result, error) {
+	agent, err := e.st.GetAgent(ctx, req.TenantID, req.AgentID)
+	if err != nil {
+		return nil, err
+	}
+	mu := e.lock(req.AgentID)
+	mu.Lock()
+	defer mu.Unlock()
+	for attempt := 0; ; attempt++ {
+		res, err := e.apply(ctx, agent, req, false)
+		if errors.Is(err, store.ErrConflict) && attempt < 3 {
+			continue // another replica changed the agent first: decide again on fresh state
+		}
+		return res, err
+	}
+}
+
+// apply decides and persists one request; the agent's lock is held.
+func (e *Engine) apply(ctx context.Context, agent *model.Agent, req Request, flushing bool) (*Result, error) {
+	t, err := e.tenants.get(ctx, req.TenantID)
+	if err != nil {
+		return nil, err
+	}
+	cur, err := e.current(ctx, req.TenantID, req.AgentID)
+	if err != nil {
+		return nil, err
+	}
+	d, err := decide(t, cur, req)
+	if err != nil {
+		if errors.Is(err, ErrBlocked) {
+			e.record(ctx, req, cur, OutcomeRefused, err.Error())
+		}
+		return nil, err
+	}
+	if d.outcome == OutcomeUnchanged {
+		return &Result{Presence: cur, Outcome: OutcomeUnchanged}, nil
+	}
+	if !flushing {
+		if delay, limited := e.flows.admit(req, t.maxPerMinute(e.opts.DefaultMaxChangesPerMinute)); limited {
+			e.flows.schedule(req.AgentID, delay, func(latest Request) { e.flush(agent, latest) })
+			return &Result{Presence: cur, Outcome: OutcomeCoalesced}, nil
+		}
+	}
+	next := d.next
+	next.Version = cur.Version + 1
+	next.UpdateTime = e.opts.Now()
+	entry := &model.TimelineEntry{
+		ID: ids.New(ids.Timeline), TenantID: req.TenantID, AgentID: req.AgentID, Outcome: d.outcome,
+		RequestedStatus: req.Status, Status: next.Status, PreviousStatus: cur.Status, Version: next.Version,
+		Source: req.Source, SourceID: req.SourceID, Reason: firstNonEmpty(d.reason, req.Reason), RuleID: req.RuleID, CreateTime: next.UpdateTime,
+	}
+	if err := e.st.SavePresence(ctx, &next, cur.Version, entry); err != nil {
+		return nil, err
+	}
+	e.publish(ctx, agent, &next, t)
+	return &Result{Presence: &next, Outcome: d.outcome, Reason: d.reason}, nil
+}
+
+// flush applies the latest change that arrived while the agent was over its rate.
+func (e *Engine) flush(agent *model.Agent, req Request) {
+	ctx := context.Background()
+	mu := e.lock(req.AgentID)
+	mu.Lock()
+	defer mu.Unlock()
+	if _, err := e.apply(ctx, agent, req, true); err != nil {
+		e.log.Warn("applying coalesced change", slog.String(logkey.AgentID, req.AgentID), slog.Any(logkey.Error, err))
+	}
+}
+
+func (e *Engine) publish(ctx context.Context, agent *model.Agent, p *model.Presence, t *tenantInfo) {
+	ev := bus.Event{Kind: bus.KindPresence, TenantID: p.TenantID, AgentID: p.AgentID, TeamIDs: agent.TeamIDs, Presence: p, Blocked: t.blockedReason(p)}
+	if err := e.bus.Publish(ctx, ev); err != nil {
+		e.log.Warn("publishing presence", slog.String(logkey.AgentID, p.AgentID), slog.Any(logkey.Error, err))
+	}
+}
+
+// record notes a request that changed nothing in the timeline.
+func (e *Engine) record(ctx context.Context, req Request, cur *model.Presence, outcome, reason string) {
+	entry := &model.TimelineEntry{
+		ID: ids.New(ids.Timeline), TenantID: req.TenantID, AgentID: req.AgentID, Outcome: outcome,
+		RequestedStatus: req.Status, Status: cur.Status, Version: cur.Version, Source: req.Source,
+		SourceID: req.SourceID, Reason: firstNonEmpty(reason, req.Reason), RuleID: req.RuleID,
+	}
+	if err := e.st.AppendTimeline(ctx, entry); err != nil {
+		e.log.Warn("recording timeline", slog.String(logkey.AgentID, req.AgentID), slog.Any(logkey.Error, err))
+	}
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// Describe renders a presence's status for messages ("Lunch").
+func (e *Engine) Describe(ctx context.Context, tenantID, status string) string {
+	t, err := e.tenants.get(ctx, tenantID)
+	if err != nil {
+		return status
+	}
+	return t.display(status)
+}
+
+// Blocked reports why agent changes wait for p's system state to end ("" when they do not).
+func (e *Engine) Blocked(ctx context.Context, p *model.Presence) string {
+	t, err := e.tenants.get(ctx, p.TenantID)
+	if err != nil {
+		return ""
+	}
+	return t.blockedReason(p)
+}
+
+// Settable lists the statuses an agent may pick, in catalog order.
+func (e *Engine) Settable(ctx context.Context, tenantID string) ([]*model.Status, error) {
+	t, err := e.tenants.get(ctx, tenantID)
+	if err != nil {
+		return nil, fmt.Errorf("reading catalog: %w", err)
+	}
+	return t.settable, nil
+}
+
+// Kind returns the catalog kind of a status ("" when unknown).
+func (e *Engine) Kind(ctx context.Context, tenantID, status string) string {
+	t, err := e.tenants.get(ctx, tenantID)
+	if err != nil {
+		return ""
+	}
+	return t.kind(status)
+}

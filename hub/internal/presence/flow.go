@@ -1,0 +1,82 @@
+package presence
+
+import (
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// flowControl bounds the change rate per agent. A change over the rate is not dropped: it is held, and
+// later ones replace it, so the agent ends up in the latest requested status once the rate allows.
+type flowControl struct {
+	mu    sync.Mutex
+	flows map[string]*flow
+}
+
+type flow struct {
+	limiter *rate.Limiter
+	perMin  int
+	pending *Request
+	lastUse time.Time
+}
+
+func newFlowControl() *flowControl { return &flowControl{flows: map[string]*flow{}} }
+
+// admit reports whether req may apply now; if not, it becomes the agent's pending change and delay says
+// when a flush should run (0 when one is already scheduled).
+func (f *flowControl) admit(req Request, perMin int) (delay time.Duration, limited bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	fl := f.flows[req.AgentID]
+	if fl == nil || fl.perMin != perMin {
+		burst := max(1, perMin/6)
+		fl = &flow{limiter: rate.NewLimiter(rate.Limit(float64(perMin)/60), burst), perMin: perMin}
+		f.flows[req.AgentID] = fl
+		f.prune()
+	}
+	fl.lastUse = time.Now()
+	if fl.pending != nil {
+		r := req
+		fl.pending = &r
+		return 0, true
+	}
+	if fl.limiter.Allow() {
+		return 0, false
+	}
+	r := req
+	fl.pending = &r
+	return max(fl.limiter.Reserve().Delay(), time.Millisecond), true
+}
+
+// schedule runs fn with the latest pending request after delay (no-op when delay is 0: already scheduled).
+func (f *flowControl) schedule(agentID string, delay time.Duration, fn func(Request)) {
+	if delay == 0 {
+		return
+	}
+	time.AfterFunc(delay, func() {
+		f.mu.Lock()
+		fl := f.flows[agentID]
+		var req *Request
+		if fl != nil {
+			req, fl.pending = fl.pending, nil
+		}
+		f.mu.Unlock()
+		if req != nil {
+			fn(*req)
+		}
+	})
+}
+
+// prune forgets idle agents so the map does not grow without bound.
+func (f *flowControl) prune() {
+	if len(f.flows) < 10000 {
+		return
+	}
+	cutoff := time.Now().Add(-10 * time.Minute)
+	for id, fl := range f.flows {
+		if fl.pending == nil && fl.lastUse.Before(cutoff) {
+			delete(f.flows, id)
+		}
+	}
+}
