@@ -7,6 +7,7 @@ import (
 	"presencehub.dev/hub/internal/auth"
 	"presencehub.dev/hub/internal/model"
 	"presencehub.dev/hub/internal/presence"
+	"presencehub.dev/hub/internal/protoconv"
 	phv1 "presencehub.dev/shared/gen/presencehub/v1"
 )
 
@@ -57,7 +58,7 @@ func (s *Service) ListTimeline(ctx context.Context, req *phv1.ListTimelineReques
 	}
 	resp := &phv1.ListTimelineResponse{NextPageToken: next}
 	for _, e := range list {
-		resp.Entries = append(resp.Entries, TimelineProto(e))
+		resp.Entries = append(resp.Entries, protoconv.TimelineEntry(e))
 	}
 	return resp, nil
 }
@@ -77,18 +78,5 @@ func presenceError(err error) error {
 
 // PresenceProto renders a presence for callers.
 func (s *Service) PresenceProto(ctx context.Context, p *model.Presence) *phv1.Presence {
-	return &phv1.Presence{
-		AgentId: p.AgentID, Status: p.Status, Version: p.Version, Source: p.Source, SourceId: p.SourceID,
-		Reason: p.Reason, PreviousStatus: p.PreviousStatus, UpdateTime: ts(p.UpdateTime), QueuedStatus: p.QueuedStatus,
-		Kind: s.engine.Kind(ctx, p.TenantID, p.Status),
-	}
-}
-
-// TimelineProto renders a timeline entry.
-func TimelineProto(e *model.TimelineEntry) *phv1.TimelineEntry {
-	return &phv1.TimelineEntry{
-		Id: e.ID, AgentId: e.AgentID, Outcome: e.Outcome, RequestedStatus: e.RequestedStatus, Status: e.Status,
-		PreviousStatus: e.PreviousStatus, Version: e.Version, Source: e.Source, SourceId: e.SourceID,
-		Reason: e.Reason, RuleId: e.RuleID, CreateTime: ts(e.CreateTime),
-	}
+	return protoconv.Presence(p, s.engine.Kind(ctx, p.TenantID, p.Status))
 }

@@ -14,6 +14,7 @@ import (
 
 	"presencehub.dev/hub/internal/bus"
 	"presencehub.dev/hub/internal/presence"
+	"presencehub.dev/hub/internal/protoconv"
 	"presencehub.dev/hub/internal/ratelimit"
 	"presencehub.dev/hub/internal/seal"
 	"presencehub.dev/hub/internal/store"
@@ -70,12 +71,7 @@ func page(req pager) (store.Page, error) {
 }
 
 // ts converts a time to a proto timestamp; the zero time becomes unset.
-func ts(t time.Time) *timestamppb.Timestamp {
-	if t.IsZero() {
-		return nil
-	}
-	return timestamppb.New(t)
-}
+func ts(t time.Time) *timestamppb.Timestamp { return protoconv.Timestamp(t) }
 
 // fieldMask is the set of fields an update names: top-level field -> named sub-fields ("" = all of it).
 // A nil mask means "replace everything". PATCH bodies get their mask from grpc-gateway (the fields

@@ -6,6 +6,7 @@ import (
 
 	"presencehub.dev/hub/internal/ids"
 	"presencehub.dev/hub/internal/model"
+	"presencehub.dev/hub/internal/protoconv"
 	"presencehub.dev/hub/internal/store"
 	phv1 "presencehub.dev/shared/gen/presencehub/v1"
 )
@@ -183,10 +184,4 @@ func applyStatus(st *model.Status, in *phv1.Status, mask fieldMask) {
 	}
 }
 
-func statusProto(st *model.Status) *phv1.Status {
-	settable := st.AgentSettable
-	return &phv1.Status{
-		Id: st.ID, Name: st.Name, DisplayName: st.DisplayName, Kind: st.Kind, Color: st.Color,
-		AgentSettable: &settable, Order: st.Order, CreateTime: ts(st.CreateTime), UpdateTime: ts(st.UpdateTime),
-	}
-}
+func statusProto(st *model.Status) *phv1.Status { return protoconv.Status(st) }

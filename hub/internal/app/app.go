@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 
 	"google.golang.org/grpc"
@@ -21,6 +22,7 @@ import (
 	"presencehub.dev/hub/internal/seal"
 	"presencehub.dev/hub/internal/server"
 	"presencehub.dev/hub/internal/store"
+	"presencehub.dev/hub/internal/stream"
 	phv1 "presencehub.dev/shared/gen/presencehub/v1"
 	"presencehub.dev/shared/logkey"
 )
@@ -30,10 +32,13 @@ type App struct {
 	Config config.Config
 	Store  *store.DB
 	Sealer *seal.Sealer
+	// Engine is the presence engine (vendor adapters and tests feed it directly).
+	Engine *presence.Engine
 	// BootstrapSecret is the hub-wide admin key created on this start ("" if one existed already).
 	BootstrapSecret string
 	log             *slog.Logger
 	server          *server.Server
+	stopStreams     context.CancelFunc
 }
 
 // Open prepares everything short of listening. cfg must have passed Finish.
@@ -66,8 +71,14 @@ func (a *App) newServer(ctx context.Context) (*server.Server, error) {
 	reg := metrics.New()
 	b := bus.NewLocal()
 	engine := presence.New(a.Store, b, a.log, presence.Options{})
+	a.Engine = engine
 	svc := api.New(api.Deps{Store: a.Store, Sealer: a.Sealer, Engine: engine, Bus: b, Log: a.log})
 	authn := auth.NewAuthenticator(a.Store, a.log)
+	streamCtx, stopStreams := context.WithCancel(context.WithoutCancel(ctx))
+	a.stopStreams = stopStreams
+	streams := stream.New(streamCtx, a.Store, engine, authn, b, a.log, stream.Options{
+		OriginPatterns: a.Config.Stream.AllowedOrigins, Heartbeat: a.Config.Stream.Heartbeat,
+	})
 	g := grpc.NewServer(grpc.ChainUnaryInterceptor(reg.UnaryInterceptor(), svc.UnaryInterceptor(authn)))
 	phv1.RegisterPresenceHubServiceServer(g, svc)
 	var tlsCfg *tls.Config
@@ -80,6 +91,7 @@ func (a *App) newServer(ctx context.Context) (*server.Server, error) {
 	}
 	return server.New(ctx, server.Options{
 		Log: a.log, GRPC: g, Register: phv1.RegisterPresenceHubServiceHandler, Ready: a.Store, Metrics: reg, TLS: tlsCfg,
+		Extra: map[string]http.Handler{"GET /v1/stream": streams},
 	})
 }
 
@@ -94,11 +106,15 @@ func (a *App) Listen() (net.Listener, error) {
 
 // Serve runs the hub on ln until ctx ends.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	defer context.AfterFunc(ctx, a.stopStreams)() // live streams end with the server
 	return a.server.Serve(ctx, ln, a.Config.ShutdownTimeout)
 }
 
-// Close releases the store.
-func (a *App) Close() error { return a.Store.Close() }
+// Close ends live streams and releases the store.
+func (a *App) Close() error {
+	a.stopStreams()
+	return a.Store.Close()
+}
 
 // openSealer uses the configured key, or a key file in the data dir (created on first start).
 func openSealer(cfg config.Config, log *slog.Logger) (*seal.Sealer, error) {

@@ -32,6 +32,7 @@ type Config struct {
 	SealKey string `yaml:"seal_key"`
 	TLS     TLS    `yaml:"tls"`
 	Log     Log    `yaml:"log"`
+	Stream  Stream `yaml:"stream"`
 	// ShutdownTimeout bounds a graceful stop.
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
 }
@@ -50,6 +51,15 @@ type TLS struct {
 	KeyFile  string `yaml:"key_file"`
 }
 
+// Stream configures the websocket stream.
+type Stream struct {
+	// AllowedOrigins are browser origins (host patterns such as "app.example.com" or "*.example.com")
+	// allowed to open the stream besides the hub's own. Never "*".
+	AllowedOrigins []string `yaml:"allowed_origins"`
+	// Heartbeat is the ping interval; an unanswered ping closes the stream.
+	Heartbeat time.Duration `yaml:"heartbeat"`
+}
+
 // Log configures logging.
 type Log struct {
 	Level  string `yaml:"level"`  // debug, info, warn, error
@@ -63,6 +73,7 @@ func Default() Config {
 		DataDir:         "./data",
 		Database:        Database{Driver: "sqlite"},
 		Log:             Log{Level: "info", Format: "text"},
+		Stream:          Stream{AllowedOrigins: []string{}, Heartbeat: 15 * time.Second},
 		ShutdownTimeout: 10 * time.Second,
 	}
 }
@@ -103,6 +114,9 @@ func (c *Config) applyEnv(getenv func(string) string) {
 	set("PRESENCE_HUB_TLS_KEY_FILE", &c.TLS.KeyFile)
 	set("PRESENCE_HUB_LOG_LEVEL", &c.Log.Level)
 	set("PRESENCE_HUB_LOG_FORMAT", &c.Log.Format)
+	if v := getenv("PRESENCE_HUB_ALLOWED_ORIGINS"); v != "" {
+		c.Stream.AllowedOrigins = strings.Split(v, ",")
+	}
 }
 
 // Finish fills derived values and checks the result.
@@ -133,6 +147,14 @@ func (c *Config) Finish() error {
 	}
 	if c.Log.Format != "text" && c.Log.Format != "json" {
 		errs = append(errs, fmt.Errorf("log.format %q: want text or json", c.Log.Format))
+	}
+	for _, o := range c.Stream.AllowedOrigins {
+		if strings.TrimSpace(o) == "*" {
+			errs = append(errs, errors.New(`stream.allowed_origins must name origins; "*" would let any web page use an agent's session`))
+		}
+	}
+	if c.Stream.Heartbeat < time.Second {
+		errs = append(errs, fmt.Errorf("stream.heartbeat %s: want at least 1s", c.Stream.Heartbeat))
 	}
 	if c.PublicURL == "" {
 		scheme := "http"

@@ -3,6 +3,7 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -63,7 +64,7 @@ func TestExampleConfigLoads(t *testing.T) {
 	if err := c.Finish(); err != nil {
 		t.Fatal(err)
 	}
-	if c != mustFinish(t, Default()) {
+	if !reflect.DeepEqual(c, mustFinish(t, Default())) {
 		t.Fatalf("the example should spell out the defaults:\n got %+v\nwant %+v", c, mustFinish(t, Default()))
 	}
 }

@@ -1,0 +1,121 @@
+package stream
+
+import (
+	"context"
+	"sync"
+
+	"google.golang.org/protobuf/encoding/protojson"
+
+	"presencehub.dev/hub/internal/bus"
+	"presencehub.dev/hub/internal/protoconv"
+	phv1 "presencehub.dev/shared/gen/presencehub/v1"
+)
+
+// registry finds the connections an event goes to: an agent's own devices, and supervisors of the
+// agent's teams.
+type registry struct {
+	mu       sync.RWMutex
+	byAgent  map[string]map[*conn]struct{}
+	byTeam   map[string]map[*conn]struct{}
+	byDevice map[string]map[*conn]struct{}
+}
+
+func newRegistry() *registry {
+	return &registry{byAgent: map[string]map[*conn]struct{}{}, byTeam: map[string]map[*conn]struct{}{}, byDevice: map[string]map[*conn]struct{}{}}
+}
+
+func add(m map[string]map[*conn]struct{}, key string, c *conn) {
+	if m[key] == nil {
+		m[key] = map[*conn]struct{}{}
+	}
+	m[key][c] = struct{}{}
+}
+
+func remove(m map[string]map[*conn]struct{}, key string, c *conn) {
+	delete(m[key], c)
+	if len(m[key]) == 0 {
+		delete(m, key)
+	}
+}
+
+func (r *registry) register(c *conn) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if c.who.device() {
+		add(r.byAgent, c.who.agentID, c)
+		add(r.byDevice, c.who.deviceID, c)
+	}
+}
+
+func (r *registry) subscribeTeam(c *conn, teamID string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	add(r.byTeam, teamID, c)
+	c.teams = append(c.teams, teamID)
+}
+
+func (r *registry) unregister(c *conn) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if c.who.device() {
+		remove(r.byAgent, c.who.agentID, c)
+		remove(r.byDevice, c.who.deviceID, c)
+	}
+	for _, t := range c.teams {
+		remove(r.byTeam, t, c)
+	}
+}
+
+// dispatch runs on the publisher's goroutine: it encodes an event once and queues it, without
+// blocking, on every interested connection.
+func (s *Server) dispatch(ev bus.Event) {
+	switch ev.Kind {
+	case bus.KindDeviceRevoked:
+		s.reg.mu.RLock()
+		conns := keys(s.reg.byDevice[ev.DeviceID])
+		s.reg.mu.RUnlock()
+		for _, c := range conns {
+			c.closeWith(StatusSignInRequired, "this device was signed out: pair it again")
+		}
+	case bus.KindPresence:
+		s.reg.mu.RLock()
+		targets := map[*conn]string{}
+		for c := range s.reg.byAgent[ev.AgentID] {
+			targets[c] = ""
+		}
+		for _, team := range ev.TeamIDs {
+			for c := range s.reg.byTeam[team] {
+				if _, ok := targets[c]; !ok {
+					targets[c] = team
+				}
+			}
+		}
+		s.reg.mu.RUnlock()
+		if len(targets) == 0 {
+			return
+		}
+		kind := s.engine.Kind(context.Background(), ev.TenantID, ev.Presence.Status)
+		base := &phv1.PresenceEvent{Presence: protoconv.Presence(ev.Presence, kind), BlockedReason: ev.Blocked}
+		encoded := map[string][]byte{}
+		for c, team := range targets {
+			data, ok := encoded[team]
+			if !ok {
+				base.TeamId = team
+				var err error
+				if data, err = protojson.Marshal(base); err != nil {
+					continue
+				}
+				encoded[team] = data
+			}
+			c.enqueue(outMsg{event: data, agentID: ev.AgentID, version: ev.Presence.Version})
+		}
+	}
+}
+
+func keys(m map[*conn]struct{}) []*conn {
+	out := make([]*conn, 0, len(m))
+	for c := range m {
+		out = append(out, c)
+	}
+	return out
+}
