@@ -34,6 +34,8 @@ type App struct {
 	Sealer *seal.Sealer
 	// Engine is the presence engine (vendor adapters and tests feed it directly).
 	Engine *presence.Engine
+	// Bus carries events from the engine to streams (and, later, outboxes and other replicas).
+	Bus bus.Bus
 	// BootstrapSecret is the hub-wide admin key created on this start ("" if one existed already).
 	BootstrapSecret string
 	log             *slog.Logger
@@ -70,6 +72,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 func (a *App) newServer(ctx context.Context) (*server.Server, error) {
 	reg := metrics.New()
 	b := bus.NewLocal()
+	a.Bus = b
 	engine := presence.New(a.Store, b, a.log, presence.Options{})
 	a.Engine = engine
 	svc := api.New(api.Deps{Store: a.Store, Sealer: a.Sealer, Engine: engine, Bus: b, Log: a.log})

@@ -2,6 +2,7 @@ package hubtest
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -32,6 +33,29 @@ func (h *Hub) Dial(t testing.TB, token string) *StreamConn {
 		t.Fatalf("dialing stream: %v (HTTP %d)", err, status)
 	}
 	c.SetReadLimit(1 << 22)
+	t.Cleanup(func() { c.CloseNow() })
+	return &StreamConn{WS: c, t: t}
+}
+
+// DialSlow opens the stream over a socket with a tiny receive buffer, for slow-consumer tests.
+func (h *Hub) DialSlow(t testing.TB, token string) *StreamConn {
+	t.Helper()
+	tr := &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+		if tc, ok := c.(*net.TCPConn); ok {
+			_ = tc.SetReadBuffer(2048)
+		}
+		return c, err
+	}}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	hdr := http.Header{"Authorization": {"Bearer " + token}}
+	c, _, err := websocket.Dial(ctx, strings.Replace(h.URL, "http", "ws", 1)+"/v1/stream", &websocket.DialOptions{
+		Subprotocols: []string{"presencehub.v1"}, HTTPHeader: hdr, HTTPClient: &http.Client{Transport: tr},
+	})
+	if err != nil {
+		t.Fatalf("dialing stream: %v", err)
+	}
 	t.Cleanup(func() { c.CloseNow() })
 	return &StreamConn{WS: c, t: t}
 }

@@ -174,6 +174,11 @@ func (e *Engine) apply(ctx context.Context, agent *model.Agent, req Request, flu
 		}
 		return nil, err
 	}
+	if !flushing && e.flows.pending(req.AgentID) {
+		// A change is held: this one replaces it, even if it equals the current status.
+		e.flows.admit(req, t.maxPerMinute(e.opts.DefaultMaxChangesPerMinute))
+		return &Result{Presence: cur, Outcome: OutcomeCoalesced}, nil
+	}
 	if d.outcome == OutcomeUnchanged {
 		return &Result{Presence: cur, Outcome: OutcomeUnchanged}, nil
 	}

@@ -49,6 +49,14 @@ func (f *flowControl) admit(req Request, perMin int) (delay time.Duration, limit
 	return max(fl.limiter.Reserve().Delay(), time.Millisecond), true
 }
 
+// pending reports whether a change is held for the agent.
+func (f *flowControl) pending(agentID string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	fl := f.flows[agentID]
+	return fl != nil && fl.pending != nil
+}
+
 // schedule runs fn with the latest pending request after delay (no-op when delay is 0: already scheduled).
 func (f *flowControl) schedule(agentID string, delay time.Duration, fn func(Request)) {
 	if delay == 0 {

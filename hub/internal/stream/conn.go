@@ -17,7 +17,7 @@ import (
 // outMsg is one queued message: a pre-encoded presence event, or any other server message.
 type outMsg struct {
 	event   []byte // protojson of a PresenceEvent
-	agentID string
+	view    string // "<team>/<agent>": the snapshot or team view the event updates
 	version int64
 	msg     *phv1.ServerMessage
 }
@@ -33,12 +33,17 @@ type conn struct {
 	cancel    context.CancelFunc
 	closeOnce sync.Once
 	teams     []string         // guarded by the registry's lock
-	seen      map[string]int64 // writer only: newest version sent per agent
+	seen      map[string]int64 // writer only: newest version sent per view
 }
 
 func newConn(s *Server, ws *websocket.Conn, who *principal) *conn {
-	ctx, cancel := context.WithCancel(s.ctx)
-	return &conn{s: s, ws: ws, who: who, out: make(chan outMsg, s.opts.QueueSize), ctx: ctx, cancel: cancel, seen: map[string]int64{}}
+	// Not derived from the server's context: cancelling a read drops the socket, and on shutdown the
+	// client should get a proper "going away" close frame instead.
+	ctx, cancel := context.WithCancel(context.Background())
+	c := &conn{s: s, ws: ws, who: who, out: make(chan outMsg, s.opts.QueueSize), ctx: ctx, cancel: cancel, seen: map[string]int64{}}
+	stop := context.AfterFunc(s.ctx, func() { c.closeWith(websocket.StatusGoingAway, "the hub is restarting: reconnect") })
+	context.AfterFunc(ctx, func() { stop() })
+	return c
 }
 
 // run serves the connection until it ends.
@@ -55,7 +60,7 @@ func (c *conn) run() {
 		return
 	}
 	if p := snap.GetPresence(); p != nil {
-		c.seen[p.GetAgentId()] = p.GetVersion()
+		c.seen["/"+p.GetAgentId()] = p.GetVersion()
 	}
 	if err := c.write(&phv1.ServerMessage{Kind: &phv1.ServerMessage_Snapshot{Snapshot: snap}}); err != nil {
 		return
@@ -73,6 +78,7 @@ func (c *conn) enqueue(m outMsg) {
 	select {
 	case c.out <- m:
 	default:
+		c.s.log.Info("closing slow stream", slog.String(logkey.TenantID, c.who.tenantID), slog.String(logkey.Component, c.who.name))
 		c.closeWith(websocket.StatusPolicyViolation, "too slow: reconnect for a fresh snapshot")
 	}
 }
@@ -133,15 +139,20 @@ func (c *conn) flush(batch []outMsg) error {
 			if err := sendEvents(); err != nil {
 				return err
 			}
+			if ts := m.msg.GetTeamSnapshot(); ts != nil {
+				for _, p := range ts.GetPresences() {
+					c.seen[ts.GetTeamId()+"/"+p.GetAgentId()] = p.GetVersion()
+				}
+			}
 			if err := c.write(m.msg); err != nil {
 				return err
 			}
 			continue
 		}
-		if m.version <= c.seen[m.agentID] {
+		if m.version <= c.seen[m.view] {
 			continue // already covered by the snapshot or a newer event
 		}
-		c.seen[m.agentID] = m.version
+		c.seen[m.view] = m.version
 		events = append(events, m.event)
 	}
 	return sendEvents()

@@ -78,16 +78,16 @@ func (s *Server) dispatch(ev bus.Event) {
 			c.closeWith(StatusSignInRequired, "this device was signed out: pair it again")
 		}
 	case bus.KindPresence:
+		// Each connection gets the event once per view it has of the agent: as its own agent (no team)
+		// and as a member of each team it watches.
 		s.reg.mu.RLock()
-		targets := map[*conn]string{}
+		targets := map[*conn][]string{}
 		for c := range s.reg.byAgent[ev.AgentID] {
-			targets[c] = ""
+			targets[c] = append(targets[c], "")
 		}
 		for _, team := range ev.TeamIDs {
 			for c := range s.reg.byTeam[team] {
-				if _, ok := targets[c]; !ok {
-					targets[c] = team
-				}
+				targets[c] = append(targets[c], team)
 			}
 		}
 		s.reg.mu.RUnlock()
@@ -97,17 +97,19 @@ func (s *Server) dispatch(ev bus.Event) {
 		kind := s.engine.Kind(context.Background(), ev.TenantID, ev.Presence.Status)
 		base := &phv1.PresenceEvent{Presence: protoconv.Presence(ev.Presence, kind), BlockedReason: ev.Blocked}
 		encoded := map[string][]byte{}
-		for c, team := range targets {
-			data, ok := encoded[team]
-			if !ok {
-				base.TeamId = team
-				var err error
-				if data, err = protojson.Marshal(base); err != nil {
-					continue
+		for c, teams := range targets {
+			for _, team := range teams {
+				data, ok := encoded[team]
+				if !ok {
+					base.TeamId = team
+					var err error
+					if data, err = protojson.Marshal(base); err != nil {
+						continue
+					}
+					encoded[team] = data
 				}
-				encoded[team] = data
+				c.enqueue(outMsg{event: data, view: team + "/" + ev.AgentID, version: ev.Presence.Version})
 			}
-			c.enqueue(outMsg{event: data, agentID: ev.AgentID, version: ev.Presence.Version})
 		}
 	}
 }

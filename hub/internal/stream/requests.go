@@ -87,8 +87,22 @@ func (c *conn) subscribeTeam(req *phv1.SubscribeTeam) {
 		c.reply(streamError(req.GetRequestId(), "internal", "could not read the team"))
 		return
 	}
+	snap.RequestId = req.GetRequestId()
 	c.reply(&phv1.ServerMessage{Kind: &phv1.ServerMessage_TeamSnapshot{TeamSnapshot: snap}})
 	c.reply(&phv1.ServerMessage{Kind: &phv1.ServerMessage_Ack{Ack: &phv1.Ack{RequestId: req.GetRequestId(), Outcome: "subscribed"}}})
+	// A change that landed between reading the team and queueing its snapshot may sit in the queue
+	// ahead of the snapshot; read again and queue anything newer, so the client ends up current.
+	again, err := c.teamSnapshot(c.ctx, req.GetTeamId())
+	if err != nil {
+		return
+	}
+	for i, p := range again.GetPresences() {
+		if i < len(snap.GetPresences()) && p.GetVersion() > snap.GetPresences()[i].GetVersion() {
+			if data, err := protojson.Marshal(&phv1.PresenceEvent{Presence: p, TeamId: req.GetTeamId()}); err == nil {
+				c.enqueue(outMsg{event: data, view: req.GetTeamId() + "/" + p.GetAgentId(), version: p.GetVersion()})
+			}
+		}
+	}
 }
 
 func streamError(requestID, code, reason string) *phv1.ServerMessage {

@@ -665,13 +665,13 @@ func (x *EventBatch) GetEvents() []*PresenceEvent {
 	return nil
 }
 
-// Ack answers a SetStatus or SubscribeTeam that succeeded.
+// Ack answers a SetStatus or SubscribeTeam that succeeded. For SubscribeTeam it follows the TeamSnapshot.
 type Ack struct {
 	state     protoimpl.MessageState `protogen:"open.v1"`
 	RequestId string                 `protobuf:"bytes,1,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// The presence version after the change.
 	Version int64 `protobuf:"varint,2,opt,name=version,proto3" json:"version,omitempty"`
-	// "applied", "unchanged", "queued" or "coalesced".
+	// SetStatus: "applied", "unchanged", "queued" or "coalesced". SubscribeTeam: "subscribed".
 	Outcome string `protobuf:"bytes,3,opt,name=outcome,proto3" json:"outcome,omitempty"`
 	// For "queued": why, e.g. "On a call: will switch to Lunch after the call".
 	Reason        string `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
@@ -799,11 +799,14 @@ func (x *StreamError) GetReason() string {
 	return ""
 }
 
-// TeamSnapshot is the first answer to SubscribeTeam: every agent of the team.
+// TeamSnapshot is the first answer to SubscribeTeam: every agent of the team. Later events of the team
+// carry its team_id; events of the connection's own agent carry none.
 type TeamSnapshot struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	TeamId        string                 `protobuf:"bytes,1,opt,name=team_id,json=teamId,proto3" json:"team_id,omitempty"`
-	Presences     []*Presence            `protobuf:"bytes,2,rep,name=presences,proto3" json:"presences,omitempty"`
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	TeamId    string                 `protobuf:"bytes,1,opt,name=team_id,json=teamId,proto3" json:"team_id,omitempty"`
+	Presences []*Presence            `protobuf:"bytes,2,rep,name=presences,proto3" json:"presences,omitempty"`
+	// The SubscribeTeam this answers.
+	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -850,6 +853,13 @@ func (x *TeamSnapshot) GetPresences() []*Presence {
 		return x.Presences
 	}
 	return nil
+}
+
+func (x *TeamSnapshot) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
 }
 
 var File_presencehub_v1_stream_proto protoreflect.FileDescriptor
@@ -914,10 +924,12 @@ const file_presencehub_v1_stream_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tR\trequestId\x12\x12\n" +
 	"\x04code\x18\x02 \x01(\tR\x04code\x12\x16\n" +
-	"\x06reason\x18\x03 \x01(\tR\x06reason\"_\n" +
+	"\x06reason\x18\x03 \x01(\tR\x06reason\"~\n" +
 	"\fTeamSnapshot\x12\x17\n" +
 	"\ateam_id\x18\x01 \x01(\tR\x06teamId\x126\n" +
-	"\tpresences\x18\x02 \x03(\v2\x18.presencehub.v1.PresenceR\tpresencesB9Z7presencehub.dev/shared/gen/presencehub/v1;presencehubv1b\x06proto3"
+	"\tpresences\x18\x02 \x03(\v2\x18.presencehub.v1.PresenceR\tpresences\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tR\trequestIdB9Z7presencehub.dev/shared/gen/presencehub/v1;presencehubv1b\x06proto3"
 
 var (
 	file_presencehub_v1_stream_proto_rawDescOnce sync.Once
