@@ -197,4 +197,3 @@ func TestFlapControlCoalescesToTheLatest(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
-
