@@ -47,6 +47,9 @@ func newDemoCommand() *cobra.Command {
 			if err := demo.Seed(cmd.Context(), a.Store, &info); err != nil {
 				return err
 			}
+			if err := demo.NewPairingCode(cmd.Context(), a.Store, &info); err != nil {
+				return err
+			}
 			info.HubURL = cfg.PublicURL
 			if err := demo.WriteInfo(cfg.DataDir, info); err != nil {
 				return err
@@ -72,14 +75,16 @@ Presence Hub demo is running.
   Tenant       %[3]s (%[4]s)
   Details      %[5]s/demo.json
   API docs     %[1]s/docs  (machine-readable: %[1]s/openapi.json)
+  Pairing code %[6]s  (signs a tray in as the first demo agent; valid 24 h)
 
 Try:
   export PRESENCE_HUB_URL=%[1]s PRESENCE_HUB_KEY=%[2]s
   curl -s -H "Authorization: Bearer $PRESENCE_HUB_KEY" $PRESENCE_HUB_URL/v1/tenants/demo/agents
   curl -s -H "Authorization: Bearer $PRESENCE_HUB_KEY" $PRESENCE_HUB_URL/v1/tenants/demo/statuses
   curl -s -H "Authorization: Bearer $PRESENCE_HUB_KEY" -X POST $PRESENCE_HUB_URL/v1/tenants/demo/teams -d '{"name":"Billing"}'
+  curl -s -X POST $PRESENCE_HUB_URL/v1/pair -d '{"code":"%[6]s","device_name":"my laptop"}'
   go run ./hub/cmd/presencectl --tenant demo agents list
 
 Stop with Ctrl-C; data stays in %[5]s.
-`, info.HubURL, info.AdminKey, info.TenantName, info.TenantID, dir)
+`, info.HubURL, info.AdminKey, info.TenantName, info.TenantID, dir, info.PairingCode)
 }

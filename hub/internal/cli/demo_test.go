@@ -2,8 +2,10 @@ package cli
 
 import (
 	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"presencehub.dev/hub/internal/demo"
@@ -31,6 +33,10 @@ func TestDemoSeedsATenantAndWritesDemoJSON(t *testing.T) {
 	if code, body := get(t, info.HubURL+"/v1/tenants/demo/rules", info.AdminKey); code != 200 || len(body) < 100 {
 		t.Fatalf("demo rule: %d %s", code, body)
 	}
+	paired := postJSON(t, info.HubURL+"/v1/pair", `{"code":"`+info.PairingCode+`"}`)
+	if paired["device_token"] == nil || info.PairingAgentID != info.AgentIDs[0] {
+		t.Fatalf("demo pairing code does not pair: %v", paired)
+	}
 	if !json.Valid(mustRead(t, filepath.Join(dir, demo.FileName))) || len(out.String()) == 0 {
 		t.Fatal("demo printed nothing or wrote bad JSON")
 	}
@@ -54,4 +60,16 @@ func mustRead(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+func postJSON(t *testing.T, url, body string) map[string]any {
+	t.Helper()
+	resp, err := http.Post(url, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var m map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&m)
+	return m
 }

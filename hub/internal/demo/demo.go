@@ -10,7 +10,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
+	"presencehub.dev/hub/internal/auth"
 	"presencehub.dev/hub/internal/ids"
 	"presencehub.dev/hub/internal/model"
 	"presencehub.dev/hub/internal/store"
@@ -30,6 +32,25 @@ type Info struct {
 	TenantName string   `json:"tenant_name"`
 	TeamID     string   `json:"team_id"`
 	AgentIDs   []string `json:"agent_ids"`
+	// PairingCode signs a tray in as the first demo agent; a fresh one is made at every start.
+	PairingCode        string    `json:"pairing_code"`
+	PairingAgentID     string    `json:"pairing_agent_id"`
+	PairingCodeExpires time.Time `json:"pairing_code_expires"`
+}
+
+// NewPairingCode stores a fresh 24-hour pairing code for the first demo agent and records it in info.
+func NewPairingCode(ctx context.Context, st *store.DB, info *Info) error {
+	if len(info.AgentIDs) == 0 {
+		return nil
+	}
+	code := auth.NewPairingCode()
+	pc := &model.PairingCode{Hash: auth.Hash(auth.NormalizePairingCode(code)), TenantID: info.TenantID, AgentID: info.AgentIDs[0],
+		ExpireTime: time.Now().UTC().Add(24 * time.Hour)}
+	if err := st.CreatePairingCode(ctx, pc); err != nil {
+		return fmt.Errorf("creating demo pairing code: %w", err)
+	}
+	info.PairingCode, info.PairingAgentID, info.PairingCodeExpires = code, pc.AgentID, pc.ExpireTime
+	return nil
 }
 
 // ReadInfo reads demo.json from dir; a missing file gives an empty Info.
