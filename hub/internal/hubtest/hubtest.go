@@ -6,11 +6,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -24,21 +26,33 @@ type Hub struct {
 	AdminKey string // hub-wide admin key
 	App      *app.App
 	Logs     *SyncBuffer // everything the hub logged (debug level)
+	stop     func()      // stops the server and closes the app, once
 }
 
 // Option adjusts the configuration before start.
 type Option func(*config.Config)
 
-// Start runs a hub until the test ends.
+// WithDataDir makes the hub use dir (its database and seal key) instead of a fresh temporary
+// directory; with it, a second hub can start on the data of one that was stopped.
+func WithDataDir(dir string) Option { return func(c *config.Config) { c.DataDir = dir } }
+
+// WithListen makes the hub listen on addr (host:port) instead of a free loopback port; with it, a
+// second hub can take over the address of one that was stopped, so that clients reconnect to it.
+func WithListen(addr string) Option { return func(c *config.Config) { c.Listen = addr } }
+
+// Start runs a hub until the test ends (or Stop).
 func Start(t testing.TB, opts ...Option) *Hub {
 	t.Helper()
 	cfg := config.Default()
-	cfg.DataDir = t.TempDir()
+	cfg.DataDir = ""
 	cfg.Listen = "127.0.0.1:0"
 	cfg.BootstrapKey = "phk_test_bootstrap_key_0123456789"
 	cfg.Log.Level = "debug"
 	for _, o := range opts {
 		o(&cfg)
+	}
+	if cfg.DataDir == "" {
+		cfg.DataDir = t.TempDir()
 	}
 	if err := cfg.Finish(); err != nil {
 		t.Fatalf("config: %v", err)
@@ -51,14 +65,15 @@ func Start(t testing.TB, opts ...Option) *Hub {
 		cancel()
 		t.Fatalf("opening hub: %v", err)
 	}
-	ln, err := net.Listen("tcp", cfg.Listen)
+	ln, err := listen(cfg.Listen)
 	if err != nil {
 		cancel()
+		a.Close()
 		t.Fatalf("listening: %v", err)
 	}
 	done := make(chan error, 1)
 	go func() { done <- a.Serve(ctx, ln) }()
-	t.Cleanup(func() {
+	stop := sync.OnceFunc(func() {
 		cancel()
 		select {
 		case <-done:
@@ -67,7 +82,26 @@ func Start(t testing.TB, opts ...Option) *Hub {
 		}
 		a.Close()
 	})
-	return &Hub{URL: "http://" + ln.Addr().String(), AdminKey: cfg.BootstrapKey, App: a, Logs: logs}
+	t.Cleanup(stop)
+	return &Hub{URL: "http://" + ln.Addr().String(), AdminKey: cfg.BootstrapKey, App: a, Logs: logs, stop: stop}
+}
+
+// Stop stops the hub now, as at the end of the test: the server shuts down, live streams are closed
+// with "going away", and the store is closed. Calling it again, or the test's cleanup, does nothing.
+func (h *Hub) Stop() { h.stop() }
+
+// listen opens addr. A fixed port may be taken for a moment when a hub restarts on the address of the
+// one before (by a client's reconnect attempt, whose socket connects to itself when nobody listens),
+// so that is retried briefly.
+func listen(addr string) (net.Listener, error) {
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		ln, err := net.Listen("tcp", addr)
+		if err == nil || !errors.Is(err, syscall.EADDRINUSE) || time.Now().After(deadline) {
+			return ln, err
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // Response is an answer of the REST API.
