@@ -9,6 +9,7 @@ import (
 
 	"presencehub.dev/hub/internal/ids"
 	"presencehub.dev/hub/internal/model"
+	"presencehub.dev/hub/internal/store"
 	phv1 "presencehub.dev/shared/gen/presencehub/v1"
 )
 
@@ -102,7 +103,7 @@ func (s *Service) DeleteConnection(ctx context.Context, req *phv1.DeleteConnecti
 	if _, err := s.st.GetConnection(ctx, tenant, req.GetConnectionId()); err != nil {
 		return nil, err
 	}
-	rules, _, err := s.st.ListRules(ctx, tenant, req.GetConnectionId(), storePage(1))
+	rules, _, err := s.st.ListRules(ctx, tenant, req.GetConnectionId(), store.Page{Size: 1})
 	if err != nil {
 		return nil, err
 	}

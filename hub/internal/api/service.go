@@ -107,5 +107,3 @@ func wantsSub(mask fieldMask, field, sub string) bool {
 	subs, ok := mask[field]
 	return ok && (slices.Contains(subs, "") || slices.Contains(subs, sub))
 }
-
-func storePage(size int) store.Page { return store.Page{Size: size} }

@@ -134,7 +134,7 @@ func (e *Engine) current(ctx context.Context, tenantID, agentID string) (*model.
 		if err != nil {
 			return nil, err
 		}
-		return &model.Presence{TenantID: tenantID, AgentID: agentID, Status: t.initialStatus(), Source: model.SourceSystem}, nil
+		return &model.Presence{TenantID: tenantID, AgentID: agentID, Status: t.initial, Source: model.SourceSystem}, nil
 	}
 	return p, err
 }

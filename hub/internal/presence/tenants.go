@@ -34,8 +34,6 @@ func (t *tenantInfo) display(status string) string {
 	return status
 }
 
-func (t *tenantInfo) initialStatus() string { return t.initial }
-
 func (t *tenantInfo) maxPerMinute(def int) int {
 	if t.settings.MaxChangesPerMinute > 0 {
 		return int(t.settings.MaxChangesPerMinute)

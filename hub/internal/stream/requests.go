@@ -96,8 +96,12 @@ func (c *conn) subscribeTeam(req *phv1.SubscribeTeam) {
 	if err != nil {
 		return
 	}
-	for i, p := range again.GetPresences() {
-		if i < len(snap.GetPresences()) && p.GetVersion() > snap.GetPresences()[i].GetVersion() {
+	sent := make(map[string]int64, len(snap.GetPresences()))
+	for _, p := range snap.GetPresences() {
+		sent[p.GetAgentId()] = p.GetVersion()
+	}
+	for _, p := range again.GetPresences() {
+		if v, ok := sent[p.GetAgentId()]; !ok || p.GetVersion() > v {
 			if data, err := protojson.Marshal(&phv1.PresenceEvent{Presence: p, TeamId: req.GetTeamId()}); err == nil {
 				c.enqueue(outMsg{event: data, view: req.GetTeamId() + "/" + p.GetAgentId(), version: p.GetVersion()})
 			}
