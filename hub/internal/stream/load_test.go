@@ -13,6 +13,7 @@ import (
 	"github.com/coder/websocket"
 
 	"presencehub.dev/hub/internal/bus"
+	"presencehub.dev/hub/internal/config"
 	"presencehub.dev/hub/internal/hubtest"
 	"presencehub.dev/hub/internal/model"
 	"presencehub.dev/hub/internal/presence"
@@ -112,7 +113,8 @@ func TestConcurrentSourcesGiveOneHistory(t *testing.T) {
 // TestSlowConsumerIsCutOffWithoutDelayingOthers: a client that stops reading is closed with a policy
 // violation once its queue overflows, while a healthy client keeps receiving every change promptly.
 func TestSlowConsumerIsCutOffWithoutDelayingOthers(t *testing.T) {
-	h := hubtest.Start(t)
+	// A long heartbeat, so the only way the silent client can be cut off is its queue overflowing.
+	h := hubtest.Start(t, func(c *config.Config) { c.Stream.Heartbeat = time.Hour })
 	e := seed(t, h, "acme", 1, map[string]any{"max_changes_per_minute": 6000})
 	agent := e.agents[0]
 	token, _ := h.Pair(t, e.key, e.id, agent, false)
