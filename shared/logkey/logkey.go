@@ -18,4 +18,10 @@ const (
 	Version    = "version"
 	Driver     = "db.driver"
 	KeyID      = "seal.key_id"
+	URL        = "url"
+	Vendor     = "vendor"
+	State      = "vendor.state"
+	ExternalID = "vendor.user_id"
+	WriteID    = "outbox.write_id"
+	Attempt    = "outbox.attempt"
 )

@@ -1,0 +1,371 @@
+// Package vendortest is the adapter contract suite: the same checks run against every adapter and its
+// vendor's emulator, through real HTTP. An adapter is done when Run passes for it.
+package vendortest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"presencehub.dev/hub/internal/emulator"
+	"presencehub.dev/hub/internal/vendor"
+)
+
+// Pair describes one adapter + emulator pair.
+type Pair struct {
+	// NewEmulator returns a fresh emulator account.
+	NewEmulator func(t *testing.T) emulator.Emulator
+	// Factory builds the adapter.
+	Factory vendor.Factory
+	// Settable is a state the adapter can set and NotSettable one it must refuse without a request.
+	Settable, OtherSettable, NotSettable string
+	// PageSize is the vendor's largest page of users (the suite adds more users than that).
+	PageSize int
+}
+
+// Run runs the contract suite.
+func Run(t *testing.T, p Pair) {
+	t.Run("ListUsersPaginates", func(t *testing.T) { listUsers(t, p) })
+	t.Run("ListStates", func(t *testing.T) { listStates(t, p) })
+	t.Run("SetAndGetState", func(t *testing.T) { setAndGet(t, p) })
+	t.Run("NotSettableRefusedWithoutRequest", func(t *testing.T) { notSettable(t, p) })
+	t.Run("UnknownUser", func(t *testing.T) { unknownUser(t, p) })
+	t.Run("BadCredentials", func(t *testing.T) { badCredentials(t, p) })
+	t.Run("OutageIsRetryable", func(t *testing.T) { outage(t, p) })
+	t.Run("RateLimit", func(t *testing.T) { rateLimit(t, p) })
+	t.Run("Webhooks", func(t *testing.T) { webhooks(t, p) })
+}
+
+// Env is one emulator served over real HTTP and an adapter pointed at it.
+type Env struct {
+	Em      emulator.Emulator
+	Server  *httptest.Server
+	Adapter vendor.Adapter
+	mu      sync.Mutex
+	rates   []vendor.RateLimit
+}
+
+// Start serves a fresh emulator and builds the adapter with its credentials (changed by edit, if any).
+func Start(t *testing.T, p Pair, edit func(creds map[string]string)) *Env {
+	t.Helper()
+	em := p.NewEmulator(t)
+	srv := httptest.NewServer(em)
+	t.Cleanup(srv.Close)
+	creds := em.Credentials()
+	if edit != nil {
+		edit(creds)
+	}
+	env := &Env{Em: em, Server: srv}
+	a, err := p.Factory(vendor.Config{BaseURL: srv.URL, Credentials: creds, Settings: em.Settings(), HTTPClient: srv.Client(),
+		OnRateLimit: func(rl vendor.RateLimit) { env.mu.Lock(); env.rates = append(env.rates, rl); env.mu.Unlock() }})
+	if err != nil {
+		t.Fatalf("building adapter: %v", err)
+	}
+	env.Adapter = a
+	return env
+}
+
+func ctx(t *testing.T) context.Context {
+	c, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	t.Cleanup(cancel)
+	return c
+}
+
+func listUsers(t *testing.T, p Pair) {
+	env := Start(t, p, nil)
+	want := map[string]string{}
+	n := p.PageSize*2 + 3
+	for i := range n {
+		email := fmt.Sprintf("agent%03d@example.com", i)
+		want[env.Em.AddUser(email, fmt.Sprintf("Agent %d", i))] = email
+	}
+	got := map[string]string{}
+	cursor, pages := "", 0
+	for {
+		users, next, err := env.Adapter.ListUsers(ctx(t), cursor)
+		if err != nil {
+			t.Fatalf("ListUsers(%q): %v", cursor, err)
+		}
+		if len(users) > p.PageSize {
+			t.Fatalf("page of %d users exceeds the vendor's maximum %d", len(users), p.PageSize)
+		}
+		pages++
+		for _, u := range users {
+			if _, dup := got[u.ExternalID]; dup {
+				t.Fatalf("user %s listed twice", u.ExternalID)
+			}
+			got[u.ExternalID] = u.Email
+		}
+		if next == "" {
+			break
+		}
+		if pages > n {
+			t.Fatal("pagination does not end")
+		}
+		cursor = next
+	}
+	if pages < 3 {
+		t.Errorf("listed %d users in %d pages; want at least 3 pages", len(got), pages)
+	}
+	for id, email := range want {
+		if got[id] != email {
+			t.Errorf("user %s: email %q, want %q", id, got[id], email)
+		}
+	}
+}
+
+func listStates(t *testing.T, p Pair) {
+	env := Start(t, p, nil)
+	states, err := env.Adapter.ListStates(ctx(t))
+	if err != nil {
+		t.Fatalf("ListStates: %v", err)
+	}
+	byID := map[string]vendor.State{}
+	for _, s := range states {
+		if _, dup := byID[s.ID]; dup || s.ID == "" {
+			t.Errorf("state id %q empty or listed twice", s.ID)
+		}
+		byID[s.ID] = s
+	}
+	if s, ok := byID[p.Settable]; !ok || !s.Settable {
+		t.Errorf("state %q: listed=%v settable=%v; want a settable state", p.Settable, ok, s.Settable)
+	}
+	if p.NotSettable != "" {
+		if s, ok := byID[p.NotSettable]; !ok || s.Settable {
+			t.Errorf("state %q: listed=%v settable=%v; want listed as not settable", p.NotSettable, ok, s.Settable)
+		}
+	}
+}
+
+func setAndGet(t *testing.T, p Pair) {
+	env := Start(t, p, nil)
+	id := env.Em.AddUser("ana@example.com", "Ana")
+	for _, state := range []string{p.Settable, p.OtherSettable} {
+		if err := env.Adapter.SetState(ctx(t), id, state); err != nil {
+			t.Fatalf("SetState(%s): %v", state, err)
+		}
+		if got, _ := env.Em.State(id); got != state {
+			t.Errorf("emulator state %q after SetState(%q)", got, state)
+		}
+		as, err := env.Adapter.GetState(ctx(t), id)
+		if err != nil || as.State != state || as.ExternalID != id {
+			t.Errorf("GetState = %+v, %v; want %s", as, err, state)
+		}
+	}
+	// A change made inside the vendor is what GetState reads.
+	if err := env.Em.Change(id, p.Settable); err != nil {
+		t.Fatal(err)
+	}
+	if as, err := env.Adapter.GetState(ctx(t), id); err != nil || as.State != p.Settable {
+		t.Errorf("GetState after vendor-side change = %+v, %v; want %s", as, err, p.Settable)
+	}
+}
+
+func notSettable(t *testing.T, p Pair) {
+	if p.NotSettable == "" {
+		t.Skip("every state of this vendor is settable")
+	}
+	env := Start(t, p, nil)
+	id := env.Em.AddUser("ana@example.com", "Ana")
+	before := len(env.Em.Calls())
+	err := env.Adapter.SetState(ctx(t), id, p.NotSettable)
+	if !errors.Is(err, vendor.ErrNotSettable) || !vendor.Permanent(err) {
+		t.Errorf("SetState(%s) = %v; want ErrNotSettable", p.NotSettable, err)
+	}
+	if after := len(env.Em.Calls()); after != before {
+		t.Errorf("refusing a read-only state sent %d requests; want none", after-before)
+	}
+}
+
+func unknownUser(t *testing.T, p Pair) {
+	env := Start(t, p, nil)
+	err := env.Adapter.SetState(ctx(t), "999999999", p.Settable)
+	if !errors.Is(err, vendor.ErrUnknownUser) || !vendor.Permanent(err) {
+		t.Errorf("SetState(unknown user) = %v; want ErrUnknownUser", err)
+	}
+	if _, err := env.Adapter.GetState(ctx(t), "999999999"); !errors.Is(err, vendor.ErrUnknownUser) {
+		t.Errorf("GetState(unknown user) = %v; want ErrUnknownUser", err)
+	}
+}
+
+func badCredentials(t *testing.T, p Pair) {
+	env := Start(t, p, func(creds map[string]string) {
+		for k, v := range creds {
+			creds[k] = v + "-wrong"
+		}
+	})
+	id := env.Em.AddUser("ana@example.com", "Ana")
+	err := env.Adapter.SetState(ctx(t), id, p.Settable)
+	if !errors.Is(err, vendor.ErrAuth) || vendor.Permanent(err) {
+		t.Errorf("SetState with wrong credentials = %v; want ErrAuth (retryable)", err)
+	}
+	if got, _ := env.Em.State(id); got == p.Settable && p.Settable != p.OtherSettable {
+		// some accounts start in the settable state; only a change would prove the write went through
+		t.Log("initial state equals the settable one; write refusal checked by the error only")
+	}
+}
+
+func outage(t *testing.T, p Pair) {
+	env := Start(t, p, nil)
+	id := env.Em.AddUser("ana@example.com", "Ana")
+	env.Em.SetDown(true)
+	err := env.Adapter.SetState(ctx(t), id, p.OtherSettable)
+	if err == nil || vendor.Permanent(err) {
+		t.Fatalf("SetState during an outage = %v; want a retryable error", err)
+	}
+	env.Em.SetDown(false)
+	if err := env.Adapter.SetState(ctx(t), id, p.OtherSettable); err != nil {
+		t.Fatalf("SetState after the outage: %v", err)
+	}
+	if got, _ := env.Em.State(id); got != p.OtherSettable {
+		t.Errorf("state %q after recovery; want %q", got, p.OtherSettable)
+	}
+}
+
+func rateLimit(t *testing.T, p Pair) {
+	env := Start(t, p, nil)
+	id := env.Em.AddUser("ana@example.com", "Ana")
+	env.Em.SetRateLimit(3)
+	var err error
+	for range 4 {
+		if _, err = env.Adapter.GetState(ctx(t), id); err != nil {
+			break
+		}
+	}
+	var he *vendor.HTTPError
+	if !errors.As(err, &he) || he.Status != http.StatusTooManyRequests || vendor.RetryAfter(err) <= 0 || vendor.Permanent(err) {
+		t.Fatalf("4th request over a limit of 3/min = %v; want a retryable 429 with Retry-After", err)
+	}
+	env.mu.Lock()
+	defer env.mu.Unlock()
+	if len(env.rates) == 0 {
+		t.Fatal("no rate-limit headers observed")
+	}
+	if last := env.rates[len(env.rates)-1]; last.Limit != 3 || last.Remaining != 0 {
+		t.Errorf("last rate-limit observation %+v; want limit 3, remaining 0", last)
+	}
+}
+
+// webhookSink records deliveries.
+type webhookSink struct {
+	mu   sync.Mutex
+	got  []emulator.Delivery
+	wake chan struct{}
+}
+
+func (s *webhookSink) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	s.mu.Lock()
+	s.got = append(s.got, emulator.Delivery{Header: r.Header.Clone(), Body: body})
+	s.mu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// next waits for a delivery whose parsed changes satisfy match.
+func (s *webhookSink) next(t *testing.T, wr vendor.WebhookReceiver, match func([]vendor.Change) bool) emulator.Delivery {
+	t.Helper()
+	deadline := time.After(5 * time.Second)
+	seen := 0
+	for {
+		s.mu.Lock()
+		pending := append([]emulator.Delivery(nil), s.got[seen:]...)
+		seen = len(s.got)
+		s.mu.Unlock()
+		for _, d := range pending {
+			changes, err := wr.ParseWebhook(d.Header, d.Body)
+			if err != nil {
+				t.Fatalf("ParseWebhook(genuine delivery): %v\n%s", err, d.Body)
+			}
+			if match(changes) {
+				return d
+			}
+		}
+		select {
+		case <-s.wake:
+		case <-time.After(50 * time.Millisecond):
+		case <-deadline:
+			t.Fatal("no matching webhook delivery within 5s")
+		}
+	}
+}
+
+func webhooks(t *testing.T, p Pair) {
+	env := Start(t, p, nil)
+	wr, ok := env.Adapter.(vendor.WebhookReceiver)
+	if !ok {
+		t.Skip("vendor has no webhooks")
+	}
+	sink := &webhookSink{wake: make(chan struct{}, 1)}
+	hook := httptest.NewServer(sink)
+	t.Cleanup(hook.Close)
+	env.Em.AddWebhook(hook.URL)
+	id := env.Em.AddUser("ana@example.com", "Ana")
+	if err := env.Em.Change(id, p.OtherSettable); err != nil {
+		t.Fatal(err)
+	}
+	d := sink.next(t, wr, func(cs []vendor.Change) bool {
+		for _, c := range cs {
+			if c.ExternalID == id && c.State == p.OtherSettable && !c.ViaAPI {
+				return true
+			}
+		}
+		return false
+	})
+	// Tampered: one byte of the body changed after signing.
+	tampered := append([]byte(nil), d.Body...)
+	for i := len(tampered) - 1; i >= 0; i-- {
+		if tampered[i] >= 'a' && tampered[i] <= 'y' {
+			tampered[i]++
+			break
+		}
+	}
+	if _, err := wr.ParseWebhook(d.Header, tamperToken(tampered, env.Em)); !errors.Is(err, vendor.ErrBadSignature) {
+		t.Errorf("tampered delivery: %v; want ErrBadSignature", err)
+	}
+	if _, err := wr.ParseWebhook(http.Header{}, d.Body); len(env.Em.Sign(d.Body)) > 0 && !errors.Is(err, vendor.ErrBadSignature) {
+		t.Errorf("unsigned delivery: %v; want ErrBadSignature", err)
+	}
+	garbage := []byte(`{"not json`)
+	if _, err := wr.ParseWebhook(env.Em.Sign(garbage), garbage); !errors.Is(err, vendor.ErrMalformed) {
+		t.Errorf("malformed delivery: %v; want ErrMalformed", err)
+	}
+	// The echo of an API write is delivered too, and parses to the state written.
+	if err := env.Adapter.SetState(ctx(t), id, p.Settable); err != nil {
+		t.Fatal(err)
+	}
+	sink.next(t, wr, func(cs []vendor.Change) bool {
+		for _, c := range cs {
+			if c.ExternalID == id && c.State == p.Settable {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// tamperToken makes token-in-body deliveries fail verification too: their signature is the token, so
+// a changed body byte elsewhere would still verify. Signed vendors keep the tampered body as is.
+func tamperToken(body []byte, em emulator.Emulator) []byte {
+	if len(em.Sign(body)) > 0 {
+		return body
+	}
+	for _, tok := range em.Credentials() {
+		if i := bytes.Index(body, []byte(tok)); i >= 0 && len(tok) > 0 {
+			out := append([]byte(nil), body...)
+			out[i] ^= 1
+			return out
+		}
+	}
+	return body
+}
+
