@@ -368,4 +368,3 @@ func tamperToken(body []byte, em emulator.Emulator) []byte {
 	}
 	return body
 }
-
