@@ -24,4 +24,6 @@ const (
 	ExternalID = "vendor.user_id"
 	WriteID    = "outbox.write_id"
 	Attempt    = "outbox.attempt"
+	Result     = "result"
+	Event      = "vendor.event_id"
 )

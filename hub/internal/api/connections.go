@@ -9,6 +9,7 @@ import (
 
 	"presencehub.dev/hub/internal/ids"
 	"presencehub.dev/hub/internal/model"
+	"presencehub.dev/hub/internal/seal"
 	"presencehub.dev/hub/internal/store"
 	phv1 "presencehub.dev/shared/gen/presencehub/v1"
 )
@@ -47,7 +48,11 @@ func (s *Service) GetConnection(ctx context.Context, req *phv1.GetConnectionRequ
 	if err != nil {
 		return nil, err
 	}
-	return &phv1.GetConnectionResponse{Connection: connectionProto(c)}, nil
+	out, err := s.connectionWithHealth(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	return &phv1.GetConnectionResponse{Connection: out}, nil
 }
 
 // ListConnections lists the tenant's connections.
@@ -62,7 +67,11 @@ func (s *Service) ListConnections(ctx context.Context, req *phv1.ListConnections
 	}
 	resp := &phv1.ListConnectionsResponse{NextPageToken: next}
 	for _, c := range list {
-		resp.Connections = append(resp.Connections, connectionProto(c))
+		out, err := s.connectionWithHealth(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		resp.Connections = append(resp.Connections, out)
 	}
 	return resp, nil
 }
@@ -127,15 +136,12 @@ func (s *Service) sealCredentials(c *model.Connection, creds map[string]string) 
 	if err != nil {
 		return nil, fmt.Errorf("encoding credentials: %w", err)
 	}
-	keyID, sealed, err := s.sealer.Seal(plain, SecretOwner(c.TenantID, c.ID))
+	keyID, sealed, err := s.sealer.Seal(plain, seal.ConnectionOwner(c.TenantID, c.ID))
 	if err != nil {
 		return nil, fmt.Errorf("sealing credentials: %w", err)
 	}
 	return &model.SealedSecret{KeyID: keyID, Sealed: sealed}, nil
 }
-
-// SecretOwner is the associated data a connection's credentials are sealed to.
-func SecretOwner(tenantID, connectionID string) string { return tenantID + "/" + connectionID }
 
 func checkCredentials(fe *fieldErrors, creds map[string]string) {
 	if len(creds) > maxCredentials {

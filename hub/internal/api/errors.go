@@ -17,6 +17,7 @@ import (
 
 	"presencehub.dev/hub/internal/auth"
 	"presencehub.dev/hub/internal/store"
+	"presencehub.dev/hub/internal/vendorsync"
 	"presencehub.dev/shared/logkey"
 )
 
@@ -35,6 +36,8 @@ var errorTable = []struct {
 	{errHubWideOnly, codes.PermissionDenied},
 	{errConflictState, codes.FailedPrecondition},
 	{errRateLimited, codes.ResourceExhausted},
+	{vendorsync.ErrUnsupportedVendor, codes.FailedPrecondition},
+	{vendorsync.ErrVendor, codes.Unavailable},
 }
 
 var (

@@ -57,8 +57,24 @@ func (s *Service) ListTimeline(ctx context.Context, req *phv1.ListTimelineReques
 		return nil, err
 	}
 	resp := &phv1.ListTimelineResponse{NextPageToken: next}
+	var versions []int64
 	for _, e := range list {
-		resp.Entries = append(resp.Entries, protoconv.TimelineEntry(e))
+		if e.Outcome == presence.OutcomeApplied {
+			versions = append(versions, e.Version)
+		}
+	}
+	writes, err := s.st.WritesForVersions(ctx, tenantID(ctx), req.GetAgentId(), versions)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range list {
+		pe := protoconv.TimelineEntry(e)
+		for _, w := range writes {
+			if e.Outcome == presence.OutcomeApplied && w.PresenceVersion == e.Version {
+				pe.Writes = append(pe.Writes, protoconv.VendorWrite(w))
+			}
+		}
+		resp.Entries = append(resp.Entries, pe)
 	}
 	return resp, nil
 }

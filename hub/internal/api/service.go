@@ -18,6 +18,7 @@ import (
 	"presencehub.dev/hub/internal/ratelimit"
 	"presencehub.dev/hub/internal/seal"
 	"presencehub.dev/hub/internal/store"
+	"presencehub.dev/hub/internal/vendorsync"
 	phv1 "presencehub.dev/shared/gen/presencehub/v1"
 )
 
@@ -27,6 +28,7 @@ type Service struct {
 	st         store.Store
 	sealer     *seal.Sealer
 	engine     *presence.Engine
+	sync       *vendorsync.Manager
 	bus        bus.Bus
 	log        *slog.Logger
 	pairByAddr *ratelimit.Keyed
@@ -39,6 +41,7 @@ type Deps struct {
 	Store  store.Store
 	Sealer *seal.Sealer // seals connection credentials
 	Engine *presence.Engine
+	Sync   *vendorsync.Manager
 	Bus    bus.Bus
 	Log    *slog.Logger
 }
@@ -46,7 +49,7 @@ type Deps struct {
 // New returns the admin service.
 func New(d Deps) *Service {
 	return &Service{
-		st: d.Store, sealer: d.Sealer, engine: d.Engine, bus: d.Bus, log: d.Log,
+		st: d.Store, sealer: d.Sealer, engine: d.Engine, sync: d.Sync, bus: d.Bus, log: d.Log,
 		// Failed pairings: 10 per address, then one every 6 s; 5 per code, then one a minute.
 		pairByAddr: ratelimit.NewKeyed(6*time.Second, 10),
 		pairByCode: ratelimit.NewKeyed(time.Minute, 5),

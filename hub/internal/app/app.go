@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"time"
 
 	"google.golang.org/grpc"
 
@@ -23,6 +24,8 @@ import (
 	"presencehub.dev/hub/internal/server"
 	"presencehub.dev/hub/internal/store"
 	"presencehub.dev/hub/internal/stream"
+	"presencehub.dev/hub/internal/vendors"
+	"presencehub.dev/hub/internal/vendorsync"
 	phv1 "presencehub.dev/shared/gen/presencehub/v1"
 	"presencehub.dev/shared/logkey"
 )
@@ -38,9 +41,11 @@ type App struct {
 	Bus bus.Bus
 	// BootstrapSecret is the hub-wide admin key created on this start ("" if one existed already).
 	BootstrapSecret string
-	log             *slog.Logger
-	server          *server.Server
-	stopStreams     context.CancelFunc
+	// Sync is the vendor sync framework (outbox, webhooks, drift repair).
+	Sync        *vendorsync.Manager
+	log         *slog.Logger
+	server      *server.Server
+	stopStreams context.CancelFunc
 }
 
 // Open prepares everything short of listening. cfg must have passed Finish.
@@ -73,9 +78,15 @@ func (a *App) newServer(ctx context.Context) (*server.Server, error) {
 	reg := metrics.New()
 	b := bus.NewLocal()
 	a.Bus = b
-	engine := presence.New(a.Store, b, a.log, presence.Options{})
+	router := vendorsync.NewRouter(a.Store, 5*time.Second, nil)
+	engine := presence.New(a.Store, b, a.log, presence.Options{Planner: router})
 	a.Engine = engine
-	svc := api.New(api.Deps{Store: a.Store, Sealer: a.Sealer, Engine: engine, Bus: b, Log: a.log})
+	sc := a.Config.Sync
+	a.Sync = vendorsync.New(a.Store, a.Sealer, engine, router, b, vendorsync.NewMetrics(reg), a.log, vendorsync.Options{
+		Vendors: vendors.All(), MaxAttempts: sc.MaxAttempts, MinBackoff: sc.MinBackoff, MaxBackoff: sc.MaxBackoff,
+		EchoWindow: sc.EchoWindow, DriftInterval: sc.DriftInterval, PollInterval: sc.PollInterval,
+	})
+	svc := api.New(api.Deps{Store: a.Store, Sealer: a.Sealer, Engine: engine, Bus: b, Sync: a.Sync, Log: a.log})
 	authn := auth.NewAuthenticator(a.Store, a.log)
 	streamCtx, stopStreams := context.WithCancel(context.WithoutCancel(ctx))
 	a.stopStreams = stopStreams
@@ -94,7 +105,7 @@ func (a *App) newServer(ctx context.Context) (*server.Server, error) {
 	}
 	return server.New(ctx, server.Options{
 		Log: a.log, GRPC: g, Register: phv1.RegisterPresenceHubServiceHandler, Ready: a.Store, Metrics: reg, TLS: tlsCfg,
-		Extra: map[string]http.Handler{"GET /v1/stream": streams},
+		Extra: map[string]http.Handler{"GET /v1/stream": streams, "POST /v1/webhooks/{connection}": a.Sync.WebhookHandler()},
 	})
 }
 
@@ -110,6 +121,10 @@ func (a *App) Listen() (net.Listener, error) {
 // Serve runs the hub on ln until ctx ends.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	defer context.AfterFunc(ctx, a.stopStreams)() // live streams end with the server
+	syncCtx, stopSync := context.WithCancel(ctx)
+	syncDone := make(chan struct{})
+	go func() { defer close(syncDone); a.Sync.Run(syncCtx) }()
+	defer func() { stopSync(); <-syncDone }()
 	return a.server.Serve(ctx, ln, a.Config.ShutdownTimeout)
 }
 

@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"presencehub.dev/hub/internal/api"
 	"presencehub.dev/hub/internal/model"
 	"presencehub.dev/hub/internal/seal"
 	"presencehub.dev/hub/internal/store"
@@ -66,7 +65,7 @@ the new key is printed: put it in PRESENCE_HUB_SEAL_KEY before starting the hub 
 				}
 			}
 			n, err := st.ResealSecrets(cmd.Context(), func(tenantID, id string, old model.SealedSecret) (model.SealedSecret, error) {
-				owner := api.SecretOwner(tenantID, id)
+				owner := seal.ConnectionOwner(tenantID, id)
 				plain, err := opener.Open(old.KeyID, old.Sealed, owner)
 				if err != nil {
 					return model.SealedSecret{}, err

@@ -31,7 +31,7 @@ func TestRotateSealKeyReSealsEverySecret(t *testing.T) {
 	}
 	tn := &model.Tenant{ID: ids.New(ids.Tenant), Name: "acme"}
 	conn := &model.Connection{ID: ids.New(ids.Connection), TenantID: tn.ID, Name: "zd", Vendor: "zendesk", BaseURL: "https://x", Enabled: true, CredentialKeys: []string{"token"}}
-	keyID, sealed, _ := a.Sealer.Seal([]byte(`{"token":"t0ps3cret"}`), api.SecretOwner(tn.ID, conn.ID))
+	keyID, sealed, _ := a.Sealer.Seal([]byte(`{"token":"t0ps3cret"}`), seal.ConnectionOwner(tn.ID, conn.ID))
 	if err := a.Store.CreateTenant(ctx, tn); err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func TestRotateSealKeyReSealsEverySecret(t *testing.T) {
 	if sec.KeyID == keyID || sec.KeyID != a.Sealer.PrimaryKeyID() {
 		t.Fatalf("secret still under key %s", sec.KeyID)
 	}
-	plain, err := a.Sealer.Open(sec.KeyID, sec.Sealed, api.SecretOwner(tn.ID, conn.ID))
+	plain, err := a.Sealer.Open(sec.KeyID, sec.Sealed, seal.ConnectionOwner(tn.ID, conn.ID))
 	if err != nil || string(plain) != `{"token":"t0ps3cret"}` {
 		t.Fatalf("re-sealed secret: %q %v", plain, err)
 	}

@@ -33,6 +33,7 @@ type Config struct {
 	TLS     TLS    `yaml:"tls"`
 	Log     Log    `yaml:"log"`
 	Stream  Stream `yaml:"stream"`
+	Sync    Sync   `yaml:"sync"`
 	// ShutdownTimeout bounds a graceful stop.
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
 }
@@ -60,6 +61,21 @@ type Stream struct {
 	Heartbeat time.Duration `yaml:"heartbeat"`
 }
 
+// Sync tunes vendor synchronisation.
+type Sync struct {
+	// MaxAttempts dead-letters a vendor write after this many failed attempts.
+	MaxAttempts int `yaml:"max_attempts"`
+	// MinBackoff and MaxBackoff bound the delay between attempts (exponential, with jitter).
+	MinBackoff time.Duration `yaml:"min_backoff"`
+	MaxBackoff time.Duration `yaml:"max_backoff"`
+	// EchoWindow is how long the notification a vendor fires for the hub's own write is expected.
+	EchoWindow time.Duration `yaml:"echo_window"`
+	// DriftInterval is how often every connection is read back and repaired; 0 turns it off.
+	DriftInterval time.Duration `yaml:"drift_interval"`
+	// PollInterval is how often vendors without webhooks are asked for changes.
+	PollInterval time.Duration `yaml:"poll_interval"`
+}
+
 // Log configures logging.
 type Log struct {
 	Level  string `yaml:"level"`  // debug, info, warn, error
@@ -69,11 +85,13 @@ type Log struct {
 // Default returns the built-in settings.
 func Default() Config {
 	return Config{
-		Listen:          "127.0.0.1:8080",
-		DataDir:         "./data",
-		Database:        Database{Driver: "sqlite"},
-		Log:             Log{Level: "info", Format: "text"},
-		Stream:          Stream{AllowedOrigins: []string{}, Heartbeat: 15 * time.Second},
+		Listen:   "127.0.0.1:8080",
+		DataDir:  "./data",
+		Database: Database{Driver: "sqlite"},
+		Log:      Log{Level: "info", Format: "text"},
+		Stream:   Stream{AllowedOrigins: []string{}, Heartbeat: 15 * time.Second},
+		Sync: Sync{MaxAttempts: 10, MinBackoff: time.Second, MaxBackoff: 5 * time.Minute, EchoWindow: 30 * time.Second,
+			DriftInterval: 5 * time.Minute, PollInterval: 30 * time.Second},
 		ShutdownTimeout: 10 * time.Second,
 	}
 }
@@ -152,6 +170,15 @@ func (c *Config) Finish() error {
 		if strings.TrimSpace(o) == "*" {
 			errs = append(errs, errors.New(`stream.allowed_origins must name origins; "*" would let any web page use an agent's session`))
 		}
+	}
+	if c.Sync.MaxAttempts < 1 {
+		errs = append(errs, fmt.Errorf("sync.max_attempts %d: want at least 1", c.Sync.MaxAttempts))
+	}
+	if c.Sync.MinBackoff <= 0 || c.Sync.MaxBackoff < c.Sync.MinBackoff {
+		errs = append(errs, fmt.Errorf("sync.min_backoff %s, max_backoff %s: want 0 < min ≤ max", c.Sync.MinBackoff, c.Sync.MaxBackoff))
+	}
+	if c.Sync.EchoWindow <= 0 || c.Sync.PollInterval <= 0 || c.Sync.DriftInterval < 0 {
+		errs = append(errs, errors.New("sync.echo_window and sync.poll_interval must be positive, sync.drift_interval not negative"))
 	}
 	if c.Stream.Heartbeat < time.Second {
 		errs = append(errs, fmt.Errorf("stream.heartbeat %s: want at least 1s", c.Stream.Heartbeat))

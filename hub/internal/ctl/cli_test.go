@@ -18,6 +18,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"presencehub.dev/hub/internal/api"
 	"presencehub.dev/hub/internal/hubtest"
+	"presencehub.dev/hub/internal/seal"
 	phv1 "presencehub.dev/shared/gen/presencehub/v1"
 )
 
@@ -401,7 +402,7 @@ func TestConnectionCredentialsNeverPrinted(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		plain, err := h.App.Sealer.Open(sealed.KeyID, sealed.Sealed, api.SecretOwner(tenantID, id))
+		plain, err := h.App.Sealer.Open(sealed.KeyID, sealed.Sealed, seal.ConnectionOwner(tenantID, id))
 		if err != nil {
 			t.Fatalf("%s: opening the credentials: %v", format, err)
 		}

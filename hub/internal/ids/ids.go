@@ -20,6 +20,7 @@ const (
 	Audit      = "au"
 	Timeline   = "tl"
 	Device     = "dv"
+	Write      = "wr"
 )
 
 // New returns a fresh id with the given prefix. Ids made by one process increase strictly, even within

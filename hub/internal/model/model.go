@@ -221,3 +221,41 @@ type PairingCode struct {
 	ExpireTime time.Time
 	CreateTime time.Time
 }
+
+// Outbox write states.
+const (
+	WritePending    = "pending"
+	WriteDelivered  = "delivered"
+	WriteDead       = "dead"
+	WriteSuperseded = "superseded"
+)
+
+// OutboxWrite is a vendor write the hub owes: one agent's status, to one connection.
+type OutboxWrite struct {
+	ID              string
+	TenantID        string
+	ConnectionID    string
+	AgentID         string
+	ExternalID      string
+	Status          string
+	VendorState     string
+	PresenceVersion int64
+	RuleID          string
+	State           string
+	Attempts        int32
+	NextAttemptTime time.Time
+	LastError       string
+	CreateTime      time.Time
+	UpdateTime      time.Time
+}
+
+// ConnectionHealth is how a connection's vendor has been answering.
+type ConnectionHealth struct {
+	ConnectionID    string
+	LastSuccessTime time.Time
+	LastError       string
+	LastErrorTime   time.Time
+	ErrorCount      int64
+	PendingWrites   int64
+	DeadWrites      int64
+}

@@ -27,6 +27,8 @@ const (
 	OutcomeQueued    = "queued"
 	OutcomeCoalesced = "coalesced"
 	OutcomeRefused   = "refused"
+	// OutcomeIgnored: a vendor reported a state no rule maps (not synced).
+	OutcomeIgnored = "ignored"
 )
 
 // Errors answered to a request.
@@ -80,6 +82,14 @@ type Options struct {
 	// CatalogTTL bounds how long a tenant's catalog and settings are cached (other replicas may edit them).
 	CatalogTTL time.Duration
 	Now        func() time.Time
+	// Planner decides which vendor writes each change owes; they are saved with the change.
+	Planner Planner
+}
+
+// Planner decides which vendor writes a change owes (the sync framework implements it). The writes are
+// persisted in the transaction of the change, so a change and its writes exist together or not at all.
+type Planner interface {
+	Plan(ctx context.Context, agent *model.Agent, next *model.Presence, req Request) ([]*model.OutboxWrite, error)
 }
 
 // Engine applies presence changes.
@@ -196,7 +206,13 @@ func (e *Engine) apply(ctx context.Context, agent *model.Agent, req Request, flu
 		RequestedStatus: req.Status, Status: next.Status, PreviousStatus: cur.Status, Version: next.Version,
 		Source: req.Source, SourceID: req.SourceID, Reason: firstNonEmpty(d.reason, req.Reason), RuleID: req.RuleID, CreateTime: next.UpdateTime,
 	}
-	if err := e.st.SavePresence(ctx, &next, cur.Version, entry); err != nil {
+	var writes []*model.OutboxWrite
+	if e.opts.Planner != nil && next.Status != cur.Status {
+		if writes, err = e.opts.Planner.Plan(ctx, agent, &next, req); err != nil {
+			return nil, fmt.Errorf("planning vendor writes: %w", err)
+		}
+	}
+	if err := e.st.SavePresence(ctx, &next, cur.Version, entry, writes); err != nil {
 		return nil, err
 	}
 	e.publish(ctx, agent, &next, t)
@@ -231,6 +247,17 @@ func (e *Engine) record(ctx context.Context, req Request, cur *model.Presence, o
 	if err := e.st.AppendTimeline(ctx, entry); err != nil {
 		e.log.Warn("recording timeline", slog.String(logkey.AgentID, req.AgentID), slog.Any(logkey.Error, err))
 	}
+}
+
+// Ignore notes in the agent's timeline a request that is deliberately not applied (a vendor state
+// that no rule maps), so "why didn't my status change?" has an answer.
+func (e *Engine) Ignore(ctx context.Context, req Request, reason string) {
+	cur, err := e.current(ctx, req.TenantID, req.AgentID)
+	if err != nil {
+		e.log.Warn("reading presence", slog.String(logkey.AgentID, req.AgentID), slog.Any(logkey.Error, err))
+		return
+	}
+	e.record(ctx, req, cur, OutcomeIgnored, reason)
 }
 
 func firstNonEmpty(a, b string) string {

@@ -45,3 +45,12 @@ func TimelineEntry(e *model.TimelineEntry) *phv1.TimelineEntry {
 		Reason: e.Reason, RuleId: e.RuleID, CreateTime: Timestamp(e.CreateTime),
 	}
 }
+
+// VendorWrite renders an outbox entry.
+func VendorWrite(w *model.OutboxWrite) *phv1.VendorWrite {
+	return &phv1.VendorWrite{
+		Id: w.ID, ConnectionId: w.ConnectionID, AgentId: w.AgentID, ExternalId: w.ExternalID, Status: w.Status,
+		VendorState: w.VendorState, PresenceVersion: w.PresenceVersion, RuleId: w.RuleID, State: w.State, Attempts: w.Attempts,
+		NextAttemptTime: Timestamp(w.NextAttemptTime), LastError: w.LastError, CreateTime: Timestamp(w.CreateTime), UpdateTime: Timestamp(w.UpdateTime),
+	}
+}

@@ -91,3 +91,7 @@ func newAEAD(key []byte) (string, cipher.AEAD, error) {
 	}
 	return KeyID(key), aead, nil
 }
+
+// ConnectionOwner is the associated data a connection's credentials are sealed to, so a sealed value
+// copied onto another connection or tenant does not open.
+func ConnectionOwner(tenantID, connectionID string) string { return tenantID + "/" + connectionID }

@@ -16,6 +16,7 @@ type Agents interface {
 	ListAgents(ctx context.Context, tenantID, teamID string, p Page) ([]*model.Agent, string, error)
 	UpdateAgent(ctx context.Context, a *model.Agent) error
 	DeleteAgent(ctx context.Context, tenantID, id string) error
+	AgentByIdentity(ctx context.Context, tenantID, connectionID, externalID string) (*model.Agent, error)
 }
 
 const agentCols = "id, tenant_id, email, display_name, create_time, update_time"
@@ -189,4 +190,15 @@ func scanAgent(r scanner) (*model.Agent, error) {
 
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// AgentByIdentity finds the agent linked to a vendor user of one connection.
+func (s *DB) AgentByIdentity(ctx context.Context, tenantID, connectionID, externalID string) (*model.Agent, error) {
+	var id string
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT a.id FROM agent_identities i JOIN agents a ON a.id = i.agent_id
+		WHERE a.tenant_id = ? AND i.connection_id = ? AND i.external_id = ?`), tenantID, connectionID, externalID).Scan(&id)
+	if err != nil {
+		return nil, fmt.Errorf("finding agent by identity: %w", s.mapErr(err))
+	}
+	return s.GetAgent(ctx, tenantID, id)
 }

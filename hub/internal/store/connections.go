@@ -18,6 +18,7 @@ type Connections interface {
 	UpdateConnection(ctx context.Context, c *model.Connection, secret *model.SealedSecret) error
 	DeleteConnection(ctx context.Context, tenantID, id string) error
 	ConnectionSecret(ctx context.Context, tenantID, id string) (*model.SealedSecret, error)
+	ConnectionByID(ctx context.Context, id string) (*model.Connection, error)
 }
 
 const connectionCols = "id, tenant_id, name, vendor, base_url, settings, credential_keys, credentials_update_time, enabled, create_time, update_time"
@@ -192,4 +193,14 @@ func scanConnection(r scanner) (*model.Connection, error) {
 	}
 	c.CredentialsUpdateTime, c.CreateTime, c.UpdateTime = fromMicros(cut), fromMicros(ct), fromMicros(ut)
 	return &c, nil
+}
+
+// ConnectionByID reads a connection by its id alone, for vendor callbacks that name no tenant (the
+// webhook URL carries the connection id; the connection then says which tenant it belongs to).
+func (s *DB) ConnectionByID(ctx context.Context, id string) (*model.Connection, error) {
+	c, err := scanConnection(s.db.QueryRowContext(ctx, s.q("SELECT "+connectionCols+" FROM connections WHERE id = ?"), id))
+	if err != nil {
+		return nil, fmt.Errorf("getting connection: %w", s.mapErr(err))
+	}
+	return c, nil
 }

@@ -12,7 +12,7 @@ import (
 type Presences interface {
 	GetPresence(ctx context.Context, tenantID, agentID string) (*model.Presence, error)
 	ListPresences(ctx context.Context, tenantID string, agentIDs []string) ([]*model.Presence, error)
-	SavePresence(ctx context.Context, p *model.Presence, expectVersion int64, entry *model.TimelineEntry) error
+	SavePresence(ctx context.Context, p *model.Presence, expectVersion int64, entry *model.TimelineEntry, writes []*model.OutboxWrite) error
 	AppendTimeline(ctx context.Context, e *model.TimelineEntry) error
 	ListTimeline(ctx context.Context, tenantID, agentID string, p Page) ([]*model.TimelineEntry, string, error)
 }
@@ -49,8 +49,8 @@ func (s *DB) ListPresences(ctx context.Context, tenantID string, agentIDs []stri
 }
 
 // SavePresence writes p if the stored version is still expectVersion (0: none stored yet), together with
-// its timeline entry, in one transaction. A lost race answers ErrConflict.
-func (s *DB) SavePresence(ctx context.Context, p *model.Presence, expectVersion int64, entry *model.TimelineEntry) error {
+// its timeline entry and the vendor writes it causes, in one transaction. A lost race answers ErrConflict.
+func (s *DB) SavePresence(ctx context.Context, p *model.Presence, expectVersion int64, entry *model.TimelineEntry, writes []*model.OutboxWrite) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		args := []any{p.Status, p.Version, p.Source, p.SourceID, p.Reason, p.PreviousStatus, p.HeldStatus, p.QueuedStatus, micros(p.UpdateTime)}
 		if expectVersion == 0 {
@@ -69,7 +69,10 @@ func (s *DB) SavePresence(ctx context.Context, p *model.Presence, expectVersion 
 				return &ConflictError{Constraint: "presences_version"}
 			}
 		}
-		return s.appendTimeline(ctx, tx, entry)
+		if err := s.appendTimeline(ctx, tx, entry); err != nil {
+			return err
+		}
+		return s.insertWrites(ctx, tx, writes)
 	})
 	if err != nil {
 		return fmt.Errorf("saving presence: %w", err)

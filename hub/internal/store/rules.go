@@ -13,6 +13,7 @@ import (
 // can each be assigned to one rule only (ErrConflict otherwise), so which rule applies is never ambiguous.
 type Rules interface {
 	CreateRule(ctx context.Context, r *model.Rule) error
+	CreateRules(ctx context.Context, rules []*model.Rule) error
 	GetRule(ctx context.Context, tenantID, id string) (*model.Rule, error)
 	ListRules(ctx context.Context, tenantID, connectionID string, p Page) ([]*model.Rule, string, error)
 	UpdateRule(ctx context.Context, r *model.Rule) error
@@ -23,17 +24,27 @@ const ruleCols = "id, tenant_id, name, connection_id, inbound, outbound, fallbac
 
 // CreateRule inserts r with its assignments.
 func (s *DB) CreateRule(ctx context.Context, r *model.Rule) error {
-	r.CreateTime, r.UpdateTime = s.now(), s.now()
-	in, out, err := ruleJSON(r)
-	if err != nil {
-		return fmt.Errorf("creating rule: %w", err)
-	}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, s.q("INSERT INTO rules ("+ruleCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-			r.ID, r.TenantID, r.Name, r.ConnectionID, in, out, r.FallbackStatus, micros(r.CreateTime), micros(r.UpdateTime)); err != nil {
-			return err
+	return s.CreateRules(ctx, []*model.Rule{r})
+}
+
+// CreateRules inserts several rules with their assignments, all or none.
+func (s *DB) CreateRules(ctx context.Context, rules []*model.Rule) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, r := range rules {
+			r.CreateTime, r.UpdateTime = s.now(), s.now()
+			in, out, err := ruleJSON(r)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, s.q("INSERT INTO rules ("+ruleCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+				r.ID, r.TenantID, r.Name, r.ConnectionID, in, out, r.FallbackStatus, micros(r.CreateTime), micros(r.UpdateTime)); err != nil {
+				return err
+			}
+			if err := s.writeRuleAssignments(ctx, tx, r); err != nil {
+				return err
+			}
 		}
-		return s.writeRuleAssignments(ctx, tx, r)
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("creating rule: %w", err)

@@ -155,6 +155,8 @@ type Store interface {
 	Audit
 	Presences
 	Devices
+	Outbox
+	Health
 	Ping(ctx context.Context) error
 }
 

@@ -45,9 +45,11 @@ type Connection struct {
 	// Output only. When the credentials were last written.
 	CredentialsUpdateTime *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=credentials_update_time,json=credentialsUpdateTime,proto3" json:"credentials_update_time,omitempty"`
 	// Disabled connections neither receive nor send changes. Defaults to true.
-	Enabled       *bool                  `protobuf:"varint,10,opt,name=enabled,proto3,oneof" json:"enabled,omitempty"`
-	CreateTime    *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
-	UpdateTime    *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
+	Enabled    *bool                  `protobuf:"varint,10,opt,name=enabled,proto3,oneof" json:"enabled,omitempty"`
+	CreateTime *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
+	// Output only. How the vendor has been answering, and the writes waiting for it.
+	Health        *ConnectionHealth `protobuf:"bytes,13,opt,name=health,proto3" json:"health,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -166,6 +168,279 @@ func (x *Connection) GetUpdateTime() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *Connection) GetHealth() *ConnectionHealth {
+	if x != nil {
+		return x.Health
+	}
+	return nil
+}
+
+// ConnectionHealth is how a connection's vendor has been answering.
+type ConnectionHealth struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Last successful call to the vendor (write, read-back or poll).
+	LastSuccessTime *timestamppb.Timestamp `protobuf:"bytes,1,opt,name=last_success_time,json=lastSuccessTime,proto3" json:"last_success_time,omitempty"`
+	// Last failure, its time, and how many failures so far.
+	LastError     string                 `protobuf:"bytes,2,opt,name=last_error,json=lastError,proto3" json:"last_error,omitempty"`
+	LastErrorTime *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=last_error_time,json=lastErrorTime,proto3" json:"last_error_time,omitempty"`
+	ErrorCount    int64                  `protobuf:"varint,4,opt,name=error_count,json=errorCount,proto3" json:"error_count,omitempty"`
+	// Writes waiting to be delivered (including retries), and dead-lettered writes.
+	PendingWrites int64 `protobuf:"varint,5,opt,name=pending_writes,json=pendingWrites,proto3" json:"pending_writes,omitempty"`
+	DeadWrites    int64 `protobuf:"varint,6,opt,name=dead_writes,json=deadWrites,proto3" json:"dead_writes,omitempty"`
+	// When the credentials expire, from the connection setting "credentials_expire_time" (RFC 3339).
+	CredentialsExpireTime *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=credentials_expire_time,json=credentialsExpireTime,proto3" json:"credentials_expire_time,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
+}
+
+func (x *ConnectionHealth) Reset() {
+	*x = ConnectionHealth{}
+	mi := &file_presencehub_v1_connection_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConnectionHealth) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConnectionHealth) ProtoMessage() {}
+
+func (x *ConnectionHealth) ProtoReflect() protoreflect.Message {
+	mi := &file_presencehub_v1_connection_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConnectionHealth.ProtoReflect.Descriptor instead.
+func (*ConnectionHealth) Descriptor() ([]byte, []int) {
+	return file_presencehub_v1_connection_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *ConnectionHealth) GetLastSuccessTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LastSuccessTime
+	}
+	return nil
+}
+
+func (x *ConnectionHealth) GetLastError() string {
+	if x != nil {
+		return x.LastError
+	}
+	return ""
+}
+
+func (x *ConnectionHealth) GetLastErrorTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LastErrorTime
+	}
+	return nil
+}
+
+func (x *ConnectionHealth) GetErrorCount() int64 {
+	if x != nil {
+		return x.ErrorCount
+	}
+	return 0
+}
+
+func (x *ConnectionHealth) GetPendingWrites() int64 {
+	if x != nil {
+		return x.PendingWrites
+	}
+	return 0
+}
+
+func (x *ConnectionHealth) GetDeadWrites() int64 {
+	if x != nil {
+		return x.DeadWrites
+	}
+	return 0
+}
+
+func (x *ConnectionHealth) GetCredentialsExpireTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CredentialsExpireTime
+	}
+	return nil
+}
+
+type ListVendorStatesRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Tenant        string                 `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	ConnectionId  string                 `protobuf:"bytes,2,opt,name=connection_id,json=connectionId,proto3" json:"connection_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListVendorStatesRequest) Reset() {
+	*x = ListVendorStatesRequest{}
+	mi := &file_presencehub_v1_connection_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListVendorStatesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListVendorStatesRequest) ProtoMessage() {}
+
+func (x *ListVendorStatesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_presencehub_v1_connection_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListVendorStatesRequest.ProtoReflect.Descriptor instead.
+func (*ListVendorStatesRequest) Descriptor() ([]byte, []int) {
+	return file_presencehub_v1_connection_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *ListVendorStatesRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *ListVendorStatesRequest) GetConnectionId() string {
+	if x != nil {
+		return x.ConnectionId
+	}
+	return ""
+}
+
+// VendorStateOption is one state of a connection's vendor, as rules name it.
+type VendorStateOption struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// What a rule's vendor_state names.
+	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// The vendor's label.
+	Name string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	// Whether the hub can set it through the vendor's API (others are only reported).
+	Settable bool `protobuf:"varint,3,opt,name=settable,proto3" json:"settable,omitempty"`
+	// Set by the vendor itself while something lasts (a call, after-call work).
+	System        bool `protobuf:"varint,4,opt,name=system,proto3" json:"system,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VendorStateOption) Reset() {
+	*x = VendorStateOption{}
+	mi := &file_presencehub_v1_connection_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VendorStateOption) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VendorStateOption) ProtoMessage() {}
+
+func (x *VendorStateOption) ProtoReflect() protoreflect.Message {
+	mi := &file_presencehub_v1_connection_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VendorStateOption.ProtoReflect.Descriptor instead.
+func (*VendorStateOption) Descriptor() ([]byte, []int) {
+	return file_presencehub_v1_connection_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *VendorStateOption) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *VendorStateOption) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *VendorStateOption) GetSettable() bool {
+	if x != nil {
+		return x.Settable
+	}
+	return false
+}
+
+func (x *VendorStateOption) GetSystem() bool {
+	if x != nil {
+		return x.System
+	}
+	return false
+}
+
+type ListVendorStatesResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	States        []*VendorStateOption   `protobuf:"bytes,1,rep,name=states,proto3" json:"states,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListVendorStatesResponse) Reset() {
+	*x = ListVendorStatesResponse{}
+	mi := &file_presencehub_v1_connection_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListVendorStatesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListVendorStatesResponse) ProtoMessage() {}
+
+func (x *ListVendorStatesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_presencehub_v1_connection_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListVendorStatesResponse.ProtoReflect.Descriptor instead.
+func (*ListVendorStatesResponse) Descriptor() ([]byte, []int) {
+	return file_presencehub_v1_connection_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *ListVendorStatesResponse) GetStates() []*VendorStateOption {
+	if x != nil {
+		return x.States
+	}
+	return nil
+}
+
 type CreateConnectionRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Tenant        string                 `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
@@ -176,7 +451,7 @@ type CreateConnectionRequest struct {
 
 func (x *CreateConnectionRequest) Reset() {
 	*x = CreateConnectionRequest{}
-	mi := &file_presencehub_v1_connection_proto_msgTypes[1]
+	mi := &file_presencehub_v1_connection_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -188,7 +463,7 @@ func (x *CreateConnectionRequest) String() string {
 func (*CreateConnectionRequest) ProtoMessage() {}
 
 func (x *CreateConnectionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_presencehub_v1_connection_proto_msgTypes[1]
+	mi := &file_presencehub_v1_connection_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -201,7 +476,7 @@ func (x *CreateConnectionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateConnectionRequest.ProtoReflect.Descriptor instead.
 func (*CreateConnectionRequest) Descriptor() ([]byte, []int) {
-	return file_presencehub_v1_connection_proto_rawDescGZIP(), []int{1}
+	return file_presencehub_v1_connection_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *CreateConnectionRequest) GetTenant() string {
@@ -227,7 +502,7 @@ type CreateConnectionResponse struct {
 
 func (x *CreateConnectionResponse) Reset() {
 	*x = CreateConnectionResponse{}
-	mi := &file_presencehub_v1_connection_proto_msgTypes[2]
+	mi := &file_presencehub_v1_connection_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -239,7 +514,7 @@ func (x *CreateConnectionResponse) String() string {
 func (*CreateConnectionResponse) ProtoMessage() {}
 
 func (x *CreateConnectionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_presencehub_v1_connection_proto_msgTypes[2]
+	mi := &file_presencehub_v1_connection_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -252,7 +527,7 @@ func (x *CreateConnectionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateConnectionResponse.ProtoReflect.Descriptor instead.
 func (*CreateConnectionResponse) Descriptor() ([]byte, []int) {
-	return file_presencehub_v1_connection_proto_rawDescGZIP(), []int{2}
+	return file_presencehub_v1_connection_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *CreateConnectionResponse) GetConnection() *Connection {
@@ -272,7 +547,7 @@ type GetConnectionRequest struct {
 
 func (x *GetConnectionRequest) Reset() {
 	*x = GetConnectionRequest{}
-	mi := &file_presencehub_v1_connection_proto_msgTypes[3]
+	mi := &file_presencehub_v1_connection_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -284,7 +559,7 @@ func (x *GetConnectionRequest) String() string {
 func (*GetConnectionRequest) ProtoMessage() {}
 
 func (x *GetConnectionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_presencehub_v1_connection_proto_msgTypes[3]
+	mi := &file_presencehub_v1_connection_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -297,7 +572,7 @@ func (x *GetConnectionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetConnectionRequest.ProtoReflect.Descriptor instead.
 func (*GetConnectionRequest) Descriptor() ([]byte, []int) {
-	return file_presencehub_v1_connection_proto_rawDescGZIP(), []int{3}
+	return file_presencehub_v1_connection_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *GetConnectionRequest) GetTenant() string {
@@ -323,7 +598,7 @@ type GetConnectionResponse struct {
 
 func (x *GetConnectionResponse) Reset() {
 	*x = GetConnectionResponse{}
-	mi := &file_presencehub_v1_connection_proto_msgTypes[4]
+	mi := &file_presencehub_v1_connection_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -335,7 +610,7 @@ func (x *GetConnectionResponse) String() string {
 func (*GetConnectionResponse) ProtoMessage() {}
 
 func (x *GetConnectionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_presencehub_v1_connection_proto_msgTypes[4]
+	mi := &file_presencehub_v1_connection_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -348,7 +623,7 @@ func (x *GetConnectionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetConnectionResponse.ProtoReflect.Descriptor instead.
 func (*GetConnectionResponse) Descriptor() ([]byte, []int) {
-	return file_presencehub_v1_connection_proto_rawDescGZIP(), []int{4}
+	return file_presencehub_v1_connection_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *GetConnectionResponse) GetConnection() *Connection {
@@ -369,7 +644,7 @@ type ListConnectionsRequest struct {
 
 func (x *ListConnectionsRequest) Reset() {
 	*x = ListConnectionsRequest{}
-	mi := &file_presencehub_v1_connection_proto_msgTypes[5]
+	mi := &file_presencehub_v1_connection_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -381,7 +656,7 @@ func (x *ListConnectionsRequest) String() string {
 func (*ListConnectionsRequest) ProtoMessage() {}
 
 func (x *ListConnectionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_presencehub_v1_connection_proto_msgTypes[5]
+	mi := &file_presencehub_v1_connection_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -394,7 +669,7 @@ func (x *ListConnectionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListConnectionsRequest.ProtoReflect.Descriptor instead.
 func (*ListConnectionsRequest) Descriptor() ([]byte, []int) {
-	return file_presencehub_v1_connection_proto_rawDescGZIP(), []int{5}
+	return file_presencehub_v1_connection_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ListConnectionsRequest) GetTenant() string {
@@ -428,7 +703,7 @@ type ListConnectionsResponse struct {
 
 func (x *ListConnectionsResponse) Reset() {
 	*x = ListConnectionsResponse{}
-	mi := &file_presencehub_v1_connection_proto_msgTypes[6]
+	mi := &file_presencehub_v1_connection_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -440,7 +715,7 @@ func (x *ListConnectionsResponse) String() string {
 func (*ListConnectionsResponse) ProtoMessage() {}
 
 func (x *ListConnectionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_presencehub_v1_connection_proto_msgTypes[6]
+	mi := &file_presencehub_v1_connection_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -453,7 +728,7 @@ func (x *ListConnectionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListConnectionsResponse.ProtoReflect.Descriptor instead.
 func (*ListConnectionsResponse) Descriptor() ([]byte, []int) {
-	return file_presencehub_v1_connection_proto_rawDescGZIP(), []int{6}
+	return file_presencehub_v1_connection_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *ListConnectionsResponse) GetConnections() []*Connection {
@@ -482,7 +757,7 @@ type UpdateConnectionRequest struct {
 
 func (x *UpdateConnectionRequest) Reset() {
 	*x = UpdateConnectionRequest{}
-	mi := &file_presencehub_v1_connection_proto_msgTypes[7]
+	mi := &file_presencehub_v1_connection_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -494,7 +769,7 @@ func (x *UpdateConnectionRequest) String() string {
 func (*UpdateConnectionRequest) ProtoMessage() {}
 
 func (x *UpdateConnectionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_presencehub_v1_connection_proto_msgTypes[7]
+	mi := &file_presencehub_v1_connection_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -507,7 +782,7 @@ func (x *UpdateConnectionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateConnectionRequest.ProtoReflect.Descriptor instead.
 func (*UpdateConnectionRequest) Descriptor() ([]byte, []int) {
-	return file_presencehub_v1_connection_proto_rawDescGZIP(), []int{7}
+	return file_presencehub_v1_connection_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *UpdateConnectionRequest) GetTenant() string {
@@ -547,7 +822,7 @@ type UpdateConnectionResponse struct {
 
 func (x *UpdateConnectionResponse) Reset() {
 	*x = UpdateConnectionResponse{}
-	mi := &file_presencehub_v1_connection_proto_msgTypes[8]
+	mi := &file_presencehub_v1_connection_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -559,7 +834,7 @@ func (x *UpdateConnectionResponse) String() string {
 func (*UpdateConnectionResponse) ProtoMessage() {}
 
 func (x *UpdateConnectionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_presencehub_v1_connection_proto_msgTypes[8]
+	mi := &file_presencehub_v1_connection_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -572,7 +847,7 @@ func (x *UpdateConnectionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateConnectionResponse.ProtoReflect.Descriptor instead.
 func (*UpdateConnectionResponse) Descriptor() ([]byte, []int) {
-	return file_presencehub_v1_connection_proto_rawDescGZIP(), []int{8}
+	return file_presencehub_v1_connection_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *UpdateConnectionResponse) GetConnection() *Connection {
@@ -592,7 +867,7 @@ type DeleteConnectionRequest struct {
 
 func (x *DeleteConnectionRequest) Reset() {
 	*x = DeleteConnectionRequest{}
-	mi := &file_presencehub_v1_connection_proto_msgTypes[9]
+	mi := &file_presencehub_v1_connection_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -604,7 +879,7 @@ func (x *DeleteConnectionRequest) String() string {
 func (*DeleteConnectionRequest) ProtoMessage() {}
 
 func (x *DeleteConnectionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_presencehub_v1_connection_proto_msgTypes[9]
+	mi := &file_presencehub_v1_connection_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -617,7 +892,7 @@ func (x *DeleteConnectionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteConnectionRequest.ProtoReflect.Descriptor instead.
 func (*DeleteConnectionRequest) Descriptor() ([]byte, []int) {
-	return file_presencehub_v1_connection_proto_rawDescGZIP(), []int{9}
+	return file_presencehub_v1_connection_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *DeleteConnectionRequest) GetTenant() string {
@@ -642,7 +917,7 @@ type DeleteConnectionResponse struct {
 
 func (x *DeleteConnectionResponse) Reset() {
 	*x = DeleteConnectionResponse{}
-	mi := &file_presencehub_v1_connection_proto_msgTypes[10]
+	mi := &file_presencehub_v1_connection_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -654,7 +929,7 @@ func (x *DeleteConnectionResponse) String() string {
 func (*DeleteConnectionResponse) ProtoMessage() {}
 
 func (x *DeleteConnectionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_presencehub_v1_connection_proto_msgTypes[10]
+	mi := &file_presencehub_v1_connection_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -667,14 +942,14 @@ func (x *DeleteConnectionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteConnectionResponse.ProtoReflect.Descriptor instead.
 func (*DeleteConnectionResponse) Descriptor() ([]byte, []int) {
-	return file_presencehub_v1_connection_proto_rawDescGZIP(), []int{10}
+	return file_presencehub_v1_connection_proto_rawDescGZIP(), []int{14}
 }
 
 var File_presencehub_v1_connection_proto protoreflect.FileDescriptor
 
 const file_presencehub_v1_connection_proto_rawDesc = "" +
 	"\n" +
-	"\x1fpresencehub/v1/connection.proto\x12\x0epresencehub.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc0\x05\n" +
+	"\x1fpresencehub/v1/connection.proto\x12\x0epresencehub.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xfa\x05\n" +
 	"\n" +
 	"Connection\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
@@ -691,7 +966,8 @@ const file_presencehub_v1_connection_proto_rawDesc = "" +
 	"\vcreate_time\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"createTime\x12;\n" +
 	"\vupdate_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"updateTime\x1a;\n" +
+	"updateTime\x128\n" +
+	"\x06health\x18\r \x01(\v2 .presencehub.v1.ConnectionHealthR\x06health\x1a;\n" +
 	"\rSettingsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1a>\n" +
@@ -699,7 +975,28 @@ const file_presencehub_v1_connection_proto_rawDesc = "" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01B\n" +
 	"\n" +
-	"\b_enabled\"m\n" +
+	"\b_enabled\"\xfa\x02\n" +
+	"\x10ConnectionHealth\x12F\n" +
+	"\x11last_success_time\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\x0flastSuccessTime\x12\x1d\n" +
+	"\n" +
+	"last_error\x18\x02 \x01(\tR\tlastError\x12B\n" +
+	"\x0flast_error_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\rlastErrorTime\x12\x1f\n" +
+	"\verror_count\x18\x04 \x01(\x03R\n" +
+	"errorCount\x12%\n" +
+	"\x0epending_writes\x18\x05 \x01(\x03R\rpendingWrites\x12\x1f\n" +
+	"\vdead_writes\x18\x06 \x01(\x03R\n" +
+	"deadWrites\x12R\n" +
+	"\x17credentials_expire_time\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\x15credentialsExpireTime\"V\n" +
+	"\x17ListVendorStatesRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12#\n" +
+	"\rconnection_id\x18\x02 \x01(\tR\fconnectionId\"k\n" +
+	"\x11VendorStateOption\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\x12\x1a\n" +
+	"\bsettable\x18\x03 \x01(\bR\bsettable\x12\x16\n" +
+	"\x06system\x18\x04 \x01(\bR\x06system\"U\n" +
+	"\x18ListVendorStatesResponse\x129\n" +
+	"\x06states\x18\x01 \x03(\v2!.presencehub.v1.VendorStateOptionR\x06states\"m\n" +
 	"\x17CreateConnectionRequest\x12\x16\n" +
 	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12:\n" +
 	"\n" +
@@ -753,42 +1050,51 @@ func file_presencehub_v1_connection_proto_rawDescGZIP() []byte {
 	return file_presencehub_v1_connection_proto_rawDescData
 }
 
-var file_presencehub_v1_connection_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
+var file_presencehub_v1_connection_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
 var file_presencehub_v1_connection_proto_goTypes = []any{
 	(*Connection)(nil),               // 0: presencehub.v1.Connection
-	(*CreateConnectionRequest)(nil),  // 1: presencehub.v1.CreateConnectionRequest
-	(*CreateConnectionResponse)(nil), // 2: presencehub.v1.CreateConnectionResponse
-	(*GetConnectionRequest)(nil),     // 3: presencehub.v1.GetConnectionRequest
-	(*GetConnectionResponse)(nil),    // 4: presencehub.v1.GetConnectionResponse
-	(*ListConnectionsRequest)(nil),   // 5: presencehub.v1.ListConnectionsRequest
-	(*ListConnectionsResponse)(nil),  // 6: presencehub.v1.ListConnectionsResponse
-	(*UpdateConnectionRequest)(nil),  // 7: presencehub.v1.UpdateConnectionRequest
-	(*UpdateConnectionResponse)(nil), // 8: presencehub.v1.UpdateConnectionResponse
-	(*DeleteConnectionRequest)(nil),  // 9: presencehub.v1.DeleteConnectionRequest
-	(*DeleteConnectionResponse)(nil), // 10: presencehub.v1.DeleteConnectionResponse
-	nil,                              // 11: presencehub.v1.Connection.SettingsEntry
-	nil,                              // 12: presencehub.v1.Connection.CredentialsEntry
-	(*timestamppb.Timestamp)(nil),    // 13: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),    // 14: google.protobuf.FieldMask
+	(*ConnectionHealth)(nil),         // 1: presencehub.v1.ConnectionHealth
+	(*ListVendorStatesRequest)(nil),  // 2: presencehub.v1.ListVendorStatesRequest
+	(*VendorStateOption)(nil),        // 3: presencehub.v1.VendorStateOption
+	(*ListVendorStatesResponse)(nil), // 4: presencehub.v1.ListVendorStatesResponse
+	(*CreateConnectionRequest)(nil),  // 5: presencehub.v1.CreateConnectionRequest
+	(*CreateConnectionResponse)(nil), // 6: presencehub.v1.CreateConnectionResponse
+	(*GetConnectionRequest)(nil),     // 7: presencehub.v1.GetConnectionRequest
+	(*GetConnectionResponse)(nil),    // 8: presencehub.v1.GetConnectionResponse
+	(*ListConnectionsRequest)(nil),   // 9: presencehub.v1.ListConnectionsRequest
+	(*ListConnectionsResponse)(nil),  // 10: presencehub.v1.ListConnectionsResponse
+	(*UpdateConnectionRequest)(nil),  // 11: presencehub.v1.UpdateConnectionRequest
+	(*UpdateConnectionResponse)(nil), // 12: presencehub.v1.UpdateConnectionResponse
+	(*DeleteConnectionRequest)(nil),  // 13: presencehub.v1.DeleteConnectionRequest
+	(*DeleteConnectionResponse)(nil), // 14: presencehub.v1.DeleteConnectionResponse
+	nil,                              // 15: presencehub.v1.Connection.SettingsEntry
+	nil,                              // 16: presencehub.v1.Connection.CredentialsEntry
+	(*timestamppb.Timestamp)(nil),    // 17: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),    // 18: google.protobuf.FieldMask
 }
 var file_presencehub_v1_connection_proto_depIdxs = []int32{
-	11, // 0: presencehub.v1.Connection.settings:type_name -> presencehub.v1.Connection.SettingsEntry
-	12, // 1: presencehub.v1.Connection.credentials:type_name -> presencehub.v1.Connection.CredentialsEntry
-	13, // 2: presencehub.v1.Connection.credentials_update_time:type_name -> google.protobuf.Timestamp
-	13, // 3: presencehub.v1.Connection.create_time:type_name -> google.protobuf.Timestamp
-	13, // 4: presencehub.v1.Connection.update_time:type_name -> google.protobuf.Timestamp
-	0,  // 5: presencehub.v1.CreateConnectionRequest.connection:type_name -> presencehub.v1.Connection
-	0,  // 6: presencehub.v1.CreateConnectionResponse.connection:type_name -> presencehub.v1.Connection
-	0,  // 7: presencehub.v1.GetConnectionResponse.connection:type_name -> presencehub.v1.Connection
-	0,  // 8: presencehub.v1.ListConnectionsResponse.connections:type_name -> presencehub.v1.Connection
-	0,  // 9: presencehub.v1.UpdateConnectionRequest.connection:type_name -> presencehub.v1.Connection
-	14, // 10: presencehub.v1.UpdateConnectionRequest.update_mask:type_name -> google.protobuf.FieldMask
-	0,  // 11: presencehub.v1.UpdateConnectionResponse.connection:type_name -> presencehub.v1.Connection
-	12, // [12:12] is the sub-list for method output_type
-	12, // [12:12] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	15, // 0: presencehub.v1.Connection.settings:type_name -> presencehub.v1.Connection.SettingsEntry
+	16, // 1: presencehub.v1.Connection.credentials:type_name -> presencehub.v1.Connection.CredentialsEntry
+	17, // 2: presencehub.v1.Connection.credentials_update_time:type_name -> google.protobuf.Timestamp
+	17, // 3: presencehub.v1.Connection.create_time:type_name -> google.protobuf.Timestamp
+	17, // 4: presencehub.v1.Connection.update_time:type_name -> google.protobuf.Timestamp
+	1,  // 5: presencehub.v1.Connection.health:type_name -> presencehub.v1.ConnectionHealth
+	17, // 6: presencehub.v1.ConnectionHealth.last_success_time:type_name -> google.protobuf.Timestamp
+	17, // 7: presencehub.v1.ConnectionHealth.last_error_time:type_name -> google.protobuf.Timestamp
+	17, // 8: presencehub.v1.ConnectionHealth.credentials_expire_time:type_name -> google.protobuf.Timestamp
+	3,  // 9: presencehub.v1.ListVendorStatesResponse.states:type_name -> presencehub.v1.VendorStateOption
+	0,  // 10: presencehub.v1.CreateConnectionRequest.connection:type_name -> presencehub.v1.Connection
+	0,  // 11: presencehub.v1.CreateConnectionResponse.connection:type_name -> presencehub.v1.Connection
+	0,  // 12: presencehub.v1.GetConnectionResponse.connection:type_name -> presencehub.v1.Connection
+	0,  // 13: presencehub.v1.ListConnectionsResponse.connections:type_name -> presencehub.v1.Connection
+	0,  // 14: presencehub.v1.UpdateConnectionRequest.connection:type_name -> presencehub.v1.Connection
+	18, // 15: presencehub.v1.UpdateConnectionRequest.update_mask:type_name -> google.protobuf.FieldMask
+	0,  // 16: presencehub.v1.UpdateConnectionResponse.connection:type_name -> presencehub.v1.Connection
+	17, // [17:17] is the sub-list for method output_type
+	17, // [17:17] is the sub-list for method input_type
+	17, // [17:17] is the sub-list for extension type_name
+	17, // [17:17] is the sub-list for extension extendee
+	0,  // [0:17] is the sub-list for field type_name
 }
 
 func init() { file_presencehub_v1_connection_proto_init() }
@@ -803,7 +1109,7 @@ func file_presencehub_v1_connection_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_presencehub_v1_connection_proto_rawDesc), len(file_presencehub_v1_connection_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   13,
+			NumMessages:   17,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -162,8 +162,10 @@ type TimelineEntry struct {
 	SourceId        string `protobuf:"bytes,9,opt,name=source_id,json=sourceId,proto3" json:"source_id,omitempty"`
 	Reason          string `protobuf:"bytes,10,opt,name=reason,proto3" json:"reason,omitempty"`
 	// The presence rule involved, if any.
-	RuleId        string                 `protobuf:"bytes,11,opt,name=rule_id,json=ruleId,proto3" json:"rule_id,omitempty"`
-	CreateTime    *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	RuleId     string                 `protobuf:"bytes,11,opt,name=rule_id,json=ruleId,proto3" json:"rule_id,omitempty"`
+	CreateTime *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	// The vendor writes this change caused, with their delivery state.
+	Writes        []*VendorWrite `protobuf:"bytes,13,rep,name=writes,proto3" json:"writes,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -278,6 +280,13 @@ func (x *TimelineEntry) GetRuleId() string {
 func (x *TimelineEntry) GetCreateTime() *timestamppb.Timestamp {
 	if x != nil {
 		return x.CreateTime
+	}
+	return nil
+}
+
+func (x *TimelineEntry) GetWrites() []*VendorWrite {
+	if x != nil {
+		return x.Writes
 	}
 	return nil
 }
@@ -625,7 +634,7 @@ var File_presencehub_v1_presence_proto protoreflect.FileDescriptor
 
 const file_presencehub_v1_presence_proto_rawDesc = "" +
 	"\n" +
-	"\x1dpresencehub/v1/presence.proto\x12\x0epresencehub.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc3\x02\n" +
+	"\x1dpresencehub/v1/presence.proto\x12\x0epresencehub.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1apresencehub/v1/write.proto\"\xc3\x02\n" +
 	"\bPresence\x12\x19\n" +
 	"\bagent_id\x18\x01 \x01(\tR\aagentId\x12\x16\n" +
 	"\x06status\x18\x02 \x01(\tR\x06status\x12\x18\n" +
@@ -638,7 +647,7 @@ const file_presencehub_v1_presence_proto_rawDesc = "" +
 	"updateTime\x12#\n" +
 	"\rqueued_status\x18\t \x01(\tR\fqueuedStatus\x12\x12\n" +
 	"\x04kind\x18\n" +
-	" \x01(\tR\x04kind\"\xfd\x02\n" +
+	" \x01(\tR\x04kind\"\xb2\x03\n" +
 	"\rTimelineEntry\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x19\n" +
 	"\bagent_id\x18\x02 \x01(\tR\aagentId\x12\x18\n" +
@@ -653,7 +662,8 @@ const file_presencehub_v1_presence_proto_rawDesc = "" +
 	" \x01(\tR\x06reason\x12\x17\n" +
 	"\arule_id\x18\v \x01(\tR\x06ruleId\x12;\n" +
 	"\vcreate_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"createTime\"G\n" +
+	"createTime\x123\n" +
+	"\x06writes\x18\r \x03(\v2\x1b.presencehub.v1.VendorWriteR\x06writes\"G\n" +
 	"\x12GetPresenceRequest\x12\x16\n" +
 	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x19\n" +
 	"\bagent_id\x18\x02 \x01(\tR\aagentId\"K\n" +
@@ -700,18 +710,20 @@ var file_presencehub_v1_presence_proto_goTypes = []any{
 	(*ListTimelineRequest)(nil),   // 6: presencehub.v1.ListTimelineRequest
 	(*ListTimelineResponse)(nil),  // 7: presencehub.v1.ListTimelineResponse
 	(*timestamppb.Timestamp)(nil), // 8: google.protobuf.Timestamp
+	(*VendorWrite)(nil),           // 9: presencehub.v1.VendorWrite
 }
 var file_presencehub_v1_presence_proto_depIdxs = []int32{
 	8, // 0: presencehub.v1.Presence.update_time:type_name -> google.protobuf.Timestamp
 	8, // 1: presencehub.v1.TimelineEntry.create_time:type_name -> google.protobuf.Timestamp
-	0, // 2: presencehub.v1.GetPresenceResponse.presence:type_name -> presencehub.v1.Presence
-	0, // 3: presencehub.v1.SetPresenceResponse.presence:type_name -> presencehub.v1.Presence
-	1, // 4: presencehub.v1.ListTimelineResponse.entries:type_name -> presencehub.v1.TimelineEntry
-	5, // [5:5] is the sub-list for method output_type
-	5, // [5:5] is the sub-list for method input_type
-	5, // [5:5] is the sub-list for extension type_name
-	5, // [5:5] is the sub-list for extension extendee
-	0, // [0:5] is the sub-list for field type_name
+	9, // 2: presencehub.v1.TimelineEntry.writes:type_name -> presencehub.v1.VendorWrite
+	0, // 3: presencehub.v1.GetPresenceResponse.presence:type_name -> presencehub.v1.Presence
+	0, // 4: presencehub.v1.SetPresenceResponse.presence:type_name -> presencehub.v1.Presence
+	1, // 5: presencehub.v1.ListTimelineResponse.entries:type_name -> presencehub.v1.TimelineEntry
+	6, // [6:6] is the sub-list for method output_type
+	6, // [6:6] is the sub-list for method input_type
+	6, // [6:6] is the sub-list for extension type_name
+	6, // [6:6] is the sub-list for extension extendee
+	0, // [0:6] is the sub-list for field type_name
 }
 
 func init() { file_presencehub_v1_presence_proto_init() }
@@ -719,6 +731,7 @@ func file_presencehub_v1_presence_proto_init() {
 	if File_presencehub_v1_presence_proto != nil {
 		return
 	}
+	file_presencehub_v1_write_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{

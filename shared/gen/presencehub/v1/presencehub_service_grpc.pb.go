@@ -44,6 +44,11 @@ const (
 	PresenceHubService_ListConnections_FullMethodName   = "/presencehub.v1.PresenceHubService/ListConnections"
 	PresenceHubService_UpdateConnection_FullMethodName  = "/presencehub.v1.PresenceHubService/UpdateConnection"
 	PresenceHubService_DeleteConnection_FullMethodName  = "/presencehub.v1.PresenceHubService/DeleteConnection"
+	PresenceHubService_ListVendorStates_FullMethodName  = "/presencehub.v1.PresenceHubService/ListVendorStates"
+	PresenceHubService_ListWrites_FullMethodName        = "/presencehub.v1.PresenceHubService/ListWrites"
+	PresenceHubService_RetryWrite_FullMethodName        = "/presencehub.v1.PresenceHubService/RetryWrite"
+	PresenceHubService_ListRuleTemplates_FullMethodName = "/presencehub.v1.PresenceHubService/ListRuleTemplates"
+	PresenceHubService_ApplyRuleTemplate_FullMethodName = "/presencehub.v1.PresenceHubService/ApplyRuleTemplate"
 	PresenceHubService_CreateRule_FullMethodName        = "/presencehub.v1.PresenceHubService/CreateRule"
 	PresenceHubService_GetRule_FullMethodName           = "/presencehub.v1.PresenceHubService/GetRule"
 	PresenceHubService_ListRules_FullMethodName         = "/presencehub.v1.PresenceHubService/ListRules"
@@ -101,7 +106,16 @@ type PresenceHubServiceClient interface {
 	ListConnections(ctx context.Context, in *ListConnectionsRequest, opts ...grpc.CallOption) (*ListConnectionsResponse, error)
 	UpdateConnection(ctx context.Context, in *UpdateConnectionRequest, opts ...grpc.CallOption) (*UpdateConnectionResponse, error)
 	DeleteConnection(ctx context.Context, in *DeleteConnectionRequest, opts ...grpc.CallOption) (*DeleteConnectionResponse, error)
+	// The vendor's states, for choosing mappings (asks the vendor).
+	ListVendorStates(ctx context.Context, in *ListVendorStatesRequest, opts ...grpc.CallOption) (*ListVendorStatesResponse, error)
+	// Vendor writes (the outbox).
+	ListWrites(ctx context.Context, in *ListWritesRequest, opts ...grpc.CallOption) (*ListWritesResponse, error)
+	// Puts a dead-lettered write back in the queue.
+	RetryWrite(ctx context.Context, in *RetryWriteRequest, opts ...grpc.CallOption) (*RetryWriteResponse, error)
 	// Rules.
+	ListRuleTemplates(ctx context.Context, in *ListRuleTemplatesRequest, opts ...grpc.CallOption) (*ListRuleTemplatesResponse, error)
+	// Creates the rules of a template on two connections, in the chosen direction.
+	ApplyRuleTemplate(ctx context.Context, in *ApplyRuleTemplateRequest, opts ...grpc.CallOption) (*ApplyRuleTemplateResponse, error)
 	CreateRule(ctx context.Context, in *CreateRuleRequest, opts ...grpc.CallOption) (*CreateRuleResponse, error)
 	GetRule(ctx context.Context, in *GetRuleRequest, opts ...grpc.CallOption) (*GetRuleResponse, error)
 	ListRules(ctx context.Context, in *ListRulesRequest, opts ...grpc.CallOption) (*ListRulesResponse, error)
@@ -388,6 +402,56 @@ func (c *presenceHubServiceClient) DeleteConnection(ctx context.Context, in *Del
 	return out, nil
 }
 
+func (c *presenceHubServiceClient) ListVendorStates(ctx context.Context, in *ListVendorStatesRequest, opts ...grpc.CallOption) (*ListVendorStatesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListVendorStatesResponse)
+	err := c.cc.Invoke(ctx, PresenceHubService_ListVendorStates_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *presenceHubServiceClient) ListWrites(ctx context.Context, in *ListWritesRequest, opts ...grpc.CallOption) (*ListWritesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListWritesResponse)
+	err := c.cc.Invoke(ctx, PresenceHubService_ListWrites_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *presenceHubServiceClient) RetryWrite(ctx context.Context, in *RetryWriteRequest, opts ...grpc.CallOption) (*RetryWriteResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RetryWriteResponse)
+	err := c.cc.Invoke(ctx, PresenceHubService_RetryWrite_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *presenceHubServiceClient) ListRuleTemplates(ctx context.Context, in *ListRuleTemplatesRequest, opts ...grpc.CallOption) (*ListRuleTemplatesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListRuleTemplatesResponse)
+	err := c.cc.Invoke(ctx, PresenceHubService_ListRuleTemplates_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *presenceHubServiceClient) ApplyRuleTemplate(ctx context.Context, in *ApplyRuleTemplateRequest, opts ...grpc.CallOption) (*ApplyRuleTemplateResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ApplyRuleTemplateResponse)
+	err := c.cc.Invoke(ctx, PresenceHubService_ApplyRuleTemplate_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *presenceHubServiceClient) CreateRule(ctx context.Context, in *CreateRuleRequest, opts ...grpc.CallOption) (*CreateRuleResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(CreateRuleResponse)
@@ -605,7 +669,16 @@ type PresenceHubServiceServer interface {
 	ListConnections(context.Context, *ListConnectionsRequest) (*ListConnectionsResponse, error)
 	UpdateConnection(context.Context, *UpdateConnectionRequest) (*UpdateConnectionResponse, error)
 	DeleteConnection(context.Context, *DeleteConnectionRequest) (*DeleteConnectionResponse, error)
+	// The vendor's states, for choosing mappings (asks the vendor).
+	ListVendorStates(context.Context, *ListVendorStatesRequest) (*ListVendorStatesResponse, error)
+	// Vendor writes (the outbox).
+	ListWrites(context.Context, *ListWritesRequest) (*ListWritesResponse, error)
+	// Puts a dead-lettered write back in the queue.
+	RetryWrite(context.Context, *RetryWriteRequest) (*RetryWriteResponse, error)
 	// Rules.
+	ListRuleTemplates(context.Context, *ListRuleTemplatesRequest) (*ListRuleTemplatesResponse, error)
+	// Creates the rules of a template on two connections, in the chosen direction.
+	ApplyRuleTemplate(context.Context, *ApplyRuleTemplateRequest) (*ApplyRuleTemplateResponse, error)
 	CreateRule(context.Context, *CreateRuleRequest) (*CreateRuleResponse, error)
 	GetRule(context.Context, *GetRuleRequest) (*GetRuleResponse, error)
 	ListRules(context.Context, *ListRulesRequest) (*ListRulesResponse, error)
@@ -716,6 +789,21 @@ func (UnimplementedPresenceHubServiceServer) UpdateConnection(context.Context, *
 }
 func (UnimplementedPresenceHubServiceServer) DeleteConnection(context.Context, *DeleteConnectionRequest) (*DeleteConnectionResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method DeleteConnection not implemented")
+}
+func (UnimplementedPresenceHubServiceServer) ListVendorStates(context.Context, *ListVendorStatesRequest) (*ListVendorStatesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListVendorStates not implemented")
+}
+func (UnimplementedPresenceHubServiceServer) ListWrites(context.Context, *ListWritesRequest) (*ListWritesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListWrites not implemented")
+}
+func (UnimplementedPresenceHubServiceServer) RetryWrite(context.Context, *RetryWriteRequest) (*RetryWriteResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RetryWrite not implemented")
+}
+func (UnimplementedPresenceHubServiceServer) ListRuleTemplates(context.Context, *ListRuleTemplatesRequest) (*ListRuleTemplatesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListRuleTemplates not implemented")
+}
+func (UnimplementedPresenceHubServiceServer) ApplyRuleTemplate(context.Context, *ApplyRuleTemplateRequest) (*ApplyRuleTemplateResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ApplyRuleTemplate not implemented")
 }
 func (UnimplementedPresenceHubServiceServer) CreateRule(context.Context, *CreateRuleRequest) (*CreateRuleResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreateRule not implemented")
@@ -1242,6 +1330,96 @@ func _PresenceHubService_DeleteConnection_Handler(srv interface{}, ctx context.C
 	return interceptor(ctx, in, info, handler)
 }
 
+func _PresenceHubService_ListVendorStates_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListVendorStatesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PresenceHubServiceServer).ListVendorStates(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PresenceHubService_ListVendorStates_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PresenceHubServiceServer).ListVendorStates(ctx, req.(*ListVendorStatesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _PresenceHubService_ListWrites_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListWritesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PresenceHubServiceServer).ListWrites(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PresenceHubService_ListWrites_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PresenceHubServiceServer).ListWrites(ctx, req.(*ListWritesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _PresenceHubService_RetryWrite_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RetryWriteRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PresenceHubServiceServer).RetryWrite(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PresenceHubService_RetryWrite_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PresenceHubServiceServer).RetryWrite(ctx, req.(*RetryWriteRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _PresenceHubService_ListRuleTemplates_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListRuleTemplatesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PresenceHubServiceServer).ListRuleTemplates(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PresenceHubService_ListRuleTemplates_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PresenceHubServiceServer).ListRuleTemplates(ctx, req.(*ListRuleTemplatesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _PresenceHubService_ApplyRuleTemplate_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ApplyRuleTemplateRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PresenceHubServiceServer).ApplyRuleTemplate(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PresenceHubService_ApplyRuleTemplate_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PresenceHubServiceServer).ApplyRuleTemplate(ctx, req.(*ApplyRuleTemplateRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _PresenceHubService_CreateRule_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(CreateRuleRequest)
 	if err := dec(in); err != nil {
@@ -1672,6 +1850,26 @@ var PresenceHubService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "DeleteConnection",
 			Handler:    _PresenceHubService_DeleteConnection_Handler,
+		},
+		{
+			MethodName: "ListVendorStates",
+			Handler:    _PresenceHubService_ListVendorStates_Handler,
+		},
+		{
+			MethodName: "ListWrites",
+			Handler:    _PresenceHubService_ListWrites_Handler,
+		},
+		{
+			MethodName: "RetryWrite",
+			Handler:    _PresenceHubService_RetryWrite_Handler,
+		},
+		{
+			MethodName: "ListRuleTemplates",
+			Handler:    _PresenceHubService_ListRuleTemplates_Handler,
+		},
+		{
+			MethodName: "ApplyRuleTemplate",
+			Handler:    _PresenceHubService_ApplyRuleTemplate_Handler,
 		},
 		{
 			MethodName: "CreateRule",

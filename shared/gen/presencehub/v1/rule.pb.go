@@ -771,6 +771,291 @@ func (*DeleteRuleResponse) Descriptor() ([]byte, []int) {
 	return file_presencehub_v1_rule_proto_rawDescGZIP(), []int{12}
 }
 
+// RuleTemplate is a ready-made mapping between two vendors, applied in one call.
+type RuleTemplate struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Used in ApplyRuleTemplate, e.g. "aircall-zendesk".
+	Name        string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Description string `protobuf:"bytes,2,opt,name=description,proto3" json:"description,omitempty"`
+	// The vendors it connects, e.g. ["aircall", "zendesk"].
+	Vendors []string `protobuf:"bytes,3,rep,name=vendors,proto3" json:"vendors,omitempty"`
+	// Directions it can be applied in, e.g. "aircall_to_zendesk", "zendesk_to_aircall", "both".
+	Directions    []string `protobuf:"bytes,4,rep,name=directions,proto3" json:"directions,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RuleTemplate) Reset() {
+	*x = RuleTemplate{}
+	mi := &file_presencehub_v1_rule_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RuleTemplate) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RuleTemplate) ProtoMessage() {}
+
+func (x *RuleTemplate) ProtoReflect() protoreflect.Message {
+	mi := &file_presencehub_v1_rule_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RuleTemplate.ProtoReflect.Descriptor instead.
+func (*RuleTemplate) Descriptor() ([]byte, []int) {
+	return file_presencehub_v1_rule_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *RuleTemplate) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *RuleTemplate) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+func (x *RuleTemplate) GetVendors() []string {
+	if x != nil {
+		return x.Vendors
+	}
+	return nil
+}
+
+func (x *RuleTemplate) GetDirections() []string {
+	if x != nil {
+		return x.Directions
+	}
+	return nil
+}
+
+type ListRuleTemplatesRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListRuleTemplatesRequest) Reset() {
+	*x = ListRuleTemplatesRequest{}
+	mi := &file_presencehub_v1_rule_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListRuleTemplatesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListRuleTemplatesRequest) ProtoMessage() {}
+
+func (x *ListRuleTemplatesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_presencehub_v1_rule_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListRuleTemplatesRequest.ProtoReflect.Descriptor instead.
+func (*ListRuleTemplatesRequest) Descriptor() ([]byte, []int) {
+	return file_presencehub_v1_rule_proto_rawDescGZIP(), []int{14}
+}
+
+type ListRuleTemplatesResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Templates     []*RuleTemplate        `protobuf:"bytes,1,rep,name=templates,proto3" json:"templates,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListRuleTemplatesResponse) Reset() {
+	*x = ListRuleTemplatesResponse{}
+	mi := &file_presencehub_v1_rule_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListRuleTemplatesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListRuleTemplatesResponse) ProtoMessage() {}
+
+func (x *ListRuleTemplatesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_presencehub_v1_rule_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListRuleTemplatesResponse.ProtoReflect.Descriptor instead.
+func (*ListRuleTemplatesResponse) Descriptor() ([]byte, []int) {
+	return file_presencehub_v1_rule_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *ListRuleTemplatesResponse) GetTemplates() []*RuleTemplate {
+	if x != nil {
+		return x.Templates
+	}
+	return nil
+}
+
+type ApplyRuleTemplateRequest struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Tenant string                 `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// A template name from ListRuleTemplates.
+	Template string `protobuf:"bytes,2,opt,name=template,proto3" json:"template,omitempty"`
+	// The tenant's connection for each of the template's vendors, keyed by vendor.
+	Connections map[string]string `protobuf:"bytes,3,rep,name=connections,proto3" json:"connections,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// One of the template's directions.
+	Direction string `protobuf:"bytes,4,opt,name=direction,proto3" json:"direction,omitempty"`
+	// Whom the created rules apply to; both empty: every agent linked on those connections.
+	TeamIds       []string `protobuf:"bytes,5,rep,name=team_ids,json=teamIds,proto3" json:"team_ids,omitempty"`
+	AgentIds      []string `protobuf:"bytes,6,rep,name=agent_ids,json=agentIds,proto3" json:"agent_ids,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ApplyRuleTemplateRequest) Reset() {
+	*x = ApplyRuleTemplateRequest{}
+	mi := &file_presencehub_v1_rule_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ApplyRuleTemplateRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ApplyRuleTemplateRequest) ProtoMessage() {}
+
+func (x *ApplyRuleTemplateRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_presencehub_v1_rule_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ApplyRuleTemplateRequest.ProtoReflect.Descriptor instead.
+func (*ApplyRuleTemplateRequest) Descriptor() ([]byte, []int) {
+	return file_presencehub_v1_rule_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *ApplyRuleTemplateRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *ApplyRuleTemplateRequest) GetTemplate() string {
+	if x != nil {
+		return x.Template
+	}
+	return ""
+}
+
+func (x *ApplyRuleTemplateRequest) GetConnections() map[string]string {
+	if x != nil {
+		return x.Connections
+	}
+	return nil
+}
+
+func (x *ApplyRuleTemplateRequest) GetDirection() string {
+	if x != nil {
+		return x.Direction
+	}
+	return ""
+}
+
+func (x *ApplyRuleTemplateRequest) GetTeamIds() []string {
+	if x != nil {
+		return x.TeamIds
+	}
+	return nil
+}
+
+func (x *ApplyRuleTemplateRequest) GetAgentIds() []string {
+	if x != nil {
+		return x.AgentIds
+	}
+	return nil
+}
+
+type ApplyRuleTemplateResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The rules created, one per connection.
+	Rules         []*Rule `protobuf:"bytes,1,rep,name=rules,proto3" json:"rules,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ApplyRuleTemplateResponse) Reset() {
+	*x = ApplyRuleTemplateResponse{}
+	mi := &file_presencehub_v1_rule_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ApplyRuleTemplateResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ApplyRuleTemplateResponse) ProtoMessage() {}
+
+func (x *ApplyRuleTemplateResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_presencehub_v1_rule_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ApplyRuleTemplateResponse.ProtoReflect.Descriptor instead.
+func (*ApplyRuleTemplateResponse) Descriptor() ([]byte, []int) {
+	return file_presencehub_v1_rule_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *ApplyRuleTemplateResponse) GetRules() []*Rule {
+	if x != nil {
+		return x.Rules
+	}
+	return nil
+}
+
 var File_presencehub_v1_rule_proto protoreflect.FileDescriptor
 
 const file_presencehub_v1_rule_proto_rawDesc = "" +
@@ -826,7 +1111,29 @@ const file_presencehub_v1_rule_proto_rawDesc = "" +
 	"\x11DeleteRuleRequest\x12\x16\n" +
 	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x17\n" +
 	"\arule_id\x18\x02 \x01(\tR\x06ruleId\"\x14\n" +
-	"\x12DeleteRuleResponseB9Z7presencehub.dev/shared/gen/presencehub/v1;presencehubv1b\x06proto3"
+	"\x12DeleteRuleResponse\"~\n" +
+	"\fRuleTemplate\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12 \n" +
+	"\vdescription\x18\x02 \x01(\tR\vdescription\x12\x18\n" +
+	"\avendors\x18\x03 \x03(\tR\avendors\x12\x1e\n" +
+	"\n" +
+	"directions\x18\x04 \x03(\tR\n" +
+	"directions\"\x1a\n" +
+	"\x18ListRuleTemplatesRequest\"W\n" +
+	"\x19ListRuleTemplatesResponse\x12:\n" +
+	"\ttemplates\x18\x01 \x03(\v2\x1c.presencehub.v1.RuleTemplateR\ttemplates\"\xc1\x02\n" +
+	"\x18ApplyRuleTemplateRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x1a\n" +
+	"\btemplate\x18\x02 \x01(\tR\btemplate\x12[\n" +
+	"\vconnections\x18\x03 \x03(\v29.presencehub.v1.ApplyRuleTemplateRequest.ConnectionsEntryR\vconnections\x12\x1c\n" +
+	"\tdirection\x18\x04 \x01(\tR\tdirection\x12\x19\n" +
+	"\bteam_ids\x18\x05 \x03(\tR\ateamIds\x12\x1b\n" +
+	"\tagent_ids\x18\x06 \x03(\tR\bagentIds\x1a>\n" +
+	"\x10ConnectionsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"G\n" +
+	"\x19ApplyRuleTemplateResponse\x12*\n" +
+	"\x05rules\x18\x01 \x03(\v2\x14.presencehub.v1.RuleR\x05rulesB9Z7presencehub.dev/shared/gen/presencehub/v1;presencehubv1b\x06proto3"
 
 var (
 	file_presencehub_v1_rule_proto_rawDescOnce sync.Once
@@ -840,41 +1147,50 @@ func file_presencehub_v1_rule_proto_rawDescGZIP() []byte {
 	return file_presencehub_v1_rule_proto_rawDescData
 }
 
-var file_presencehub_v1_rule_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
+var file_presencehub_v1_rule_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
 var file_presencehub_v1_rule_proto_goTypes = []any{
-	(*Rule)(nil),                  // 0: presencehub.v1.Rule
-	(*InboundMapping)(nil),        // 1: presencehub.v1.InboundMapping
-	(*OutboundMapping)(nil),       // 2: presencehub.v1.OutboundMapping
-	(*CreateRuleRequest)(nil),     // 3: presencehub.v1.CreateRuleRequest
-	(*CreateRuleResponse)(nil),    // 4: presencehub.v1.CreateRuleResponse
-	(*GetRuleRequest)(nil),        // 5: presencehub.v1.GetRuleRequest
-	(*GetRuleResponse)(nil),       // 6: presencehub.v1.GetRuleResponse
-	(*ListRulesRequest)(nil),      // 7: presencehub.v1.ListRulesRequest
-	(*ListRulesResponse)(nil),     // 8: presencehub.v1.ListRulesResponse
-	(*UpdateRuleRequest)(nil),     // 9: presencehub.v1.UpdateRuleRequest
-	(*UpdateRuleResponse)(nil),    // 10: presencehub.v1.UpdateRuleResponse
-	(*DeleteRuleRequest)(nil),     // 11: presencehub.v1.DeleteRuleRequest
-	(*DeleteRuleResponse)(nil),    // 12: presencehub.v1.DeleteRuleResponse
-	(*timestamppb.Timestamp)(nil), // 13: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil), // 14: google.protobuf.FieldMask
+	(*Rule)(nil),                      // 0: presencehub.v1.Rule
+	(*InboundMapping)(nil),            // 1: presencehub.v1.InboundMapping
+	(*OutboundMapping)(nil),           // 2: presencehub.v1.OutboundMapping
+	(*CreateRuleRequest)(nil),         // 3: presencehub.v1.CreateRuleRequest
+	(*CreateRuleResponse)(nil),        // 4: presencehub.v1.CreateRuleResponse
+	(*GetRuleRequest)(nil),            // 5: presencehub.v1.GetRuleRequest
+	(*GetRuleResponse)(nil),           // 6: presencehub.v1.GetRuleResponse
+	(*ListRulesRequest)(nil),          // 7: presencehub.v1.ListRulesRequest
+	(*ListRulesResponse)(nil),         // 8: presencehub.v1.ListRulesResponse
+	(*UpdateRuleRequest)(nil),         // 9: presencehub.v1.UpdateRuleRequest
+	(*UpdateRuleResponse)(nil),        // 10: presencehub.v1.UpdateRuleResponse
+	(*DeleteRuleRequest)(nil),         // 11: presencehub.v1.DeleteRuleRequest
+	(*DeleteRuleResponse)(nil),        // 12: presencehub.v1.DeleteRuleResponse
+	(*RuleTemplate)(nil),              // 13: presencehub.v1.RuleTemplate
+	(*ListRuleTemplatesRequest)(nil),  // 14: presencehub.v1.ListRuleTemplatesRequest
+	(*ListRuleTemplatesResponse)(nil), // 15: presencehub.v1.ListRuleTemplatesResponse
+	(*ApplyRuleTemplateRequest)(nil),  // 16: presencehub.v1.ApplyRuleTemplateRequest
+	(*ApplyRuleTemplateResponse)(nil), // 17: presencehub.v1.ApplyRuleTemplateResponse
+	nil,                               // 18: presencehub.v1.ApplyRuleTemplateRequest.ConnectionsEntry
+	(*timestamppb.Timestamp)(nil),     // 19: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),     // 20: google.protobuf.FieldMask
 }
 var file_presencehub_v1_rule_proto_depIdxs = []int32{
 	1,  // 0: presencehub.v1.Rule.inbound:type_name -> presencehub.v1.InboundMapping
 	2,  // 1: presencehub.v1.Rule.outbound:type_name -> presencehub.v1.OutboundMapping
-	13, // 2: presencehub.v1.Rule.create_time:type_name -> google.protobuf.Timestamp
-	13, // 3: presencehub.v1.Rule.update_time:type_name -> google.protobuf.Timestamp
+	19, // 2: presencehub.v1.Rule.create_time:type_name -> google.protobuf.Timestamp
+	19, // 3: presencehub.v1.Rule.update_time:type_name -> google.protobuf.Timestamp
 	0,  // 4: presencehub.v1.CreateRuleRequest.rule:type_name -> presencehub.v1.Rule
 	0,  // 5: presencehub.v1.CreateRuleResponse.rule:type_name -> presencehub.v1.Rule
 	0,  // 6: presencehub.v1.GetRuleResponse.rule:type_name -> presencehub.v1.Rule
 	0,  // 7: presencehub.v1.ListRulesResponse.rules:type_name -> presencehub.v1.Rule
 	0,  // 8: presencehub.v1.UpdateRuleRequest.rule:type_name -> presencehub.v1.Rule
-	14, // 9: presencehub.v1.UpdateRuleRequest.update_mask:type_name -> google.protobuf.FieldMask
+	20, // 9: presencehub.v1.UpdateRuleRequest.update_mask:type_name -> google.protobuf.FieldMask
 	0,  // 10: presencehub.v1.UpdateRuleResponse.rule:type_name -> presencehub.v1.Rule
-	11, // [11:11] is the sub-list for method output_type
-	11, // [11:11] is the sub-list for method input_type
-	11, // [11:11] is the sub-list for extension type_name
-	11, // [11:11] is the sub-list for extension extendee
-	0,  // [0:11] is the sub-list for field type_name
+	13, // 11: presencehub.v1.ListRuleTemplatesResponse.templates:type_name -> presencehub.v1.RuleTemplate
+	18, // 12: presencehub.v1.ApplyRuleTemplateRequest.connections:type_name -> presencehub.v1.ApplyRuleTemplateRequest.ConnectionsEntry
+	0,  // 13: presencehub.v1.ApplyRuleTemplateResponse.rules:type_name -> presencehub.v1.Rule
+	14, // [14:14] is the sub-list for method output_type
+	14, // [14:14] is the sub-list for method input_type
+	14, // [14:14] is the sub-list for extension type_name
+	14, // [14:14] is the sub-list for extension extendee
+	0,  // [0:14] is the sub-list for field type_name
 }
 
 func init() { file_presencehub_v1_rule_proto_init() }
@@ -888,7 +1204,7 @@ func file_presencehub_v1_rule_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_presencehub_v1_rule_proto_rawDesc), len(file_presencehub_v1_rule_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   13,
+			NumMessages:   19,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -1,11 +1,11 @@
-// Package vendor is the contract between the hub and the systems agents use (phone systems, helpdesks).
+// Package vendorapi is the contract between the hub and the systems agents use (phone systems, helpdesks).
 // One Adapter per vendor speaks that vendor's real HTTP API; the sync framework (package sync) only ever
 // talks to Adapters, so adding a vendor never touches the presence engine or the outbox.
 //
 // Vendor states are plain strings chosen by each adapter (ListStates documents them, and rules map them
 // to the tenant's catalog). Adapters apply the vendor's own restrictions: SetState on a state the vendor
 // does not let an API set answers ErrNotSettable before any request is sent.
-package vendor
+package vendorapi
 
 import (
 	"context"

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"presencehub.dev/hub/internal/emulator"
-	"presencehub.dev/hub/internal/vendor"
+	"presencehub.dev/hub/internal/vendorapi"
 )
 
 // Pair describes one adapter + emulator pair.
@@ -23,7 +23,7 @@ type Pair struct {
 	// NewEmulator returns a fresh emulator account.
 	NewEmulator func(t *testing.T) emulator.Emulator
 	// Factory builds the adapter.
-	Factory vendor.Factory
+	Factory vendorapi.Factory
 	// Settable is a state the adapter can set and NotSettable one it must refuse without a request.
 	Settable, OtherSettable, NotSettable string
 	// PageSize is the vendor's largest page of users (the suite adds more users than that).
@@ -47,9 +47,9 @@ func Run(t *testing.T, p Pair) {
 type Env struct {
 	Em      emulator.Emulator
 	Server  *httptest.Server
-	Adapter vendor.Adapter
+	Adapter vendorapi.Adapter
 	mu      sync.Mutex
-	rates   []vendor.RateLimit
+	rates   []vendorapi.RateLimit
 }
 
 // Start serves a fresh emulator and builds the adapter with its credentials (changed by edit, if any).
@@ -63,8 +63,8 @@ func Start(t *testing.T, p Pair, edit func(creds map[string]string)) *Env {
 		edit(creds)
 	}
 	env := &Env{Em: em, Server: srv}
-	a, err := p.Factory(vendor.Config{BaseURL: srv.URL, Credentials: creds, Settings: em.Settings(), HTTPClient: srv.Client(),
-		OnRateLimit: func(rl vendor.RateLimit) { env.mu.Lock(); env.rates = append(env.rates, rl); env.mu.Unlock() }})
+	a, err := p.Factory(vendorapi.Config{BaseURL: srv.URL, Credentials: creds, Settings: em.Settings(), HTTPClient: srv.Client(),
+		OnRateLimit: func(rl vendorapi.RateLimit) { env.mu.Lock(); env.rates = append(env.rates, rl); env.mu.Unlock() }})
 	if err != nil {
 		t.Fatalf("building adapter: %v", err)
 	}
@@ -127,7 +127,7 @@ func listStates(t *testing.T, p Pair) {
 	if err != nil {
 		t.Fatalf("ListStates: %v", err)
 	}
-	byID := map[string]vendor.State{}
+	byID := map[string]vendorapi.State{}
 	for _, s := range states {
 		if _, dup := byID[s.ID]; dup || s.ID == "" {
 			t.Errorf("state id %q empty or listed twice", s.ID)
@@ -176,7 +176,7 @@ func notSettable(t *testing.T, p Pair) {
 	id := env.Em.AddUser("ana@example.com", "Ana")
 	before := len(env.Em.Calls())
 	err := env.Adapter.SetState(ctx(t), id, p.NotSettable)
-	if !errors.Is(err, vendor.ErrNotSettable) || !vendor.Permanent(err) {
+	if !errors.Is(err, vendorapi.ErrNotSettable) || !vendorapi.Permanent(err) {
 		t.Errorf("SetState(%s) = %v; want ErrNotSettable", p.NotSettable, err)
 	}
 	if after := len(env.Em.Calls()); after != before {
@@ -187,10 +187,10 @@ func notSettable(t *testing.T, p Pair) {
 func unknownUser(t *testing.T, p Pair) {
 	env := Start(t, p, nil)
 	err := env.Adapter.SetState(ctx(t), "999999999", p.Settable)
-	if !errors.Is(err, vendor.ErrUnknownUser) || !vendor.Permanent(err) {
+	if !errors.Is(err, vendorapi.ErrUnknownUser) || !vendorapi.Permanent(err) {
 		t.Errorf("SetState(unknown user) = %v; want ErrUnknownUser", err)
 	}
-	if _, err := env.Adapter.GetState(ctx(t), "999999999"); !errors.Is(err, vendor.ErrUnknownUser) {
+	if _, err := env.Adapter.GetState(ctx(t), "999999999"); !errors.Is(err, vendorapi.ErrUnknownUser) {
 		t.Errorf("GetState(unknown user) = %v; want ErrUnknownUser", err)
 	}
 }
@@ -203,7 +203,7 @@ func badCredentials(t *testing.T, p Pair) {
 	})
 	id := env.Em.AddUser("ana@example.com", "Ana")
 	err := env.Adapter.SetState(ctx(t), id, p.Settable)
-	if !errors.Is(err, vendor.ErrAuth) || vendor.Permanent(err) {
+	if !errors.Is(err, vendorapi.ErrAuth) || vendorapi.Permanent(err) {
 		t.Errorf("SetState with wrong credentials = %v; want ErrAuth (retryable)", err)
 	}
 	if got, _ := env.Em.State(id); got == p.Settable && p.Settable != p.OtherSettable {
@@ -217,7 +217,7 @@ func outage(t *testing.T, p Pair) {
 	id := env.Em.AddUser("ana@example.com", "Ana")
 	env.Em.SetDown(true)
 	err := env.Adapter.SetState(ctx(t), id, p.OtherSettable)
-	if err == nil || vendor.Permanent(err) {
+	if err == nil || vendorapi.Permanent(err) {
 		t.Fatalf("SetState during an outage = %v; want a retryable error", err)
 	}
 	env.Em.SetDown(false)
@@ -239,8 +239,8 @@ func rateLimit(t *testing.T, p Pair) {
 			break
 		}
 	}
-	var he *vendor.HTTPError
-	if !errors.As(err, &he) || he.Status != http.StatusTooManyRequests || vendor.RetryAfter(err) <= 0 || vendor.Permanent(err) {
+	var he *vendorapi.HTTPError
+	if !errors.As(err, &he) || he.Status != http.StatusTooManyRequests || vendorapi.RetryAfter(err) <= 0 || vendorapi.Permanent(err) {
 		t.Fatalf("4th request over a limit of 3/min = %v; want a retryable 429 with Retry-After", err)
 	}
 	env.mu.Lock()
@@ -272,7 +272,7 @@ func (s *webhookSink) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // next waits for a delivery whose parsed changes satisfy match.
-func (s *webhookSink) next(t *testing.T, wr vendor.WebhookReceiver, match func([]vendor.Change) bool) emulator.Delivery {
+func (s *webhookSink) next(t *testing.T, wr vendorapi.WebhookReceiver, match func([]vendorapi.Change) bool) emulator.Delivery {
 	t.Helper()
 	deadline := time.After(5 * time.Second)
 	seen := 0
@@ -301,7 +301,7 @@ func (s *webhookSink) next(t *testing.T, wr vendor.WebhookReceiver, match func([
 
 func webhooks(t *testing.T, p Pair) {
 	env := Start(t, p, nil)
-	wr, ok := env.Adapter.(vendor.WebhookReceiver)
+	wr, ok := env.Adapter.(vendorapi.WebhookReceiver)
 	if !ok {
 		t.Skip("vendor has no webhooks")
 	}
@@ -313,7 +313,7 @@ func webhooks(t *testing.T, p Pair) {
 	if err := env.Em.Change(id, p.OtherSettable); err != nil {
 		t.Fatal(err)
 	}
-	d := sink.next(t, wr, func(cs []vendor.Change) bool {
+	d := sink.next(t, wr, func(cs []vendorapi.Change) bool {
 		for _, c := range cs {
 			if c.ExternalID == id && c.State == p.OtherSettable && !c.ViaAPI {
 				return true
@@ -329,21 +329,21 @@ func webhooks(t *testing.T, p Pair) {
 			break
 		}
 	}
-	if _, err := wr.ParseWebhook(d.Header, tamperToken(tampered, env.Em)); !errors.Is(err, vendor.ErrBadSignature) {
+	if _, err := wr.ParseWebhook(d.Header, tamperToken(tampered, env.Em)); !errors.Is(err, vendorapi.ErrBadSignature) {
 		t.Errorf("tampered delivery: %v; want ErrBadSignature", err)
 	}
-	if _, err := wr.ParseWebhook(http.Header{}, d.Body); len(env.Em.Sign(d.Body)) > 0 && !errors.Is(err, vendor.ErrBadSignature) {
+	if _, err := wr.ParseWebhook(http.Header{}, d.Body); len(env.Em.Sign(d.Body)) > 0 && !errors.Is(err, vendorapi.ErrBadSignature) {
 		t.Errorf("unsigned delivery: %v; want ErrBadSignature", err)
 	}
 	garbage := []byte(`{"not json`)
-	if _, err := wr.ParseWebhook(env.Em.Sign(garbage), garbage); !errors.Is(err, vendor.ErrMalformed) {
+	if _, err := wr.ParseWebhook(env.Em.Sign(garbage), garbage); !errors.Is(err, vendorapi.ErrMalformed) {
 		t.Errorf("malformed delivery: %v; want ErrMalformed", err)
 	}
 	// The echo of an API write is delivered too, and parses to the state written.
 	if err := env.Adapter.SetState(ctx(t), id, p.Settable); err != nil {
 		t.Fatal(err)
 	}
-	sink.next(t, wr, func(cs []vendor.Change) bool {
+	sink.next(t, wr, func(cs []vendorapi.Change) bool {
 		for _, c := range cs {
 			if c.ExternalID == id && c.State == p.Settable {
 				return true

@@ -1,0 +1,131 @@
+package vendorsync
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"presencehub.dev/hub/internal/model"
+	"presencehub.dev/hub/internal/seal"
+	"presencehub.dev/hub/internal/vendorapi"
+)
+
+// ErrUnsupportedVendor: no adapter is registered for the connection's vendor.
+var ErrUnsupportedVendor = errors.New("no adapter for this vendor yet")
+
+// defaultRatePerMinute paces writes per connection when its settings name no rate_limit_per_minute:
+// below each vendor's documented account-wide limit, which other integrations share.
+var defaultRatePerMinute = map[string]int{"zendesk": 400, "aircall": 60}
+
+// link is a connection's live side: its adapter (holding the opened credentials), its pace and what
+// the vendor last said about its rate limit. It is rebuilt when the connection is edited.
+type link struct {
+	conn    *model.Connection
+	adapter vendorapi.Adapter
+	limiter *rate.Limiter
+	// pausedUntil (unix nanos) holds writes back after the vendor said its budget is spent.
+	pausedUntil atomic.Int64
+}
+
+// wait blocks until the connection may send one request.
+func (l *link) wait(ctx context.Context) error {
+	if until := l.pausedUntil.Load(); until > 0 {
+		if d := time.Until(time.Unix(0, until)); d > 0 {
+			t := time.NewTimer(d)
+			defer t.Stop()
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-t.C:
+			}
+		}
+	}
+	return l.limiter.Wait(ctx)
+}
+
+func (l *link) pause(until time.Time) {
+	for {
+		cur := l.pausedUntil.Load()
+		if until.UnixNano() <= cur || l.pausedUntil.CompareAndSwap(cur, until.UnixNano()) {
+			return
+		}
+	}
+}
+
+// links caches one link per connection.
+type links struct {
+	m  *Manager
+	mu sync.Mutex
+	by map[string]*link
+}
+
+// get returns the link of a connection, rebuilding it when the connection changed since.
+func (ls *links) get(ctx context.Context, connectionID string) (*link, error) {
+	c, err := ls.m.st.ConnectionByID(ctx, connectionID)
+	if err != nil {
+		return nil, err
+	}
+	ls.mu.Lock()
+	l := ls.by[connectionID]
+	ls.mu.Unlock()
+	if l != nil && l.conn.UpdateTime.Equal(c.UpdateTime) && l.conn.CredentialsUpdateTime.Equal(c.CredentialsUpdateTime) {
+		l.conn = c
+		return l, nil
+	}
+	l, err = ls.build(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	ls.mu.Lock()
+	ls.by[connectionID] = l
+	ls.mu.Unlock()
+	return l, nil
+}
+
+func (ls *links) build(ctx context.Context, c *model.Connection) (*link, error) {
+	factory := ls.m.opts.Vendors[c.Vendor]
+	if factory == nil {
+		return nil, fmt.Errorf("connection %s: %w (%s)", c.ID, ErrUnsupportedVendor, c.Vendor)
+	}
+	creds := map[string]string{}
+	sec, err := ls.m.st.ConnectionSecret(ctx, c.TenantID, c.ID)
+	if err != nil {
+		return nil, fmt.Errorf("reading credentials: %w", err)
+	}
+	if sec != nil && len(sec.Sealed) > 0 {
+		plain, err := ls.m.sealer.Open(sec.KeyID, sec.Sealed, seal.ConnectionOwner(c.TenantID, c.ID))
+		if err != nil {
+			return nil, fmt.Errorf("opening credentials: %w", err)
+		}
+		if err := json.Unmarshal(plain, &creds); err != nil {
+			return nil, fmt.Errorf("decoding credentials: %w", err)
+		}
+	}
+	perMinute := defaultRatePerMinute[c.Vendor]
+	if v, err := strconv.Atoi(c.Settings["rate_limit_per_minute"]); err == nil && v > 0 {
+		perMinute = v
+	}
+	if perMinute <= 0 {
+		perMinute = 60
+	}
+	l := &link{conn: c, limiter: rate.NewLimiter(rate.Limit(float64(perMinute)/60), 1)}
+	l.adapter, err = factory(vendorapi.Config{
+		BaseURL: c.BaseURL, Credentials: creds, Settings: c.Settings, HTTPClient: ls.m.opts.HTTPClient, Log: ls.m.log,
+		OnRateLimit: func(rl vendorapi.RateLimit) {
+			if rl.Limit > 0 && rl.Remaining == 0 && !rl.Reset.IsZero() {
+				l.pause(rl.Reset)
+			}
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("building %s adapter: %w", c.Vendor, err)
+	}
+	return l, nil
+}

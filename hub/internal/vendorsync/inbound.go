@@ -1,0 +1,80 @@
+package vendorsync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"presencehub.dev/hub/internal/model"
+	"presencehub.dev/hub/internal/presence"
+	"presencehub.dev/hub/internal/store"
+	"presencehub.dev/hub/internal/vendorapi"
+	"presencehub.dev/shared/logkey"
+)
+
+// Outcomes of one reported change, for metrics and webhook answers.
+const (
+	inApplied = "applied"
+	inEcho    = "echo"
+	inUnknown = "unknown_user"
+	inIgnored = "unmapped"
+	inFailed  = "failed"
+)
+
+// Receive applies the changes a connection's vendor reported, one by one, and counts the outcomes.
+func (m *Manager) Receive(ctx context.Context, c *model.Connection, changes []vendorapi.Change) map[string]int {
+	counts := map[string]int{}
+	for _, ch := range changes {
+		out := m.receive(ctx, c, ch)
+		counts[out]++
+		m.metrics.inbound.WithLabelValues(c.Vendor, out).Inc()
+	}
+	return counts
+}
+
+func (m *Manager) receive(ctx context.Context, c *model.Connection, ch vendorapi.Change) string {
+	log := m.log.With(slog.String(logkey.Connection, c.ID), slog.String(logkey.ExternalID, ch.ExternalID), slog.String(logkey.State, ch.State))
+	// The echo of our own write: the exact state we just wrote, or an API-made change (as the vendor
+	// marks it) right after we wrote to that user.
+	if m.echoes.consume(c.ID, ch.ExternalID, ch.State) || (ch.ViaAPI && m.echoes.recent(c.ID, ch.ExternalID)) {
+		log.Debug("dropping the echo of our write")
+		return inEcho
+	}
+	agent, err := m.st.AgentByIdentity(ctx, c.TenantID, c.ID, ch.ExternalID)
+	if errors.Is(err, store.ErrNotFound) {
+		log.Debug("change for a vendor user linked to no agent")
+		return inUnknown
+	}
+	if err != nil {
+		log.Warn("finding agent", slog.Any(logkey.Error, err))
+		return inFailed
+	}
+	_, rule, err := m.router.Rule(ctx, c.ID, agent)
+	if err != nil {
+		log.Warn("finding rule", slog.Any(logkey.Error, err))
+		return inFailed
+	}
+	req := presence.Request{TenantID: c.TenantID, AgentID: agent.ID, Source: model.SourceConnection, SourceID: c.ID}
+	status, ok := inboundStatus(rule, ch.State)
+	if !ok {
+		req.Status = ""
+		if rule != nil {
+			req.RuleID = rule.ID
+		}
+		m.engine.Ignore(ctx, req, fmt.Sprintf("%s reported %q, which no rule maps: not synced", c.Name, ch.State))
+		return inIgnored
+	}
+	req.Status, req.RuleID, req.Reason = status, rule.ID, fmt.Sprintf("%s: %s", c.Name, ch.State)
+	res, err := m.engine.Apply(ctx, req)
+	if errors.Is(err, presence.ErrUnknownStatus) && rule.FallbackStatus != "" {
+		req.Status = rule.FallbackStatus
+		res, err = m.engine.Apply(ctx, req)
+	}
+	if err != nil {
+		log.Warn("applying vendor change", slog.Any(logkey.Error, err))
+		return inFailed
+	}
+	log.Debug("applied vendor change", slog.String(logkey.Result, res.Outcome))
+	return inApplied
+}

@@ -1,0 +1,160 @@
+// Package vendorsync connects the presence engine to vendor accounts. Inbound, a vendor change (webhook
+// or poll) is checked against the hub's own recent writes (echoes are dropped), matched to an agent by
+// linked identity, mapped by the agent's rule and handed to the engine. Outbound, the Router plans the
+// writes each change owes (saved in the change's transaction) and the outbox workers deliver them:
+// paced per connection, retried with backoff and jitter, honouring Retry-After and rate-limit headers,
+// dead-lettered after a bounded number of attempts. A periodic read-back repairs drift.
+package vendorsync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"presencehub.dev/hub/internal/bus"
+	"presencehub.dev/hub/internal/model"
+	"presencehub.dev/hub/internal/presence"
+	"presencehub.dev/hub/internal/seal"
+	"presencehub.dev/hub/internal/store"
+	"presencehub.dev/hub/internal/vendorapi"
+)
+
+// Store is what the sync framework reads and writes.
+type Store interface {
+	store.Outbox
+	store.Health
+	RouterStore
+	ConnectionByID(ctx context.Context, id string) (*model.Connection, error)
+	GetConnection(ctx context.Context, tenantID, id string) (*model.Connection, error)
+	ConnectionSecret(ctx context.Context, tenantID, id string) (*model.SealedSecret, error)
+	AgentByIdentity(ctx context.Context, tenantID, connectionID, externalID string) (*model.Agent, error)
+	ListAgents(ctx context.Context, tenantID, teamID string, p store.Page) ([]*model.Agent, string, error)
+	ListTenants(ctx context.Context, p store.Page) ([]*model.Tenant, string, error)
+}
+
+// ErrVendor wraps a vendor's failure to answer a request made on an admin's behalf.
+var ErrVendor = errors.New("the vendor did not answer")
+
+// Options tune the framework.
+type Options struct {
+	Vendors map[string]vendorapi.Factory
+	// MaxAttempts dead-letters a write after this many failed attempts.
+	MaxAttempts int
+	// MinBackoff and MaxBackoff bound the retry delay (exponential, with jitter).
+	MinBackoff, MaxBackoff time.Duration
+	// EchoWindow is how long a write's echo is expected.
+	EchoWindow time.Duration
+	// DriftInterval is how often every connection is read back and repaired (0: never).
+	DriftInterval time.Duration
+	// PollInterval is how often polling vendors are asked for changes.
+	PollInterval time.Duration
+	// Workers bounds concurrent writes per connection.
+	Workers    int
+	HTTPClient *http.Client
+	Now        func() time.Time
+}
+
+// Manager runs the sync framework of one hub.
+type Manager struct {
+	st      Store
+	sealer  *seal.Sealer
+	engine  *presence.Engine
+	router  *Router
+	bus     bus.Bus
+	log     *slog.Logger
+	opts    Options
+	links   *links
+	echoes  *echoes
+	metrics *Metrics
+	wake    chan struct{}
+
+	mu       sync.Mutex
+	inflight map[string]bool // connection|agent with a write being sent
+	sems     map[string]chan struct{}
+}
+
+// New assembles a manager; Run starts its workers.
+func New(st Store, sealer *seal.Sealer, engine *presence.Engine, router *Router, b bus.Bus, m *Metrics, log *slog.Logger, opts Options) *Manager {
+	if opts.MaxAttempts <= 0 {
+		opts.MaxAttempts = 10
+	}
+	if opts.MinBackoff <= 0 {
+		opts.MinBackoff = time.Second
+	}
+	if opts.MaxBackoff < opts.MinBackoff {
+		opts.MaxBackoff = 5 * time.Minute
+	}
+	if opts.EchoWindow <= 0 {
+		opts.EchoWindow = 30 * time.Second
+	}
+	if opts.PollInterval <= 0 {
+		opts.PollInterval = 30 * time.Second
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = 4
+	}
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = &http.Client{Timeout: 15 * time.Second}
+	}
+	if opts.Now == nil {
+		opts.Now = func() time.Time { return time.Now().UTC() }
+	}
+	mgr := &Manager{st: st, sealer: sealer, engine: engine, router: router, bus: b, log: log, opts: opts, metrics: m,
+		echoes: newEchoes(opts.EchoWindow, opts.Now), wake: make(chan struct{}, 1),
+		inflight: map[string]bool{}, sems: map[string]chan struct{}{}}
+	mgr.links = &links{m: mgr, by: map[string]*link{}}
+	return mgr
+}
+
+// Run delivers the outbox, repairs drift and polls until ctx ends.
+func (m *Manager) Run(ctx context.Context) {
+	cancel := m.bus.Subscribe(func(e bus.Event) {
+		if e.Kind == bus.KindPresence {
+			m.kick()
+		}
+	})
+	defer cancel()
+	var wg sync.WaitGroup
+	wg.Add(3)
+	go func() { defer wg.Done(); m.runOutbox(ctx) }()
+	go func() { defer wg.Done(); m.runDrift(ctx) }()
+	go func() { defer wg.Done(); m.runPolls(ctx) }()
+	wg.Wait()
+}
+
+// Kick wakes the outbox loop (writes were queued or put back).
+func (m *Manager) Kick() { m.kick() }
+
+// kick wakes the outbox loop (a change may have queued writes).
+func (m *Manager) kick() {
+	select {
+	case m.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Invalidate drops cached routes of a tenant after an admin changed its connections or rules.
+func (m *Manager) Invalidate(tenantID string) { m.router.Invalidate(tenantID) }
+
+// States asks a connection's vendor for its states (for mapping choices).
+func (m *Manager) States(ctx context.Context, tenantID, connectionID string) ([]vendorapi.State, error) {
+	if _, err := m.st.GetConnection(ctx, tenantID, connectionID); err != nil {
+		return nil, err
+	}
+	l, err := m.links.get(ctx, connectionID)
+	if err != nil {
+		return nil, err
+	}
+	if err := l.wait(ctx); err != nil {
+		return nil, err
+	}
+	states, err := l.adapter.ListStates(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrVendor, err)
+	}
+	return states, nil
+}

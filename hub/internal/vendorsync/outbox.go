@@ -1,0 +1,143 @@
+package vendorsync
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/cenkalti/backoff/v5"
+
+	"presencehub.dev/hub/internal/model"
+	"presencehub.dev/hub/internal/vendorapi"
+	"presencehub.dev/shared/logkey"
+)
+
+// idleCheck bounds how long the outbox loop sleeps without a wake-up (other replicas, clock drift).
+const idleCheck = time.Second
+
+// runOutbox dispatches due writes until ctx ends. Writes of one agent and connection never overlap, so
+// they reach the vendor in order; a newer write has already superseded older pending ones in the store.
+func (m *Manager) runOutbox(ctx context.Context) {
+	for {
+		m.dispatchDue(ctx)
+		wait := idleCheck
+		if next, ok, err := m.st.NextDue(ctx); err == nil && ok {
+			if d := next.Sub(m.opts.Now()); d < wait {
+				wait = max(d, 5*time.Millisecond)
+			}
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-m.wake:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
+
+func (m *Manager) dispatchDue(ctx context.Context) {
+	due, err := m.st.DueWrites(ctx, m.opts.Now(), 200)
+	if err != nil {
+		if ctx.Err() == nil {
+			m.log.Warn("reading due writes", slog.Any(logkey.Error, err))
+		}
+		return
+	}
+	for _, w := range due {
+		key := w.ConnectionID + "|" + w.AgentID
+		m.mu.Lock()
+		busy := m.inflight[key]
+		if !busy {
+			m.inflight[key] = true
+		}
+		sem := m.sems[w.ConnectionID]
+		if sem == nil {
+			sem = make(chan struct{}, m.opts.Workers)
+			m.sems[w.ConnectionID] = sem
+		}
+		m.mu.Unlock()
+		if busy {
+			continue
+		}
+		select {
+		case sem <- struct{}{}:
+		default:
+			m.done(key) // the connection's workers are all busy: next round
+			continue
+		}
+		go func() {
+			defer func() { <-sem; m.done(key); m.kick() }()
+			m.deliver(ctx, w)
+		}()
+	}
+}
+
+func (m *Manager) done(key string) {
+	m.mu.Lock()
+	delete(m.inflight, key)
+	m.mu.Unlock()
+}
+
+// deliver sends one write and records the outcome.
+func (m *Manager) deliver(ctx context.Context, w *model.OutboxWrite) {
+	l, err := m.links.get(ctx, w.ConnectionID)
+	if err == nil {
+		if err = l.wait(ctx); err != nil {
+			return // shutting down: the write stays pending
+		}
+		m.echoes.expect(w.ConnectionID, w.ExternalID, w.VendorState)
+		err = l.adapter.SetState(ctx, w.ExternalID, w.VendorState)
+		if ra := vendorapi.RetryAfter(err); ra > 0 {
+			l.pause(m.opts.Now().Add(ra))
+		}
+	}
+	now := m.opts.Now()
+	vendorName := ""
+	if l != nil {
+		vendorName = l.conn.Vendor
+	}
+	if err == nil {
+		if err := m.st.MarkDelivered(ctx, w.ID, now); err != nil {
+			m.log.Warn("marking write delivered", slog.String(logkey.WriteID, w.ID), slog.Any(logkey.Error, err))
+		}
+		_ = m.st.RecordSuccess(ctx, w.TenantID, w.ConnectionID, now)
+		m.metrics.writes.WithLabelValues(vendorName, "delivered").Inc()
+		m.metrics.latency.WithLabelValues(vendorName).Observe(now.Sub(w.CreateTime).Seconds())
+		return
+	}
+	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		return
+	}
+	attempts := w.Attempts + 1
+	dead := vendorapi.Permanent(err) || int(attempts) >= m.opts.MaxAttempts
+	next := now.Add(max(m.backoff(attempts), vendorapi.RetryAfter(err)))
+	if err := m.st.MarkFailed(ctx, w.ID, attempts, next, err.Error(), dead, now); err != nil {
+		m.log.Warn("marking write failed", slog.String(logkey.WriteID, w.ID), slog.Any(logkey.Error, err))
+	}
+	_ = m.st.RecordError(ctx, w.TenantID, w.ConnectionID, err.Error(), now)
+	result := "retry"
+	if dead {
+		result = "dead"
+	}
+	m.metrics.writes.WithLabelValues(vendorName, result).Inc()
+	m.log.Warn("vendor write failed", slog.String(logkey.WriteID, w.ID), slog.String(logkey.Connection, w.ConnectionID),
+		slog.String(logkey.AgentID, w.AgentID), slog.Int(logkey.Attempt, int(attempts)), slog.String(logkey.Result, result), slog.Any(logkey.Error, err))
+}
+
+// backoff is the delay before attempt n+1: exponential from MinBackoff, capped, with ±50% jitter.
+func (m *Manager) backoff(attempts int32) time.Duration {
+	b := backoff.NewExponentialBackOff()
+	b.InitialInterval, b.MaxInterval, b.Multiplier, b.RandomizationFactor = m.opts.MinBackoff, m.opts.MaxBackoff, 2, 0.5
+	d := b.NextBackOff()
+	for i := int32(1); i < attempts; i++ {
+		d = b.NextBackOff()
+	}
+	if d <= 0 {
+		d = m.opts.MaxBackoff
+	}
+	return d
+}

@@ -1,0 +1,72 @@
+package vendorsync
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"presencehub.dev/hub/internal/store"
+	"presencehub.dev/hub/internal/vendorapi"
+	"presencehub.dev/shared/logkey"
+)
+
+// runPolls asks every enabled connection whose vendor must be polled for its changes, each interval.
+// Cursors live in memory: after a restart polling starts from "now" and drift repair covers the gap.
+func (m *Manager) runPolls(ctx context.Context) {
+	t := time.NewTicker(m.opts.PollInterval)
+	defer t.Stop()
+	cursors := map[string]string{}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			m.pollAll(ctx, cursors)
+		}
+	}
+}
+
+func (m *Manager) pollAll(ctx context.Context, cursors map[string]string) {
+	for p := (store.Page{Size: store.MaxPageSize}); ; {
+		tenants, next, err := m.st.ListTenants(ctx, p)
+		if err != nil {
+			return
+		}
+		for _, t := range tenants {
+			rt, err := m.router.routes(ctx, t.ID)
+			if err != nil {
+				continue
+			}
+			for id := range rt.conns {
+				m.pollOne(ctx, id, cursors)
+			}
+		}
+		if p.Token = next; next == "" {
+			return
+		}
+	}
+}
+
+func (m *Manager) pollOne(ctx context.Context, connectionID string, cursors map[string]string) {
+	l, err := m.links.get(ctx, connectionID)
+	if err != nil {
+		return
+	}
+	poller, ok := l.adapter.(vendorapi.Poller)
+	if !ok {
+		return
+	}
+	if err := l.wait(ctx); err != nil {
+		return
+	}
+	changes, next, err := poller.Poll(ctx, cursors[connectionID])
+	now := m.opts.Now()
+	if err != nil {
+		m.log.Warn("polling vendor", slog.String(logkey.Connection, connectionID), slog.Any(logkey.Error, err))
+		_ = m.st.RecordError(ctx, l.conn.TenantID, connectionID, err.Error(), now)
+		return
+	}
+	_ = m.st.RecordSuccess(ctx, l.conn.TenantID, connectionID, now)
+	cursors[connectionID] = next
+	m.Receive(ctx, l.conn, changes)
+}

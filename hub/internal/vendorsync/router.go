@@ -1,0 +1,194 @@
+package vendorsync
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"presencehub.dev/hub/internal/ids"
+	"presencehub.dev/hub/internal/model"
+	"presencehub.dev/hub/internal/presence"
+	"presencehub.dev/hub/internal/store"
+)
+
+// RouterStore is what the router reads.
+type RouterStore interface {
+	ListConnections(ctx context.Context, tenantID string, p store.Page) ([]*model.Connection, string, error)
+	ListRules(ctx context.Context, tenantID, connectionID string, p store.Page) ([]*model.Rule, string, error)
+}
+
+// Router knows, per tenant, the enabled connections and which rule applies to which agent on each. It
+// plans the outbox writes of every presence change (it is the engine's Planner). Its view is cached and
+// dropped by Invalidate when an admin changes connections or rules (and after a short TTL, for changes
+// made through another replica).
+type Router struct {
+	st  RouterStore
+	ttl time.Duration
+	now func() time.Time
+	mu  sync.Mutex
+	by  map[string]*routes
+}
+
+// routes is one tenant's view.
+type routes struct {
+	conns    map[string]*model.Connection // enabled only
+	byAgent  map[string]*model.Rule       // connection|agent
+	byTeam   map[string]*model.Rule       // connection|team
+	fallback map[string]*model.Rule       // connection: a rule assigned to nobody applies to everybody
+	loaded   time.Time
+}
+
+// NewRouter returns a router over st.
+func NewRouter(st RouterStore, ttl time.Duration, now func() time.Time) *Router {
+	if now == nil {
+		now = func() time.Time { return time.Now().UTC() }
+	}
+	return &Router{st: st, ttl: ttl, now: now, by: map[string]*routes{}}
+}
+
+// Invalidate drops a tenant's cached view.
+func (r *Router) Invalidate(tenantID string) {
+	r.mu.Lock()
+	delete(r.by, tenantID)
+	r.mu.Unlock()
+}
+
+func (r *Router) routes(ctx context.Context, tenantID string) (*routes, error) {
+	r.mu.Lock()
+	rt := r.by[tenantID]
+	r.mu.Unlock()
+	if rt != nil && r.now().Sub(rt.loaded) < r.ttl {
+		return rt, nil
+	}
+	rt, err := r.load(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	r.mu.Lock()
+	r.by[tenantID] = rt
+	r.mu.Unlock()
+	return rt, nil
+}
+
+func (r *Router) load(ctx context.Context, tenantID string) (*routes, error) {
+	rt := &routes{conns: map[string]*model.Connection{}, byAgent: map[string]*model.Rule{}, byTeam: map[string]*model.Rule{},
+		fallback: map[string]*model.Rule{}, loaded: r.now()}
+	for p := (store.Page{Size: store.MaxPageSize}); ; {
+		conns, next, err := r.st.ListConnections(ctx, tenantID, p)
+		if err != nil {
+			return nil, fmt.Errorf("loading connections: %w", err)
+		}
+		for _, c := range conns {
+			if c.Enabled {
+				rt.conns[c.ID] = c
+			}
+		}
+		if p.Token = next; next == "" {
+			break
+		}
+	}
+	for p := (store.Page{Size: store.MaxPageSize}); ; {
+		rules, next, err := r.st.ListRules(ctx, tenantID, "", p)
+		if err != nil {
+			return nil, fmt.Errorf("loading rules: %w", err)
+		}
+		for _, rl := range rules { // oldest first: the first rule assigned to nobody is the connection's default
+			for _, a := range rl.AgentIDs {
+				rt.byAgent[rl.ConnectionID+"|"+a] = rl
+			}
+			for _, t := range rl.TeamIDs {
+				rt.byTeam[rl.ConnectionID+"|"+t] = rl
+			}
+			if len(rl.AgentIDs) == 0 && len(rl.TeamIDs) == 0 && rt.fallback[rl.ConnectionID] == nil {
+				rt.fallback[rl.ConnectionID] = rl
+			}
+		}
+		if p.Token = next; next == "" {
+			break
+		}
+	}
+	return rt, nil
+}
+
+// rule is the rule applying to agent on a connection: the agent's own, else its first team's (in the
+// agent's team order), else the connection's rule assigned to nobody; nil when none applies.
+func (rt *routes) rule(connectionID string, agent *model.Agent) *model.Rule {
+	if rl := rt.byAgent[connectionID+"|"+agent.ID]; rl != nil {
+		return rl
+	}
+	for _, t := range agent.TeamIDs {
+		if rl := rt.byTeam[connectionID+"|"+t]; rl != nil {
+			return rl
+		}
+	}
+	return rt.fallback[connectionID]
+}
+
+// Rule returns the connection and the rule applying to agent there (nil, nil when the connection is
+// disabled or unknown; a nil rule when none applies).
+func (r *Router) Rule(ctx context.Context, connectionID string, agent *model.Agent) (*model.Connection, *model.Rule, error) {
+	rt, err := r.routes(ctx, agent.TenantID)
+	if err != nil {
+		return nil, nil, err
+	}
+	c := rt.conns[connectionID]
+	if c == nil {
+		return nil, nil, nil
+	}
+	return c, rt.rule(connectionID, agent), nil
+}
+
+// Plan lists the vendor writes a change owes: one per other enabled connection on which the agent has
+// an identity and whose rule maps the new status outbound. Unmapped statuses are not synced, and a
+// change never goes back to the connection it came from.
+func (r *Router) Plan(ctx context.Context, agent *model.Agent, next *model.Presence, req presence.Request) ([]*model.OutboxWrite, error) {
+	rt, err := r.routes(ctx, agent.TenantID)
+	if err != nil {
+		return nil, err
+	}
+	var writes []*model.OutboxWrite
+	for _, ident := range agent.Identities {
+		c := rt.conns[ident.ConnectionID]
+		if c == nil || (req.Source == model.SourceConnection && req.SourceID == c.ID) {
+			continue
+		}
+		rl := rt.rule(c.ID, agent)
+		state, ok := outboundState(rl, next.Status)
+		if !ok {
+			continue
+		}
+		writes = append(writes, &model.OutboxWrite{
+			ID: ids.New(ids.Write), TenantID: agent.TenantID, ConnectionID: c.ID, AgentID: agent.ID, ExternalID: ident.ExternalID,
+			Status: next.Status, VendorState: state, PresenceVersion: next.Version, RuleID: rl.ID,
+			NextAttemptTime: next.UpdateTime, CreateTime: next.UpdateTime,
+		})
+	}
+	return writes, nil
+}
+
+// outboundState maps a catalog status to the vendor state the rule writes for it.
+func outboundState(rl *model.Rule, status string) (string, bool) {
+	if rl == nil {
+		return "", false
+	}
+	for _, m := range rl.Outbound {
+		if m.Status == status {
+			return m.VendorState, true
+		}
+	}
+	return "", false
+}
+
+// inboundStatus maps a vendor state to the catalog status (or "previous") the rule applies for it.
+func inboundStatus(rl *model.Rule, state string) (string, bool) {
+	if rl == nil {
+		return "", false
+	}
+	for _, m := range rl.Inbound {
+		if m.VendorState == state {
+			return m.Status, true
+		}
+	}
+	return "", false
+}
