@@ -1,0 +1,181 @@
+package vendorsync_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"presencehub.dev/hub/internal/config"
+	"presencehub.dev/hub/internal/emulator"
+	"presencehub.dev/hub/internal/emulator/aircallemu"
+	"presencehub.dev/hub/internal/emulator/zendeskemu"
+	"presencehub.dev/hub/internal/hubtest"
+)
+
+// fastRetries makes failed vendor writes come back within tens of milliseconds.
+func fastRetries(c *config.Config) {
+	c.Sync.MinBackoff, c.Sync.MaxBackoff = 20*time.Millisecond, 200*time.Millisecond
+	c.Sync.DriftInterval = 0
+}
+
+// vendorAccount is one emulated vendor account wired to the hub as a connection.
+type vendorAccount struct {
+	em   emulator.Emulator
+	srv  *httptest.Server
+	conn string
+}
+
+// env is a tenant with a catalog, one team, agents linked on every connection, and emulators.
+type env struct {
+	h       *hubtest.Hub
+	tenant  string
+	base    string
+	team    string
+	zd, ac  *vendorAccount
+	agents  []string
+	users   map[*vendorAccount][]string // vendor user per agent, by account
+	devices []string                    // device token per agent
+}
+
+func newEnv(t *testing.T, h *hubtest.Hub, agents int) *env {
+	t.Helper()
+	e := &env{h: h, users: map[*vendorAccount][]string{}}
+	e.tenant = h.Must(t, http.StatusOK, h.AdminKey, "POST", "/v1/tenants", map[string]any{"name": "acme"})["tenant"].(map[string]any)["id"].(string)
+	e.base = "/v1/tenants/" + e.tenant
+	for i, st := range []map[string]any{
+		{"name": "available", "display_name": "Available", "kind": "available"},
+		{"name": "busy", "display_name": "Busy", "kind": "busy"},
+		{"name": "lunch", "display_name": "Lunch", "kind": "away"},
+		{"name": "offline", "display_name": "Offline", "kind": "offline"},
+		{"name": "on-call", "display_name": "On a call", "kind": "system"},
+		{"name": "acw", "display_name": "After call work", "kind": "system"},
+	} {
+		st["order"] = i
+		h.Must(t, http.StatusOK, h.AdminKey, "POST", e.base+"/statuses", st)
+	}
+	e.team = e.must(t, "POST", "/teams", map[string]any{"name": "Support"})["team"].(map[string]any)["id"].(string)
+	e.zd = e.connect(t, "zendesk", zendeskemu.New(zendeskemu.Options{}))
+	e.ac = e.connect(t, "aircall", aircallemu.New(aircallemu.Options{}))
+	for i := range agents {
+		e.addAgent(t, fmt.Sprintf("agent%d@acme.example", i))
+	}
+	return e
+}
+
+func (e *env) must(t *testing.T, method, path string, body any) map[string]any {
+	t.Helper()
+	return e.h.Must(t, http.StatusOK, e.h.AdminKey, method, e.base+path, body)
+}
+
+// connect serves an emulator and adds it to the tenant as a connection receiving its webhooks.
+func (e *env) connect(t *testing.T, name string, em emulator.Emulator) *vendorAccount {
+	t.Helper()
+	srv := httptest.NewServer(em)
+	t.Cleanup(srv.Close)
+	if c, ok := em.(interface{ Close() }); ok {
+		t.Cleanup(c.Close)
+	}
+	settings := map[string]string{"rate_limit_per_minute": "60000"}
+	for k, v := range em.Settings() {
+		settings[k] = v
+	}
+	c := e.must(t, "POST", "/connections", map[string]any{
+		"name": name, "vendor": em.Vendor(), "base_url": srv.URL, "settings": settings, "credentials": em.Credentials(),
+	})["connection"].(map[string]any)
+	va := &vendorAccount{em: em, srv: srv, conn: c["id"].(string)}
+	em.AddWebhook(e.h.URL + "/v1/webhooks/" + va.conn)
+	return va
+}
+
+// addAgent adds the person to every emulator and to the hub, linked on every connection, with a device.
+func (e *env) addAgent(t *testing.T, email string) {
+	t.Helper()
+	var idents []map[string]any
+	for _, va := range []*vendorAccount{e.zd, e.ac} {
+		id := va.em.AddUser(email, email)
+		e.users[va] = append(e.users[va], id)
+		idents = append(idents, map[string]any{"connection_id": va.conn, "external_id": id})
+	}
+	a := e.must(t, "POST", "/agents", map[string]any{"email": email, "team_ids": []string{e.team}, "identities": idents})
+	id := a["agent"].(map[string]any)["id"].(string)
+	e.agents = append(e.agents, id)
+	tok, _ := e.h.Pair(t, e.h.AdminKey, e.tenant, id, false)
+	e.devices = append(e.devices, tok)
+}
+
+// applyTemplate maps Aircall and Zendesk with the seed-002 template in a direction.
+func (e *env) applyTemplate(t *testing.T, direction string) {
+	t.Helper()
+	e.must(t, "POST", "/rules:applyTemplate", map[string]any{
+		"template": "aircall-zendesk", "direction": direction,
+		"connections": map[string]string{"aircall": e.ac.conn, "zendesk": e.zd.conn},
+	})
+}
+
+func (e *env) status(t *testing.T, agent int) string {
+	t.Helper()
+	return e.must(t, "GET", "/agents/"+e.agents[agent]+"/presence", nil)["presence"].(map[string]any)["status"].(string)
+}
+
+func (e *env) setPresence(t *testing.T, agent int, status string) {
+	t.Helper()
+	e.must(t, "PUT", "/agents/"+e.agents[agent]+"/presence", map[string]any{"status": status})
+}
+
+// vendorState is an agent's state inside an emulator.
+func (e *env) vendorState(va *vendorAccount, agent int) string {
+	s, _ := va.em.State(e.users[va][agent])
+	return s
+}
+
+// eventually polls cond until it holds or fails the test after timeout.
+func eventually(t *testing.T, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("not within %s: %s", timeout, what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// timeline returns an agent's timeline entries, oldest first.
+func (e *env) timeline(t *testing.T, agent int) []map[string]any {
+	t.Helper()
+	raw := e.must(t, "GET", "/agents/"+e.agents[agent]+"/timeline?page_size=500", nil)["entries"].([]any)
+	out := make([]map[string]any, len(raw))
+	for i, r := range raw {
+		out[len(raw)-1-i] = r.(map[string]any)
+	}
+	return out
+}
+
+// applied lists the statuses of the applied timeline entries, oldest first, with their sources.
+func (e *env) applied(t *testing.T, agent int) []string {
+	var out []string
+	for _, en := range e.timeline(t, agent) {
+		if en["outcome"] == "applied" {
+			out = append(out, fmt.Sprintf("%s<-%s", en["status"], en["source_id"]))
+		}
+	}
+	return out
+}
+
+// successfulPuts lists the state-setting requests an emulator accepted for a user.
+func successfulPuts(va *vendorAccount, user string) []string {
+	var out []string
+	for _, c := range va.em.Calls() {
+		if c.Method == http.MethodPut && c.Status < 300 && containsUser(c.Path, user) {
+			out = append(out, c.Body)
+		}
+	}
+	return out
+}
+
+func containsUser(path, user string) bool {
+	return strings.HasSuffix(path, "/"+user) || strings.Contains(path, "/"+user+"/") || strings.Contains(path, "/"+user+".")
+}
