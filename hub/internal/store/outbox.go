@@ -21,6 +21,7 @@ type Outbox interface {
 	RetryWrite(ctx context.Context, tenantID, id string, at time.Time) (*model.OutboxWrite, error)
 	EnqueueWrites(ctx context.Context, writes []*model.OutboxWrite) error
 	WritesForVersions(ctx context.Context, tenantID, agentID string, versions []int64) ([]*model.OutboxWrite, error)
+	SupersedePending(ctx context.Context, agentID, connectionID string, at time.Time) error
 }
 
 const outboxCols = `id, tenant_id, connection_id, agent_id, external_id, status, vendor_state, presence_version, rule_id, state,
@@ -39,6 +40,17 @@ func (s *DB) insertWrites(ctx context.Context, tx *sql.Tx, writes []*model.Outbo
 			model.WritePending, 0, micros(w.NextAttemptTime), "", now, now); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// SupersedePending drops the pending writes of an agent to a connection (the vendor just reported a
+// newer state of its own).
+func (s *DB) SupersedePending(ctx context.Context, agentID, connectionID string, at time.Time) error {
+	_, err := s.db.ExecContext(ctx, s.q(`UPDATE outbox SET state = ?, update_time = ? WHERE agent_id = ? AND connection_id = ? AND state = ?`),
+		model.WriteSuperseded, micros(at), agentID, connectionID, model.WritePending)
+	if err != nil {
+		return fmt.Errorf("superseding writes: %w", s.mapErr(err))
 	}
 	return nil
 }

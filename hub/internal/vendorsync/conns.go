@@ -76,7 +76,6 @@ func (ls *links) get(ctx context.Context, connectionID string) (*link, error) {
 	l := ls.by[connectionID]
 	ls.mu.Unlock()
 	if l != nil && l.conn.UpdateTime.Equal(c.UpdateTime) && l.conn.CredentialsUpdateTime.Equal(c.CredentialsUpdateTime) {
-		l.conn = c
 		return l, nil
 	}
 	l, err = ls.build(ctx, c)

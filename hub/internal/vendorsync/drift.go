@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"time"
 
-	"presencehub.dev/hub/internal/ids"
 	"presencehub.dev/hub/internal/model"
 	"presencehub.dev/hub/internal/presence"
 	"presencehub.dev/hub/internal/store"
@@ -103,13 +102,7 @@ func (m *Manager) repairOne(ctx context.Context, a *model.Agent, ident model.Ide
 	if writes {
 		log.Info("drift: vendor disagrees with the hub; rewriting", slog.String(logkey.Result, want))
 		m.metrics.drift.WithLabelValues(c.Vendor, "rewrite").Inc()
-		if err := m.st.EnqueueWrites(ctx, []*model.OutboxWrite{{
-			ID: ids.New(ids.Write), TenantID: a.TenantID, ConnectionID: c.ID, AgentID: a.ID, ExternalID: ident.ExternalID,
-			Status: cur.Status, VendorState: want, PresenceVersion: cur.Version, RuleID: rule.ID, NextAttemptTime: now, CreateTime: now,
-		}}); err != nil {
-			log.Warn("drift: queueing write", slog.Any(logkey.Error, err))
-		}
-		m.kick()
+		m.enqueue(ctx, c.ID, ident.ExternalID, cur, rule, want)
 		return
 	}
 	if in, ok := inboundStatus(rule, vs.State); ok {

@@ -13,10 +13,12 @@ type echoes struct {
 	window time.Duration
 	now    func() time.Time
 	m      map[string]time.Time // connection|user|state -> expiry
+	// written: connection|user -> when the hub last wrote there
+	written map[string]time.Time
 }
 
 func newEchoes(window time.Duration, now func() time.Time) *echoes {
-	return &echoes{window: window, now: now, m: map[string]time.Time{}}
+	return &echoes{window: window, now: now, m: map[string]time.Time{}, written: map[string]time.Time{}}
 }
 
 func echoKey(connectionID, externalID, state string) string {
@@ -34,8 +36,14 @@ func (e *echoes) expect(connectionID, externalID, state string) {
 				delete(e.m, k)
 			}
 		}
+		for k, at := range e.written {
+			if now.Sub(at) > e.window {
+				delete(e.written, k)
+			}
+		}
 	}
 	e.m[echoKey(connectionID, externalID, state)] = now.Add(e.window)
+	e.written[connectionID+"|"+externalID] = now
 }
 
 // consume reports whether a reported change is the echo of a recent write, and forgets that write.
@@ -51,17 +59,11 @@ func (e *echoes) consume(connectionID, externalID, state string) bool {
 	return !e.now().After(exp)
 }
 
-// recent reports whether the hub wrote anything to this user within the window (used for vendors that
-// mark API-made changes: such a change is ours only if we wrote lately).
+// recent reports whether the hub wrote to this user within the window: a change the vendor reports
+// then may be older than our write (vendors deliver notifications late and unordered).
 func (e *echoes) recent(connectionID, externalID string) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	prefix := connectionID + "|" + externalID + "|"
-	now := e.now()
-	for k, exp := range e.m {
-		if len(k) > len(prefix) && k[:len(prefix)] == prefix && !now.After(exp) {
-			return true
-		}
-	}
-	return false
+	at, ok := e.written[connectionID+"|"+externalID]
+	return ok && e.now().Sub(at) <= e.window
 }

@@ -38,11 +38,18 @@ type env struct {
 	agents  []string
 	users   map[*vendorAccount][]string // vendor user per agent, by account
 	devices []string                    // device token per agent
+	noHooks bool                        // the emulators notify nobody (changes only seen by reading back)
 }
 
-func newEnv(t *testing.T, h *hubtest.Hub, agents int) *env {
+// withoutWebhooks makes vendor-side changes invisible until the hub reads them back.
+func withoutWebhooks(e *env) { e.noHooks = true }
+
+func newEnv(t *testing.T, h *hubtest.Hub, agents int, opts ...func(*env)) *env {
 	t.Helper()
 	e := &env{h: h, users: map[*vendorAccount][]string{}}
+	for _, o := range opts {
+		o(e)
+	}
 	e.tenant = h.Must(t, http.StatusOK, h.AdminKey, "POST", "/v1/tenants", map[string]any{"name": "acme"})["tenant"].(map[string]any)["id"].(string)
 	e.base = "/v1/tenants/" + e.tenant
 	for i, st := range []map[string]any{
@@ -86,7 +93,9 @@ func (e *env) connect(t *testing.T, name string, em emulator.Emulator) *vendorAc
 		"name": name, "vendor": em.Vendor(), "base_url": srv.URL, "settings": settings, "credentials": em.Credentials(),
 	})["connection"].(map[string]any)
 	va := &vendorAccount{em: em, srv: srv, conn: c["id"].(string)}
-	em.AddWebhook(e.h.URL + "/v1/webhooks/" + va.conn)
+	if !e.noHooks {
+		em.AddWebhook(e.h.URL + "/v1/webhooks/" + va.conn)
+	}
 	return va
 }
 

@@ -66,6 +66,10 @@ func (m *Manager) receive(ctx context.Context, c *model.Connection, ch vendorapi
 		return inIgnored
 	}
 	req.Status, req.RuleID, req.Reason = status, rule.ID, fmt.Sprintf("%s: %s", c.Name, ch.State)
+	// What we still meant to write to this vendor is older than what it just reported.
+	if err := m.st.SupersedePending(ctx, agent.ID, c.ID, m.opts.Now()); err != nil {
+		log.Warn("superseding writes", slog.Any(logkey.Error, err))
+	}
 	res, err := m.engine.Apply(ctx, req)
 	if errors.Is(err, presence.ErrUnknownStatus) && rule.FallbackStatus != "" {
 		req.Status = rule.FallbackStatus
@@ -76,5 +80,19 @@ func (m *Manager) receive(ctx context.Context, c *model.Connection, ch vendorapi
 		return inFailed
 	}
 	log.Debug("applied vendor change", slog.String(logkey.Result, res.Outcome))
+	if m.echoes.recent(c.ID, ch.ExternalID) {
+		m.reassert(ctx, c, rule, ch.ExternalID, res.Presence)
+	}
 	return inApplied
+}
+
+// reassert writes the hub's status back to the vendor that just reported a change, when the hub also
+// wrote to that user lately: the vendor's notification may predate our write, so its actual state is
+// unknown. Writing the state it reported is harmless if it is already there (the echo is dropped).
+func (m *Manager) reassert(ctx context.Context, c *model.Connection, rule *model.Rule, externalID string, p *model.Presence) {
+	want, ok := outboundState(rule, p.Status)
+	if !ok {
+		return
+	}
+	m.enqueue(ctx, c.ID, externalID, p, rule, want)
 }

@@ -31,6 +31,7 @@ type Store interface {
 	ConnectionByID(ctx context.Context, id string) (*model.Connection, error)
 	GetConnection(ctx context.Context, tenantID, id string) (*model.Connection, error)
 	ConnectionSecret(ctx context.Context, tenantID, id string) (*model.SealedSecret, error)
+	GetAgent(ctx context.Context, tenantID, id string) (*model.Agent, error)
 	AgentByIdentity(ctx context.Context, tenantID, connectionID, externalID string) (*model.Agent, error)
 	ListAgents(ctx context.Context, tenantID, teamID string, p store.Page) ([]*model.Agent, string, error)
 	ListTenants(ctx context.Context, p store.Page) ([]*model.Tenant, string, error)

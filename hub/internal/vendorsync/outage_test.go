@@ -41,14 +41,14 @@ func TestVendorOutageDelaysWritesNeverDropsThem(t *testing.T) {
 	if puts := successfulPuts(e.zd, e.users[e.zd][1]); len(puts) != 1 {
 		t.Errorf("zendesk accepted %d writes for agent 1: %v; want 1", len(puts), puts)
 	}
-	writes := asList(e.must(t, "GET", "/connections/"+e.zd.conn+"/writes", nil)["writes"])
-	states := map[string]int{}
-	for _, w := range writes {
-		states[w["state"].(string)]++
-	}
-	if states["delivered"] != 2 || states["superseded"] != 4 || states["pending"] != 0 {
-		t.Errorf("zendesk writes by state %v; want 2 delivered, 4 superseded", states)
-	}
+	var states map[string]int
+	eventually(t, 5*time.Second, "zendesk outbox: 2 delivered, 4 superseded", func() bool {
+		states = map[string]int{}
+		for _, w := range asList(e.must(t, "GET", "/connections/"+e.zd.conn+"/writes", nil)["writes"]) {
+			states[w["state"].(string)]++
+		}
+		return states["delivered"] == 2 && states["superseded"] == 4 && len(states) == 2
+	})
 }
 
 func TestWritesStayInOrderThroughRetries(t *testing.T) {

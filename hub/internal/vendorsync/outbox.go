@@ -8,7 +8,9 @@ import (
 
 	"github.com/cenkalti/backoff/v5"
 
+	"presencehub.dev/hub/internal/ids"
 	"presencehub.dev/hub/internal/model"
+	"presencehub.dev/hub/internal/store"
 	"presencehub.dev/hub/internal/vendorapi"
 	"presencehub.dev/shared/logkey"
 )
@@ -107,6 +109,7 @@ func (m *Manager) deliver(ctx context.Context, w *model.OutboxWrite) {
 		_ = m.st.RecordSuccess(ctx, w.TenantID, w.ConnectionID, now)
 		m.metrics.writes.WithLabelValues(vendorName, "delivered").Inc()
 		m.metrics.latency.WithLabelValues(vendorName).Observe(now.Sub(w.CreateTime).Seconds())
+		m.correct(ctx, w)
 		return
 	}
 	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
@@ -126,6 +129,47 @@ func (m *Manager) deliver(ctx context.Context, w *model.OutboxWrite) {
 	m.metrics.writes.WithLabelValues(vendorName, result).Inc()
 	m.log.Warn("vendor write failed", slog.String(logkey.WriteID, w.ID), slog.String(logkey.Connection, w.ConnectionID),
 		slog.String(logkey.AgentID, w.AgentID), slog.Int(logkey.Attempt, int(attempts)), slog.String(logkey.Result, result), slog.Any(logkey.Error, err))
+}
+
+// correct follows up a write that the hub's status overtook while it was on its way (for instance the
+// vendor reported its own change meanwhile, so no newer write was planned there): if the status now maps
+// to another state on this connection and nothing newer is queued, that state is written too. The
+// newest status wins everywhere, and the vendor never keeps a stale write.
+func (m *Manager) correct(ctx context.Context, w *model.OutboxWrite) {
+	cur, err := m.engine.Current(ctx, w.TenantID, w.AgentID)
+	if err != nil || cur.Version <= w.PresenceVersion {
+		return
+	}
+	agent, err := m.st.GetAgent(ctx, w.TenantID, w.AgentID)
+	if err != nil {
+		return
+	}
+	_, rule, err := m.router.Rule(ctx, w.ConnectionID, agent)
+	if err != nil {
+		return
+	}
+	want, ok := outboundState(rule, cur.Status)
+	if !ok || want == w.VendorState {
+		return
+	}
+	if pending, _, err := m.st.ListWrites(ctx, w.TenantID, w.ConnectionID, model.WritePending, store.Page{Size: store.MaxPageSize}); err != nil || hasWriteFor(pending, w.AgentID) {
+		return
+	}
+	m.log.Debug("status overtook a write on its way; writing the current one", slog.String(logkey.WriteID, w.ID), slog.String(logkey.State, want))
+	m.enqueue(ctx, w.ConnectionID, w.ExternalID, cur, rule, want)
+}
+
+// enqueue queues a write outside a presence change (corrections, reassertions, drift repair).
+func (m *Manager) enqueue(ctx context.Context, connectionID, externalID string, p *model.Presence, rule *model.Rule, state string) {
+	now := m.opts.Now()
+	if err := m.st.EnqueueWrites(ctx, []*model.OutboxWrite{{
+		ID: ids.New(ids.Write), TenantID: p.TenantID, ConnectionID: connectionID, AgentID: p.AgentID, ExternalID: externalID,
+		Status: p.Status, VendorState: state, PresenceVersion: p.Version, RuleID: rule.ID, NextAttemptTime: now, CreateTime: now,
+	}}); err != nil {
+		m.log.Warn("queueing vendor write", slog.String(logkey.Connection, connectionID), slog.String(logkey.AgentID, p.AgentID), slog.Any(logkey.Error, err))
+		return
+	}
+	m.kick()
 }
 
 // backoff is the delay before attempt n+1: exponential from MinBackoff, capped, with ±50% jitter.

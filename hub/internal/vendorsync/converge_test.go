@@ -1,0 +1,95 @@
+package vendorsync_test
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"presencehub.dev/hub/internal/emulator/zendeskemu"
+	"presencehub.dev/hub/internal/hubtest"
+)
+
+// TestThreeSystemsChangingAtOnceConverge links one agent on three two-way connections (Zendesk,
+// Aircall and a second Zendesk account) and changes the status in all three at the same moment, several
+// rounds. Every round must settle: the hub stops changing, every vendor shows the hub's final status,
+// and the hub applied at most one change per vendor change (no ping-pong).
+func TestThreeSystemsChangingAtOnceConverge(t *testing.T) {
+	h := hubtest.Start(t, fastRetries)
+	e := newEnv(t, h, 1)
+	e.applyTemplate(t, "both")
+	zd2 := e.connect(t, "zendesk-2", zendeskemu.New(zendeskemu.Options{}))
+	user2 := zd2.em.AddUser("agent0@acme.example", "Agent 0")
+	agent := e.must(t, "GET", "/agents/"+e.agents[0], nil)["agent"].(map[string]any)
+	idents := append(agent["identities"].([]any), map[string]any{"connection_id": zd2.conn, "external_id": user2})
+	e.must(t, "PATCH", "/agents/"+e.agents[0]+"?update_mask=identities", map[string]any{"identities": idents})
+	e.must(t, "POST", "/rules", map[string]any{"name": "zendesk-2 two-way", "connection_id": zd2.conn,
+		"inbound": []map[string]string{{"vendor_state": "online", "status": "available"}, {"vendor_state": "offline", "status": "offline"},
+			{"vendor_state": "away", "status": "lunch"}, {"vendor_state": "transfers_only", "status": "busy"}},
+		"outbound": []map[string]string{{"status": "available", "vendor_state": "online"}, {"status": "offline", "vendor_state": "offline"},
+			{"status": "lunch", "vendor_state": "away"}, {"status": "busy", "vendor_state": "transfers_only"}},
+	})
+	zdOut := map[string]string{"available": "online", "offline": "offline", "lunch": "away", "busy": "transfers_only"}
+	acOut := map[string]string{"available": "available", "offline": "unavailable", "lunch": "unavailable", "busy": "unavailable"}
+	rounds := [][3]string{ // zendesk, aircall, zendesk-2
+		{"away", "unavailable", "transfers_only"},
+		{"online", "available", "away"},
+		{"transfers_only", "unavailable", "online"},
+		{"offline", "available", "transfers_only"},
+		{"away", "unavailable", "online"},
+	}
+	for r, round := range rounds {
+		before := len(e.applied(t, 0))
+		var wg sync.WaitGroup
+		for i, change := range []func() error{
+			func() error { return e.zd.em.Change(e.users[e.zd][0], round[0]) },
+			func() error { return e.ac.em.Change(e.users[e.ac][0], round[1]) },
+			func() error { return zd2.em.Change(user2, round[2]) },
+		} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if err := change(); err != nil {
+					t.Errorf("round %d change %d: %v", r, i, err)
+				}
+			}()
+		}
+		wg.Wait()
+		final := settle(t, e, zd2)
+		if got := e.vendorState(e.zd, 0); got != zdOut[final] {
+			t.Errorf("round %d: hub %s, zendesk %s; want %s", r, final, got, zdOut[final])
+		}
+		if got, _ := zd2.em.State(user2); got != zdOut[final] {
+			t.Errorf("round %d: hub %s, zendesk-2 %s; want %s", r, final, got, zdOut[final])
+		}
+		if got := e.vendorState(e.ac, 0); got != acOut[final] {
+			t.Errorf("round %d: hub %s, aircall %s; want %s", r, final, got, acOut[final])
+		}
+		if n := len(e.applied(t, 0)) - before; n > 3 {
+			t.Errorf("round %d: %d changes applied for 3 vendor changes (oscillation): %v", r, n, e.applied(t, 0)[before:])
+		}
+	}
+}
+
+// settle waits until nothing is pending anywhere and the hub's version holds still for 500 ms.
+func settle(t *testing.T, e *env, extra ...*vendorAccount) string {
+	t.Helper()
+	var status string
+	var version any
+	stableSince := time.Now()
+	eventually(t, 15*time.Second, "sync settles", func() bool {
+		p := e.must(t, "GET", "/agents/"+e.agents[0]+"/presence", nil)["presence"].(map[string]any)
+		if p["version"] != version {
+			version, status, stableSince = p["version"], p["status"].(string), time.Now()
+			return false
+		}
+		for _, va := range append([]*vendorAccount{e.zd, e.ac}, extra...) {
+			hl := e.must(t, "GET", "/connections/"+va.conn, nil)["connection"].(map[string]any)["health"].(map[string]any)
+			if hl["pending_writes"] != "0" {
+				stableSince = time.Now()
+				return false
+			}
+		}
+		return time.Since(stableSince) > 500*time.Millisecond
+	})
+	return status
+}
