@@ -1,11 +1,14 @@
 package api_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"presencehub.dev/hub/internal/hubtest"
+	"presencehub.dev/hub/internal/model"
 )
 
 // TestEveryMutationIsAudited performs every mutating call of the API once and checks that each left an
@@ -31,6 +34,25 @@ func TestEveryMutationIsAudited(t *testing.T) {
 		} else {
 			h.Must(t, http.StatusOK, paired["device_token"].(string), "POST", "/v1/sign-out", map[string]any{})
 		}
+	}
+	var conns = map[string]string{}
+	for _, v := range []string{"aircall", "zendesk"} {
+		conns[v] = id(h.Must(t, http.StatusOK, k, "POST", base+"/connections", map[string]any{"name": "tpl-" + v, "vendor": v, "base_url": "http://127.0.0.1:9"}), "connection")
+	}
+	h.Must(t, http.StatusOK, k, "POST", base+"/statuses", map[string]any{"name": "offline", "display_name": "Offline", "kind": "offline"})
+	tpl := h.Must(t, http.StatusOK, k, "POST", base+"/rules:applyTemplate", map[string]any{"template": "aircall-zendesk", "direction": "both", "connections": conns})
+
+	dead := &model.OutboxWrite{ID: "wr_dead", TenantID: f.tenantID, ConnectionID: conns["zendesk"], AgentID: f.agentID, ExternalID: "1",
+		Status: "busy", VendorState: "away", CreateTime: time.Now(), NextAttemptTime: time.Now().Add(time.Hour)}
+	if err := h.App.Store.EnqueueWrites(context.Background(), []*model.OutboxWrite{dead}); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.App.Store.MarkFailed(context.Background(), dead.ID, 10, time.Now(), "vendor answered 403", true, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	h.Must(t, http.StatusOK, k, "POST", base+"/writes/wr_dead:retry", map[string]any{})
+	for _, r := range tpl["rules"].([]any) { // they use the status deleted below
+		h.Must(t, http.StatusOK, k, "DELETE", base+"/rules/"+r.(map[string]any)["id"].(string), nil)
 	}
 	h.Must(t, http.StatusOK, k, "DELETE", base+"/rules/"+f.ruleID, nil)
 	h.Must(t, http.StatusOK, k, "DELETE", base+"/agents/"+f.agentID, nil)

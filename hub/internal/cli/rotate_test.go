@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"presencehub.dev/hub/internal/api"
 	"presencehub.dev/hub/internal/app"
 	"presencehub.dev/hub/internal/config"
 	"presencehub.dev/hub/internal/ids"

@@ -16,7 +16,6 @@ import (
 
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
-	"presencehub.dev/hub/internal/api"
 	"presencehub.dev/hub/internal/hubtest"
 	"presencehub.dev/hub/internal/seal"
 	phv1 "presencehub.dev/shared/gen/presencehub/v1"

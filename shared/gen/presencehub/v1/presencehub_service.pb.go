@@ -26,7 +26,7 @@ var File_presencehub_v1_presencehub_service_proto protoreflect.FileDescriptor
 
 const file_presencehub_v1_presencehub_service_proto_rawDesc = "" +
 	"\n" +
-	"(presencehub/v1/presencehub_service.proto\x12\x0epresencehub.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1apresencehub/v1/agent.proto\x1a\x1cpresencehub/v1/api_key.proto\x1a\x1apresencehub/v1/audit.proto\x1a\x1fpresencehub/v1/connection.proto\x1a\x1cpresencehub/v1/pairing.proto\x1a\x1dpresencehub/v1/presence.proto\x1a\x19presencehub/v1/rule.proto\x1a\x1bpresencehub/v1/status.proto\x1a\x19presencehub/v1/team.proto\x1a\x1bpresencehub/v1/tenant.proto\x1a\x1apresencehub/v1/write.proto\x1a.protoc-gen-openapiv2/options/annotations.proto2\xaf4\n" +
+	"(presencehub/v1/presencehub_service.proto\x12\x0epresencehub.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1apresencehub/v1/agent.proto\x1a\x1cpresencehub/v1/api_key.proto\x1a\x1apresencehub/v1/audit.proto\x1a\x1fpresencehub/v1/connection.proto\x1a\x1cpresencehub/v1/pairing.proto\x1a\x1dpresencehub/v1/presence.proto\x1a\x19presencehub/v1/rule.proto\x1a\x1bpresencehub/v1/status.proto\x1a\x19presencehub/v1/team.proto\x1a\x1bpresencehub/v1/tenant.proto\x1a\x1apresencehub/v1/write.proto\x1a.protoc-gen-openapiv2/options/annotations.proto2\xc04\n" +
 	"\x12PresenceHubService\x12v\n" +
 	"\fCreateTenant\x12#.presencehub.v1.CreateTenantRequest\x1a$.presencehub.v1.CreateTenantResponse\"\x1b\x82\xd3\xe4\x93\x02\x15:\x06tenant\"\v/v1/tenants\x12n\n" +
 	"\tGetTenant\x12 .presencehub.v1.GetTenantRequest\x1a!.presencehub.v1.GetTenantResponse\"\x1c\x82\xd3\xe4\x93\x02\x16\x12\x14/v1/tenants/{tenant}\x12k\n" +
@@ -63,8 +63,8 @@ const file_presencehub_v1_presencehub_service_proto_rawDesc = "" +
 	"\n" +
 	"ListWrites\x12!.presencehub.v1.ListWritesRequest\x1a\".presencehub.v1.ListWritesResponse\"?\x82\xd3\xe4\x93\x029\x127/v1/tenants/{tenant}/connections/{connection_id}/writes\x12\x8c\x01\n" +
 	"\n" +
-	"RetryWrite\x12!.presencehub.v1.RetryWriteRequest\x1a\".presencehub.v1.RetryWriteResponse\"7\x82\xd3\xe4\x93\x021:\x01*\",/v1/tenants/{tenant}/writes/{write_id}:retry\x12\x84\x01\n" +
-	"\x11ListRuleTemplates\x12(.presencehub.v1.ListRuleTemplatesRequest\x1a).presencehub.v1.ListRuleTemplatesResponse\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/rule-templates\x12\x9d\x01\n" +
+	"RetryWrite\x12!.presencehub.v1.RetryWriteRequest\x1a\".presencehub.v1.RetryWriteResponse\"7\x82\xd3\xe4\x93\x021:\x01*\",/v1/tenants/{tenant}/writes/{write_id}:retry\x12\x95\x01\n" +
+	"\x11ListRuleTemplates\x12(.presencehub.v1.ListRuleTemplatesRequest\x1a).presencehub.v1.ListRuleTemplatesResponse\"+\x82\xd3\xe4\x93\x02%\x12#/v1/tenants/{tenant}/rule-templates\x12\x9d\x01\n" +
 	"\x11ApplyRuleTemplate\x12(.presencehub.v1.ApplyRuleTemplateRequest\x1a).presencehub.v1.ApplyRuleTemplateResponse\"3\x82\xd3\xe4\x93\x02-:\x01*\"(/v1/tenants/{tenant}/rules:applyTemplate\x12}\n" +
 	"\n" +
 	"CreateRule\x12!.presencehub.v1.CreateRuleRequest\x1a\".presencehub.v1.CreateRuleResponse\"(\x82\xd3\xe4\x93\x02\":\x04rule\"\x1a/v1/tenants/{tenant}/rules\x12x\n" +

@@ -1665,7 +1665,16 @@ func request_PresenceHubService_ListRuleTemplates_0(ctx context.Context, marshal
 	var (
 		protoReq ListRuleTemplatesRequest
 		metadata runtime.ServerMetadata
+		err      error
 	)
+	val, ok := pathParams["tenant"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "tenant")
+	}
+	protoReq.Tenant, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "tenant", err)
+	}
 	if req.Body != nil {
 		_, _ = io.Copy(io.Discard, req.Body)
 	}
@@ -1677,7 +1686,16 @@ func local_request_PresenceHubService_ListRuleTemplates_0(ctx context.Context, m
 	var (
 		protoReq ListRuleTemplatesRequest
 		metadata runtime.ServerMetadata
+		err      error
 	)
+	val, ok := pathParams["tenant"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "tenant")
+	}
+	protoReq.Tenant, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "tenant", err)
+	}
 	msg, err := server.ListRuleTemplates(ctx, &protoReq)
 	return msg, metadata, err
 }
@@ -3473,7 +3491,7 @@ func RegisterPresenceHubServiceHandlerServer(ctx context.Context, mux *runtime.S
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/presencehub.v1.PresenceHubService/ListRuleTemplates", runtime.WithHTTPPathPattern("/v1/rule-templates"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/presencehub.v1.PresenceHubService/ListRuleTemplates", runtime.WithHTTPPathPattern("/v1/tenants/{tenant}/rule-templates"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -4467,7 +4485,7 @@ func RegisterPresenceHubServiceHandlerClient(ctx context.Context, mux *runtime.S
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/presencehub.v1.PresenceHubService/ListRuleTemplates", runtime.WithHTTPPathPattern("/v1/rule-templates"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/presencehub.v1.PresenceHubService/ListRuleTemplates", runtime.WithHTTPPathPattern("/v1/tenants/{tenant}/rule-templates"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -4903,7 +4921,7 @@ var (
 	pattern_PresenceHubService_ListVendorStates_0  = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4, 2, 5}, []string{"v1", "tenants", "tenant", "connections", "connection_id", "vendor-states"}, ""))
 	pattern_PresenceHubService_ListWrites_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4, 2, 5}, []string{"v1", "tenants", "tenant", "connections", "connection_id", "writes"}, ""))
 	pattern_PresenceHubService_RetryWrite_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "tenants", "tenant", "writes", "write_id"}, "retry"))
-	pattern_PresenceHubService_ListRuleTemplates_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "rule-templates"}, ""))
+	pattern_PresenceHubService_ListRuleTemplates_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "tenants", "tenant", "rule-templates"}, ""))
 	pattern_PresenceHubService_ApplyRuleTemplate_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "tenants", "tenant", "rules"}, "applyTemplate"))
 	pattern_PresenceHubService_CreateRule_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "tenants", "tenant", "rules"}, ""))
 	pattern_PresenceHubService_GetRule_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "tenants", "tenant", "rules", "rule_id"}, ""))

@@ -845,6 +845,7 @@ func (x *RuleTemplate) GetDirections() []string {
 
 type ListRuleTemplatesRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
+	Tenant        string                 `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -877,6 +878,13 @@ func (x *ListRuleTemplatesRequest) ProtoReflect() protoreflect.Message {
 // Deprecated: Use ListRuleTemplatesRequest.ProtoReflect.Descriptor instead.
 func (*ListRuleTemplatesRequest) Descriptor() ([]byte, []int) {
 	return file_presencehub_v1_rule_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *ListRuleTemplatesRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
 }
 
 type ListRuleTemplatesResponse struct {
@@ -1118,8 +1126,9 @@ const file_presencehub_v1_rule_proto_rawDesc = "" +
 	"\avendors\x18\x03 \x03(\tR\avendors\x12\x1e\n" +
 	"\n" +
 	"directions\x18\x04 \x03(\tR\n" +
-	"directions\"\x1a\n" +
-	"\x18ListRuleTemplatesRequest\"W\n" +
+	"directions\"2\n" +
+	"\x18ListRuleTemplatesRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\"W\n" +
 	"\x19ListRuleTemplatesResponse\x12:\n" +
 	"\ttemplates\x18\x01 \x03(\v2\x1c.presencehub.v1.RuleTemplateR\ttemplates\"\xc1\x02\n" +
 	"\x18ApplyRuleTemplateRequest\x12\x16\n" +
