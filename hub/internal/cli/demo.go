@@ -3,12 +3,16 @@ package cli
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"presencehub.dev/hub/internal/app"
 	"presencehub.dev/hub/internal/config"
 	"presencehub.dev/hub/internal/demo"
+	"presencehub.dev/hub/internal/emulator/emulators"
 )
 
 func newDemoCommand() *cobra.Command {
@@ -50,6 +54,23 @@ func newDemoCommand() *cobra.Command {
 			if err := demo.NewPairingCode(cmd.Context(), a.Store, &info); err != nil {
 				return err
 			}
+			var ems []demo.Emulated
+			for _, v := range emulators.Vendors() {
+				em, err := emulators.New(v, log)
+				if err != nil {
+					return err
+				}
+				run, err := emulators.Start(em, "127.0.0.1:0")
+				if err != nil {
+					return err
+				}
+				defer run.Stop()
+				ems = append(ems, demo.Emulated{Emulator: em, URL: run.URL})
+			}
+			if err := demo.Wire(cmd.Context(), a.Store, a.Sealer, cfg.PublicURL, &info, ems); err != nil {
+				return err
+			}
+			a.Sync.RepairDrift(cmd.Context()) // fresh emulators start out of step with the hub: align them
 			info.HubURL = cfg.PublicURL
 			if err := demo.WriteInfo(cfg.DataDir, info); err != nil {
 				return err
@@ -85,6 +106,30 @@ Try:
   curl -s -X POST $PRESENCE_HUB_URL/v1/pair -d '{"code":"%[6]s","device_name":"my laptop"}'
   go run ./hub/cmd/presencectl --tenant demo agents list
 
+Vendor emulators (connected both ways with the Aircall ↔ Zendesk template; users and credentials in demo.json):
+%[7]s
+  # an agent goes Unavailable "in Aircall": the hub follows and sets Zendesk to Offline
+  curl -s -u aircall-demo-id:aircall-demo-secret -X PUT %[8]s -d '{"availability_status":"unavailable"}'
+  curl -s -H "Authorization: Bearer $PRESENCE_HUB_KEY" $PRESENCE_HUB_URL/v1/tenants/demo/agents/%[9]s/timeline  # why: each change and its vendor writes
+
 Stop with Ctrl-C; data stays in %[5]s.
-`, info.HubURL, info.AdminKey, info.TenantName, info.TenantID, dir, info.PairingCode)
+`, info.HubURL, info.AdminKey, info.TenantName, info.TenantID, dir, info.PairingCode, emulatorLines(info), firstAircallUser(info), info.PairingAgentID)
+}
+
+func emulatorLines(info demo.Info) string {
+	var b strings.Builder
+	for _, e := range info.Emulators {
+		fmt.Fprintf(&b, "  %-8s %s  (webhooks to %s/v1/webhooks/%s)\n", e.Vendor, e.BaseURL, info.HubURL, e.ConnectionID)
+	}
+	return b.String()
+}
+
+// firstAircallUser is the Aircall API URL of the first demo agent's emulated user.
+func firstAircallUser(info demo.Info) string {
+	for _, e := range info.Emulators {
+		if e.Vendor == "aircall" && len(e.Users) > 0 {
+			return e.BaseURL + "/v1/users/" + slices.Min(slices.Collect(maps.Values(e.Users)))
+		}
+	}
+	return ""
 }

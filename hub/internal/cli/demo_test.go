@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"presencehub.dev/hub/internal/demo"
 )
@@ -72,4 +73,58 @@ func postJSON(t *testing.T, url, body string) map[string]any {
 	var m map[string]any
 	_ = json.NewDecoder(resp.Body).Decode(&m)
 	return m
+}
+
+func TestDemoIsWiredToTheVendorEmulators(t *testing.T) {
+	addr, dir := freeAddr(t), t.TempDir()
+	_, _ = run(t, addr, "demo", "--listen", addr, "--data-dir", dir)
+	info, err := demo.ReadInfo(dir)
+	if err != nil || len(info.Emulators) != 2 {
+		t.Fatalf("demo.json emulators: %+v, %v", info.Emulators, err)
+	}
+	em := map[string]demo.EmulatorInfo{}
+	for _, e := range info.Emulators {
+		em[e.Vendor] = e
+	}
+	ac, zd := em["aircall"], em["zendesk"]
+	email := "alice@demo.example"
+	if ac.Users[email] == "" || zd.Users[email] == "" {
+		t.Fatalf("demo agent %s not in both emulators: %+v", email, info.Emulators)
+	}
+	// The agent goes Unavailable then Available "in Aircall", through Aircall's own API.
+	for _, s := range []string{"unavailable", "available"} {
+		req, _ := http.NewRequest("PUT", ac.BaseURL+"/v1/users/"+ac.Users[email], strings.NewReader(`{"availability_status":"`+s+`"}`))
+		req.SetBasicAuth(ac.Credentials["api_id"], ac.Credentials["api_token"])
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("aircall PUT %s: %v %v", s, resp, err)
+		}
+		resp.Body.Close()
+	}
+	// Zendesk, read through its own API, follows: online.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		req, _ := http.NewRequest("GET", zd.BaseURL+"/api/v2/agent_availabilities/"+zd.Users[email], nil)
+		req.SetBasicAuth(zd.Credentials["email"]+"/token", zd.Credentials["api_token"])
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got struct {
+			Data struct {
+				Attributes struct {
+					AgentStatus struct{ Name string } `json:"agent_status"`
+				}
+			}
+		}
+		_ = json.NewDecoder(resp.Body).Decode(&got)
+		resp.Body.Close()
+		if got.Data.Attributes.AgentStatus.Name == "online" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("zendesk agent status %q; want online after the Aircall change", got.Data.Attributes.AgentStatus.Name)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }

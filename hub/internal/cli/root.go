@@ -39,7 +39,7 @@ func NewRoot(stdout, stderr io.Writer) *cobra.Command {
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newServeCommand(), newDemoCommand(), newRotateSealKeyCommand())
+	root.AddCommand(newServeCommand(), newDemoCommand(), newRotateSealKeyCommand(), newEmulateCommand())
 	return root
 }
 

@@ -1,5 +1,6 @@
-// Package demo seeds a demonstration tenant (catalog, team, agents, a connection and a rule) through
-// the same store the API uses, and writes demo.json describing how to reach it.
+// Package demo seeds a demonstration tenant (catalog, team, agents) through the same store the API uses,
+// wires it to the built-in vendor emulators (connections, identities, webhooks, the Aircall ↔ Zendesk
+// rule template), and writes demo.json describing how to reach all of it.
 package demo
 
 import (
@@ -36,6 +37,8 @@ type Info struct {
 	PairingCode        string    `json:"pairing_code"`
 	PairingAgentID     string    `json:"pairing_agent_id"`
 	PairingCodeExpires time.Time `json:"pairing_code_expires"`
+	// Emulators are the vendor emulators the demo tenant is connected to.
+	Emulators []EmulatorInfo `json:"emulators"`
 }
 
 // NewPairingCode stores a fresh 24-hour pairing code for the first demo agent and records it in info.
@@ -106,24 +109,11 @@ func Seed(ctx context.Context, st *store.DB, info *Info) error {
 	if err := st.CreateTeam(ctx, team); err != nil {
 		return fmt.Errorf("seeding demo team: %w", err)
 	}
-	conn := &model.Connection{ID: ids.New(ids.Connection), TenantID: t.ID, Name: "aircall", Vendor: "aircall",
-		BaseURL: "https://api.aircall.io", Enabled: false, Settings: map[string]string{"note": "demo placeholder until vendor emulators are wired"}}
-	if err := st.CreateConnection(ctx, conn, nil); err != nil {
-		return fmt.Errorf("seeding demo connection: %w", err)
-	}
-	for i, p := range people {
-		a := &model.Agent{ID: ids.New(ids.Agent), TenantID: t.ID, Email: p[0], DisplayName: p[1], TeamIDs: []string{team.ID},
-			Identities: []model.Identity{{ConnectionID: conn.ID, ExternalID: fmt.Sprint(1001 + i)}}}
+	for _, p := range people {
+		a := &model.Agent{ID: ids.New(ids.Agent), TenantID: t.ID, Email: p[0], DisplayName: p[1], TeamIDs: []string{team.ID}}
 		if err := st.CreateAgent(ctx, a); err != nil {
 			return fmt.Errorf("seeding demo agent: %w", err)
 		}
-	}
-	rule := &model.Rule{ID: ids.New(ids.Rule), TenantID: t.ID, Name: "aircall-two-way", ConnectionID: conn.ID,
-		Inbound:  []model.InboundMapping{{VendorState: "available", Status: "available"}, {VendorState: "unavailable", Status: "busy"}},
-		Outbound: []model.OutboundMapping{{Status: "available", VendorState: "available"}, {Status: "busy", VendorState: "unavailable"}, {Status: "lunch", VendorState: "unavailable"}, {Status: "offline", VendorState: "unavailable"}},
-		TeamIDs:  []string{team.ID}, FallbackStatus: "busy"}
-	if err := st.CreateRule(ctx, rule); err != nil {
-		return fmt.Errorf("seeding demo rule: %w", err)
 	}
 	return describe(ctx, st, t, info)
 }

@@ -1,0 +1,61 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"presencehub.dev/hub/internal/config"
+	"presencehub.dev/hub/internal/emulator/emulators"
+)
+
+func newEmulateCommand() *cobra.Command {
+	var addr, webhook string
+	var users int
+	cmd := &cobra.Command{
+		Use:       "emulate <vendor>",
+		Short:     "Run a vendor emulator standalone (aircall, zendesk): the vendor's API, auth, pagination, webhooks and rate limits",
+		Args:      cobra.ExactArgs(1),
+		ValidArgs: emulators.Vendors(),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			em, err := emulators.New(args[0], newLogger(config.Default(), cmd.ErrOrStderr()))
+			if err != nil {
+				return err
+			}
+			seeded := map[string]string{}
+			for i := 1; i <= users; i++ {
+				email := fmt.Sprintf("agent%d@example.com", i)
+				seeded[email] = em.AddUser(email, fmt.Sprintf("Agent %d", i))
+			}
+			if webhook != "" {
+				em.AddWebhook(webhook)
+			}
+			run, err := emulators.Start(em, addr)
+			if err != nil {
+				return err
+			}
+			defer run.Stop()
+			printEmulator(cmd.OutOrStdout(), args[0], run.URL, em.Credentials(), em.Settings(), seeded)
+			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
+			defer stop()
+			<-ctx.Done()
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:0", "host:port to serve on")
+	cmd.Flags().IntVar(&users, "users", 3, "agents to create (agentN@example.com)")
+	cmd.Flags().StringVar(&webhook, "webhook", "", "URL to deliver agent-state webhooks to, e.g. a hub's /v1/webhooks/{connection}")
+	return cmd
+}
+
+// printEmulator writes what a hub connection needs, as JSON (base URL, settings, credentials, users).
+func printEmulator(w io.Writer, vendor, url string, creds, settings, users map[string]string) {
+	out, _ := json.MarshalIndent(map[string]any{
+		"vendor": vendor, "base_url": url, "settings": settings, "credentials": creds, "users": users,
+	}, "", "  ")
+	fmt.Fprintf(w, "%s\n", out)
+}

@@ -1,0 +1,145 @@
+package demo
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+
+	"presencehub.dev/hub/internal/emulator"
+	"presencehub.dev/hub/internal/ids"
+	"presencehub.dev/hub/internal/model"
+	"presencehub.dev/hub/internal/ruletemplate"
+	"presencehub.dev/hub/internal/seal"
+	"presencehub.dev/hub/internal/store"
+)
+
+// EmulatorInfo describes one vendor emulator serving the demo, in demo.json.
+type EmulatorInfo struct {
+	Vendor       string            `json:"vendor"`
+	BaseURL      string            `json:"base_url"`
+	ConnectionID string            `json:"connection_id"`
+	Credentials  map[string]string `json:"credentials"`
+	// Users maps each demo agent's email to its user id in the emulator.
+	Users map[string]string `json:"users"`
+}
+
+// Emulated is a running emulator to wire into the demo tenant.
+type Emulated struct {
+	Emulator emulator.Emulator
+	URL      string
+}
+
+// Wire connects the demo tenant to the running emulators: one connection per vendor (created or
+// pointed at the emulator's current address, credentials sealed as the API would), every demo agent
+// added to each emulator and linked by identity, the hub's webhook subscribed, and the Aircall ↔ Zendesk
+// template applied in both directions. It runs at every demo start (emulators keep no state).
+func Wire(ctx context.Context, st *store.DB, sealer *seal.Sealer, hubURL string, info *Info, ems []Emulated) error {
+	conns := map[string]string{}
+	info.Emulators = nil
+	agents, _, err := st.ListAgents(ctx, info.TenantID, "", store.Page{Size: store.MaxPageSize})
+	if err != nil {
+		return fmt.Errorf("wiring demo: %w", err)
+	}
+	for _, e := range ems {
+		c, err := upsertConnection(ctx, st, sealer, info.TenantID, e)
+		if err != nil {
+			return err
+		}
+		conns[c.Vendor] = c.ID
+		ei := EmulatorInfo{Vendor: c.Vendor, BaseURL: e.URL, ConnectionID: c.ID, Credentials: e.Emulator.Credentials(), Users: map[string]string{}}
+		for _, a := range agents {
+			ext := e.Emulator.AddUser(a.Email, a.DisplayName)
+			ei.Users[a.Email] = ext
+			a.Identities = slices.DeleteFunc(a.Identities, func(i model.Identity) bool { return i.ConnectionID == c.ID })
+			a.Identities = append(a.Identities, model.Identity{ConnectionID: c.ID, ExternalID: ext})
+		}
+		e.Emulator.AddWebhook(hubURL + "/v1/webhooks/" + c.ID)
+		info.Emulators = append(info.Emulators, ei)
+	}
+	for _, a := range agents {
+		if err := st.UpdateAgent(ctx, a); err != nil {
+			return fmt.Errorf("linking demo agent: %w", err)
+		}
+	}
+	return applyTemplate(ctx, st, info.TenantID, conns)
+}
+
+func upsertConnection(ctx context.Context, st *store.DB, sealer *seal.Sealer, tenantID string, e Emulated) (*model.Connection, error) {
+	vendor := e.Emulator.Vendor()
+	list, _, err := st.ListConnections(ctx, tenantID, store.Page{Size: store.MaxPageSize})
+	if err != nil {
+		return nil, fmt.Errorf("wiring demo: %w", err)
+	}
+	var c *model.Connection
+	for _, x := range list {
+		if x.Name == vendor {
+			c = x
+		}
+	}
+	creating := c == nil
+	if creating {
+		c = &model.Connection{ID: ids.New(ids.Connection), TenantID: tenantID, Name: vendor}
+	}
+	c.Vendor, c.BaseURL, c.Enabled = vendor, e.URL, true
+	c.Settings = map[string]string{"note": "the built-in " + vendor + " emulator"}
+	maps.Copy(c.Settings, e.Emulator.Settings())
+	creds := e.Emulator.Credentials()
+	plain, err := json.Marshal(creds)
+	if err != nil {
+		return nil, fmt.Errorf("encoding demo credentials: %w", err)
+	}
+	keyID, sealed, err := sealer.Seal(plain, seal.ConnectionOwner(tenantID, c.ID))
+	if err != nil {
+		return nil, fmt.Errorf("sealing demo credentials: %w", err)
+	}
+	c.CredentialKeys = slices.Sorted(maps.Keys(creds))
+	secret := &model.SealedSecret{KeyID: keyID, Sealed: sealed}
+	if creating {
+		err = st.CreateConnection(ctx, c, secret)
+	} else {
+		err = st.UpdateConnection(ctx, c, secret)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("wiring demo connection %s: %w", vendor, err)
+	}
+	return c, nil
+}
+
+// applyTemplate maps Aircall ↔ Zendesk both ways, once.
+func applyTemplate(ctx context.Context, st *store.DB, tenantID string, conns map[string]string) error {
+	rules, _, err := st.ListRules(ctx, tenantID, "", store.Page{Size: store.MaxPageSize})
+	if err != nil {
+		return fmt.Errorf("wiring demo rules: %w", err)
+	}
+	for _, r := range rules {
+		if r.Name == "aircall-two-way" { // the placeholder of earlier demo versions
+			if err := st.DeleteRule(ctx, tenantID, r.ID); err != nil {
+				return fmt.Errorf("wiring demo rules: %w", err)
+			}
+		}
+		if r.Name == "aircall-zendesk: aircall" {
+			return nil
+		}
+	}
+	tpl, err := ruletemplate.Find("aircall-zendesk")
+	if err != nil {
+		return err
+	}
+	statuses, _, err := st.ListStatuses(ctx, tenantID, store.Page{Size: store.MaxPageSize})
+	if err != nil {
+		return fmt.Errorf("wiring demo rules: %w", err)
+	}
+	made, err := tpl.Rules(statuses, ruletemplate.Both, conns)
+	if err != nil {
+		return fmt.Errorf("wiring demo rules: %w", err)
+	}
+	for _, r := range made {
+		r.ID, r.TenantID = ids.New(ids.Rule), tenantID
+	}
+	if err := st.CreateRules(ctx, made); err != nil {
+		return fmt.Errorf("wiring demo rules: %w", err)
+	}
+	return nil
+}
