@@ -184,17 +184,22 @@ func (e *Engine) apply(ctx context.Context, agent *model.Agent, req Request, flu
 		}
 		return nil, err
 	}
+	admitted := flushing
 	if !flushing && e.flows.pending(req.AgentID) {
 		// A change is held: this one replaces it, even if it equals the current status.
-		e.flows.admit(req, t.maxPerMinute(e.opts.DefaultMaxChangesPerMinute))
-		return &Result{Presence: cur, Outcome: OutcomeCoalesced}, nil
+		delay, limited := e.flows.admit(req, t.maxPerMinute(e.opts.DefaultMaxChangesPerMinute))
+		if limited {
+			e.flows.schedule(delay, func() { e.flush(agent) })
+			return &Result{Presence: cur, Outcome: OutcomeCoalesced}, nil
+		}
+		admitted = true // the held change was flushed meanwhile and the rate allows this one now
 	}
 	if d.outcome == OutcomeUnchanged {
 		return &Result{Presence: cur, Outcome: OutcomeUnchanged}, nil
 	}
-	if !flushing {
+	if !admitted {
 		if delay, limited := e.flows.admit(req, t.maxPerMinute(e.opts.DefaultMaxChangesPerMinute)); limited {
-			e.flows.schedule(req.AgentID, delay, func(latest Request) { e.flush(agent, latest) })
+			e.flows.schedule(delay, func() { e.flush(agent) })
 			return &Result{Presence: cur, Outcome: OutcomeCoalesced}, nil
 		}
 	}
@@ -219,13 +224,18 @@ func (e *Engine) apply(ctx context.Context, agent *model.Agent, req Request, flu
 	return &Result{Presence: &next, Outcome: d.outcome, Reason: d.reason}, nil
 }
 
-// flush applies the latest change that arrived while the agent was over its rate.
-func (e *Engine) flush(agent *model.Agent, req Request) {
+// flush applies the latest change that arrived while the agent was over its rate. It takes the held
+// change under the agent's lock, so it cannot overtake or be overtaken by a newer request.
+func (e *Engine) flush(agent *model.Agent) {
 	ctx := context.Background()
-	mu := e.lock(req.AgentID)
+	mu := e.lock(agent.ID)
 	mu.Lock()
 	defer mu.Unlock()
-	if _, err := e.apply(ctx, agent, req, true); err != nil {
+	req := e.flows.take(agent.ID)
+	if req == nil {
+		return
+	}
+	if _, err := e.apply(ctx, agent, *req, true); err != nil {
 		e.log.Warn("applying coalesced change", slog.String(logkey.AgentID, req.AgentID), slog.Any(logkey.Error, err))
 	}
 }

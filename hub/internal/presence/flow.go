@@ -57,23 +57,26 @@ func (f *flowControl) pending(agentID string) bool {
 	return fl != nil && fl.pending != nil
 }
 
-// schedule runs fn with the latest pending request after delay (no-op when delay is 0: already scheduled).
-func (f *flowControl) schedule(agentID string, delay time.Duration, fn func(Request)) {
+// schedule runs fn after delay (no-op when delay is 0: a run is already scheduled). fn takes the
+// pending request itself, under the agent's lock, so flushes and new requests stay in order.
+func (f *flowControl) schedule(delay time.Duration, fn func()) {
 	if delay == 0 {
 		return
 	}
-	time.AfterFunc(delay, func() {
-		f.mu.Lock()
-		fl := f.flows[agentID]
-		var req *Request
-		if fl != nil {
-			req, fl.pending = fl.pending, nil
-		}
-		f.mu.Unlock()
-		if req != nil {
-			fn(*req)
-		}
-	})
+	time.AfterFunc(delay, fn)
+}
+
+// take removes and returns the agent's pending request (nil when none).
+func (f *flowControl) take(agentID string) *Request {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	fl := f.flows[agentID]
+	if fl == nil {
+		return nil
+	}
+	req := fl.pending
+	fl.pending = nil
+	return req
 }
 
 // prune forgets idle agents so the map does not grow without bound.
