@@ -44,7 +44,7 @@ type env struct {
 // withoutWebhooks makes vendor-side changes invisible until the hub reads them back.
 func withoutWebhooks(e *env) { e.noHooks = true }
 
-func newEnv(t *testing.T, h *hubtest.Hub, agents int, opts ...func(*env)) *env {
+func newEnv(t testing.TB, h *hubtest.Hub, agents int, opts ...func(*env)) *env {
 	t.Helper()
 	e := &env{h: h, users: map[*vendorAccount][]string{}}
 	for _, o := range opts {
@@ -72,13 +72,13 @@ func newEnv(t *testing.T, h *hubtest.Hub, agents int, opts ...func(*env)) *env {
 	return e
 }
 
-func (e *env) must(t *testing.T, method, path string, body any) map[string]any {
+func (e *env) must(t testing.TB, method, path string, body any) map[string]any {
 	t.Helper()
 	return e.h.Must(t, http.StatusOK, e.h.AdminKey, method, e.base+path, body)
 }
 
 // connect serves an emulator and adds it to the tenant as a connection receiving its webhooks.
-func (e *env) connect(t *testing.T, name string, em emulator.Emulator) *vendorAccount {
+func (e *env) connect(t testing.TB, name string, em emulator.Emulator) *vendorAccount {
 	t.Helper()
 	srv := httptest.NewServer(em)
 	t.Cleanup(srv.Close)
@@ -100,7 +100,7 @@ func (e *env) connect(t *testing.T, name string, em emulator.Emulator) *vendorAc
 }
 
 // addAgent adds the person to every emulator and to the hub, linked on every connection, with a device.
-func (e *env) addAgent(t *testing.T, email string) {
+func (e *env) addAgent(t testing.TB, email string) {
 	t.Helper()
 	var idents []map[string]any
 	for _, va := range []*vendorAccount{e.zd, e.ac} {
@@ -116,7 +116,7 @@ func (e *env) addAgent(t *testing.T, email string) {
 }
 
 // applyTemplate maps Aircall and Zendesk with the seed-002 template in a direction.
-func (e *env) applyTemplate(t *testing.T, direction string) {
+func (e *env) applyTemplate(t testing.TB, direction string) {
 	t.Helper()
 	e.must(t, "POST", "/rules:applyTemplate", map[string]any{
 		"template": "aircall-zendesk", "direction": direction,
@@ -124,12 +124,12 @@ func (e *env) applyTemplate(t *testing.T, direction string) {
 	})
 }
 
-func (e *env) status(t *testing.T, agent int) string {
+func (e *env) status(t testing.TB, agent int) string {
 	t.Helper()
 	return e.must(t, "GET", "/agents/"+e.agents[agent]+"/presence", nil)["presence"].(map[string]any)["status"].(string)
 }
 
-func (e *env) setPresence(t *testing.T, agent int, status string) {
+func (e *env) setPresence(t testing.TB, agent int, status string) {
 	t.Helper()
 	e.must(t, "PUT", "/agents/"+e.agents[agent]+"/presence", map[string]any{"status": status})
 }
@@ -141,7 +141,7 @@ func (e *env) vendorState(va *vendorAccount, agent int) string {
 }
 
 // eventually polls cond until it holds or fails the test after timeout.
-func eventually(t *testing.T, timeout time.Duration, what string, cond func() bool) {
+func eventually(t testing.TB, timeout time.Duration, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for !cond() {
@@ -153,7 +153,7 @@ func eventually(t *testing.T, timeout time.Duration, what string, cond func() bo
 }
 
 // timeline returns an agent's timeline entries, oldest first.
-func (e *env) timeline(t *testing.T, agent int) []map[string]any {
+func (e *env) timeline(t testing.TB, agent int) []map[string]any {
 	t.Helper()
 	raw := e.must(t, "GET", "/agents/"+e.agents[agent]+"/timeline?page_size=500", nil)["entries"].([]any)
 	out := make([]map[string]any, len(raw))
@@ -164,7 +164,7 @@ func (e *env) timeline(t *testing.T, agent int) []map[string]any {
 }
 
 // applied lists the statuses of the applied timeline entries, oldest first, with their sources.
-func (e *env) applied(t *testing.T, agent int) []string {
+func (e *env) applied(t testing.TB, agent int) []string {
 	var out []string
 	for _, en := range e.timeline(t, agent) {
 		if en["outcome"] == "applied" {
