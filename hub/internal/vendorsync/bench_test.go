@@ -115,4 +115,3 @@ func BenchmarkOutboxAgainstVendorLimit(b *testing.B) {
 		})
 	}
 }
-
