@@ -85,14 +85,22 @@ func TestHubKilledMidOutboxDeliversAfterRestart(t *testing.T) {
 	e.ac.em.SetDown(false)
 	childHub(t, dir, addr)
 	want := [][2]string{{"away", "unavailable"}, {"online", "available"}, {"transfers_only", "unavailable"}}
+	// Each write is delivered exactly once, and the vendors end in the hub's statuses. (Aircall users
+	// start available, so the state alone would not prove agent 1's write arrived: count the PUTs.)
 	eventually(t, 20*time.Second, "writes delivered after restart", func() bool {
 		for i, w := range want {
 			if e.vendorState(e.zd, i) != w[0] || e.vendorState(e.ac, i) != w[1] {
 				return false
 			}
+			for _, va := range []*vendorAccount{e.zd, e.ac} {
+				if len(successfulPuts(va, e.users[va][i])) == 0 {
+					return false
+				}
+			}
 		}
 		return true
 	})
+	time.Sleep(200 * time.Millisecond) // a duplicate delivery would land now
 	for i := range e.agents {
 		for _, va := range []*vendorAccount{e.zd, e.ac} {
 			if n := len(successfulPuts(va, e.users[va][i])); n != 1 {

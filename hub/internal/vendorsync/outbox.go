@@ -91,6 +91,11 @@ func (m *Manager) deliver(ctx context.Context, w *model.OutboxWrite) {
 		if err = l.wait(ctx); err != nil {
 			return // shutting down: the write stays pending
 		}
+		// The due list is a snapshot, and pacing may have made us wait: the write may have been
+		// delivered or superseded since it was read.
+		if cur, err := m.st.GetWrite(ctx, w.TenantID, w.ID); err != nil || cur.State != model.WritePending {
+			return
+		}
 		m.echoes.expect(w.ConnectionID, w.ExternalID, w.VendorState)
 		err = l.adapter.SetState(ctx, w.ExternalID, w.VendorState)
 		if ra := vendorapi.RetryAfter(err); ra > 0 {
