@@ -141,7 +141,7 @@ func (s *Service) ApplyRuleTemplate(ctx context.Context, req *phv1.ApplyRuleTemp
 	return resp, nil
 }
 
-// connectionHealth adds the connection's health to its rendering.
+// connectionWithHealth renders a connection with its health.
 func (s *Service) connectionWithHealth(ctx context.Context, c *model.Connection) (*phv1.Connection, error) {
 	out := connectionProto(c)
 	h, err := s.st.GetHealth(ctx, c.TenantID, c.ID)

@@ -22,6 +22,7 @@ type Outbox interface {
 	EnqueueWrites(ctx context.Context, writes []*model.OutboxWrite) error
 	WritesForVersions(ctx context.Context, tenantID, agentID string, versions []int64) ([]*model.OutboxWrite, error)
 	SupersedePending(ctx context.Context, agentID, connectionID string, at time.Time) error
+	HasPendingWrite(ctx context.Context, agentID, connectionID string) (bool, error)
 }
 
 const outboxCols = `id, tenant_id, connection_id, agent_id, external_id, status, vendor_state, presence_version, rule_id, state,
@@ -53,6 +54,17 @@ func (s *DB) SupersedePending(ctx context.Context, agentID, connectionID string,
 		return fmt.Errorf("superseding writes: %w", s.mapErr(err))
 	}
 	return nil
+}
+
+// HasPendingWrite reports whether a write to a connection is waiting for an agent.
+func (s *DB) HasPendingWrite(ctx context.Context, agentID, connectionID string) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM outbox WHERE agent_id = ? AND connection_id = ? AND state = ?"),
+		agentID, connectionID, model.WritePending).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("checking pending writes: %w", s.mapErr(err))
+	}
+	return n > 0, nil
 }
 
 // EnqueueWrites adds writes outside a presence change (drift repair).

@@ -72,13 +72,19 @@ func (ls *links) get(ctx context.Context, connectionID string) (*link, error) {
 	if err != nil {
 		return nil, err
 	}
+	return ls.of(ctx, c)
+}
+
+// of returns the link of a connection just read from the store.
+func (ls *links) of(ctx context.Context, c *model.Connection) (*link, error) {
+	connectionID := c.ID
 	ls.mu.Lock()
 	l := ls.by[connectionID]
 	ls.mu.Unlock()
 	if l != nil && l.conn.UpdateTime.Equal(c.UpdateTime) && l.conn.CredentialsUpdateTime.Equal(c.CredentialsUpdateTime) {
 		return l, nil
 	}
-	l, err = ls.build(ctx, c)
+	l, err := ls.build(ctx, c)
 	if err != nil {
 		return nil, err
 	}

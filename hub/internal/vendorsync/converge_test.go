@@ -83,8 +83,7 @@ func settle(t *testing.T, e *env, extra ...*vendorAccount) string {
 			return false
 		}
 		for _, va := range append([]*vendorAccount{e.zd, e.ac}, extra...) {
-			hl := e.must(t, "GET", "/connections/"+va.conn, nil)["connection"].(map[string]any)["health"].(map[string]any)
-			if hl["pending_writes"] != "0" {
+			if !noPending(t, e, va) {
 				stableSince = time.Now()
 				return false
 			}

@@ -32,14 +32,19 @@ func (m *Manager) runDrift(ctx context.Context) {
 // write is queued; where it only reads it (inbound mapping), the vendor's state is applied. A state the
 // rule maps to the hub's current status is no drift (several vendor states may share one status).
 func (m *Manager) RepairDrift(ctx context.Context) {
+	m.forEachTenant(ctx, m.repairTenant)
+}
+
+// forEachTenant calls fn for every tenant of the hub, page by page, until ctx ends.
+func (m *Manager) forEachTenant(ctx context.Context, fn func(ctx context.Context, tenantID string)) {
 	for p := (store.Page{Size: store.MaxPageSize}); ; {
 		tenants, next, err := m.st.ListTenants(ctx, p)
 		if err != nil {
-			m.log.Warn("drift: listing tenants", slog.Any(logkey.Error, err))
+			m.log.Warn("listing tenants", slog.Any(logkey.Error, err))
 			return
 		}
 		for _, t := range tenants {
-			m.repairTenant(ctx, t.ID)
+			fn(ctx, t.ID)
 		}
 		if p.Token = next; next == "" || ctx.Err() != nil {
 			return
@@ -73,7 +78,7 @@ func (m *Manager) repairOne(ctx context.Context, a *model.Agent, ident model.Ide
 	if err != nil || c == nil || rule == nil {
 		return
 	}
-	if pending, _, err := m.st.ListWrites(ctx, a.TenantID, c.ID, model.WritePending, store.Page{Size: store.MaxPageSize}); err != nil || hasWriteFor(pending, a.ID) {
+	if pending, err := m.st.HasPendingWrite(ctx, a.ID, c.ID); err != nil || pending {
 		return // a write is on its way: no drift to judge yet
 	}
 	l, err := m.links.get(ctx, c.ID)
@@ -114,13 +119,4 @@ func (m *Manager) repairOne(ctx context.Context, a *model.Agent, ident model.Ide
 			log.Warn("drift: applying vendor state", slog.Any(logkey.Error, err))
 		}
 	}
-}
-
-func hasWriteFor(writes []*model.OutboxWrite, agentID string) bool {
-	for _, w := range writes {
-		if w.AgentID == agentID {
-			return true
-		}
-	}
-	return false
 }

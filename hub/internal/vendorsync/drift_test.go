@@ -14,7 +14,10 @@ func TestDriftRepairFollowsTheRuleDirection(t *testing.T) {
 		e := newEnv(t, h, 1, withoutWebhooks)
 		e.applyTemplate(t, "both")
 		e.setPresence(t, 0, "available")
-		eventually(t, 5*time.Second, "written", func() bool { return e.vendorState(e.zd, 0) == "online" && e.vendorState(e.ac, 0) == "available" })
+		// Aircall users start available, so wait for the writes themselves, not just the states.
+		eventually(t, 5*time.Second, "written", func() bool {
+			return e.vendorState(e.zd, 0) == "online" && noPending(t, e, e.zd) && noPending(t, e, e.ac)
+		})
 		// Changed inside the vendors, and nobody told the hub.
 		_ = e.zd.em.Change(e.users[e.zd][0], "away")
 		_ = e.ac.em.Change(e.users[e.ac][0], "unavailable")
@@ -47,4 +50,10 @@ func TestDriftRepairFollowsTheRuleDirection(t *testing.T) {
 			t.Errorf("a pass over agreeing systems applied %d changes", after-before)
 		}
 	})
+}
+
+// noPending reports whether a connection has no write waiting.
+func noPending(t testing.TB, e *env, va *vendorAccount) bool {
+	hl := e.must(t, "GET", "/connections/"+va.conn, nil)["connection"].(map[string]any)["health"].(map[string]any)
+	return hl["pending_writes"] == "0"
 }

@@ -10,7 +10,6 @@ import (
 
 	"presencehub.dev/hub/internal/ids"
 	"presencehub.dev/hub/internal/model"
-	"presencehub.dev/hub/internal/store"
 	"presencehub.dev/hub/internal/vendorapi"
 	"presencehub.dev/shared/logkey"
 )
@@ -157,7 +156,7 @@ func (m *Manager) correct(ctx context.Context, w *model.OutboxWrite) {
 	if !ok || want == w.VendorState {
 		return
 	}
-	if pending, _, err := m.st.ListWrites(ctx, w.TenantID, w.ConnectionID, model.WritePending, store.Page{Size: store.MaxPageSize}); err != nil || hasWriteFor(pending, w.AgentID) {
+	if pending, err := m.st.HasPendingWrite(ctx, w.AgentID, w.ConnectionID); err != nil || pending {
 		return
 	}
 	m.log.Debug("status overtook a write on its way; writing the current one", slog.String(logkey.WriteID, w.ID), slog.String(logkey.State, want))

@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"time"
 
-	"presencehub.dev/hub/internal/store"
 	"presencehub.dev/hub/internal/vendorapi"
 	"presencehub.dev/shared/logkey"
 )
@@ -27,24 +26,15 @@ func (m *Manager) runPolls(ctx context.Context) {
 }
 
 func (m *Manager) pollAll(ctx context.Context, cursors map[string]string) {
-	for p := (store.Page{Size: store.MaxPageSize}); ; {
-		tenants, next, err := m.st.ListTenants(ctx, p)
+	m.forEachTenant(ctx, func(ctx context.Context, tenantID string) {
+		rt, err := m.router.routes(ctx, tenantID)
 		if err != nil {
 			return
 		}
-		for _, t := range tenants {
-			rt, err := m.router.routes(ctx, t.ID)
-			if err != nil {
-				continue
-			}
-			for id := range rt.conns {
-				m.pollOne(ctx, id, cursors)
-			}
+		for id := range rt.conns {
+			m.pollOne(ctx, id, cursors)
 		}
-		if p.Token = next; next == "" {
-			return
-		}
-	}
+	})
 }
 
 func (m *Manager) pollOne(ctx context.Context, connectionID string, cursors map[string]string) {

@@ -38,7 +38,7 @@ func (m *Manager) WebhookHandler() http.Handler {
 			m.webhookAnswer(w, "", http.StatusServiceUnavailable, "try again")
 			return
 		}
-		l, err := m.links.get(r.Context(), id)
+		l, err := m.links.of(r.Context(), c)
 		if err != nil {
 			log.Error("preparing adapter", slog.Any(logkey.Error, err))
 			m.webhookAnswer(w, c.Vendor, http.StatusServiceUnavailable, "connection not usable")
