@@ -30,6 +30,9 @@ type Event struct {
 	Presence *model.Presence
 	// Blocked explains, for a presence in a system state, why agent changes wait.
 	Blocked string
+	// Writes counts the vendor writes queued in the same transaction as the change, so the outbox
+	// wakes only when there is something to send.
+	Writes int
 }
 
 // Bus publishes events to subscribers.

@@ -220,7 +220,7 @@ func (e *Engine) apply(ctx context.Context, agent *model.Agent, req Request, flu
 	if err := e.st.SavePresence(ctx, &next, cur.Version, entry, writes); err != nil {
 		return nil, err
 	}
-	e.publish(ctx, agent, &next, t)
+	e.publish(ctx, agent, &next, t, len(writes))
 	return &Result{Presence: &next, Outcome: d.outcome, Reason: d.reason}, nil
 }
 
@@ -240,8 +240,8 @@ func (e *Engine) flush(agent *model.Agent) {
 	}
 }
 
-func (e *Engine) publish(ctx context.Context, agent *model.Agent, p *model.Presence, t *tenantInfo) {
-	ev := bus.Event{Kind: bus.KindPresence, TenantID: p.TenantID, AgentID: p.AgentID, TeamIDs: agent.TeamIDs, Presence: p, Blocked: t.blockedReason(p)}
+func (e *Engine) publish(ctx context.Context, agent *model.Agent, p *model.Presence, t *tenantInfo, writes int) {
+	ev := bus.Event{Kind: bus.KindPresence, TenantID: p.TenantID, AgentID: p.AgentID, TeamIDs: agent.TeamIDs, Presence: p, Blocked: t.blockedReason(p), Writes: writes}
 	if err := e.bus.Publish(ctx, ev); err != nil {
 		e.log.Warn("publishing presence", slog.String(logkey.AgentID, p.AgentID), slog.Any(logkey.Error, err))
 	}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 
@@ -27,7 +26,7 @@ func EmailKey(email string) string { return strings.ToLower(strings.TrimSpace(em
 // CreateAgent inserts a with its teams and identities.
 func (s *DB) CreateAgent(ctx context.Context, a *model.Agent) error {
 	a.CreateTime, a.UpdateTime = s.now(), s.now()
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx queryer) error {
 		if _, err := tx.ExecContext(ctx, s.q("INSERT INTO agents (id, tenant_id, email, email_key, display_name, create_time, update_time) VALUES (?, ?, ?, ?, ?, ?, ?)"),
 			a.ID, a.TenantID, a.Email, EmailKey(a.Email), a.DisplayName, micros(a.CreateTime), micros(a.UpdateTime)); err != nil {
 			return err
@@ -41,7 +40,7 @@ func (s *DB) CreateAgent(ctx context.Context, a *model.Agent) error {
 }
 
 // writeAgentLinks replaces a's team memberships and identities.
-func (s *DB) writeAgentLinks(ctx context.Context, tx *sql.Tx, a *model.Agent) error {
+func (s *DB) writeAgentLinks(ctx context.Context, tx queryer, a *model.Agent) error {
 	if _, err := tx.ExecContext(ctx, s.q("DELETE FROM agent_teams WHERE agent_id = ?"), a.ID); err != nil {
 		return err
 	}
@@ -68,7 +67,7 @@ func (s *DB) writeAgentLinks(ctx context.Context, tx *sql.Tx, a *model.Agent) er
 
 // GetAgent reads one agent of a tenant.
 func (s *DB) GetAgent(ctx context.Context, tenantID, id string) (*model.Agent, error) {
-	a, err := scanAgent(s.db.QueryRowContext(ctx, s.q("SELECT "+agentCols+" FROM agents WHERE tenant_id = ? AND id = ?"), tenantID, id))
+	a, err := scanAgent(s.x.QueryRowContext(ctx, s.q("SELECT "+agentCols+" FROM agents WHERE tenant_id = ? AND id = ?"), tenantID, id))
 	if err != nil {
 		return nil, fmt.Errorf("getting agent: %w", s.mapErr(err))
 	}
@@ -90,7 +89,7 @@ func (s *DB) ListAgents(ctx context.Context, tenantID, teamID string, p Page) ([
 		query += " AND id IN (SELECT agent_id FROM agent_teams WHERE team_id = ?)"
 		args = append(args, teamID)
 	}
-	rows, err := s.db.QueryContext(ctx, s.q(query+" ORDER BY id LIMIT ?"), append(args, p.limit()+1)...)
+	rows, err := s.x.QueryContext(ctx, s.q(query+" ORDER BY id LIMIT ?"), append(args, p.limit()+1)...)
 	if err != nil {
 		return nil, "", fmt.Errorf("listing agents: %w", s.mapErr(err))
 	}
@@ -118,7 +117,7 @@ func (s *DB) loadAgentLinks(ctx context.Context, agents []*model.Agent) error {
 		args = append(args, a.ID)
 	}
 	in := placeholders(len(agents))
-	rows, err := s.db.QueryContext(ctx, s.q("SELECT agent_id, team_id FROM agent_teams WHERE agent_id IN ("+in+") ORDER BY team_id"), args...)
+	rows, err := s.x.QueryContext(ctx, s.q("SELECT agent_id, team_id FROM agent_teams WHERE agent_id IN ("+in+") ORDER BY team_id"), args...)
 	if err != nil {
 		return s.mapErr(err)
 	}
@@ -131,7 +130,7 @@ func (s *DB) loadAgentLinks(ctx context.Context, agents []*model.Agent) error {
 		byID[agentID].TeamIDs = append(byID[agentID].TeamIDs, teamID)
 	}
 	rows.Close()
-	rows, err = s.db.QueryContext(ctx, s.q("SELECT agent_id, connection_id, external_id, pinned, link_time FROM agent_identities WHERE agent_id IN ("+in+") ORDER BY connection_id"), args...)
+	rows, err = s.x.QueryContext(ctx, s.q("SELECT agent_id, connection_id, external_id, pinned, link_time FROM agent_identities WHERE agent_id IN ("+in+") ORDER BY connection_id"), args...)
 	if err != nil {
 		return s.mapErr(err)
 	}
@@ -152,7 +151,7 @@ func (s *DB) loadAgentLinks(ctx context.Context, agents []*model.Agent) error {
 // UpdateAgent writes a's fields, teams and identities.
 func (s *DB) UpdateAgent(ctx context.Context, a *model.Agent) error {
 	a.UpdateTime = s.now()
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx queryer) error {
 		res, err := tx.ExecContext(ctx, s.q("UPDATE agents SET email = ?, email_key = ?, display_name = ?, update_time = ? WHERE tenant_id = ? AND id = ?"),
 			a.Email, EmailKey(a.Email), a.DisplayName, micros(a.UpdateTime), a.TenantID, a.ID)
 		if err != nil {
@@ -171,7 +170,7 @@ func (s *DB) UpdateAgent(ctx context.Context, a *model.Agent) error {
 
 // DeleteAgent removes an agent with its links.
 func (s *DB) DeleteAgent(ctx context.Context, tenantID, id string) error {
-	res, err := s.db.ExecContext(ctx, s.q("DELETE FROM agents WHERE tenant_id = ? AND id = ?"), tenantID, id)
+	res, err := s.x.ExecContext(ctx, s.q("DELETE FROM agents WHERE tenant_id = ? AND id = ?"), tenantID, id)
 	if err != nil {
 		return fmt.Errorf("deleting agent: %w", s.mapErr(err))
 	}
@@ -195,7 +194,7 @@ func placeholders(n int) string {
 // AgentByIdentity finds the agent linked to a vendor user of one connection.
 func (s *DB) AgentByIdentity(ctx context.Context, tenantID, connectionID, externalID string) (*model.Agent, error) {
 	var id string
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT a.id FROM agent_identities i JOIN agents a ON a.id = i.agent_id
+	err := s.x.QueryRowContext(ctx, s.q(`SELECT a.id FROM agent_identities i JOIN agents a ON a.id = i.agent_id
 		WHERE a.tenant_id = ? AND i.connection_id = ? AND i.external_id = ?`), tenantID, connectionID, externalID).Scan(&id)
 	if err != nil {
 		return nil, fmt.Errorf("finding agent by identity: %w", s.mapErr(err))

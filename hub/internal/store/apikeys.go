@@ -25,7 +25,7 @@ const apiKeyCols = "id, COALESCE(tenant_id, ''), name, role, prefix, hash, creat
 // CreateAPIKey inserts k. An empty TenantID makes a hub-wide key.
 func (s *DB) CreateAPIKey(ctx context.Context, k *model.APIKey) error {
 	k.CreateTime = s.now()
-	_, err := s.db.ExecContext(ctx, s.q("INSERT INTO api_keys (id, tenant_id, name, role, prefix, hash, create_time) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+	_, err := s.x.ExecContext(ctx, s.q("INSERT INTO api_keys (id, tenant_id, name, role, prefix, hash, create_time) VALUES (?, ?, ?, ?, ?, ?, ?)"),
 		k.ID, nullable(k.TenantID), k.Name, k.Role, k.Prefix, k.Hash, micros(k.CreateTime))
 	if err != nil {
 		return fmt.Errorf("creating api key: %w", s.mapErr(err))
@@ -35,7 +35,7 @@ func (s *DB) CreateAPIKey(ctx context.Context, k *model.APIKey) error {
 
 // GetAPIKey reads a key of a tenant ("" for hub-wide keys).
 func (s *DB) GetAPIKey(ctx context.Context, tenantID, id string) (*model.APIKey, error) {
-	k, err := scanAPIKey(s.db.QueryRowContext(ctx, s.q("SELECT "+apiKeyCols+" FROM api_keys WHERE COALESCE(tenant_id, '') = ? AND id = ?"), tenantID, id))
+	k, err := scanAPIKey(s.x.QueryRowContext(ctx, s.q("SELECT "+apiKeyCols+" FROM api_keys WHERE COALESCE(tenant_id, '') = ? AND id = ?"), tenantID, id))
 	if err != nil {
 		return nil, fmt.Errorf("getting api key: %w", s.mapErr(err))
 	}
@@ -44,7 +44,7 @@ func (s *DB) GetAPIKey(ctx context.Context, tenantID, id string) (*model.APIKey,
 
 // APIKeyByHash finds the key whose secret hashes to hash.
 func (s *DB) APIKeyByHash(ctx context.Context, hash string) (*model.APIKey, error) {
-	k, err := scanAPIKey(s.db.QueryRowContext(ctx, s.q("SELECT "+apiKeyCols+" FROM api_keys WHERE hash = ?"), hash))
+	k, err := scanAPIKey(s.x.QueryRowContext(ctx, s.q("SELECT "+apiKeyCols+" FROM api_keys WHERE hash = ?"), hash))
 	if err != nil {
 		return nil, fmt.Errorf("finding api key: %w", s.mapErr(err))
 	}
@@ -57,7 +57,7 @@ func (s *DB) ListAPIKeys(ctx context.Context, tenantID string, p Page) ([]*model
 	if err != nil {
 		return nil, "", err
 	}
-	rows, err := s.db.QueryContext(ctx, s.q("SELECT "+apiKeyCols+" FROM api_keys WHERE COALESCE(tenant_id, '') = ? AND id > ? ORDER BY id LIMIT ?"),
+	rows, err := s.x.QueryContext(ctx, s.q("SELECT "+apiKeyCols+" FROM api_keys WHERE COALESCE(tenant_id, '') = ? AND id > ? ORDER BY id LIMIT ?"),
 		tenantID, after, p.limit()+1)
 	if err != nil {
 		return nil, "", fmt.Errorf("listing api keys: %w", s.mapErr(err))
@@ -72,7 +72,7 @@ func (s *DB) ListAPIKeys(ctx context.Context, tenantID string, p Page) ([]*model
 
 // DeleteAPIKey revokes a key.
 func (s *DB) DeleteAPIKey(ctx context.Context, tenantID, id string) error {
-	res, err := s.db.ExecContext(ctx, s.q("DELETE FROM api_keys WHERE COALESCE(tenant_id, '') = ? AND id = ?"), tenantID, id)
+	res, err := s.x.ExecContext(ctx, s.q("DELETE FROM api_keys WHERE COALESCE(tenant_id, '') = ? AND id = ?"), tenantID, id)
 	if err != nil {
 		return fmt.Errorf("deleting api key: %w", s.mapErr(err))
 	}
@@ -81,7 +81,7 @@ func (s *DB) DeleteAPIKey(ctx context.Context, tenantID, id string) error {
 
 // TouchAPIKey records when a key was last used.
 func (s *DB) TouchAPIKey(ctx context.Context, id string, at time.Time) error {
-	if _, err := s.db.ExecContext(ctx, s.q("UPDATE api_keys SET last_use_time = ? WHERE id = ?"), micros(at), id); err != nil {
+	if _, err := s.x.ExecContext(ctx, s.q("UPDATE api_keys SET last_use_time = ? WHERE id = ?"), micros(at), id); err != nil {
 		return fmt.Errorf("touching api key: %w", s.mapErr(err))
 	}
 	return nil
@@ -90,7 +90,7 @@ func (s *DB) TouchAPIKey(ctx context.Context, id string, at time.Time) error {
 // CountHubAdminKeys counts hub-wide admin keys; the first start creates one when there is none.
 func (s *DB) CountHubAdminKeys(ctx context.Context) (int, error) {
 	var n int
-	err := s.db.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM api_keys WHERE tenant_id IS NULL AND role = ?"), model.RoleAdmin).Scan(&n)
+	err := s.x.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM api_keys WHERE tenant_id IS NULL AND role = ?"), model.RoleAdmin).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("counting hub keys: %w", s.mapErr(err))
 	}

@@ -20,7 +20,7 @@ func (s *DB) AppendAudit(ctx context.Context, r *model.AuditRecord) error {
 	if r.CreateTime.IsZero() {
 		r.CreateTime = s.now()
 	}
-	_, err := s.db.ExecContext(ctx, s.q("INSERT INTO audit_records ("+auditCols+") VALUES (?, ?, ?, ?, ?, ?, ?)"),
+	_, err := s.x.ExecContext(ctx, s.q("INSERT INTO audit_records ("+auditCols+") VALUES (?, ?, ?, ?, ?, ?, ?)"),
 		r.ID, r.TenantID, r.Actor, r.Action, r.ObjectType, r.ObjectID, micros(r.CreateTime))
 	if err != nil {
 		return fmt.Errorf("appending audit record: %w", s.mapErr(err))
@@ -40,7 +40,7 @@ func (s *DB) ListAudit(ctx context.Context, tenantID, objectID string, p Page) (
 		query += " AND object_id = ?"
 		args = append(args, objectID)
 	}
-	rows, err := s.db.QueryContext(ctx, s.q(query+" ORDER BY id LIMIT ?"), append(args, p.limit()+1)...)
+	rows, err := s.x.QueryContext(ctx, s.q(query+" ORDER BY id LIMIT ?"), append(args, p.limit()+1)...)
 	if err != nil {
 		return nil, "", fmt.Errorf("listing audit records: %w", s.mapErr(err))
 	}

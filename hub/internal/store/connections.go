@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -35,7 +34,7 @@ func (s *DB) CreateConnection(ctx context.Context, c *model.Connection, secret *
 		keyID, sealed = secret.KeyID, secret.Sealed
 		c.CredentialsUpdateTime = c.CreateTime
 	}
-	_, err = s.db.ExecContext(ctx, s.q("INSERT INTO connections ("+connectionCols+", secret_key_id, secret) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+	_, err = s.x.ExecContext(ctx, s.q("INSERT INTO connections ("+connectionCols+", secret_key_id, secret) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
 		c.ID, c.TenantID, c.Name, c.Vendor, c.BaseURL, settings, keys, micros(c.CredentialsUpdateTime), c.Enabled,
 		micros(c.CreateTime), micros(c.UpdateTime), keyID, sealed)
 	if err != nil {
@@ -46,7 +45,7 @@ func (s *DB) CreateConnection(ctx context.Context, c *model.Connection, secret *
 
 // GetConnection reads one connection of a tenant (without its secret).
 func (s *DB) GetConnection(ctx context.Context, tenantID, id string) (*model.Connection, error) {
-	c, err := scanConnection(s.db.QueryRowContext(ctx, s.q("SELECT "+connectionCols+" FROM connections WHERE tenant_id = ? AND id = ?"), tenantID, id))
+	c, err := scanConnection(s.x.QueryRowContext(ctx, s.q("SELECT "+connectionCols+" FROM connections WHERE tenant_id = ? AND id = ?"), tenantID, id))
 	if err != nil {
 		return nil, fmt.Errorf("getting connection: %w", s.mapErr(err))
 	}
@@ -59,7 +58,7 @@ func (s *DB) ListConnections(ctx context.Context, tenantID string, p Page) ([]*m
 	if err != nil {
 		return nil, "", err
 	}
-	rows, err := s.db.QueryContext(ctx, s.q("SELECT "+connectionCols+" FROM connections WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?"),
+	rows, err := s.x.QueryContext(ctx, s.q("SELECT "+connectionCols+" FROM connections WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?"),
 		tenantID, after, p.limit()+1)
 	if err != nil {
 		return nil, "", fmt.Errorf("listing connections: %w", s.mapErr(err))
@@ -86,7 +85,7 @@ func (s *DB) UpdateConnection(ctx context.Context, c *model.Connection, secret *
 		query += ", credential_keys = ?, secret_key_id = ?, secret = ?, credentials_update_time = ?"
 		args = append(args, keys, secret.KeyID, secret.Sealed, micros(c.CredentialsUpdateTime))
 	}
-	res, err := s.db.ExecContext(ctx, s.q(query+" WHERE tenant_id = ? AND id = ?"), append(args, c.TenantID, c.ID)...)
+	res, err := s.x.ExecContext(ctx, s.q(query+" WHERE tenant_id = ? AND id = ?"), append(args, c.TenantID, c.ID)...)
 	if err != nil {
 		return fmt.Errorf("updating connection: %w", s.mapErr(err))
 	}
@@ -95,7 +94,7 @@ func (s *DB) UpdateConnection(ctx context.Context, c *model.Connection, secret *
 
 // DeleteConnection removes a connection; it fails with ErrInUse while rules still use it.
 func (s *DB) DeleteConnection(ctx context.Context, tenantID, id string) error {
-	res, err := s.db.ExecContext(ctx, s.q("DELETE FROM connections WHERE tenant_id = ? AND id = ?"), tenantID, id)
+	res, err := s.x.ExecContext(ctx, s.q("DELETE FROM connections WHERE tenant_id = ? AND id = ?"), tenantID, id)
 	if err != nil {
 		return fmt.Errorf("deleting connection: %w", s.mapErr(err))
 	}
@@ -105,7 +104,7 @@ func (s *DB) DeleteConnection(ctx context.Context, tenantID, id string) error {
 // ConnectionSecret returns a connection's sealed credentials, or ErrNotFound when none are set.
 func (s *DB) ConnectionSecret(ctx context.Context, tenantID, id string) (*model.SealedSecret, error) {
 	var sec model.SealedSecret
-	err := s.db.QueryRowContext(ctx, s.q("SELECT secret_key_id, secret FROM connections WHERE tenant_id = ? AND id = ?"), tenantID, id).
+	err := s.x.QueryRowContext(ctx, s.q("SELECT secret_key_id, secret FROM connections WHERE tenant_id = ? AND id = ?"), tenantID, id).
 		Scan(&sec.KeyID, &sec.Sealed)
 	if err != nil {
 		return nil, fmt.Errorf("reading connection secret: %w", s.mapErr(err))
@@ -120,7 +119,7 @@ func (s *DB) ConnectionSecret(ctx context.Context, tenantID, id string) (*model.
 // fn receives the connection's tenant and id, which the sealer binds the ciphertext to.
 func (s *DB) ResealSecrets(ctx context.Context, fn func(tenantID, id string, old model.SealedSecret) (model.SealedSecret, error)) (int, error) {
 	n := 0
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx queryer) error {
 		rows, err := tx.QueryContext(ctx, "SELECT tenant_id, id, secret_key_id, secret FROM connections WHERE secret IS NOT NULL")
 		if err != nil {
 			return err
@@ -198,7 +197,7 @@ func scanConnection(r scanner) (*model.Connection, error) {
 // ConnectionByID reads a connection by its id alone, for vendor callbacks that name no tenant (the
 // webhook URL carries the connection id; the connection then says which tenant it belongs to).
 func (s *DB) ConnectionByID(ctx context.Context, id string) (*model.Connection, error) {
-	c, err := scanConnection(s.db.QueryRowContext(ctx, s.q("SELECT "+connectionCols+" FROM connections WHERE id = ?"), id))
+	c, err := scanConnection(s.x.QueryRowContext(ctx, s.q("SELECT "+connectionCols+" FROM connections WHERE id = ?"), id))
 	if err != nil {
 		return nil, fmt.Errorf("getting connection: %w", s.mapErr(err))
 	}

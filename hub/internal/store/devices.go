@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 
@@ -22,7 +21,7 @@ type Devices interface {
 // CreatePairingCode stores a code's hash.
 func (s *DB) CreatePairingCode(ctx context.Context, c *model.PairingCode) error {
 	c.CreateTime = s.now()
-	_, err := s.db.ExecContext(ctx, s.q("INSERT INTO pairing_codes (hash, tenant_id, agent_id, supervisor, expire_time, create_time) VALUES (?, ?, ?, ?, ?, ?)"),
+	_, err := s.x.ExecContext(ctx, s.q("INSERT INTO pairing_codes (hash, tenant_id, agent_id, supervisor, expire_time, create_time) VALUES (?, ?, ?, ?, ?, ?)"),
 		c.Hash, c.TenantID, c.AgentID, c.Supervisor, micros(c.ExpireTime), micros(c.CreateTime))
 	if err != nil {
 		return fmt.Errorf("creating pairing code: %w", s.mapErr(err))
@@ -34,7 +33,7 @@ func (s *DB) CreatePairingCode(ctx context.Context, c *model.PairingCode) error 
 // once, even when two devices race for it. Expired or unknown codes answer ErrNotFound.
 func (s *DB) RedeemPairingCode(ctx context.Context, hash string, now time.Time, d *model.Device) (*model.PairingCode, error) {
 	var c model.PairingCode
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx queryer) error {
 		var et, ct int64
 		if err := tx.QueryRowContext(ctx, s.q("SELECT hash, tenant_id, agent_id, supervisor, expire_time, create_time FROM pairing_codes WHERE hash = ?"), hash).
 			Scan(&c.Hash, &c.TenantID, &c.AgentID, &c.Supervisor, &et, &ct); err != nil {
@@ -69,7 +68,7 @@ const deviceCols = "id, tenant_id, agent_id, name, token_hash, supervisor, creat
 
 // DeviceByTokenHash finds the device whose token hashes to hash.
 func (s *DB) DeviceByTokenHash(ctx context.Context, hash string) (*model.Device, error) {
-	d, err := scanDevice(s.db.QueryRowContext(ctx, s.q("SELECT "+deviceCols+" FROM devices WHERE token_hash = ?"), hash))
+	d, err := scanDevice(s.x.QueryRowContext(ctx, s.q("SELECT "+deviceCols+" FROM devices WHERE token_hash = ?"), hash))
 	if err != nil {
 		return nil, fmt.Errorf("finding device: %w", s.mapErr(err))
 	}
@@ -78,7 +77,7 @@ func (s *DB) DeviceByTokenHash(ctx context.Context, hash string) (*model.Device,
 
 // ListDevices lists an agent's devices.
 func (s *DB) ListDevices(ctx context.Context, tenantID, agentID string) ([]*model.Device, error) {
-	rows, err := s.db.QueryContext(ctx, s.q("SELECT "+deviceCols+" FROM devices WHERE tenant_id = ? AND agent_id = ? ORDER BY id"), tenantID, agentID)
+	rows, err := s.x.QueryContext(ctx, s.q("SELECT "+deviceCols+" FROM devices WHERE tenant_id = ? AND agent_id = ? ORDER BY id"), tenantID, agentID)
 	if err != nil {
 		return nil, fmt.Errorf("listing devices: %w", s.mapErr(err))
 	}
@@ -91,7 +90,7 @@ func (s *DB) ListDevices(ctx context.Context, tenantID, agentID string) ([]*mode
 
 // DeleteDevice revokes a device.
 func (s *DB) DeleteDevice(ctx context.Context, tenantID, agentID, id string) error {
-	res, err := s.db.ExecContext(ctx, s.q("DELETE FROM devices WHERE tenant_id = ? AND agent_id = ? AND id = ?"), tenantID, agentID, id)
+	res, err := s.x.ExecContext(ctx, s.q("DELETE FROM devices WHERE tenant_id = ? AND agent_id = ? AND id = ?"), tenantID, agentID, id)
 	if err != nil {
 		return fmt.Errorf("deleting device: %w", s.mapErr(err))
 	}
@@ -100,7 +99,7 @@ func (s *DB) DeleteDevice(ctx context.Context, tenantID, agentID, id string) err
 
 // TouchDevice records when a device last connected.
 func (s *DB) TouchDevice(ctx context.Context, id string, at time.Time) error {
-	if _, err := s.db.ExecContext(ctx, s.q("UPDATE devices SET last_seen_time = ? WHERE id = ?"), micros(at), id); err != nil {
+	if _, err := s.x.ExecContext(ctx, s.q("UPDATE devices SET last_seen_time = ? WHERE id = ?"), micros(at), id); err != nil {
 		return fmt.Errorf("touching device: %w", s.mapErr(err))
 	}
 	return nil

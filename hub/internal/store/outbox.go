@@ -29,7 +29,7 @@ const outboxCols = `id, tenant_id, connection_id, agent_id, external_id, status,
 	attempts, next_attempt_time, last_error, create_time, update_time`
 
 // insertWrites adds writes inside tx, superseding pending older writes of the same agent and connection.
-func (s *DB) insertWrites(ctx context.Context, tx *sql.Tx, writes []*model.OutboxWrite) error {
+func (s *DB) insertWrites(ctx context.Context, tx queryer, writes []*model.OutboxWrite) error {
 	for _, w := range writes {
 		now := micros(w.CreateTime)
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE outbox SET state = ?, update_time = ? WHERE agent_id = ? AND connection_id = ? AND state = ?`),
@@ -48,7 +48,7 @@ func (s *DB) insertWrites(ctx context.Context, tx *sql.Tx, writes []*model.Outbo
 // SupersedePending drops the pending writes of an agent to a connection (the vendor just reported a
 // newer state of its own).
 func (s *DB) SupersedePending(ctx context.Context, agentID, connectionID string, at time.Time) error {
-	_, err := s.db.ExecContext(ctx, s.q(`UPDATE outbox SET state = ?, update_time = ? WHERE agent_id = ? AND connection_id = ? AND state = ?`),
+	_, err := s.x.ExecContext(ctx, s.q(`UPDATE outbox SET state = ?, update_time = ? WHERE agent_id = ? AND connection_id = ? AND state = ?`),
 		model.WriteSuperseded, micros(at), agentID, connectionID, model.WritePending)
 	if err != nil {
 		return fmt.Errorf("superseding writes: %w", s.mapErr(err))
@@ -59,7 +59,7 @@ func (s *DB) SupersedePending(ctx context.Context, agentID, connectionID string,
 // HasPendingWrite reports whether a write to a connection is waiting for an agent.
 func (s *DB) HasPendingWrite(ctx context.Context, agentID, connectionID string) (bool, error) {
 	var n int
-	err := s.db.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM outbox WHERE agent_id = ? AND connection_id = ? AND state = ?"),
+	err := s.x.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM outbox WHERE agent_id = ? AND connection_id = ? AND state = ?"),
 		agentID, connectionID, model.WritePending).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("checking pending writes: %w", s.mapErr(err))
@@ -69,7 +69,7 @@ func (s *DB) HasPendingWrite(ctx context.Context, agentID, connectionID string) 
 
 // EnqueueWrites adds writes outside a presence change (drift repair).
 func (s *DB) EnqueueWrites(ctx context.Context, writes []*model.OutboxWrite) error {
-	if err := s.inTx(ctx, func(tx *sql.Tx) error { return s.insertWrites(ctx, tx, writes) }); err != nil {
+	if err := s.inTx(ctx, func(tx queryer) error { return s.insertWrites(ctx, tx, writes) }); err != nil {
 		return fmt.Errorf("enqueueing writes: %w", err)
 	}
 	return nil
@@ -77,7 +77,7 @@ func (s *DB) EnqueueWrites(ctx context.Context, writes []*model.OutboxWrite) err
 
 // DueWrites lists pending writes whose next attempt is due, oldest first, across tenants.
 func (s *DB) DueWrites(ctx context.Context, now time.Time, limit int) ([]*model.OutboxWrite, error) {
-	rows, err := s.db.QueryContext(ctx, s.q("SELECT "+outboxCols+" FROM outbox WHERE state = ? AND next_attempt_time <= ? ORDER BY id LIMIT ?"),
+	rows, err := s.x.QueryContext(ctx, s.q("SELECT "+outboxCols+" FROM outbox WHERE state = ? AND next_attempt_time <= ? ORDER BY id LIMIT ?"),
 		model.WritePending, micros(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("listing due writes: %w", s.mapErr(err))
@@ -92,7 +92,7 @@ func (s *DB) DueWrites(ctx context.Context, now time.Time, limit int) ([]*model.
 // NextDue returns when the earliest pending write is due (false when none is pending).
 func (s *DB) NextDue(ctx context.Context) (time.Time, bool, error) {
 	var next sql.NullInt64
-	if err := s.db.QueryRowContext(ctx, s.q("SELECT MIN(next_attempt_time) FROM outbox WHERE state = ?"), model.WritePending).Scan(&next); err != nil {
+	if err := s.x.QueryRowContext(ctx, s.q("SELECT MIN(next_attempt_time) FROM outbox WHERE state = ?"), model.WritePending).Scan(&next); err != nil {
 		return time.Time{}, false, fmt.Errorf("finding next due write: %w", s.mapErr(err))
 	}
 	if !next.Valid {
@@ -103,7 +103,7 @@ func (s *DB) NextDue(ctx context.Context) (time.Time, bool, error) {
 
 // MarkDelivered records a successful write (a write superseded meanwhile keeps that state).
 func (s *DB) MarkDelivered(ctx context.Context, id string, at time.Time) error {
-	_, err := s.db.ExecContext(ctx, s.q("UPDATE outbox SET state = ?, attempts = attempts + 1, last_error = '', update_time = ? WHERE id = ? AND state = ?"),
+	_, err := s.x.ExecContext(ctx, s.q("UPDATE outbox SET state = ?, attempts = attempts + 1, last_error = '', update_time = ? WHERE id = ? AND state = ?"),
 		model.WriteDelivered, micros(at), id, model.WritePending)
 	if err != nil {
 		return fmt.Errorf("marking write delivered: %w", s.mapErr(err))
@@ -117,7 +117,7 @@ func (s *DB) MarkFailed(ctx context.Context, id string, attempts int32, next tim
 	if dead {
 		state = model.WriteDead
 	}
-	_, err := s.db.ExecContext(ctx, s.q("UPDATE outbox SET state = ?, attempts = ?, next_attempt_time = ?, last_error = ?, update_time = ? WHERE id = ? AND state = ?"),
+	_, err := s.x.ExecContext(ctx, s.q("UPDATE outbox SET state = ?, attempts = ?, next_attempt_time = ?, last_error = ?, update_time = ? WHERE id = ? AND state = ?"),
 		state, attempts, micros(next), lastError, micros(at), id, model.WritePending)
 	if err != nil {
 		return fmt.Errorf("marking write failed: %w", s.mapErr(err))
@@ -127,7 +127,7 @@ func (s *DB) MarkFailed(ctx context.Context, id string, attempts int32, next tim
 
 // GetWrite reads one write of a tenant.
 func (s *DB) GetWrite(ctx context.Context, tenantID, id string) (*model.OutboxWrite, error) {
-	w, err := scanWrite(s.db.QueryRowContext(ctx, s.q("SELECT "+outboxCols+" FROM outbox WHERE tenant_id = ? AND id = ?"), tenantID, id))
+	w, err := scanWrite(s.x.QueryRowContext(ctx, s.q("SELECT "+outboxCols+" FROM outbox WHERE tenant_id = ? AND id = ?"), tenantID, id))
 	if err != nil {
 		return nil, fmt.Errorf("getting write: %w", s.mapErr(err))
 	}
@@ -152,7 +152,7 @@ func (s *DB) ListWrites(ctx context.Context, tenantID, connectionID, state strin
 			args = append(args, f.v)
 		}
 	}
-	rows, err := s.db.QueryContext(ctx, s.q(query+" ORDER BY id DESC LIMIT ?"), append(args, p.limit()+1)...)
+	rows, err := s.x.QueryContext(ctx, s.q(query+" ORDER BY id DESC LIMIT ?"), append(args, p.limit()+1)...)
 	if err != nil {
 		return nil, "", fmt.Errorf("listing writes: %w", s.mapErr(err))
 	}
@@ -168,7 +168,7 @@ func (s *DB) ListWrites(ctx context.Context, tenantID, connectionID, state strin
 // newer write of the same agent and connection has replaced, answers a ConflictError.
 func (s *DB) RetryWrite(ctx context.Context, tenantID, id string, at time.Time) (*model.OutboxWrite, error) {
 	var out *model.OutboxWrite
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx queryer) error {
 		w, err := scanWrite(tx.QueryRowContext(ctx, s.q("SELECT "+outboxCols+" FROM outbox WHERE tenant_id = ? AND id = ?"), tenantID, id))
 		if err != nil {
 			return err
@@ -207,7 +207,7 @@ func (s *DB) WritesForVersions(ctx context.Context, tenantID, agentID string, ve
 	for _, v := range versions {
 		args = append(args, v)
 	}
-	rows, err := s.db.QueryContext(ctx, s.q("SELECT "+outboxCols+" FROM outbox WHERE tenant_id = ? AND agent_id = ? AND presence_version IN ("+
+	rows, err := s.x.QueryContext(ctx, s.q("SELECT "+outboxCols+" FROM outbox WHERE tenant_id = ? AND agent_id = ? AND presence_version IN ("+
 		placeholders(len(versions))+") ORDER BY id"), args...)
 	if err != nil {
 		return nil, fmt.Errorf("listing writes of versions: %w", s.mapErr(err))

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"presencehub.dev/hub/internal/model"
@@ -21,7 +20,7 @@ const presenceCols = "tenant_id, agent_id, status, version, source, source_id, r
 
 // GetPresence reads an agent's presence; ErrNotFound when it was never set.
 func (s *DB) GetPresence(ctx context.Context, tenantID, agentID string) (*model.Presence, error) {
-	p, err := scanPresence(s.db.QueryRowContext(ctx, s.q("SELECT "+presenceCols+" FROM presences WHERE tenant_id = ? AND agent_id = ?"), tenantID, agentID))
+	p, err := scanPresence(s.x.QueryRowContext(ctx, s.q("SELECT "+presenceCols+" FROM presences WHERE tenant_id = ? AND agent_id = ?"), tenantID, agentID))
 	if err != nil {
 		return nil, fmt.Errorf("getting presence: %w", s.mapErr(err))
 	}
@@ -37,7 +36,7 @@ func (s *DB) ListPresences(ctx context.Context, tenantID string, agentIDs []stri
 	for _, id := range agentIDs {
 		args = append(args, id)
 	}
-	rows, err := s.db.QueryContext(ctx, s.q("SELECT "+presenceCols+" FROM presences WHERE tenant_id = ? AND agent_id IN ("+placeholders(len(agentIDs))+")"), args...)
+	rows, err := s.x.QueryContext(ctx, s.q("SELECT "+presenceCols+" FROM presences WHERE tenant_id = ? AND agent_id IN ("+placeholders(len(agentIDs))+")"), args...)
 	if err != nil {
 		return nil, fmt.Errorf("listing presences: %w", s.mapErr(err))
 	}
@@ -51,7 +50,7 @@ func (s *DB) ListPresences(ctx context.Context, tenantID string, agentIDs []stri
 // SavePresence writes p if the stored version is still expectVersion (0: none stored yet), together with
 // its timeline entry and the vendor writes it causes, in one transaction. A lost race answers ErrConflict.
 func (s *DB) SavePresence(ctx context.Context, p *model.Presence, expectVersion int64, entry *model.TimelineEntry, writes []*model.OutboxWrite) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx queryer) error {
 		args := []any{p.Status, p.Version, p.Source, p.SourceID, p.Reason, p.PreviousStatus, p.HeldStatus, p.QueuedStatus, micros(p.UpdateTime)}
 		if expectVersion == 0 {
 			if _, err := tx.ExecContext(ctx, s.q("INSERT INTO presences (status, version, source, source_id, reason, previous_status, held_status, queued_status, update_time, tenant_id, agent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
@@ -82,7 +81,7 @@ func (s *DB) SavePresence(ctx context.Context, p *model.Presence, expectVersion 
 
 // AppendTimeline records a request that did not change the presence (queued, refused, ignored).
 func (s *DB) AppendTimeline(ctx context.Context, e *model.TimelineEntry) error {
-	if err := s.appendTimeline(ctx, s.db, e); err != nil {
+	if err := s.appendTimeline(ctx, s.x, e); err != nil {
 		return fmt.Errorf("appending timeline: %w", s.mapErr(err))
 	}
 	return nil
@@ -112,7 +111,7 @@ func (s *DB) ListTimeline(ctx context.Context, tenantID, agentID string, p Page)
 		query += " AND id < ?"
 		args = append(args, before)
 	}
-	rows, err := s.db.QueryContext(ctx, s.q(query+" ORDER BY id DESC LIMIT ?"), append(args, p.limit()+1)...)
+	rows, err := s.x.QueryContext(ctx, s.q(query+" ORDER BY id DESC LIMIT ?"), append(args, p.limit()+1)...)
 	if err != nil {
 		return nil, "", fmt.Errorf("listing timeline: %w", s.mapErr(err))
 	}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -29,7 +28,7 @@ func (s *DB) CreateRule(ctx context.Context, r *model.Rule) error {
 
 // CreateRules inserts several rules with their assignments, all or none.
 func (s *DB) CreateRules(ctx context.Context, rules []*model.Rule) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx queryer) error {
 		for _, r := range rules {
 			r.CreateTime, r.UpdateTime = s.now(), s.now()
 			in, out, err := ruleJSON(r)
@@ -52,7 +51,7 @@ func (s *DB) CreateRules(ctx context.Context, rules []*model.Rule) error {
 	return nil
 }
 
-func (s *DB) writeRuleAssignments(ctx context.Context, tx *sql.Tx, r *model.Rule) error {
+func (s *DB) writeRuleAssignments(ctx context.Context, tx queryer, r *model.Rule) error {
 	for _, table := range []string{"rule_teams", "rule_agents"} {
 		if _, err := tx.ExecContext(ctx, s.q("DELETE FROM "+table+" WHERE rule_id = ?"), r.ID); err != nil {
 			return err
@@ -73,7 +72,7 @@ func (s *DB) writeRuleAssignments(ctx context.Context, tx *sql.Tx, r *model.Rule
 
 // GetRule reads one rule of a tenant.
 func (s *DB) GetRule(ctx context.Context, tenantID, id string) (*model.Rule, error) {
-	r, err := scanRule(s.db.QueryRowContext(ctx, s.q("SELECT "+ruleCols+" FROM rules WHERE tenant_id = ? AND id = ?"), tenantID, id))
+	r, err := scanRule(s.x.QueryRowContext(ctx, s.q("SELECT "+ruleCols+" FROM rules WHERE tenant_id = ? AND id = ?"), tenantID, id))
 	if err != nil {
 		return nil, fmt.Errorf("getting rule: %w", s.mapErr(err))
 	}
@@ -95,7 +94,7 @@ func (s *DB) ListRules(ctx context.Context, tenantID, connectionID string, p Pag
 		query += " AND connection_id = ?"
 		args = append(args, connectionID)
 	}
-	rows, err := s.db.QueryContext(ctx, s.q(query+" ORDER BY id LIMIT ?"), append(args, p.limit()+1)...)
+	rows, err := s.x.QueryContext(ctx, s.q(query+" ORDER BY id LIMIT ?"), append(args, p.limit()+1)...)
 	if err != nil {
 		return nil, "", fmt.Errorf("listing rules: %w", s.mapErr(err))
 	}
@@ -129,7 +128,7 @@ func (s *DB) loadRuleAssignments(ctx context.Context, rules []*model.Rule) error
 		{"rule_teams", "team_id", func(r *model.Rule, id string) { r.TeamIDs = append(r.TeamIDs, id) }},
 		{"rule_agents", "agent_id", func(r *model.Rule, id string) { r.AgentIDs = append(r.AgentIDs, id) }},
 	} {
-		rows, err := s.db.QueryContext(ctx, s.q("SELECT rule_id, "+q.col+" FROM "+q.table+" WHERE rule_id IN ("+in+") ORDER BY "+q.col), args...)
+		rows, err := s.x.QueryContext(ctx, s.q("SELECT rule_id, "+q.col+" FROM "+q.table+" WHERE rule_id IN ("+in+") ORDER BY "+q.col), args...)
 		if err != nil {
 			return s.mapErr(err)
 		}
@@ -156,7 +155,7 @@ func (s *DB) UpdateRule(ctx context.Context, r *model.Rule) error {
 	if err != nil {
 		return fmt.Errorf("updating rule: %w", err)
 	}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx queryer) error {
 		res, err := tx.ExecContext(ctx, s.q(`UPDATE rules SET name = ?, connection_id = ?, inbound = ?, outbound = ?,
 			fallback_status = ?, update_time = ? WHERE tenant_id = ? AND id = ?`),
 			r.Name, r.ConnectionID, in, out, r.FallbackStatus, micros(r.UpdateTime), r.TenantID, r.ID)
@@ -176,7 +175,7 @@ func (s *DB) UpdateRule(ctx context.Context, r *model.Rule) error {
 
 // DeleteRule removes a rule.
 func (s *DB) DeleteRule(ctx context.Context, tenantID, id string) error {
-	res, err := s.db.ExecContext(ctx, s.q("DELETE FROM rules WHERE tenant_id = ? AND id = ?"), tenantID, id)
+	res, err := s.x.ExecContext(ctx, s.q("DELETE FROM rules WHERE tenant_id = ? AND id = ?"), tenantID, id)
 	if err != nil {
 		return fmt.Errorf("deleting rule: %w", s.mapErr(err))
 	}

@@ -21,7 +21,7 @@ const statusCols = "id, tenant_id, name, display_name, kind, color, agent_settab
 // CreateStatus inserts st.
 func (s *DB) CreateStatus(ctx context.Context, st *model.Status) error {
 	st.CreateTime, st.UpdateTime = s.now(), s.now()
-	_, err := s.db.ExecContext(ctx, s.q("INSERT INTO statuses ("+statusCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+	_, err := s.x.ExecContext(ctx, s.q("INSERT INTO statuses ("+statusCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
 		st.ID, st.TenantID, st.Name, st.DisplayName, st.Kind, st.Color, st.AgentSettable, st.Order,
 		micros(st.CreateTime), micros(st.UpdateTime))
 	if err != nil {
@@ -32,7 +32,7 @@ func (s *DB) CreateStatus(ctx context.Context, st *model.Status) error {
 
 // GetStatus reads one status of a tenant.
 func (s *DB) GetStatus(ctx context.Context, tenantID, id string) (*model.Status, error) {
-	st, err := scanStatus(s.db.QueryRowContext(ctx, s.q("SELECT "+statusCols+" FROM statuses WHERE tenant_id = ? AND id = ?"), tenantID, id))
+	st, err := scanStatus(s.x.QueryRowContext(ctx, s.q("SELECT "+statusCols+" FROM statuses WHERE tenant_id = ? AND id = ?"), tenantID, id))
 	if err != nil {
 		return nil, fmt.Errorf("getting status: %w", s.mapErr(err))
 	}
@@ -45,7 +45,7 @@ func (s *DB) ListStatuses(ctx context.Context, tenantID string, p Page) ([]*mode
 	if err != nil {
 		return nil, "", err
 	}
-	rows, err := s.db.QueryContext(ctx, s.q("SELECT "+statusCols+" FROM statuses WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?"),
+	rows, err := s.x.QueryContext(ctx, s.q("SELECT "+statusCols+" FROM statuses WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?"),
 		tenantID, after, p.limit()+1)
 	if err != nil {
 		return nil, "", fmt.Errorf("listing statuses: %w", s.mapErr(err))
@@ -61,7 +61,7 @@ func (s *DB) ListStatuses(ctx context.Context, tenantID string, p Page) ([]*mode
 // UpdateStatus writes st's mutable fields.
 func (s *DB) UpdateStatus(ctx context.Context, st *model.Status) error {
 	st.UpdateTime = s.now()
-	res, err := s.db.ExecContext(ctx, s.q(`UPDATE statuses SET name = ?, display_name = ?, kind = ?, color = ?,
+	res, err := s.x.ExecContext(ctx, s.q(`UPDATE statuses SET name = ?, display_name = ?, kind = ?, color = ?,
 		agent_settable = ?, sort_order = ?, update_time = ? WHERE tenant_id = ? AND id = ?`),
 		st.Name, st.DisplayName, st.Kind, st.Color, st.AgentSettable, st.Order, micros(st.UpdateTime), st.TenantID, st.ID)
 	if err != nil {
@@ -72,7 +72,7 @@ func (s *DB) UpdateStatus(ctx context.Context, st *model.Status) error {
 
 // DeleteStatus removes a status.
 func (s *DB) DeleteStatus(ctx context.Context, tenantID, id string) error {
-	res, err := s.db.ExecContext(ctx, s.q("DELETE FROM statuses WHERE tenant_id = ? AND id = ?"), tenantID, id)
+	res, err := s.x.ExecContext(ctx, s.q("DELETE FROM statuses WHERE tenant_id = ? AND id = ?"), tenantID, id)
 	if err != nil {
 		return fmt.Errorf("deleting status: %w", s.mapErr(err))
 	}

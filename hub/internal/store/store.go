@@ -38,6 +38,7 @@ func (e *ConflictError) Unwrap() error { return ErrConflict }
 // DB is the hub's database. Its methods are grouped per aggregate in the files of this package.
 type DB struct {
 	db      *sql.DB
+	x       *stmts // s.db through cached prepared statements
 	dialect dialect
 	now     func() time.Time
 }
@@ -53,7 +54,7 @@ func Open(ctx context.Context, driver, dsn string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening %s database: %w", driver, err)
 	}
-	s := &DB{db: sqldb, dialect: d, now: func() time.Time { return time.Now().UTC() }}
+	s := &DB{db: sqldb, x: newStmts(sqldb), dialect: d, now: func() time.Time { return time.Now().UTC() }}
 	if err := s.Migrate(ctx); err != nil {
 		sqldb.Close()
 		return nil, err
@@ -62,12 +63,15 @@ func Open(ctx context.Context, driver, dsn string) (*DB, error) {
 }
 
 // Close releases the database.
-func (s *DB) Close() error { return s.db.Close() }
+func (s *DB) Close() error {
+	s.x.close()
+	return s.db.Close()
+}
 
 // Ping checks that the database answers; /readyz uses it.
 func (s *DB) Ping(ctx context.Context) error {
 	var one int
-	if err := s.db.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+	if err := s.x.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
 		return fmt.Errorf("pinging database: %w", err)
 	}
 	return nil
@@ -90,12 +94,12 @@ type queryer interface {
 }
 
 // inTx runs fn in a transaction, committing when it returns nil.
-func (s *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (s *DB) inTx(ctx context.Context, fn func(tx queryer) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("beginning transaction: %w", s.mapErr(err))
 	}
-	if err := fn(tx); err != nil {
+	if err := fn(txStmts{c: s.x, tx: tx}); err != nil {
 		_ = tx.Rollback()
 		return s.mapErr(err)
 	}

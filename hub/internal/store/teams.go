@@ -21,7 +21,7 @@ const teamCols = "id, tenant_id, name, description, create_time, update_time"
 // CreateTeam inserts t.
 func (s *DB) CreateTeam(ctx context.Context, t *model.Team) error {
 	t.CreateTime, t.UpdateTime = s.now(), s.now()
-	_, err := s.db.ExecContext(ctx, s.q("INSERT INTO teams ("+teamCols+") VALUES (?, ?, ?, ?, ?, ?)"),
+	_, err := s.x.ExecContext(ctx, s.q("INSERT INTO teams ("+teamCols+") VALUES (?, ?, ?, ?, ?, ?)"),
 		t.ID, t.TenantID, t.Name, t.Description, micros(t.CreateTime), micros(t.UpdateTime))
 	if err != nil {
 		return fmt.Errorf("creating team: %w", s.mapErr(err))
@@ -31,7 +31,7 @@ func (s *DB) CreateTeam(ctx context.Context, t *model.Team) error {
 
 // GetTeam reads one team of a tenant.
 func (s *DB) GetTeam(ctx context.Context, tenantID, id string) (*model.Team, error) {
-	t, err := scanTeam(s.db.QueryRowContext(ctx, s.q("SELECT "+teamCols+" FROM teams WHERE tenant_id = ? AND id = ?"), tenantID, id))
+	t, err := scanTeam(s.x.QueryRowContext(ctx, s.q("SELECT "+teamCols+" FROM teams WHERE tenant_id = ? AND id = ?"), tenantID, id))
 	if err != nil {
 		return nil, fmt.Errorf("getting team: %w", s.mapErr(err))
 	}
@@ -44,7 +44,7 @@ func (s *DB) ListTeams(ctx context.Context, tenantID string, p Page) ([]*model.T
 	if err != nil {
 		return nil, "", err
 	}
-	rows, err := s.db.QueryContext(ctx, s.q("SELECT "+teamCols+" FROM teams WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?"),
+	rows, err := s.x.QueryContext(ctx, s.q("SELECT "+teamCols+" FROM teams WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?"),
 		tenantID, after, p.limit()+1)
 	if err != nil {
 		return nil, "", fmt.Errorf("listing teams: %w", s.mapErr(err))
@@ -60,7 +60,7 @@ func (s *DB) ListTeams(ctx context.Context, tenantID string, p Page) ([]*model.T
 // UpdateTeam writes t's mutable fields.
 func (s *DB) UpdateTeam(ctx context.Context, t *model.Team) error {
 	t.UpdateTime = s.now()
-	res, err := s.db.ExecContext(ctx, s.q("UPDATE teams SET name = ?, description = ?, update_time = ? WHERE tenant_id = ? AND id = ?"),
+	res, err := s.x.ExecContext(ctx, s.q("UPDATE teams SET name = ?, description = ?, update_time = ? WHERE tenant_id = ? AND id = ?"),
 		t.Name, t.Description, micros(t.UpdateTime), t.TenantID, t.ID)
 	if err != nil {
 		return fmt.Errorf("updating team: %w", s.mapErr(err))
@@ -70,7 +70,7 @@ func (s *DB) UpdateTeam(ctx context.Context, t *model.Team) error {
 
 // DeleteTeam removes a team; memberships and rule assignments go with it.
 func (s *DB) DeleteTeam(ctx context.Context, tenantID, id string) error {
-	res, err := s.db.ExecContext(ctx, s.q("DELETE FROM teams WHERE tenant_id = ? AND id = ?"), tenantID, id)
+	res, err := s.x.ExecContext(ctx, s.q("DELETE FROM teams WHERE tenant_id = ? AND id = ?"), tenantID, id)
 	if err != nil {
 		return fmt.Errorf("deleting team: %w", s.mapErr(err))
 	}

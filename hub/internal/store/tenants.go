@@ -28,7 +28,7 @@ func (s *DB) CreateTenant(ctx context.Context, t *model.Tenant) error {
 		return fmt.Errorf("creating tenant: %w", err)
 	}
 	t.CreateTime, t.UpdateTime = s.now(), s.now()
-	_, err = s.db.ExecContext(ctx, s.q("INSERT INTO tenants ("+tenantCols+") VALUES (?, ?, ?, ?, ?, ?)"),
+	_, err = s.x.ExecContext(ctx, s.q("INSERT INTO tenants ("+tenantCols+") VALUES (?, ?, ?, ?, ?, ?)"),
 		t.ID, t.Name, t.DisplayName, string(settings), micros(t.CreateTime), micros(t.UpdateTime))
 	if err != nil {
 		return fmt.Errorf("creating tenant: %w", s.mapErr(err))
@@ -47,7 +47,7 @@ func (s *DB) GetTenantByName(ctx context.Context, name string) (*model.Tenant, e
 }
 
 func (s *DB) getTenant(ctx context.Context, col, v string) (*model.Tenant, error) {
-	t, err := scanTenant(s.db.QueryRowContext(ctx, s.q("SELECT "+tenantCols+" FROM tenants WHERE "+col+" = ?"), v))
+	t, err := scanTenant(s.x.QueryRowContext(ctx, s.q("SELECT "+tenantCols+" FROM tenants WHERE "+col+" = ?"), v))
 	if err != nil {
 		return nil, fmt.Errorf("getting tenant: %w", s.mapErr(err))
 	}
@@ -60,7 +60,7 @@ func (s *DB) ListTenants(ctx context.Context, p Page) ([]*model.Tenant, string, 
 	if err != nil {
 		return nil, "", err
 	}
-	rows, err := s.db.QueryContext(ctx, s.q("SELECT "+tenantCols+" FROM tenants WHERE id > ? ORDER BY id LIMIT ?"), after, p.limit()+1)
+	rows, err := s.x.QueryContext(ctx, s.q("SELECT "+tenantCols+" FROM tenants WHERE id > ? ORDER BY id LIMIT ?"), after, p.limit()+1)
 	if err != nil {
 		return nil, "", fmt.Errorf("listing tenants: %w", s.mapErr(err))
 	}
@@ -79,7 +79,7 @@ func (s *DB) UpdateTenant(ctx context.Context, t *model.Tenant) error {
 		return fmt.Errorf("updating tenant: %w", err)
 	}
 	t.UpdateTime = s.now()
-	res, err := s.db.ExecContext(ctx, s.q("UPDATE tenants SET name = ?, display_name = ?, settings = ?, update_time = ? WHERE id = ?"),
+	res, err := s.x.ExecContext(ctx, s.q("UPDATE tenants SET name = ?, display_name = ?, settings = ?, update_time = ? WHERE id = ?"),
 		t.Name, t.DisplayName, string(settings), micros(t.UpdateTime), t.ID)
 	if err != nil {
 		return fmt.Errorf("updating tenant: %w", s.mapErr(err))
@@ -89,7 +89,7 @@ func (s *DB) UpdateTenant(ctx context.Context, t *model.Tenant) error {
 
 // DeleteTenant removes a tenant and, by cascade, everything it owns.
 func (s *DB) DeleteTenant(ctx context.Context, id string) error {
-	res, err := s.db.ExecContext(ctx, s.q("DELETE FROM tenants WHERE id = ?"), id)
+	res, err := s.x.ExecContext(ctx, s.q("DELETE FROM tenants WHERE id = ?"), id)
 	if err != nil {
 		return fmt.Errorf("deleting tenant: %w", s.mapErr(err))
 	}

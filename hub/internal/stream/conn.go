@@ -1,10 +1,12 @@
 package stream
 
 import (
-	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -14,182 +16,124 @@ import (
 	"presencehub.dev/shared/logkey"
 )
 
-// outMsg is one queued message: a pre-encoded presence event, or any other server message.
-type outMsg struct {
-	event   []byte // protojson of a PresenceEvent
-	view    string // "<team>/<agent>": the snapshot or team view the event updates
-	version int64
-	msg     *phv1.ServerMessage
-}
-
-// conn is one websocket client. One goroutine reads (requests, and pongs for the heartbeat), one
-// writes from a bounded queue, one pings.
+// conn is one websocket client. Only its reader is a goroutine of its own for the whole connection:
+// a writer runs while messages are queued, pings come from the server's heartbeat wheel, and a ping's
+// pong is awaited only for its round trip. Everything else is allocated when first needed, so an idle
+// connection costs little memory.
 type conn struct {
-	s         *Server
-	ws        *websocket.Conn
-	who       *principal
-	out       chan outMsg
-	ctx       context.Context
-	cancel    context.CancelFunc
-	closeOnce sync.Once
-	teams     []string         // guarded by the registry's lock
-	seen      map[string]int64 // writer only: newest version sent per view
+	s      *Server
+	ws     *websocket.Conn
+	who    *principal
+	ctx    context.Context
+	cancel context.CancelFunc
+	teams  []string // guarded by the registry's lock
+
+	mu      sync.Mutex // guards the fields up to the next blank line
+	queue   []outMsg   // waiting messages; nil when there are none
+	writing bool       // a writer goroutine is draining queue
+	ready   bool       // the snapshot is out: queued messages may follow it
+	closing bool       // closeWith was called: nothing more is queued or written
+
+	ownSent  int64            // writer only: newest version of the agent's own presence sent
+	teamSent map[string]int64 // writer only: newest version sent per "<team>/<agent>", made on first use
+
+	beat    beat        // place on the heartbeat wheel
+	pinging atomic.Bool // a ping is waiting for its pong
 }
 
 func newConn(s *Server, ws *websocket.Conn, who *principal) *conn {
-	// Not derived from the server's context: cancelling a read drops the socket, and on shutdown the
-	// client should get a proper "going away" close frame instead.
+	// Not derived from the server's context: on shutdown the heartbeat wheel sends the client a proper
+	// "going away" close frame instead of cutting its requests off.
 	ctx, cancel := context.WithCancel(context.Background())
-	c := &conn{s: s, ws: ws, who: who, out: make(chan outMsg, s.opts.QueueSize), ctx: ctx, cancel: cancel, seen: map[string]int64{}}
-	stop := context.AfterFunc(s.ctx, func() { c.closeWith(websocket.StatusGoingAway, "the hub is restarting: reconnect") })
-	context.AfterFunc(ctx, func() { stop() })
+	c := &conn{s: s, ws: ws, who: who, ctx: ctx, cancel: cancel}
+	c.beat.m = c
+	if !s.beats.add(&c.beat) { // the hub is stopping
+		c.shutdown()
+	}
 	return c
 }
 
-// run serves the connection until it ends.
-func (c *conn) run() {
-	defer c.cancel()
-	defer c.ws.CloseNow()
+// start registers the connection and sends its snapshot. It reports whether the connection is up;
+// if so, serve must run next, otherwise the connection is already released.
+func (c *conn) start() bool {
 	c.ws.SetReadLimit(64 << 10)
 	c.s.reg.register(c) // before the snapshot, so no change falls between the two
-	defer c.s.reg.unregister(c)
-	snap, err := c.snapshot(c.ctx)
+	// The snapshot's reads get a context of their own: the store derives contexts from the one it is
+	// given, which would leave the connection's context holding their bookkeeping for its lifetime.
+	// A close meanwhile still sends its frame; the snapshot's write then fails.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	snap, err := c.snapshot(ctx)
 	if err != nil {
 		c.s.log.Warn("building snapshot", slog.String(logkey.TenantID, c.who.tenantID), slog.Any(logkey.Error, err))
 		c.ws.Close(websocket.StatusInternalError, "could not build a snapshot")
-		return
+		c.end()
+		return false
 	}
-	if p := snap.GetPresence(); p != nil {
-		c.seen["/"+p.GetAgentId()] = p.GetVersion()
-	}
+	c.ownSent = snap.GetPresence().GetVersion()
 	if err := c.write(&phv1.ServerMessage{Kind: &phv1.ServerMessage_Snapshot{Snapshot: snap}}); err != nil {
-		return
+		c.end()
+		return false
 	}
 	if c.who.deviceID != "" {
-		_ = c.s.st.TouchDevice(c.ctx, c.who.deviceID, time.Now().UTC())
+		_ = c.s.st.TouchDevice(ctx, c.who.deviceID, time.Now().UTC())
 	}
-	go c.heartbeat()
-	go c.writer()
+	c.startWriting()
+	return true
+}
+
+// serve reads requests until the connection ends, then releases it. It runs on a goroutine of its
+// own, so the HTTP handler that upgraded the connection returns and net/http frees what it held.
+func (c *conn) serve() {
+	defer c.end()
+	defer func() {
+		if r := recover(); r != nil {
+			c.s.log.Error("stream failed", slog.String(logkey.TenantID, c.who.tenantID), slog.String(logkey.Component, c.who.name),
+				slog.Any(logkey.Error, fmt.Errorf("panic: %v", r)), slog.String("stack", string(debug.Stack())))
+		}
+	}()
 	c.reader()
 }
 
-// enqueue queues m without blocking; a full queue means the client is too slow, and it is cut off.
-func (c *conn) enqueue(m outMsg) {
-	select {
-	case c.out <- m:
-	default:
-		c.s.log.Info("closing slow stream", slog.String(logkey.TenantID, c.who.tenantID), slog.String(logkey.Component, c.who.name))
-		c.closeWith(websocket.StatusPolicyViolation, "too slow: reconnect for a fresh snapshot")
-	}
+// end releases the connection.
+func (c *conn) end() {
+	c.s.beats.remove(&c.beat)
+	c.s.reg.unregister(c)
+	c.ws.CloseNow()
+	c.cancel()
 }
 
 // closeWith sends a close frame with code and reason, then ends the connection.
 func (c *conn) closeWith(code websocket.StatusCode, reason string) {
-	c.closeOnce.Do(func() {
+	c.mu.Lock()
+	first := !c.closing
+	c.closing = true
+	c.queue = nil
+	c.mu.Unlock()
+	if first {
 		go func() {
 			_ = c.ws.Close(code, reason)
 			c.cancel()
 		}()
-	})
-}
-
-func (c *conn) writer() {
-	batch := make([]outMsg, 0, 64)
-	for {
-		select {
-		case <-c.ctx.Done():
-			return
-		case m := <-c.out:
-			batch = append(batch[:0], m)
-		drain:
-			for len(batch) < cap(batch) {
-				select {
-				case m := <-c.out:
-					batch = append(batch, m)
-				default:
-					break drain
-				}
-			}
-			if err := c.flush(batch); err != nil {
-				c.closeWith(websocket.StatusGoingAway, "write failed")
-				return
-			}
-		}
 	}
-}
-
-// flush writes queued messages in order; consecutive events go out as one batch frame.
-func (c *conn) flush(batch []outMsg) error {
-	var events [][]byte
-	sendEvents := func() error {
-		defer func() { events = events[:0] }()
-		switch len(events) {
-		case 0:
-			return nil
-		case 1:
-			return c.writeRaw(append(append([]byte(`{"event":`), events[0]...), '}'))
-		}
-		buf := bytes.NewBufferString(`{"batch":{"events":[`)
-		buf.Write(bytes.Join(events, []byte{','}))
-		buf.WriteString(`]}}`)
-		return c.writeRaw(buf.Bytes())
-	}
-	for _, m := range batch {
-		if m.msg != nil {
-			if err := sendEvents(); err != nil {
-				return err
-			}
-			if ts := m.msg.GetTeamSnapshot(); ts != nil {
-				for _, p := range ts.GetPresences() {
-					c.seen[ts.GetTeamId()+"/"+p.GetAgentId()] = p.GetVersion()
-				}
-			}
-			if err := c.write(m.msg); err != nil {
-				return err
-			}
-			continue
-		}
-		if m.version <= c.seen[m.view] {
-			continue // already covered by the snapshot or a newer event
-		}
-		c.seen[m.view] = m.version
-		events = append(events, m.event)
-	}
-	return sendEvents()
 }
 
 func (c *conn) write(m *phv1.ServerMessage) error {
 	data, err := protojson.Marshal(m)
 	if err != nil {
-		return err
+		return fmt.Errorf("encoding a server message: %w", err)
 	}
 	return c.writeRaw(data)
 }
 
+// writeRaw writes one message. A write that outlasts the write timeout closes the socket, as the
+// websocket library does when a write's context expires; a context per write instead would stay
+// referenced by the library, and hooked on the connection's context, for the connection's lifetime.
 func (c *conn) writeRaw(data []byte) error {
-	ctx, cancel := context.WithTimeout(c.ctx, c.s.opts.WriteTimeout)
-	defer cancel()
-	return c.ws.Write(ctx, websocket.MessageText, data)
-}
-
-// reply queues an answer to a request.
-func (c *conn) reply(m *phv1.ServerMessage) { c.enqueue(outMsg{msg: m}) }
-
-func (c *conn) heartbeat() {
-	t := c.s.opts.Clock.NewTicker(c.s.opts.Heartbeat)
+	t := time.AfterFunc(c.s.opts.WriteTimeout, func() { _ = c.ws.CloseNow() })
 	defer t.Stop()
-	for {
-		select {
-		case <-c.ctx.Done():
-			return
-		case <-t.C():
-			ctx, cancel := context.WithTimeout(c.ctx, c.s.opts.Heartbeat)
-			err := c.ws.Ping(ctx)
-			cancel()
-			if err != nil {
-				c.closeWith(websocket.StatusGoingAway, "heartbeat not answered")
-				return
-			}
-		}
+	if err := c.ws.Write(context.Background(), websocket.MessageText, data); err != nil {
+		return fmt.Errorf("writing to the stream: %w", err)
 	}
+	return nil
 }

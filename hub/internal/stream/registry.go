@@ -2,6 +2,7 @@ package stream
 
 import (
 	"context"
+	"slices"
 	"sync"
 
 	"google.golang.org/protobuf/encoding/protojson"
@@ -12,28 +13,29 @@ import (
 )
 
 // registry finds the connections an event goes to: an agent's own devices, and supervisors of the
-// agent's teams.
+// agent's teams. Each key has a handful of connections at most, so they are kept in slices, which
+// cost far less per idle connection than a set per key.
 type registry struct {
 	mu       sync.RWMutex
-	byAgent  map[string]map[*conn]struct{}
-	byTeam   map[string]map[*conn]struct{}
-	byDevice map[string]map[*conn]struct{}
+	byAgent  map[string][]*conn
+	byTeam   map[string][]*conn
+	byDevice map[string][]*conn
 }
 
 func newRegistry() *registry {
-	return &registry{byAgent: map[string]map[*conn]struct{}{}, byTeam: map[string]map[*conn]struct{}{}, byDevice: map[string]map[*conn]struct{}{}}
+	return &registry{byAgent: map[string][]*conn{}, byTeam: map[string][]*conn{}, byDevice: map[string][]*conn{}}
 }
 
-func add(m map[string]map[*conn]struct{}, key string, c *conn) {
-	if m[key] == nil {
-		m[key] = map[*conn]struct{}{}
+func add(m map[string][]*conn, key string, c *conn) {
+	if !slices.Contains(m[key], c) {
+		m[key] = append(m[key], c)
 	}
-	m[key][c] = struct{}{}
 }
 
-func remove(m map[string]map[*conn]struct{}, key string, c *conn) {
-	delete(m[key], c)
-	if len(m[key]) == 0 {
+func remove(m map[string][]*conn, key string, c *conn) {
+	if rest := slices.DeleteFunc(m[key], func(x *conn) bool { return x == c }); len(rest) > 0 {
+		m[key] = rest
+	} else {
 		delete(m, key)
 	}
 }
@@ -72,7 +74,7 @@ func (s *Server) dispatch(ev bus.Event) {
 	switch ev.Kind {
 	case bus.KindDeviceRevoked:
 		s.reg.mu.RLock()
-		conns := keys(s.reg.byDevice[ev.DeviceID])
+		conns := slices.Clone(s.reg.byDevice[ev.DeviceID])
 		s.reg.mu.RUnlock()
 		for _, c := range conns {
 			c.closeWith(StatusSignInRequired, "this device was signed out: pair it again")
@@ -82,11 +84,11 @@ func (s *Server) dispatch(ev bus.Event) {
 		// and as a member of each team it watches.
 		s.reg.mu.RLock()
 		targets := map[*conn][]string{}
-		for c := range s.reg.byAgent[ev.AgentID] {
+		for _, c := range s.reg.byAgent[ev.AgentID] {
 			targets[c] = append(targets[c], "")
 		}
 		for _, team := range ev.TeamIDs {
-			for c := range s.reg.byTeam[team] {
+			for _, c := range s.reg.byTeam[team] {
 				targets[c] = append(targets[c], team)
 			}
 		}
@@ -108,16 +110,8 @@ func (s *Server) dispatch(ev bus.Event) {
 					}
 					encoded[team] = data
 				}
-				c.enqueue(outMsg{event: data, view: team + "/" + ev.AgentID, version: ev.Presence.Version})
+				c.enqueue(outMsg{event: data, team: team, agent: ev.AgentID, version: ev.Presence.Version})
 			}
 		}
 	}
-}
-
-func keys(m map[*conn]struct{}) []*conn {
-	out := make([]*conn, 0, len(m))
-	for c := range m {
-		out = append(out, c)
-	}
-	return out
 }

@@ -14,10 +14,12 @@ import (
 	phv1 "presencehub.dev/shared/gen/presencehub/v1"
 )
 
-// reader handles client requests until the connection ends.
+// reader handles client requests until the connection ends. Every way a connection ends closes the
+// socket, which ends the read; a context that is never cancelled spares the websocket library a
+// cancellation hook per read.
 func (c *conn) reader() {
 	for {
-		typ, data, err := c.ws.Read(c.ctx)
+		typ, data, err := c.ws.Read(context.Background())
 		if err != nil {
 			return
 		}
@@ -103,7 +105,7 @@ func (c *conn) subscribeTeam(req *phv1.SubscribeTeam) {
 	for _, p := range again.GetPresences() {
 		if v, ok := sent[p.GetAgentId()]; !ok || p.GetVersion() > v {
 			if data, err := protojson.Marshal(&phv1.PresenceEvent{Presence: p, TeamId: req.GetTeamId()}); err == nil {
-				c.enqueue(outMsg{event: data, view: req.GetTeamId() + "/" + p.GetAgentId(), version: p.GetVersion()})
+				c.enqueue(outMsg{event: data, team: req.GetTeamId(), agent: p.GetAgentId(), version: p.GetVersion()})
 			}
 		}
 	}

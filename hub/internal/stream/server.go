@@ -66,6 +66,7 @@ type Server struct {
 	log    *slog.Logger
 	opts   Options
 	reg    *registry
+	beats  *heartbeats
 	ctx    context.Context // ends when the hub stops
 }
 
@@ -84,6 +85,7 @@ func New(ctx context.Context, st Store, engine *presence.Engine, authn *auth.Aut
 		opts.Clock = realClock{}
 	}
 	s := &Server{st: st, engine: engine, authn: authn, log: log, opts: opts, reg: newRegistry(), ctx: ctx}
+	s.beats = startHeartbeats(ctx, opts.Clock, opts.Heartbeat)
 	cancel := b.Subscribe(s.dispatch)
 	context.AfterFunc(ctx, cancel)
 	return s
@@ -108,15 +110,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusUnauthorized)
 		return
 	}
-	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+	ws, err := websocket.Accept(smallBuffers{w}, r, &websocket.AcceptOptions{
 		Subprotocols: []string{Subprotocol}, OriginPatterns: s.opts.OriginPatterns, CompressionMode: websocket.CompressionDisabled,
 	})
 	if err != nil {
 		s.log.Info("websocket rejected", slog.Any(logkey.Error, err))
 		return
 	}
-	c := newConn(s, ws, who)
-	c.run()
+	// The handler returns once the snapshot is out; net/http then frees the request, its buffers and
+	// this goroutine's stack, and the connection carries on with a reader goroutine of its own.
+	if c := newConn(s, ws, who); c.start() {
+		go c.serve()
+	}
 }
 
 func offeredProtocols(r *http.Request) []string {

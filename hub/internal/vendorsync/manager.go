@@ -114,7 +114,7 @@ func New(st Store, sealer *seal.Sealer, engine *presence.Engine, router *Router,
 // Run delivers the outbox, repairs drift and polls until ctx ends.
 func (m *Manager) Run(ctx context.Context) {
 	cancel := m.bus.Subscribe(func(e bus.Event) {
-		if e.Kind == bus.KindPresence {
+		if e.Kind == bus.KindPresence && e.Writes > 0 {
 			m.kick()
 		}
 	})

@@ -1,0 +1,52 @@
+package stream
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+)
+
+// Buffer sizes of an upgraded connection, instead of net/http's 4 KB each. Client messages are small
+// and rare; a server message that fits the write buffer (a control frame, one presence event) goes
+// out in one write, a longer one (a snapshot, a batch) in two. The buffers live as long as the
+// connection, so they were most of an idle stream's memory.
+const (
+	readBufferSize  = 256
+	writeBufferSize = 512
+)
+
+// smallBuffers is the handshake's ResponseWriter, with a Hijack that hands the websocket library
+// small buffers. net/http's own buffers are released once the handler returns.
+type smallBuffers struct {
+	http.ResponseWriter
+}
+
+// Unwrap lets http.ResponseController reach the server's ResponseWriter.
+func (w smallBuffers) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Hijack takes over the connection. Bytes the client sent after its upgrade request, which net/http
+// may have read already, come first from the new reader.
+func (w smallBuffers) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	nc, brw, err := http.NewResponseController(w.ResponseWriter).Hijack()
+	if err != nil {
+		return nil, nil, fmt.Errorf("hijacking the connection: %w", err)
+	}
+	if err := brw.Writer.Flush(); err != nil {
+		nc.Close()
+		return nil, nil, fmt.Errorf("flushing the handshake: %w", err)
+	}
+	n := brw.Reader.Buffered()
+	if n == 0 {
+		return nc, bufio.NewReadWriter(bufio.NewReaderSize(nc, readBufferSize), bufio.NewWriterSize(nc, writeBufferSize)), nil
+	}
+	pending, _ := brw.Reader.Peek(n)
+	br := bufio.NewReaderSize(io.MultiReader(bytes.NewReader(bytes.Clone(pending)), nc), max(readBufferSize, n))
+	if _, err := br.Peek(n); err != nil { // into the buffer, where the websocket library looks for them
+		nc.Close()
+		return nil, nil, fmt.Errorf("carrying over buffered bytes: %w", err)
+	}
+	return nc, bufio.NewReadWriter(br, bufio.NewWriterSize(nc, writeBufferSize)), nil
+}

@@ -1,0 +1,141 @@
+package stream
+
+import (
+	"bytes"
+	"log/slog"
+
+	"github.com/coder/websocket"
+
+	phv1 "presencehub.dev/shared/gen/presencehub/v1"
+	"presencehub.dev/shared/logkey"
+)
+
+// outMsg is one queued message: a pre-encoded presence event, or any other server message.
+type outMsg struct {
+	event   []byte // protojson of a PresenceEvent
+	team    string // the team view the event updates; "" for the agent's own presence
+	agent   string
+	version int64
+	msg     *phv1.ServerMessage
+}
+
+// enqueue queues m without blocking, and starts a writer if none is running; a full queue means the
+// client is too slow, and it is cut off. An idle connection holds neither a queue nor a writer.
+func (c *conn) enqueue(m outMsg) {
+	c.mu.Lock()
+	if c.closing {
+		c.mu.Unlock()
+		return
+	}
+	if len(c.queue) >= c.s.opts.QueueSize {
+		c.mu.Unlock()
+		c.s.log.Info("closing slow stream", slog.String(logkey.TenantID, c.who.tenantID), slog.String(logkey.Component, c.who.name))
+		c.closeWith(websocket.StatusPolicyViolation, "too slow: reconnect for a fresh snapshot")
+		return
+	}
+	c.queue = append(c.queue, m)
+	start := c.ready && !c.writing
+	c.writing = c.writing || start
+	c.mu.Unlock()
+	if start {
+		go c.writer()
+	}
+}
+
+// startWriting lets queued messages follow the snapshot.
+func (c *conn) startWriting() {
+	c.mu.Lock()
+	c.ready = true
+	start := len(c.queue) > 0 && !c.writing && !c.closing
+	c.writing = c.writing || start
+	c.mu.Unlock()
+	if start {
+		go c.writer()
+	}
+}
+
+// writer writes what is queued, batch by batch, and ends once the queue is empty.
+func (c *conn) writer() {
+	var batch []outMsg
+	for {
+		c.mu.Lock()
+		if len(c.queue) == 0 || c.closing {
+			c.queue, c.writing = nil, false
+			c.mu.Unlock()
+			return
+		}
+		batch, c.queue = c.queue, batch[:0]
+		c.mu.Unlock()
+		err := c.flush(batch)
+		clear(batch) // drop the references while the slice waits for reuse
+		if err != nil {
+			c.closeWith(websocket.StatusGoingAway, "write failed")
+			c.mu.Lock()
+			c.queue, c.writing = nil, false
+			c.mu.Unlock()
+			return
+		}
+	}
+}
+
+// flush writes queued messages in order; consecutive events go out as one batch frame.
+func (c *conn) flush(batch []outMsg) error {
+	var events [][]byte
+	sendEvents := func() error {
+		defer func() { events = events[:0] }()
+		switch len(events) {
+		case 0:
+			return nil
+		case 1:
+			return c.writeRaw(append(append([]byte(`{"event":`), events[0]...), '}'))
+		}
+		buf := bytes.NewBufferString(`{"batch":{"events":[`)
+		buf.Write(bytes.Join(events, []byte{','}))
+		buf.WriteString(`]}}`)
+		return c.writeRaw(buf.Bytes())
+	}
+	for _, m := range batch {
+		if m.msg != nil {
+			if err := sendEvents(); err != nil {
+				return err
+			}
+			if ts := m.msg.GetTeamSnapshot(); ts != nil {
+				for _, p := range ts.GetPresences() {
+					c.markSent(ts.GetTeamId(), p.GetAgentId(), p.GetVersion())
+				}
+			}
+			if err := c.write(m.msg); err != nil {
+				return err
+			}
+			continue
+		}
+		if m.version <= c.lastSent(m.team, m.agent) {
+			continue // already covered by the snapshot or a newer event
+		}
+		c.markSent(m.team, m.agent, m.version)
+		events = append(events, m.event)
+	}
+	return sendEvents()
+}
+
+// lastSent is the newest version of an agent sent in a view: its own ("" team) or a team's.
+func (c *conn) lastSent(team, agent string) int64 {
+	if team == "" {
+		return c.ownSent
+	}
+	return c.teamSent[team+"/"+agent]
+}
+
+func (c *conn) markSent(team, agent string, version int64) {
+	if team == "" {
+		c.ownSent = version
+		return
+	}
+	if c.teamSent == nil {
+		c.teamSent = map[string]int64{}
+	}
+	c.teamSent[team+"/"+agent] = version
+}
+
+// reply queues an answer to a request.
+func (c *conn) reply(m *phv1.ServerMessage) { c.enqueue(outMsg{msg: m}) }
