@@ -33,16 +33,28 @@ func Idle(ctx context.Context, cfg Config, f *Fleet, settle time.Duration, out i
 	return nil
 }
 
-// Fanout connects every agent's device and one supervisor per team, then changes agents' statuses at
-// rate per second for d, with send times fixed in advance (t0 + k/rate) so a slow hub cannot hide its
-// latency by slowing the sender. Latency is measured from the scheduled send time to the supervisor's
-// receipt of the change.
+// pendingChange is a sent change not yet seen by every supervisor of the agent's team.
+type pendingChange struct {
+	at      time.Time // its scheduled send time
+	waiting int       // supervisors still to receive it
+}
+
+// Fanout connects every agent's device and cfg.Supervisors supervisor streams per team, then changes
+// agents' statuses at rate per second for d, with send times fixed in advance (t0 + k/rate) so a slow
+// hub cannot hide its latency by slowing the sender. Latency is measured from the scheduled send time
+// to each supervisor's receipt of the change.
 func Fanout(ctx context.Context, cfg Config, f *Fleet, rate int, d time.Duration, out io.Writer) error {
 	var mu sync.Mutex
-	scheduled := map[string]time.Time{} // agent -> scheduled send time of its newest request
+	scheduled := map[string]*pendingChange{} // agent -> its oldest change still in flight
 	var latencies []time.Duration
+	supervisors := max(1, cfg.Supervisors)
 	deliveries := 0
+	var snapshots sync.WaitGroup // supervisors still waiting for their team snapshot
 	onEvent := func(_ int, m *phv1.ServerMessage, at time.Time) {
+		if m.GetTeamSnapshot() != nil {
+			snapshots.Done()
+			return
+		}
 		events := m.GetBatch().GetEvents()
 		if ev := m.GetEvent(); ev != nil {
 			events = append(events, ev)
@@ -54,9 +66,11 @@ func Fanout(ctx context.Context, cfg Config, f *Fleet, rate int, d time.Duration
 			if ev.GetTeamId() == "" {
 				continue // the agent's own device: count it, measure at the supervisor
 			}
-			if t, ok := scheduled[ev.GetPresence().GetAgentId()]; ok {
-				latencies = append(latencies, at.Sub(t))
-				delete(scheduled, ev.GetPresence().GetAgentId())
+			if p, ok := scheduled[ev.GetPresence().GetAgentId()]; ok {
+				latencies = append(latencies, at.Sub(p.at))
+				if p.waiting--; p.waiting == 0 {
+					delete(scheduled, ev.GetPresence().GetAgentId())
+				}
 			}
 		}
 	}
@@ -64,15 +78,18 @@ func Fanout(ctx context.Context, cfg Config, f *Fleet, rate int, d time.Duration
 	if err != nil {
 		return err
 	}
-	for i, team := range f.Teams {
+	for i := range len(f.Teams) * supervisors {
+		team := f.Teams[i%len(f.Teams)]
 		sup, err := dial(ctx, cfg.HubURL, f.ViewerKey, "", cfg.Sources[i%len(cfg.Sources)], func(m *phv1.ServerMessage, at time.Time) { onEvent(-1, m, at) })
 		if err != nil {
 			return err
 		}
+		snapshots.Add(1)
 		if err := sup.send(ctx, &phv1.ClientMessage{Kind: &phv1.ClientMessage_SubscribeTeam{SubscribeTeam: &phv1.SubscribeTeam{RequestId: team, TeamId: team}}}); err != nil {
 			return err
 		}
 	}
+	snapshots.Wait() // every supervisor is watching before the clock starts
 	time.Sleep(time.Second)
 	mu.Lock()
 	deliveries = 0
@@ -88,7 +105,7 @@ func Fanout(ctx context.Context, cfg Config, f *Fleet, rate int, d time.Duration
 		agent := f.Agents[i]
 		mu.Lock()
 		if _, busy := scheduled[agent]; !busy {
-			scheduled[agent] = at
+			scheduled[agent] = &pendingChange{at: at, waiting: supervisors}
 		}
 		mu.Unlock()
 		status := statuses[(k/len(devices))%2]
@@ -110,7 +127,7 @@ func Fanout(ctx context.Context, cfg Config, f *Fleet, rate int, d time.Duration
 	if deliveries > 0 {
 		cpuPer = float64((cpuAfter - cpuBefore).Microseconds()) / float64(deliveries)
 	}
-	fmt.Fprintf(out, "fanout agents=%d teams=%d rate=%d changes=%d deliveries=%d deliveries_per_s=%.0f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f cpu_us_per_delivery=%.1f measured=%d\n",
-		len(f.Agents), len(f.Teams), rate, n, deliveries, float64(deliveries)/elapsed.Seconds(), pct(0.50), pct(0.99), pct(1), cpuPer, len(latencies))
+	fmt.Fprintf(out, "fanout agents=%d teams=%d supervisors_per_team=%d rate=%d changes=%d deliveries=%d deliveries_per_s=%.0f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f cpu_us_per_delivery=%.1f measured=%d\n",
+		len(f.Agents), len(f.Teams), supervisors, rate, n, deliveries, float64(deliveries)/elapsed.Seconds(), pct(0.50), pct(0.99), pct(1), cpuPer, len(latencies))
 	return nil
 }

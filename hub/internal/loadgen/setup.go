@@ -20,9 +20,11 @@ type Config struct {
 	Key      string // hub-wide admin key
 	Agents   int
 	TeamSize int
-	Sources  []string // local source addresses to spread connections over
-	HubPID   int      // the hub process, for RSS and CPU readings (0: none)
-	Workers  int
+	// Supervisors is how many supervisor streams watch each team in fanout.
+	Supervisors int
+	Sources     []string // local source addresses to spread connections over
+	HubPID      int      // the hub process, for RSS and CPU readings (0: none)
+	Workers     int
 }
 
 // Fleet is a provisioned tenant: agents with paired device tokens, teams and a viewer key.

@@ -67,6 +67,10 @@ func (s *DB) writeAgentLinks(ctx context.Context, tx queryer, a *model.Agent) er
 
 // GetAgent reads one agent of a tenant.
 func (s *DB) GetAgent(ctx context.Context, tenantID, id string) (*model.Agent, error) {
+	if a := s.agents.get(tenantID, id); a != nil {
+		return a, nil
+	}
+	gen := s.agents.generation()
 	a, err := scanAgent(s.x.QueryRowContext(ctx, s.q("SELECT "+agentCols+" FROM agents WHERE tenant_id = ? AND id = ?"), tenantID, id))
 	if err != nil {
 		return nil, fmt.Errorf("getting agent: %w", s.mapErr(err))
@@ -74,6 +78,7 @@ func (s *DB) GetAgent(ctx context.Context, tenantID, id string) (*model.Agent, e
 	if err := s.loadAgentLinks(ctx, []*model.Agent{a}); err != nil {
 		return nil, fmt.Errorf("getting agent: %w", err)
 	}
+	s.agents.put(a, gen)
 	return a, nil
 }
 
@@ -162,6 +167,7 @@ func (s *DB) UpdateAgent(ctx context.Context, a *model.Agent) error {
 		}
 		return s.writeAgentLinks(ctx, tx, a)
 	})
+	s.agentsChanged()
 	if err != nil {
 		return fmt.Errorf("updating agent: %w", err)
 	}
@@ -171,6 +177,7 @@ func (s *DB) UpdateAgent(ctx context.Context, a *model.Agent) error {
 // DeleteAgent removes an agent with its links.
 func (s *DB) DeleteAgent(ctx context.Context, tenantID, id string) error {
 	res, err := s.x.ExecContext(ctx, s.q("DELETE FROM agents WHERE tenant_id = ? AND id = ?"), tenantID, id)
+	s.agentsChanged()
 	if err != nil {
 		return fmt.Errorf("deleting agent: %w", s.mapErr(err))
 	}

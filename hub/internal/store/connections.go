@@ -95,6 +95,7 @@ func (s *DB) UpdateConnection(ctx context.Context, c *model.Connection, secret *
 // DeleteConnection removes a connection; it fails with ErrInUse while rules still use it.
 func (s *DB) DeleteConnection(ctx context.Context, tenantID, id string) error {
 	res, err := s.x.ExecContext(ctx, s.q("DELETE FROM connections WHERE tenant_id = ? AND id = ?"), tenantID, id)
+	s.agentsChanged()
 	if err != nil {
 		return fmt.Errorf("deleting connection: %w", s.mapErr(err))
 	}

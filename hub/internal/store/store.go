@@ -39,6 +39,7 @@ func (e *ConflictError) Unwrap() error { return ErrConflict }
 type DB struct {
 	db      *sql.DB
 	x       *stmts // s.db through cached prepared statements
+	agents  agentCache
 	dialect dialect
 	now     func() time.Time
 }

@@ -71,6 +71,7 @@ func (s *DB) UpdateTeam(ctx context.Context, t *model.Team) error {
 // DeleteTeam removes a team; memberships and rule assignments go with it.
 func (s *DB) DeleteTeam(ctx context.Context, tenantID, id string) error {
 	res, err := s.x.ExecContext(ctx, s.q("DELETE FROM teams WHERE tenant_id = ? AND id = ?"), tenantID, id)
+	s.agentsChanged()
 	if err != nil {
 		return fmt.Errorf("deleting team: %w", s.mapErr(err))
 	}

@@ -90,6 +90,7 @@ func (s *DB) UpdateTenant(ctx context.Context, t *model.Tenant) error {
 // DeleteTenant removes a tenant and, by cascade, everything it owns.
 func (s *DB) DeleteTenant(ctx context.Context, id string) error {
 	res, err := s.x.ExecContext(ctx, s.q("DELETE FROM tenants WHERE id = ?"), id)
+	s.agentsChanged()
 	if err != nil {
 		return fmt.Errorf("deleting tenant: %w", s.mapErr(err))
 	}

@@ -30,9 +30,9 @@ func (c *conn) reader() {
 		}
 		switch k := m.GetKind().(type) {
 		case *phv1.ClientMessage_SetStatus:
-			c.setStatus(k.SetStatus)
+			c.s.work.do(func() { c.setStatus(k.SetStatus) })
 		case *phv1.ClientMessage_SubscribeTeam:
-			c.subscribeTeam(k.SubscribeTeam)
+			c.s.work.do(func() { c.subscribeTeam(k.SubscribeTeam) })
 		default:
 			c.reply(streamError("", "invalid", "empty message"))
 		}

@@ -67,6 +67,7 @@ type Server struct {
 	opts   Options
 	reg    *registry
 	beats  *heartbeats
+	work   *workers
 	ctx    context.Context // ends when the hub stops
 }
 
@@ -86,6 +87,7 @@ func New(ctx context.Context, st Store, engine *presence.Engine, authn *auth.Aut
 	}
 	s := &Server{st: st, engine: engine, authn: authn, log: log, opts: opts, reg: newRegistry(), ctx: ctx}
 	s.beats = startHeartbeats(ctx, opts.Clock, opts.Heartbeat)
+	s.work = startWorkers(ctx)
 	cancel := b.Subscribe(s.dispatch)
 	context.AfterFunc(ctx, cancel)
 	return s

@@ -121,6 +121,12 @@ func testAgentLinks(t *testing.T, ctx context.Context, s *store.DB) {
 	if len(got.TeamIDs) != 1 || len(got.Identities) != 1 || !got.Identities[0].Pinned || got.Identities[0].LinkTime.IsZero() {
 		t.Fatalf("links not stored: %+v", got)
 	}
+	got.TeamIDs[0] = "tm_mutated" // a caller's copy: changing it must not change what the store returns
+	again, err := s.GetAgent(ctx, tn.ID, ag.ID)
+	must(t, err)
+	if again.TeamIDs[0] != team.ID {
+		t.Fatalf("GetAgent returned shared state: %v", again.TeamIDs)
+	}
 	byTeam, _, err := s.ListAgents(ctx, tn.ID, team.ID, store.Page{})
 	must(t, err)
 	if len(byTeam) != 1 {
@@ -208,6 +214,9 @@ func testCascades(t *testing.T, ctx context.Context, s *store.DB) {
 	r := &model.Rule{ID: ids.New(ids.Rule), TenantID: tn.ID, Name: "r", ConnectionID: conn.ID, TeamIDs: []string{team.ID}, AgentIDs: []string{ag.ID}}
 	must(t, s.CreateRule(ctx, r))
 	wantErr(t, s.DeleteConnection(ctx, tn.ID, conn.ID), store.ErrInUse)
+	if before, err := s.GetAgent(ctx, tn.ID, ag.ID); err != nil || len(before.TeamIDs) != 1 { // now cached
+		t.Fatalf("agent before team delete: %+v, %v", before, err)
+	}
 	must(t, s.DeleteTeam(ctx, tn.ID, team.ID))
 	got, err := s.GetAgent(ctx, tn.ID, ag.ID)
 	must(t, err)
