@@ -64,7 +64,7 @@ func (s *Service) UnaryInterceptor(authn *auth.Authenticator) grpc.UnaryServerIn
 			if strings.HasSuffix(method, "Status") || method == "UpdateTenant" {
 				s.engine.InvalidateTenant(tenantID(ctx)) // the catalog or settings changed
 			}
-			if strings.Contains(method, "Connection") || strings.Contains(method, "Rule") {
+			if strings.Contains(method, "Connection") || strings.Contains(method, "Rule") || method == "UpdateTenant" {
 				s.sync.Invalidate(tenantID(ctx)) // which writes a change owes changed
 			}
 		}

@@ -114,6 +114,18 @@ func (s *Service) checkRule(ctx context.Context, r *model.Rule) error {
 		seen[m.Status] = true
 	}
 	known("fallback_status", r.FallbackStatus, false)
+	if r.SkipUnavailableValidation {
+		t, err := s.st.GetTenant(ctx, r.TenantID)
+		if err != nil {
+			return err
+		}
+		switch def := t.Settings.DefaultUnavailableStatus; {
+		case def == "":
+			fe.add("skip_unavailable_validation", "needs the tenant's settings.default_unavailable_status to be set")
+		case !seen[def]:
+			fe.add("skip_unavailable_validation", "the tenant's default unavailable status %q must be mapped in outbound", def)
+		}
+	}
 	if err := checkRefs(fe, "team_ids", r.TeamIDs, func(id string) error { _, err := s.st.GetTeam(ctx, r.TenantID, id); return err }); err != nil {
 		return err
 	}
@@ -190,12 +202,15 @@ func applyRule(r *model.Rule, in *phv1.Rule, mask fieldMask) {
 	if wants(mask, "fallback_status") {
 		r.FallbackStatus = in.GetFallbackStatus()
 	}
+	if wants(mask, "skip_unavailable_validation") {
+		r.SkipUnavailableValidation = in.GetSkipUnavailableValidation()
+	}
 }
 
 func ruleProto(r *model.Rule) *phv1.Rule {
 	out := &phv1.Rule{
 		Id: r.ID, Name: r.Name, ConnectionId: r.ConnectionID, TeamIds: r.TeamIDs, AgentIds: r.AgentIDs,
-		FallbackStatus: r.FallbackStatus, CreateTime: ts(r.CreateTime), UpdateTime: ts(r.UpdateTime),
+		FallbackStatus: r.FallbackStatus, SkipUnavailableValidation: r.SkipUnavailableValidation, CreateTime: ts(r.CreateTime), UpdateTime: ts(r.UpdateTime),
 	}
 	for _, m := range r.Inbound {
 		out.Inbound = append(out.Inbound, &phv1.InboundMapping{VendorState: m.VendorState, Status: m.Status})

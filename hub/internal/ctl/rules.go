@@ -16,6 +16,7 @@ var ruleResource = resource{what: "rule", segment: "rules"}
 type ruleFlags struct {
 	name, connection, fallback       string
 	inbound, outbound, teams, agents []string
+	skipValidation                   bool
 }
 
 func (f *ruleFlags) fields() []flagField {
@@ -27,6 +28,7 @@ func (f *ruleFlags) fields() []flagField {
 		{"team", "team_ids"},
 		{"agent", "agent_ids"},
 		{"fallback", "fallback_status"},
+		{"skip-unavailable-validation", "skip_unavailable_validation"},
 	}
 }
 
@@ -41,6 +43,8 @@ func (f *ruleFlags) register(cmd *cobra.Command) {
 	fs.StringSliceVar(&f.teams, "team", nil, "team id the rule applies to (repeatable or comma-separated; '' for none)")
 	fs.StringSliceVar(&f.agents, "agent", nil, "agent id the rule applies to (repeatable or comma-separated; '' for none)")
 	fs.StringVar(&f.fallback, "fallback", "", "catalog status for inbound states mapped to nothing usable ('' for none)")
+	fs.BoolVar(&f.skipValidation, "skip-unavailable-validation", false,
+		"write statuses this rule does not map as the tenant's default unavailable status (NICE CXone's option)")
 }
 
 func (f *ruleFlags) build(*cobra.Command) (proto.Message, error) {
@@ -53,11 +57,12 @@ func (f *ruleFlags) build(*cobra.Command) (proto.Message, error) {
 		return nil, err
 	}
 	r := &phv1.Rule{
-		Name:           f.name,
-		ConnectionId:   f.connection,
-		TeamIds:        nonEmpty(f.teams),
-		AgentIds:       nonEmpty(f.agents),
-		FallbackStatus: f.fallback,
+		Name:                      f.name,
+		ConnectionId:              f.connection,
+		TeamIds:                   nonEmpty(f.teams),
+		AgentIds:                  nonEmpty(f.agents),
+		FallbackStatus:            f.fallback,
+		SkipUnavailableValidation: f.skipValidation,
 	}
 	for _, p := range in {
 		r.Inbound = append(r.Inbound, &phv1.InboundMapping{VendorState: p.Key, Status: p.Value})

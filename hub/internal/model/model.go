@@ -119,8 +119,11 @@ type Rule struct {
 	TeamIDs        []string          `json:"team_ids" validate:"max=500,dive,required"`
 	AgentIDs       []string          `json:"agent_ids" validate:"max=5000,dive,required"`
 	FallbackStatus string            `json:"fallback_status"`
-	CreateTime     time.Time
-	UpdateTime     time.Time
+	// SkipUnavailableValidation writes a status the rule does not map outbound as the tenant's default
+	// unavailable status instead of not syncing it (NICE CXone's "skip validation of unavailable codes").
+	SkipUnavailableValidation bool `json:"skip_unavailable_validation"`
+	CreateTime                time.Time
+	UpdateTime                time.Time
 }
 
 // InboundMapping turns a vendor state into a catalog status (or StatusPrevious).

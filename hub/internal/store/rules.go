@@ -19,7 +19,7 @@ type Rules interface {
 	DeleteRule(ctx context.Context, tenantID, id string) error
 }
 
-const ruleCols = "id, tenant_id, name, connection_id, inbound, outbound, fallback_status, create_time, update_time"
+const ruleCols = "id, tenant_id, name, connection_id, inbound, outbound, fallback_status, skip_unavailable_validation, create_time, update_time"
 
 // CreateRule inserts r with its assignments.
 func (s *DB) CreateRule(ctx context.Context, r *model.Rule) error {
@@ -35,8 +35,8 @@ func (s *DB) CreateRules(ctx context.Context, rules []*model.Rule) error {
 			if err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, s.q("INSERT INTO rules ("+ruleCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-				r.ID, r.TenantID, r.Name, r.ConnectionID, in, out, r.FallbackStatus, micros(r.CreateTime), micros(r.UpdateTime)); err != nil {
+			if _, err := tx.ExecContext(ctx, s.q("INSERT INTO rules ("+ruleCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+				r.ID, r.TenantID, r.Name, r.ConnectionID, in, out, r.FallbackStatus, r.SkipUnavailableValidation, micros(r.CreateTime), micros(r.UpdateTime)); err != nil {
 				return err
 			}
 			if err := s.writeRuleAssignments(ctx, tx, r); err != nil {
@@ -157,8 +157,8 @@ func (s *DB) UpdateRule(ctx context.Context, r *model.Rule) error {
 	}
 	err = s.inTx(ctx, func(tx queryer) error {
 		res, err := tx.ExecContext(ctx, s.q(`UPDATE rules SET name = ?, connection_id = ?, inbound = ?, outbound = ?,
-			fallback_status = ?, update_time = ? WHERE tenant_id = ? AND id = ?`),
-			r.Name, r.ConnectionID, in, out, r.FallbackStatus, micros(r.UpdateTime), r.TenantID, r.ID)
+			fallback_status = ?, skip_unavailable_validation = ?, update_time = ? WHERE tenant_id = ? AND id = ?`),
+			r.Name, r.ConnectionID, in, out, r.FallbackStatus, r.SkipUnavailableValidation, micros(r.UpdateTime), r.TenantID, r.ID)
 		if err != nil {
 			return err
 		}
@@ -204,7 +204,7 @@ func scanRule(row scanner) (*model.Rule, error) {
 	var r model.Rule
 	var in, out string
 	var ct, ut int64
-	if err := row.Scan(&r.ID, &r.TenantID, &r.Name, &r.ConnectionID, &in, &out, &r.FallbackStatus, &ct, &ut); err != nil {
+	if err := row.Scan(&r.ID, &r.TenantID, &r.Name, &r.ConnectionID, &in, &out, &r.FallbackStatus, &r.SkipUnavailableValidation, &ct, &ut); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(in), &r.Inbound); err != nil {

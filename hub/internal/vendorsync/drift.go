@@ -99,7 +99,7 @@ func (m *Manager) repairOne(ctx context.Context, a *model.Agent, ident model.Ide
 	if err != nil {
 		return
 	}
-	want, writes := outboundState(rule, cur.Status)
+	want, writes := m.router.Want(ctx, a.TenantID, rule, cur.Status)
 	if in, ok := inboundStatus(rule, vs.State); (writes && vs.State == want) || (ok && in == cur.Status) {
 		return
 	}

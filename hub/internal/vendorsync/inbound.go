@@ -90,7 +90,7 @@ func (m *Manager) receive(ctx context.Context, c *model.Connection, ch vendorapi
 // wrote to that user lately: the vendor's notification may predate our write, so its actual state is
 // unknown. Writing the state it reported is harmless if it is already there (the echo is dropped).
 func (m *Manager) reassert(ctx context.Context, c *model.Connection, rule *model.Rule, externalID string, p *model.Presence) {
-	want, ok := outboundState(rule, p.Status)
+	want, ok := m.router.Want(ctx, c.TenantID, rule, p.Status)
 	if !ok {
 		return
 	}

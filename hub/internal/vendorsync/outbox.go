@@ -152,7 +152,7 @@ func (m *Manager) correct(ctx context.Context, w *model.OutboxWrite) {
 	if err != nil {
 		return
 	}
-	want, ok := outboundState(rule, cur.Status)
+	want, ok := m.router.Want(ctx, w.TenantID, rule, cur.Status)
 	if !ok || want == w.VendorState {
 		return
 	}

@@ -16,6 +16,7 @@ import (
 type RouterStore interface {
 	ListConnections(ctx context.Context, tenantID string, p store.Page) ([]*model.Connection, string, error)
 	ListRules(ctx context.Context, tenantID, connectionID string, p store.Page) ([]*model.Rule, string, error)
+	GetTenant(ctx context.Context, id string) (*model.Tenant, error)
 }
 
 // Router knows, per tenant, the enabled connections and which rule applies to which agent on each. It
@@ -36,7 +37,9 @@ type routes struct {
 	byAgent  map[string]*model.Rule       // connection|agent
 	byTeam   map[string]*model.Rule       // connection|team
 	fallback map[string]*model.Rule       // connection: a rule assigned to nobody applies to everybody
-	loaded   time.Time
+	// unavailable is the tenant's default unavailable status, written by rules that skip validation.
+	unavailable string
+	loaded      time.Time
 }
 
 // NewRouter returns a router over st.
@@ -74,6 +77,11 @@ func (r *Router) routes(ctx context.Context, tenantID string) (*routes, error) {
 func (r *Router) load(ctx context.Context, tenantID string) (*routes, error) {
 	rt := &routes{conns: map[string]*model.Connection{}, byAgent: map[string]*model.Rule{}, byTeam: map[string]*model.Rule{},
 		fallback: map[string]*model.Rule{}, loaded: r.now()}
+	t, err := r.st.GetTenant(ctx, tenantID)
+	if err != nil {
+		return nil, fmt.Errorf("loading tenant: %w", err)
+	}
+	rt.unavailable = t.Settings.DefaultUnavailableStatus
 	for p := (store.Page{Size: store.MaxPageSize}); ; {
 		conns, next, err := r.st.ListConnections(ctx, tenantID, p)
 		if err != nil {
@@ -140,7 +148,8 @@ func (r *Router) Rule(ctx context.Context, connectionID string, agent *model.Age
 }
 
 // Plan lists the vendor writes a change owes: one per other enabled connection on which the agent has
-// an identity and whose rule maps the new status outbound. Unmapped statuses are not synced, and a
+// an identity and whose rule maps the new status outbound. Unmapped statuses are not synced, except
+// under a rule that skips validation, which writes the tenant's default unavailable status instead. A
 // change never goes back to the connection it came from.
 func (r *Router) Plan(ctx context.Context, agent *model.Agent, next *model.Presence, req presence.Request) ([]*model.OutboxWrite, error) {
 	rt, err := r.routes(ctx, agent.TenantID)
@@ -154,17 +163,40 @@ func (r *Router) Plan(ctx context.Context, agent *model.Agent, next *model.Prese
 			continue
 		}
 		rl := rt.rule(c.ID, agent)
-		state, ok := outboundState(rl, next.Status)
+		status, state, ok := rt.outbound(rl, next.Status)
 		if !ok {
 			continue
 		}
 		writes = append(writes, &model.OutboxWrite{
 			ID: ids.New(ids.Write), TenantID: agent.TenantID, ConnectionID: c.ID, AgentID: agent.ID, ExternalID: ident.ExternalID,
-			Status: next.Status, VendorState: state, PresenceVersion: next.Version, RuleID: rl.ID,
+			Status: status, VendorState: state, PresenceVersion: next.Version, RuleID: rl.ID,
 			NextAttemptTime: next.UpdateTime, CreateTime: next.UpdateTime,
 		})
 	}
 	return writes, nil
+}
+
+// outbound is the catalog status and vendor state rl writes for status: its mapping, or under a rule
+// that skips validation, the mapping of the tenant's default unavailable status.
+func (rt *routes) outbound(rl *model.Rule, status string) (string, string, bool) {
+	if state, ok := outboundState(rl, status); ok {
+		return status, state, true
+	}
+	if rl == nil || !rl.SkipUnavailableValidation || rt.unavailable == "" {
+		return "", "", false
+	}
+	state, ok := outboundState(rl, rt.unavailable)
+	return rt.unavailable, state, ok
+}
+
+// Want is the vendor state rl writes for status (see Plan), and whether it writes one.
+func (r *Router) Want(ctx context.Context, tenantID string, rl *model.Rule, status string) (string, bool) {
+	rt, err := r.routes(ctx, tenantID)
+	if err != nil {
+		return outboundState(rl, status)
+	}
+	_, state, ok := rt.outbound(rl, status)
+	return state, ok
 }
 
 // outboundState maps a catalog status to the vendor state the rule writes for it.

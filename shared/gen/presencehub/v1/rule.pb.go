@@ -44,8 +44,13 @@ type Rule struct {
 	FallbackStatus string                 `protobuf:"bytes,8,opt,name=fallback_status,json=fallbackStatus,proto3" json:"fallback_status,omitempty"`
 	CreateTime     *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
 	UpdateTime     *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// "Skip validation of unavailable codes" (NICE CXone's rule option): a status the agent picks that
+	// this rule does not map outbound is written as the tenant's default unavailable status (its outbound
+	// mapping) instead of not being synced. Requires the tenant's default_unavailable_status to be mapped
+	// in outbound.
+	SkipUnavailableValidation bool `protobuf:"varint,11,opt,name=skip_unavailable_validation,json=skipUnavailableValidation,proto3" json:"skip_unavailable_validation,omitempty"`
+	unknownFields             protoimpl.UnknownFields
+	sizeCache                 protoimpl.SizeCache
 }
 
 func (x *Rule) Reset() {
@@ -146,6 +151,13 @@ func (x *Rule) GetUpdateTime() *timestamppb.Timestamp {
 		return x.UpdateTime
 	}
 	return nil
+}
+
+func (x *Rule) GetSkipUnavailableValidation() bool {
+	if x != nil {
+		return x.SkipUnavailableValidation
+	}
+	return false
 }
 
 // InboundMapping turns a vendor state into a unified status.
@@ -1068,7 +1080,7 @@ var File_presencehub_v1_rule_proto protoreflect.FileDescriptor
 
 const file_presencehub_v1_rule_proto_rawDesc = "" +
 	"\n" +
-	"\x19presencehub/v1/rule.proto\x12\x0epresencehub.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xa1\x03\n" +
+	"\x19presencehub/v1/rule.proto\x12\x0epresencehub.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xe1\x03\n" +
 	"\x04Rule\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12#\n" +
@@ -1082,7 +1094,8 @@ const file_presencehub_v1_rule_proto_rawDesc = "" +
 	"createTime\x12;\n" +
 	"\vupdate_time\x18\n" +
 	" \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"updateTime\"K\n" +
+	"updateTime\x12>\n" +
+	"\x1bskip_unavailable_validation\x18\v \x01(\bR\x19skipUnavailableValidation\"K\n" +
 	"\x0eInboundMapping\x12!\n" +
 	"\fvendor_state\x18\x01 \x01(\tR\vvendorState\x12\x16\n" +
 	"\x06status\x18\x02 \x01(\tR\x06status\"L\n" +
