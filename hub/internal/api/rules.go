@@ -114,6 +114,7 @@ func (s *Service) checkRule(ctx context.Context, r *model.Rule) error {
 		seen[m.Status] = true
 	}
 	known("fallback_status", r.FallbackStatus, false)
+	s.checkVendorStates(ctx, r, cat, fe)
 	if r.SkipUnavailableValidation {
 		t, err := s.st.GetTenant(ctx, r.TenantID)
 		if err != nil {
