@@ -79,7 +79,7 @@ func (a *App) newServer(ctx context.Context) (*server.Server, error) {
 	b := bus.NewLocal()
 	a.Bus = b
 	router := vendorsync.NewRouter(a.Store, 5*time.Second, nil)
-	engine := presence.New(a.Store, b, a.log, presence.Options{Planner: router})
+	engine := presence.New(a.Store, b, a.log, presence.Options{Planner: router, CachePresence: a.Store.Driver() == "sqlite"})
 	a.Engine = engine
 	sc := a.Config.Sync
 	a.Sync = vendorsync.New(a.Store, a.Sealer, engine, router, b, vendorsync.NewMetrics(reg), a.log, vendorsync.Options{

@@ -84,6 +84,9 @@ type Options struct {
 	Now        func() time.Time
 	// Planner decides which vendor writes each change owes; they are saved with the change.
 	Planner Planner
+	// CachePresence keeps each agent's presence in memory between changes. Only for a hub that is the
+	// one writer of its database (SQLite); replicas sharing PostgreSQL read the row every time.
+	CachePresence bool
 }
 
 // Planner decides which vendor writes a change owes (the sync framework implements it). The writes are
@@ -101,6 +104,7 @@ type Engine struct {
 	locks   [512]sync.Mutex
 	tenants *tenantCache
 	flows   *flowControl
+	cache   presenceCache
 }
 
 // New returns an engine over st publishing on b.
@@ -138,6 +142,11 @@ func (e *Engine) Current(ctx context.Context, tenantID, agentID string) (*model.
 }
 
 func (e *Engine) current(ctx context.Context, tenantID, agentID string) (*model.Presence, error) {
+	if e.opts.CachePresence {
+		if p, ok := e.cache.get(tenantID, agentID); ok {
+			return p, nil
+		}
+	}
 	p, err := e.st.GetPresence(ctx, tenantID, agentID)
 	if errors.Is(err, store.ErrNotFound) {
 		t, err := e.tenants.get(ctx, tenantID)
@@ -218,7 +227,11 @@ func (e *Engine) apply(ctx context.Context, agent *model.Agent, req Request, flu
 		}
 	}
 	if err := e.st.SavePresence(ctx, &next, cur.Version, entry, writes); err != nil {
+		e.cache.drop(req.AgentID) // decide again on the stored row
 		return nil, err
+	}
+	if e.opts.CachePresence {
+		e.cache.put(&next)
 	}
 	e.publish(ctx, agent, &next, t, len(writes))
 	return &Result{Presence: &next, Outcome: d.outcome, Reason: d.reason}, nil
