@@ -106,7 +106,7 @@ Try:
   curl -s -X POST $PRESENCE_HUB_URL/v1/pair -d '{"code":"%[6]s","device_name":"my laptop"}'
   go run ./hub/cmd/presencectl --tenant demo agents list
 
-Vendor emulators (connected both ways with the Aircall ↔ Zendesk template; users and credentials in demo.json):
+Vendor emulators (connected both ways through the rule templates, e.g. Aircall ↔ Zendesk; users and credentials in demo.json):
 %[7]s
   # an agent goes Unavailable "in Aircall": the hub follows and sets Zendesk to Offline
   curl -s -u aircall-demo-id:aircall-demo-secret -X PUT %[8]s -d '{"availability_status":"unavailable"}'
@@ -119,7 +119,11 @@ Stop with Ctrl-C; data stays in %[5]s.
 func emulatorLines(info demo.Info) string {
 	var b strings.Builder
 	for _, e := range info.Emulators {
-		fmt.Fprintf(&b, "  %-8s %s  (webhooks to %s/v1/webhooks/%s)\n", e.Vendor, e.BaseURL, info.HubURL, e.ConnectionID)
+		if e.Polled {
+			fmt.Fprintf(&b, "  %-10s %s  (polled by the hub, no webhooks)\n", e.Vendor, e.BaseURL)
+			continue
+		}
+		fmt.Fprintf(&b, "  %-10s %s  (webhooks to %s/v1/webhooks/%s)\n", e.Vendor, e.BaseURL, info.HubURL, e.ConnectionID)
 	}
 	return b.String()
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"presencehub.dev/hub/internal/demo"
+	"presencehub.dev/hub/internal/emulator/emulators"
 )
 
 func TestDemoSeedsATenantAndWritesDemoJSON(t *testing.T) {
@@ -79,7 +80,7 @@ func TestDemoIsWiredToTheVendorEmulators(t *testing.T) {
 	addr, dir := freeAddr(t), t.TempDir()
 	_, _ = run(t, addr, "demo", "--listen", addr, "--data-dir", dir)
 	info, err := demo.ReadInfo(dir)
-	if err != nil || len(info.Emulators) != 2 {
+	if err != nil || len(info.Emulators) != len(emulators.Vendors()) {
 		t.Fatalf("demo.json emulators: %+v, %v", info.Emulators, err)
 	}
 	em := map[string]demo.EmulatorInfo{}
@@ -90,6 +91,11 @@ func TestDemoIsWiredToTheVendorEmulators(t *testing.T) {
 	email := "alice@demo.example"
 	if ac.Users[email] == "" || zd.Users[email] == "" {
 		t.Fatalf("demo agent %s not in both emulators: %+v", email, info.Emulators)
+	}
+	for _, v := range []string{"salesforce", "cxone"} {
+		if e := em[v]; e.Users[email] == "" || !e.Polled || e.ConnectionID == "" {
+			t.Errorf("%s in demo.json: %+v; want the agent linked on a polled connection", v, e)
+		}
 	}
 	// The agent goes Unavailable then Available "in Aircall", through Aircall's own API.
 	for _, s := range []string{"unavailable", "available"} {

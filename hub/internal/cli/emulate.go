@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -18,7 +19,7 @@ func newEmulateCommand() *cobra.Command {
 	var users int
 	cmd := &cobra.Command{
 		Use:       "emulate <vendor>",
-		Short:     "Run a vendor emulator standalone (aircall, zendesk): the vendor's API, auth, pagination, webhooks and rate limits",
+		Short:     "Run a vendor emulator standalone (" + strings.Join(emulators.Vendors(), ", ") + "): the vendor's API, auth, pagination, webhooks and rate limits",
 		Args:      cobra.ExactArgs(1),
 		ValidArgs: emulators.Vendors(),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -48,7 +49,7 @@ func newEmulateCommand() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:0", "host:port to serve on")
 	cmd.Flags().IntVar(&users, "users", 3, "agents to create (agentN@example.com)")
-	cmd.Flags().StringVar(&webhook, "webhook", "", "URL to deliver agent-state webhooks to, e.g. a hub's /v1/webhooks/{connection}")
+	cmd.Flags().StringVar(&webhook, "webhook", "", "URL to deliver agent-state webhooks to, e.g. a hub's /v1/webhooks/{connection} (servicenow: the business rule's signed calls; talkdesk, salesforce and cxone have none: the hub polls them)")
 	return cmd
 }
 

@@ -13,6 +13,8 @@ import (
 	"presencehub.dev/hub/internal/ruletemplate"
 	"presencehub.dev/hub/internal/seal"
 	"presencehub.dev/hub/internal/store"
+	"presencehub.dev/hub/internal/vendorapi"
+	"presencehub.dev/hub/internal/vendors"
 )
 
 // EmulatorInfo describes one vendor emulator serving the demo, in demo.json.
@@ -23,6 +25,8 @@ type EmulatorInfo struct {
 	Credentials  map[string]string `json:"credentials"`
 	// Users maps each demo agent's email to its user id in the emulator.
 	Users map[string]string `json:"users"`
+	// Polled: the vendor sends no webhooks; the hub polls it (sync.poll_interval).
+	Polled bool `json:"polled,omitempty"`
 }
 
 // Emulated is a running emulator to wire into the demo tenant.
@@ -33,8 +37,9 @@ type Emulated struct {
 
 // Wire connects the demo tenant to the running emulators: one connection per vendor (created or
 // pointed at the emulator's current address, credentials sealed as the API would), every demo agent
-// added to each emulator and linked by identity, the hub's webhook subscribed, and the Aircall ↔ Zendesk
-// template applied in both directions. It runs at every demo start (emulators keep no state).
+// added to each emulator and linked by identity, the hub's webhook subscribed (vendors without webhooks
+// are polled), and every rule template whose vendors are all connected applied in both directions
+// (Aircall ↔ Zendesk first). It runs at every demo start (emulators keep no state).
 func Wire(ctx context.Context, st *store.DB, sealer *seal.Sealer, hubURL string, info *Info, ems []Emulated) error {
 	conns := map[string]string{}
 	info.Emulators = nil
@@ -48,7 +53,8 @@ func Wire(ctx context.Context, st *store.DB, sealer *seal.Sealer, hubURL string,
 			return err
 		}
 		conns[c.Vendor] = c.ID
-		ei := EmulatorInfo{Vendor: c.Vendor, BaseURL: e.URL, ConnectionID: c.ID, Credentials: e.Emulator.Credentials(), Users: map[string]string{}}
+		ei := EmulatorInfo{Vendor: c.Vendor, BaseURL: e.URL, ConnectionID: c.ID, Credentials: e.Emulator.Credentials(), Users: map[string]string{},
+			Polled: polled(c, e.Emulator)}
 		for _, a := range agents {
 			ext := e.Emulator.AddUser(a.Email, a.DisplayName)
 			ei.Users[a.Email] = ext
@@ -63,7 +69,21 @@ func Wire(ctx context.Context, st *store.DB, sealer *seal.Sealer, hubURL string,
 			return fmt.Errorf("linking demo agent: %w", err)
 		}
 	}
-	return applyTemplate(ctx, st, info.TenantID, conns)
+	return applyTemplates(ctx, st, info.TenantID, conns)
+}
+
+// polled reports whether the hub polls c's vendor: its adapter takes no webhooks.
+func polled(c *model.Connection, em emulator.Emulator) bool {
+	factory, ok := vendors.All()[c.Vendor]
+	if !ok {
+		return false
+	}
+	a, err := factory(vendorapi.Config{BaseURL: c.BaseURL, Credentials: em.Credentials(), Settings: c.Settings})
+	if err != nil {
+		return false
+	}
+	_, push := a.(vendorapi.WebhookReceiver)
+	return !push
 }
 
 func upsertConnection(ctx context.Context, st *store.DB, sealer *seal.Sealer, tenantID string, e Emulated) (*model.Connection, error) {
@@ -107,39 +127,52 @@ func upsertConnection(ctx context.Context, st *store.DB, sealer *seal.Sealer, te
 	return c, nil
 }
 
-// applyTemplate maps Aircall ↔ Zendesk both ways, once.
-func applyTemplate(ctx context.Context, st *store.DB, tenantID string, conns map[string]string) error {
+// applyTemplates applies, both ways and once, each template whose vendors are all connected and whose
+// connections have no rule yet (one default rule per connection; templates map through the catalog,
+// so every connected vendor syncs with every other).
+func applyTemplates(ctx context.Context, st *store.DB, tenantID string, conns map[string]string) error {
 	rules, _, err := st.ListRules(ctx, tenantID, "", store.Page{Size: store.MaxPageSize})
 	if err != nil {
 		return fmt.Errorf("wiring demo rules: %w", err)
 	}
+	ruled := map[string]bool{}
 	for _, r := range rules {
 		if r.Name == "aircall-two-way" { // the placeholder of earlier demo versions
 			if err := st.DeleteRule(ctx, tenantID, r.ID); err != nil {
 				return fmt.Errorf("wiring demo rules: %w", err)
 			}
+			continue
 		}
-		if r.Name == "aircall-zendesk: aircall" {
-			return nil
-		}
-	}
-	tpl, err := ruletemplate.Find("aircall-zendesk")
-	if err != nil {
-		return err
+		ruled[r.ConnectionID] = true
 	}
 	statuses, _, err := st.ListStatuses(ctx, tenantID, store.Page{Size: store.MaxPageSize})
 	if err != nil {
 		return fmt.Errorf("wiring demo rules: %w", err)
 	}
+	for _, tpl := range ruletemplate.All() {
+		if !slices.ContainsFunc(tpl.Vendors, func(v string) bool { return conns[v] == "" || ruled[conns[v]] }) &&
+			slices.Contains(tpl.Directions, ruletemplate.Both) {
+			if err := applyTemplate(ctx, st, tenantID, tpl, statuses, conns); err != nil {
+				return err
+			}
+			for _, v := range tpl.Vendors {
+				ruled[conns[v]] = true
+			}
+		}
+	}
+	return nil
+}
+
+func applyTemplate(ctx context.Context, st *store.DB, tenantID string, tpl *ruletemplate.Template, statuses []*model.Status, conns map[string]string) error {
 	made, err := tpl.Rules(statuses, ruletemplate.Both, conns)
 	if err != nil {
-		return fmt.Errorf("wiring demo rules: %w", err)
+		return fmt.Errorf("wiring demo rules (%s): %w", tpl.Name, err)
 	}
 	for _, r := range made {
 		r.ID, r.TenantID = ids.New(ids.Rule), tenantID
 	}
 	if err := st.CreateRules(ctx, made); err != nil {
-		return fmt.Errorf("wiring demo rules: %w", err)
+		return fmt.Errorf("wiring demo rules (%s): %w", tpl.Name, err)
 	}
 	return nil
 }

@@ -18,7 +18,34 @@ var (
 	ErrBadSignature = errors.New("webhook signature does not verify")
 	// ErrMalformed: a webhook body cannot be parsed.
 	ErrMalformed = errors.New("malformed webhook")
+	// ErrAgentBusy: the vendor does not let the agent's state change right now (on a call, offline).
+	// It is not a failure: the write waits for the agent, or is dropped when the adapter says so
+	// (BusyError.Drop). Adapters answer a *BusyError, which matches it.
+	ErrAgentBusy = errors.New("agent is busy in the vendor")
 )
+
+// BusyError says why the vendor will not take a write for an agent now, and whether the write should
+// wait until the agent leaves that state or be dropped.
+type BusyError struct {
+	// Reason is for people (the agent's timeline): "agent is On a Call in Talkdesk".
+	Reason string
+	// Drop: the connection asks for such writes to be dropped rather than wait.
+	Drop bool
+}
+
+func (e *BusyError) Error() string { return e.Reason }
+
+// Unwrap makes a BusyError match ErrAgentBusy.
+func (e *BusyError) Unwrap() error { return ErrAgentBusy }
+
+// Busy returns the BusyError in err's chain, if any.
+func Busy(err error) (*BusyError, bool) {
+	var be *BusyError
+	if errors.As(err, &be) {
+		return be, true
+	}
+	return nil, false
+}
 
 // HTTPError is a vendor's non-success answer.
 type HTTPError struct {
@@ -39,6 +66,9 @@ func (e *HTTPError) Error() string {
 func Permanent(err error) bool {
 	if errors.Is(err, ErrNotSettable) || errors.Is(err, ErrUnknownUser) {
 		return true
+	}
+	if be, ok := Busy(err); ok {
+		return be.Drop
 	}
 	var he *HTTPError
 	if errors.As(err, &he) {

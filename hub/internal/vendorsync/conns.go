@@ -21,8 +21,9 @@ import (
 var ErrUnsupportedVendor = errors.New("no adapter for this vendor yet")
 
 // defaultRatePerMinute paces writes per connection when its settings name no rate_limit_per_minute:
-// below each vendor's documented account-wide limit, which other integrations share.
-var defaultRatePerMinute = map[string]int{"zendesk": 400, "aircall": 60}
+// below each vendor's documented account-wide limit, which other integrations share. Salesforce has a
+// rolling daily allocation (a write costs a few requests: read, publish, read back); CXone documents none.
+var defaultRatePerMinute = map[string]int{"zendesk": 400, "aircall": 60, "talkdesk": 120, "servicenow": 120, "salesforce": 60, "cxone": 60}
 
 // link is a connection's live side: its adapter (holding the opened credentials), its pace and what
 // the vendor last said about its rate limit. It is rebuilt when the connection is edited.

@@ -12,18 +12,16 @@ type echoes struct {
 	mu     sync.Mutex
 	window time.Duration
 	now    func() time.Time
-	m      map[string]time.Time // connection|user|state -> expiry
+	m      map[string]map[string]time.Time // connection|user -> state -> expiry
 	// written: connection|user -> when the hub last wrote there
 	written map[string]time.Time
 }
 
 func newEchoes(window time.Duration, now func() time.Time) *echoes {
-	return &echoes{window: window, now: now, m: map[string]time.Time{}, written: map[string]time.Time{}}
+	return &echoes{window: window, now: now, m: map[string]map[string]time.Time{}, written: map[string]time.Time{}}
 }
 
-func echoKey(connectionID, externalID, state string) string {
-	return connectionID + "|" + externalID + "|" + state
-}
+func echoKey(connectionID, externalID string) string { return connectionID + "|" + externalID }
 
 // expect notes that the hub is about to write state.
 func (e *echoes) expect(connectionID, externalID, state string) {
@@ -31,8 +29,13 @@ func (e *echoes) expect(connectionID, externalID, state string) {
 	defer e.mu.Unlock()
 	now := e.now()
 	if len(e.m) > 10000 {
-		for k, exp := range e.m {
-			if now.After(exp) {
+		for k, states := range e.m {
+			for st, exp := range states {
+				if now.After(exp) {
+					delete(states, st)
+				}
+			}
+			if len(states) == 0 {
 				delete(e.m, k)
 			}
 		}
@@ -42,21 +45,33 @@ func (e *echoes) expect(connectionID, externalID, state string) {
 			}
 		}
 	}
-	e.m[echoKey(connectionID, externalID, state)] = now.Add(e.window)
-	e.written[connectionID+"|"+externalID] = now
+	k := echoKey(connectionID, externalID)
+	if e.m[k] == nil {
+		e.m[k] = map[string]time.Time{}
+	}
+	e.m[k][state] = now.Add(e.window)
+	e.written[k] = now
 }
 
 // consume reports whether a reported change is the echo of a recent write, and forgets that write.
-func (e *echoes) consume(connectionID, externalID, state string) bool {
+// A vendor read in order (polled: its state now) that shows another state has moved past every write
+// still expected there, so those are forgotten too: the state they would echo may come back later as
+// the agent's own choice.
+func (e *echoes) consume(connectionID, externalID, state string, ordered bool) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	k := echoKey(connectionID, externalID, state)
-	exp, ok := e.m[k]
-	if !ok {
-		return false
+	k := echoKey(connectionID, externalID)
+	exp, ok := e.m[k][state]
+	if ordered || ok {
+		delete(e.m[k], state)
 	}
-	delete(e.m, k)
-	return !e.now().After(exp)
+	if ordered && !ok {
+		delete(e.m, k)
+	}
+	if len(e.m[k]) == 0 {
+		delete(e.m, k)
+	}
+	return ok && !e.now().After(exp)
 }
 
 // recent reports whether the hub wrote to this user within the window: a change the vendor reports
@@ -64,6 +79,6 @@ func (e *echoes) consume(connectionID, externalID, state string) bool {
 func (e *echoes) recent(connectionID, externalID string) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	at, ok := e.written[connectionID+"|"+externalID]
+	at, ok := e.written[echoKey(connectionID, externalID)]
 	return ok && e.now().Sub(at) <= e.window
 }

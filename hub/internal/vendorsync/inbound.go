@@ -22,22 +22,32 @@ const (
 	inFailed  = "failed"
 )
 
-// Receive applies the changes a connection's vendor reported, one by one, and counts the outcomes.
+// Receive applies the changes a connection's vendor notified (webhooks: late and unordered
+// possibly), one by one, and counts the outcomes.
 func (m *Manager) Receive(ctx context.Context, c *model.Connection, changes []vendorapi.Change) map[string]int {
+	return m.receiveAll(ctx, c, changes, false)
+}
+
+// ReceivePolled applies the changes a poll read: the vendor's states in order, as they are now.
+func (m *Manager) ReceivePolled(ctx context.Context, c *model.Connection, changes []vendorapi.Change) map[string]int {
+	return m.receiveAll(ctx, c, changes, true)
+}
+
+func (m *Manager) receiveAll(ctx context.Context, c *model.Connection, changes []vendorapi.Change, ordered bool) map[string]int {
 	counts := map[string]int{}
 	for _, ch := range changes {
-		out := m.receive(ctx, c, ch)
+		out := m.receive(ctx, c, ch, ordered)
 		counts[out]++
 		m.metrics.inbound.WithLabelValues(c.Vendor, out).Inc()
 	}
 	return counts
 }
 
-func (m *Manager) receive(ctx context.Context, c *model.Connection, ch vendorapi.Change) string {
+func (m *Manager) receive(ctx context.Context, c *model.Connection, ch vendorapi.Change, ordered bool) string {
 	log := m.log.With(slog.String(logkey.Connection, c.ID), slog.String(logkey.ExternalID, ch.ExternalID), slog.String(logkey.State, ch.State))
 	// The echo of our own write: the exact state we just wrote, or an API-made change (as the vendor
 	// marks it) right after we wrote to that user.
-	if m.echoes.consume(c.ID, ch.ExternalID, ch.State) || (ch.ViaAPI && m.echoes.recent(c.ID, ch.ExternalID)) {
+	if m.echoes.consume(c.ID, ch.ExternalID, ch.State, ordered) || (ch.ViaAPI && m.echoes.recent(c.ID, ch.ExternalID)) {
 		log.Debug("dropping the echo of our write")
 		return inEcho
 	}

@@ -119,6 +119,10 @@ func (m *Manager) deliver(ctx context.Context, w *model.OutboxWrite) {
 	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
 		return
 	}
+	if be, ok := vendorapi.Busy(err); ok {
+		m.held(ctx, w, vendorName, be)
+		return
+	}
 	attempts := w.Attempts + 1
 	dead := vendorapi.Permanent(err) || int(attempts) >= m.opts.MaxAttempts
 	next := now.Add(max(m.backoff(attempts), vendorapi.RetryAfter(err)))
@@ -133,6 +137,24 @@ func (m *Manager) deliver(ctx context.Context, w *model.OutboxWrite) {
 	m.metrics.writes.WithLabelValues(vendorName, result).Inc()
 	m.log.Warn("vendor write failed", slog.String(logkey.WriteID, w.ID), slog.String(logkey.Connection, w.ConnectionID),
 		slog.String(logkey.AgentID, w.AgentID), slog.Int(logkey.Attempt, int(attempts)), slog.String(logkey.Result, result), slog.Any(logkey.Error, err))
+}
+
+// held records a write the vendor will not take now because the agent is busy there (on a call,
+// offline). It waits — tried again at the poll pace, the attempt not counted, never dead-lettered for
+// it — or, when the adapter says so, is dropped (dead). Either way its last error says which and why,
+// and the agent's timeline shows it with the change that caused it.
+func (m *Manager) held(ctx context.Context, w *model.OutboxWrite, vendorName string, be *vendorapi.BusyError) {
+	now := m.opts.Now()
+	msg, result := "waiting: "+be.Reason+"; written when that ends", "waiting"
+	if be.Drop {
+		msg, result = "dropped: "+be.Reason, "dropped"
+	}
+	if err := m.st.MarkFailed(ctx, w.ID, w.Attempts, now.Add(m.opts.PollInterval), msg, be.Drop, now); err != nil {
+		m.log.Warn("marking write held", slog.String(logkey.WriteID, w.ID), slog.Any(logkey.Error, err))
+	}
+	m.metrics.writes.WithLabelValues(vendorName, result).Inc()
+	m.log.Info("vendor write held: agent busy in the vendor", slog.String(logkey.WriteID, w.ID), slog.String(logkey.Connection, w.ConnectionID),
+		slog.String(logkey.AgentID, w.AgentID), slog.String(logkey.Result, result), slog.String(logkey.Error, be.Reason))
 }
 
 // correct follows up a write that the hub's status overtook while it was on its way (for instance the

@@ -58,5 +58,5 @@ func (m *Manager) pollOne(ctx context.Context, connectionID string, cursors map[
 	}
 	_ = m.st.RecordSuccess(ctx, l.conn.TenantID, connectionID, now)
 	cursors[connectionID] = next
-	m.Receive(ctx, l.conn, changes)
+	m.ReceivePolled(ctx, l.conn, changes)
 }

@@ -14,6 +14,10 @@ import (
 
 	"presencehub.dev/hub/internal/emulator"
 	"presencehub.dev/hub/internal/emulator/aircallemu"
+	"presencehub.dev/hub/internal/emulator/cxoneemu"
+	"presencehub.dev/hub/internal/emulator/salesforceemu"
+	"presencehub.dev/hub/internal/emulator/servicenowemu"
+	"presencehub.dev/hub/internal/emulator/talkdeskemu"
 	"presencehub.dev/hub/internal/emulator/zendeskemu"
 	"presencehub.dev/shared/logkey"
 )
@@ -27,7 +31,9 @@ const (
 )
 
 // Vendors lists the vendors that have an emulator.
-func Vendors() []string { return []string{"aircall", "zendesk"} }
+func Vendors() []string {
+	return []string{"aircall", "zendesk", "salesforce", "cxone", "talkdesk", "servicenow"}
+}
 
 // New returns an emulator for vendor with fixed demo credentials.
 func New(vendor string, log *slog.Logger) (emulator.Emulator, error) {
@@ -37,6 +43,14 @@ func New(vendor string, log *slog.Logger) (emulator.Emulator, error) {
 			OAuthToken: demoZendeskOAuth, WebhookSecret: demoZendeskSecret}), nil
 	case "aircall":
 		return aircallemu.New(aircallemu.Options{Log: log}), nil
+	case "salesforce":
+		return salesforceemu.New(salesforceemu.Options{Log: log}), nil
+	case "cxone":
+		return cxoneemu.New(cxoneemu.Options{Log: log}), nil
+	case "talkdesk":
+		return talkdeskemu.New(talkdeskemu.Options{Log: log}), nil
+	case "servicenow": // OAuth (password + refresh grants); the business rule signs with a fixed demo secret
+		return servicenowemu.New(servicenowemu.Options{Log: log, OAuth: true}), nil
 	}
 	return nil, fmt.Errorf("no emulator for %q (have %v)", vendor, Vendors())
 }

@@ -41,6 +41,7 @@ func Run(t *testing.T, p Pair) {
 	t.Run("OutageIsRetryable", func(t *testing.T) { outage(t, p) })
 	t.Run("RateLimit", func(t *testing.T) { rateLimit(t, p) })
 	t.Run("Webhooks", func(t *testing.T) { webhooks(t, p) })
+	t.Run("Polling", func(t *testing.T) { polling(t, p) })
 }
 
 // Env is one emulator served over real HTTP and an adapter pointed at it.
@@ -367,4 +368,82 @@ func tamperToken(body []byte, em emulator.Emulator) []byte {
 		}
 	}
 	return body
+}
+
+// polled polls once from cursor and returns the states reported for user id, and the next cursor.
+func polled(t *testing.T, pl vendorapi.Poller, cursor, id string) ([]string, string) {
+	t.Helper()
+	changes, next, err := pl.Poll(ctx(t), cursor)
+	if err != nil {
+		t.Fatalf("Poll(%q): %v", cursor, err)
+	}
+	var states []string
+	for _, c := range changes {
+		if c.ExternalID == id {
+			states = append(states, c.State)
+		}
+	}
+	return states, next
+}
+
+// polling checks vendors that must be asked for changes: the first poll only takes a baseline, a
+// change made in the vendor is reported once (not marked as an API write), the hub's own write is
+// reported too (its echo, which the framework recognises), and an outage fails the poll retryably
+// without losing what changed meanwhile.
+func polling(t *testing.T, p Pair) {
+	env := Start(t, p, nil)
+	pl, ok := env.Adapter.(vendorapi.Poller)
+	if !ok {
+		t.Skip("vendor pushes its changes; nothing to poll")
+	}
+	id := env.Em.AddUser("ana@example.com", "Ana")
+	if err := env.Adapter.SetState(ctx(t), id, p.Settable); err != nil {
+		t.Fatal(err)
+	}
+	got, cursor := polled(t, pl, "", id)
+	if len(got) != 0 {
+		t.Errorf("first poll reported %v; want only a baseline", got)
+	}
+	if got, cursor = polled(t, pl, cursor, id); len(got) != 0 {
+		t.Errorf("poll without changes reported %v", got)
+	}
+	if err := env.Em.Change(id, p.OtherSettable); err != nil {
+		t.Fatal(err)
+	}
+	changes, cursor, err := pl.Poll(ctx(t), cursor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, c := range changes {
+		if c.ExternalID == id {
+			found = c.State == p.OtherSettable && !c.ViaAPI
+			if !found {
+				t.Errorf("change %+v; want %s, not marked as an API write", c, p.OtherSettable)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("vendor-side change to %s not reported: %+v", p.OtherSettable, changes)
+	}
+	if got, cursor = polled(t, pl, cursor, id); len(got) != 0 {
+		t.Errorf("change reported again: %v", got)
+	}
+	if err := env.Adapter.SetState(ctx(t), id, p.Settable); err != nil {
+		t.Fatal(err)
+	}
+	if got, cursor = polled(t, pl, cursor, id); len(got) != 1 || got[0] != p.Settable {
+		t.Errorf("after the hub's write, poll reported %v; want [%s]", got, p.Settable)
+	}
+	env.Em.SetDown(true)
+	if _, _, err := pl.Poll(ctx(t), cursor); err == nil || vendorapi.Permanent(err) {
+		t.Errorf("Poll during an outage = %v; want a retryable error", err)
+	}
+	if err := env.Em.Change(id, p.OtherSettable); err != nil {
+		t.Fatal(err)
+	}
+	env.Em.SetDown(false)
+	if got, _ = polled(t, pl, cursor, id); len(got) != 1 || got[0] != p.OtherSettable {
+		t.Errorf("after the outage, poll reported %v; want [%s]", got, p.OtherSettable)
+	}
 }

@@ -1,0 +1,71 @@
+package ruletemplate_test
+
+import (
+	"errors"
+	"slices"
+	"testing"
+
+	"presencehub.dev/hub/internal/model"
+	"presencehub.dev/hub/internal/ruletemplate"
+)
+
+func catalog() []*model.Status {
+	return []*model.Status{
+		{Name: "available", Kind: model.KindAvailable, Order: 0},
+		{Name: "busy", Kind: model.KindBusy, Order: 1},
+		{Name: "lunch", Kind: model.KindAway, Order: 2},
+		{Name: "offline", Kind: model.KindOffline, Order: 3},
+		{Name: "on-call", Kind: model.KindSystem, Order: 4},
+	}
+}
+
+func pairs[M any](ms []M, f func(M) string) []string {
+	out := make([]string, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, f(m))
+	}
+	slices.Sort(out)
+	return out
+}
+
+func in(r *model.Rule) []string {
+	return pairs(r.Inbound, func(m model.InboundMapping) string { return m.VendorState + ">" + m.Status })
+}
+
+func out(r *model.Rule) []string {
+	return pairs(r.Outbound, func(m model.OutboundMapping) string { return m.Status + ">" + m.VendorState })
+}
+
+func TestServiceNowTalkdeskTemplate(t *testing.T) {
+	tpl, err := ruletemplate.Find("servicenow-talkdesk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conns := map[string]string{"servicenow": "cn_sn", "talkdesk": "cn_td"}
+	rules, err := tpl.Rules(catalog(), ruletemplate.Both, conns)
+	if err != nil || len(rules) != 2 || rules[0].ConnectionID != "cn_sn" || rules[1].ConnectionID != "cn_td" {
+		t.Fatalf("rules %v, %v", rules, err)
+	}
+	sn, td := rules[0], rules[1]
+	for _, c := range []struct {
+		name      string
+		got, want []string
+	}{
+		{"servicenow in", in(sn), []string{"available>available", "away>lunch", "offline>offline"}},
+		{"servicenow out", out(sn), []string{"available>available", "busy>away", "lunch>away", "offline>offline", "on-call>away"}},
+		{"talkdesk in", in(td), []string{"available>available", "away>lunch", "offline>offline", "on_call>on-call"}},
+		// Only Available can be written to Talkdesk without knowing the account's custom Busy statuses.
+		{"talkdesk out", out(td), []string{"available>available"}},
+	} {
+		if !slices.Equal(c.got, c.want) {
+			t.Errorf("%s: %v; want %v", c.name, c.got, c.want)
+		}
+	}
+	one, _ := tpl.Rules(catalog(), ruletemplate.TalkdeskToServiceNow, conns)
+	if len(one[0].Inbound) != 0 || len(one[1].Outbound) != 0 || len(one[0].Outbound) == 0 || len(one[1].Inbound) == 0 {
+		t.Errorf("talkdesk_to_servicenow: %+v %+v; want Talkdesk read, ServiceNow written, nothing back", one[0], one[1])
+	}
+	if _, err := tpl.Rules(catalog()[:3], ruletemplate.Both, conns); !errors.Is(err, ruletemplate.ErrCatalog) {
+		t.Errorf("catalog without offline: %v; want ErrCatalog", err)
+	}
+}
