@@ -11,6 +11,7 @@ import (
 	"presencehub.dev/hub/internal/model"
 	"presencehub.dev/hub/internal/seal"
 	"presencehub.dev/hub/internal/store"
+	"presencehub.dev/hub/internal/vendors"
 	phv1 "presencehub.dev/shared/gen/presencehub/v1"
 )
 
@@ -31,6 +32,17 @@ func (s *Service) CreateConnection(ctx context.Context, req *phv1.CreateConnecti
 	if err := fe.orNil(); err != nil {
 		return nil, err
 	}
+	generated, err := vendors.GenerateCredentials(c.Vendor, creds)
+	if err != nil {
+		return nil, fmt.Errorf("generating credentials: %w", err)
+	}
+	if len(generated) > 0 {
+		creds = maps.Clone(creds)
+		if creds == nil {
+			creds = map[string]string{}
+		}
+		maps.Copy(creds, generated)
+	}
 	secret, err := s.sealCredentials(c, creds)
 	if err != nil {
 		return nil, err
@@ -39,7 +51,7 @@ func (s *Service) CreateConnection(ctx context.Context, req *phv1.CreateConnecti
 		return nil, err
 	}
 	noteObject(ctx, "connection", c.ID)
-	return &phv1.CreateConnectionResponse{Connection: connectionProto(c)}, nil
+	return &phv1.CreateConnectionResponse{Connection: connectionProto(c), GeneratedCredentials: generated}, nil
 }
 
 // GetConnection reads one connection; credentials are never returned.

@@ -22,3 +22,25 @@ func All() map[string]vendorapi.Factory {
 		"servicenow": servicenow.New,
 	}
 }
+
+// generators make the credentials the hub creates itself for a new connection, by vendor and key.
+var generators = map[string]map[string]func() (string, error){
+	"servicenow": {servicenow.CredInboundSecret: servicenow.GenerateInboundSecret},
+}
+
+// GenerateCredentials returns the credentials the hub makes for a new connection of vendor that the
+// caller did not supply (ServiceNow: the inbound_secret its business rule signs with).
+func GenerateCredentials(vendor string, supplied map[string]string) (map[string]string, error) {
+	out := map[string]string{}
+	for key, gen := range generators[vendor] {
+		if supplied[key] != "" {
+			continue
+		}
+		v, err := gen()
+		if err != nil {
+			return nil, err
+		}
+		out[key] = v
+	}
+	return out, nil
+}

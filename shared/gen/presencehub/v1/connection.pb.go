@@ -494,10 +494,13 @@ func (x *CreateConnectionRequest) GetConnection() *Connection {
 }
 
 type CreateConnectionResponse struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Connection    *Connection            `protobuf:"bytes,1,opt,name=connection,proto3" json:"connection,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	Connection *Connection            `protobuf:"bytes,1,opt,name=connection,proto3" json:"connection,omitempty"`
+	// Credentials the hub generated for this connection (ServiceNow: inbound_secret, the key the business
+	// rule signs its calls with). Shown this once: like every credential, never returned again.
+	GeneratedCredentials map[string]string `protobuf:"bytes,2,rep,name=generated_credentials,json=generatedCredentials,proto3" json:"generated_credentials,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
 }
 
 func (x *CreateConnectionResponse) Reset() {
@@ -533,6 +536,13 @@ func (*CreateConnectionResponse) Descriptor() ([]byte, []int) {
 func (x *CreateConnectionResponse) GetConnection() *Connection {
 	if x != nil {
 		return x.Connection
+	}
+	return nil
+}
+
+func (x *CreateConnectionResponse) GetGeneratedCredentials() map[string]string {
+	if x != nil {
+		return x.GeneratedCredentials
 	}
 	return nil
 }
@@ -1001,11 +1011,15 @@ const file_presencehub_v1_connection_proto_rawDesc = "" +
 	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12:\n" +
 	"\n" +
 	"connection\x18\x02 \x01(\v2\x1a.presencehub.v1.ConnectionR\n" +
-	"connection\"V\n" +
+	"connection\"\x98\x02\n" +
 	"\x18CreateConnectionResponse\x12:\n" +
 	"\n" +
 	"connection\x18\x01 \x01(\v2\x1a.presencehub.v1.ConnectionR\n" +
-	"connection\"S\n" +
+	"connection\x12w\n" +
+	"\x15generated_credentials\x18\x02 \x03(\v2B.presencehub.v1.CreateConnectionResponse.GeneratedCredentialsEntryR\x14generatedCredentials\x1aG\n" +
+	"\x19GeneratedCredentialsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"S\n" +
 	"\x14GetConnectionRequest\x12\x16\n" +
 	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12#\n" +
 	"\rconnection_id\x18\x02 \x01(\tR\fconnectionId\"S\n" +
@@ -1050,7 +1064,7 @@ func file_presencehub_v1_connection_proto_rawDescGZIP() []byte {
 	return file_presencehub_v1_connection_proto_rawDescData
 }
 
-var file_presencehub_v1_connection_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
+var file_presencehub_v1_connection_proto_msgTypes = make([]protoimpl.MessageInfo, 18)
 var file_presencehub_v1_connection_proto_goTypes = []any{
 	(*Connection)(nil),               // 0: presencehub.v1.Connection
 	(*ConnectionHealth)(nil),         // 1: presencehub.v1.ConnectionHealth
@@ -1069,32 +1083,34 @@ var file_presencehub_v1_connection_proto_goTypes = []any{
 	(*DeleteConnectionResponse)(nil), // 14: presencehub.v1.DeleteConnectionResponse
 	nil,                              // 15: presencehub.v1.Connection.SettingsEntry
 	nil,                              // 16: presencehub.v1.Connection.CredentialsEntry
-	(*timestamppb.Timestamp)(nil),    // 17: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),    // 18: google.protobuf.FieldMask
+	nil,                              // 17: presencehub.v1.CreateConnectionResponse.GeneratedCredentialsEntry
+	(*timestamppb.Timestamp)(nil),    // 18: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),    // 19: google.protobuf.FieldMask
 }
 var file_presencehub_v1_connection_proto_depIdxs = []int32{
 	15, // 0: presencehub.v1.Connection.settings:type_name -> presencehub.v1.Connection.SettingsEntry
 	16, // 1: presencehub.v1.Connection.credentials:type_name -> presencehub.v1.Connection.CredentialsEntry
-	17, // 2: presencehub.v1.Connection.credentials_update_time:type_name -> google.protobuf.Timestamp
-	17, // 3: presencehub.v1.Connection.create_time:type_name -> google.protobuf.Timestamp
-	17, // 4: presencehub.v1.Connection.update_time:type_name -> google.protobuf.Timestamp
+	18, // 2: presencehub.v1.Connection.credentials_update_time:type_name -> google.protobuf.Timestamp
+	18, // 3: presencehub.v1.Connection.create_time:type_name -> google.protobuf.Timestamp
+	18, // 4: presencehub.v1.Connection.update_time:type_name -> google.protobuf.Timestamp
 	1,  // 5: presencehub.v1.Connection.health:type_name -> presencehub.v1.ConnectionHealth
-	17, // 6: presencehub.v1.ConnectionHealth.last_success_time:type_name -> google.protobuf.Timestamp
-	17, // 7: presencehub.v1.ConnectionHealth.last_error_time:type_name -> google.protobuf.Timestamp
-	17, // 8: presencehub.v1.ConnectionHealth.credentials_expire_time:type_name -> google.protobuf.Timestamp
+	18, // 6: presencehub.v1.ConnectionHealth.last_success_time:type_name -> google.protobuf.Timestamp
+	18, // 7: presencehub.v1.ConnectionHealth.last_error_time:type_name -> google.protobuf.Timestamp
+	18, // 8: presencehub.v1.ConnectionHealth.credentials_expire_time:type_name -> google.protobuf.Timestamp
 	3,  // 9: presencehub.v1.ListVendorStatesResponse.states:type_name -> presencehub.v1.VendorStateOption
 	0,  // 10: presencehub.v1.CreateConnectionRequest.connection:type_name -> presencehub.v1.Connection
 	0,  // 11: presencehub.v1.CreateConnectionResponse.connection:type_name -> presencehub.v1.Connection
-	0,  // 12: presencehub.v1.GetConnectionResponse.connection:type_name -> presencehub.v1.Connection
-	0,  // 13: presencehub.v1.ListConnectionsResponse.connections:type_name -> presencehub.v1.Connection
-	0,  // 14: presencehub.v1.UpdateConnectionRequest.connection:type_name -> presencehub.v1.Connection
-	18, // 15: presencehub.v1.UpdateConnectionRequest.update_mask:type_name -> google.protobuf.FieldMask
-	0,  // 16: presencehub.v1.UpdateConnectionResponse.connection:type_name -> presencehub.v1.Connection
-	17, // [17:17] is the sub-list for method output_type
-	17, // [17:17] is the sub-list for method input_type
-	17, // [17:17] is the sub-list for extension type_name
-	17, // [17:17] is the sub-list for extension extendee
-	0,  // [0:17] is the sub-list for field type_name
+	17, // 12: presencehub.v1.CreateConnectionResponse.generated_credentials:type_name -> presencehub.v1.CreateConnectionResponse.GeneratedCredentialsEntry
+	0,  // 13: presencehub.v1.GetConnectionResponse.connection:type_name -> presencehub.v1.Connection
+	0,  // 14: presencehub.v1.ListConnectionsResponse.connections:type_name -> presencehub.v1.Connection
+	0,  // 15: presencehub.v1.UpdateConnectionRequest.connection:type_name -> presencehub.v1.Connection
+	19, // 16: presencehub.v1.UpdateConnectionRequest.update_mask:type_name -> google.protobuf.FieldMask
+	0,  // 17: presencehub.v1.UpdateConnectionResponse.connection:type_name -> presencehub.v1.Connection
+	18, // [18:18] is the sub-list for method output_type
+	18, // [18:18] is the sub-list for method input_type
+	18, // [18:18] is the sub-list for extension type_name
+	18, // [18:18] is the sub-list for extension extendee
+	0,  // [0:18] is the sub-list for field type_name
 }
 
 func init() { file_presencehub_v1_connection_proto_init() }
@@ -1109,7 +1125,7 @@ func file_presencehub_v1_connection_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_presencehub_v1_connection_proto_rawDesc), len(file_presencehub_v1_connection_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   17,
+			NumMessages:   18,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
