@@ -36,7 +36,7 @@ type mappings struct {
 }
 
 // All lists the templates.
-func All() []*Template { return []*Template{aircallZendesk, servicenowTalkdesk} }
+func All() []*Template { return []*Template{aircallZendesk, servicenowTalkdesk, salesforceCXone} }
 
 // Find returns a template by name.
 func Find(name string) (*Template, error) {

@@ -69,3 +69,42 @@ func TestServiceNowTalkdeskTemplate(t *testing.T) {
 		t.Errorf("catalog without offline: %v; want ErrCatalog", err)
 	}
 }
+
+func TestSalesforceCXoneTemplate(t *testing.T) {
+	tpl, err := ruletemplate.Find("salesforce-cxone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat := append(catalog(), &model.Status{Name: "acw", Kind: model.KindSystem, Order: 5})
+	rules, err := tpl.Rules(cat, ruletemplate.Both, map[string]string{"salesforce": "cn_sf", "cxone": "cn_cx"})
+	if err != nil || len(rules) != 2 {
+		t.Fatalf("rules %v, %v", rules, err)
+	}
+	sf, cx := rules[0], rules[1]
+	if sf.ConnectionID != "cn_sf" {
+		sf, cx = cx, sf
+	}
+	for _, c := range []struct {
+		name      string
+		got, want []string
+	}{
+		{"salesforce in", in(sf), []string{"Available_for_Chats>available", "Busy>busy", "On_Break>lunch"}},
+		{"salesforce out", out(sf), []string{"acw>Busy", "available>Available_for_Chats", "busy>Busy", "lunch>On_Break", "on-call>Busy"}},
+		{"cxone in", in(cx), []string{"AfterCallWork>acw", "Available>available", "InboundContact>on-call", "OutboundContact>on-call", "Unavailable>busy"}},
+		// ACW and contacts are CXone's own system states: published to Salesforce, never written to CXone.
+		{"cxone out", out(cx), []string{"available>Available", "busy>Unavailable", "lunch>Unavailable"}},
+	} {
+		if !slices.Equal(c.got, c.want) {
+			t.Errorf("%s: %v; want %v", c.name, c.got, c.want)
+		}
+	}
+	oneWay, err := tpl.Rules(cat, ruletemplate.SalesforceToCXone, map[string]string{"salesforce": "cn_sf", "cxone": "cn_cx"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range oneWay {
+		if (r.ConnectionID == "cn_sf" && len(r.Outbound) != 0) || (r.ConnectionID == "cn_cx" && len(r.Inbound) != 0) {
+			t.Errorf("salesforce→cxone only: %s in %v out %v", r.ConnectionID, in(r), out(r))
+		}
+	}
+}
