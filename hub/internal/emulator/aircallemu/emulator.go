@@ -56,9 +56,7 @@ type Options struct {
 type Emulator struct {
 	opts    Options
 	handler http.Handler
-	rec     emulator.Recorder
-	outage  emulator.Outage
-	window  emulator.Window
+	emulator.Base
 
 	// fireMu serialises state changes with the queuing of their webhooks, so deliveries keep the
 	// order of the changes; it is always taken before mu.
@@ -98,8 +96,8 @@ func New(opts Options) *Emulator {
 		opts.RatePerMinute = 0
 	}
 	e := &Emulator{opts: opts, users: map[int64]*user{}, nextID: 456000, nextCall: 812000}
-	e.window.SetLimit(opts.RatePerMinute)
-	e.handler = e.rec.Wrap(e.outage.Wrap(http.HandlerFunc(e.serve)))
+	e.Window.SetLimit(opts.RatePerMinute)
+	e.handler = e.Rec.Wrap(e.Outage.Wrap(http.HandlerFunc(e.serve)))
 	return e
 }
 
@@ -119,15 +117,6 @@ func (e *Emulator) Settings() map[string]string { return map[string]string{} }
 
 // Sign returns no headers: Aircall webhooks carry their token in the body.
 func (e *Emulator) Sign([]byte) http.Header { return http.Header{} }
-
-// SetDown makes every request answer 503 until called with false.
-func (e *Emulator) SetDown(down bool) { e.outage.Set(down) }
-
-// SetRateLimit sets the company's requests per minute (0: unlimited) and starts a new window.
-func (e *Emulator) SetRateLimit(perMinute int) { e.window.SetLimit(perMinute) }
-
-// Calls lists the requests received, oldest first.
-func (e *Emulator) Calls() []emulator.Call { return e.rec.Calls() }
 
 // Close stops webhook delivery.
 func (e *Emulator) Close() {

@@ -22,7 +22,7 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusForbidden, map[string]string{"message": "Forbidden"})
 		return
 	}
-	limit, remaining, reset, ok := e.window.Take()
+	limit, remaining, reset, ok := e.Window.Take()
 	if limit > 0 {
 		h := w.Header()
 		h.Set("X-AircallApi-Limit", strconv.Itoa(limit))

@@ -58,11 +58,9 @@ type Options struct {
 
 // Emulator is one CXone business unit. It implements emulator.Emulator.
 type Emulator struct {
-	opts    Options
-	log     *slog.Logger
-	rec     emulator.Recorder
-	outage  emulator.Outage
-	window  emulator.Window
+	opts Options
+	log  *slog.Logger
+	emulator.Base
 	handler http.Handler
 
 	mu       sync.Mutex
@@ -98,9 +96,9 @@ func New(opts Options) *Emulator {
 		opts.RatePerMinute = 0
 	}
 	e := &Emulator{opts: opts, log: opts.Log, seq: 30000, tokens: map[string]time.Time{}, byID: map[int64]*agent{}, sessions: map[string]int64{}}
-	e.window.SetLimit(opts.RatePerMinute)
+	e.Window.SetLimit(opts.RatePerMinute)
 	e.seedTeams()
-	e.handler = e.rec.Wrap(e.outage.Wrap(http.HandlerFunc(e.serve)))
+	e.handler = e.Rec.Wrap(e.Outage.Wrap(http.HandlerFunc(e.serve)))
 	return e
 }
 
@@ -125,15 +123,6 @@ func (e *Emulator) AddWebhook(string) {}
 
 // Sign returns no headers: there are no webhooks to sign.
 func (e *Emulator) Sign([]byte) http.Header { return http.Header{} }
-
-// SetDown makes every request answer 503 until called with false.
-func (e *Emulator) SetDown(down bool) { e.outage.Set(down) }
-
-// SetRateLimit sets the business unit's requests per minute (0: unlimited) and starts a new window.
-func (e *Emulator) SetRateLimit(perMinute int) { e.window.SetLimit(perMinute) }
-
-// Calls lists the requests received, oldest first.
-func (e *Emulator) Calls() []emulator.Call { return e.rec.Calls() }
 
 // ExpireTokens ends every access token.
 func (e *Emulator) ExpireTokens() {

@@ -34,7 +34,7 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, "invalid_token", "The access token is missing, invalid or expired")
 		return
 	}
-	limit, remaining, reset, ok := e.window.Take()
+	limit, remaining, reset, ok := e.Window.Take()
 	if limit > 0 {
 		h := w.Header()
 		h.Set("X-RateLimit-Limit", strconv.Itoa(limit))

@@ -65,11 +65,9 @@ type Options struct {
 
 // Emulator is one Salesforce org. It implements emulator.Emulator.
 type Emulator struct {
-	opts    Options
-	log     *slog.Logger
-	rec     emulator.Recorder
-	outage  emulator.Outage
-	window  emulator.Window
+	opts Options
+	log  *slog.Logger
+	emulator.Base
 	handler http.Handler
 
 	mu        sync.Mutex
@@ -114,11 +112,11 @@ func New(opts Options) *Emulator {
 	}
 	e := &Emulator{opts: opts, log: opts.Log, seq: 1000, sessions: map[string]time.Time{}, byID: map[string]*user{},
 		cursors: map[string]*cursor{}}
-	e.window.SetLimit(opts.Allocation)
+	e.Window.SetLimit(opts.Allocation)
 	for _, s := range defaultStatuses {
 		e.AddStatus(s.developerName, s.masterLabel, s.channels...)
 	}
-	e.handler = e.rec.Wrap(e.outage.Wrap(http.HandlerFunc(e.serve)))
+	e.handler = e.Rec.Wrap(e.Outage.Wrap(http.HandlerFunc(e.serve)))
 	return e
 }
 
@@ -148,15 +146,6 @@ func (e *Emulator) AddWebhook(string) {}
 
 // Sign returns no headers: there are no webhooks to sign.
 func (e *Emulator) Sign([]byte) http.Header { return http.Header{} }
-
-// SetDown makes every request answer 503 until called with false.
-func (e *Emulator) SetDown(down bool) { e.outage.Set(down) }
-
-// SetRateLimit sets the org's request allocation per one-minute window (0: unlimited).
-func (e *Emulator) SetRateLimit(perMinute int) { e.window.SetLimit(perMinute) }
-
-// Calls lists the requests received, oldest first.
-func (e *Emulator) Calls() []emulator.Call { return e.rec.Calls() }
 
 // Close stops applying published events.
 func (e *Emulator) Close() {

@@ -83,7 +83,7 @@ func (e *Emulator) authenticated(r *http.Request) bool {
 // spend takes one request from the allocation and reports usage in Sforce-Limit-Info (not sent for an
 // unlimited org). It reports false when the allocation is spent.
 func (e *Emulator) spend(w http.ResponseWriter) bool {
-	limit, remaining, _, ok := e.window.Take()
+	limit, remaining, _, ok := e.Window.Take()
 	if limit > 0 {
 		w.Header().Set("Sforce-Limit-Info", fmt.Sprintf("api-usage=%d/%d", limit-remaining, limit))
 	}

@@ -85,9 +85,7 @@ type Options struct {
 type Emulator struct {
 	opts    Options
 	handler http.Handler
-	rec     emulator.Recorder
-	outage  emulator.Outage
-	window  emulator.Window
+	emulator.Base
 
 	fireMu   sync.Mutex // serialises changes with the queueing of their business-rule calls
 	mu       sync.Mutex
@@ -124,7 +122,7 @@ func New(opts Options) *Emulator {
 		opts.RefreshTTL = 100 * 24 * time.Hour
 	}
 	e := &Emulator{opts: opts, users: map[string]*user{}, tokens: map[string]issued{}}
-	e.handler = e.rec.Wrap(e.outage.Wrap(http.HandlerFunc(e.serve)))
+	e.handler = e.Rec.Wrap(e.Outage.Wrap(http.HandlerFunc(e.serve)))
 	return e
 }
 
@@ -146,15 +144,6 @@ func (e *Emulator) Credentials() map[string]string {
 
 // Settings are empty: the base URL is all an instance needs.
 func (e *Emulator) Settings() map[string]string { return map[string]string{} }
-
-// SetDown makes every request answer 503 until called with false.
-func (e *Emulator) SetDown(down bool) { e.outage.Set(down) }
-
-// SetRateLimit sets the inbound REST rate limit per minute (0: none) and starts a new window.
-func (e *Emulator) SetRateLimit(perMinute int) { e.window.SetLimit(perMinute) }
-
-// Calls lists the requests received, oldest first.
-func (e *Emulator) Calls() []emulator.Call { return e.rec.Calls() }
 
 // Close stops the business rule's deliveries.
 func (e *Emulator) Close() {

@@ -21,7 +21,7 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 	if !e.authenticated(w, r) {
 		return
 	}
-	limit, _, reset, ok := e.window.Take()
+	limit, _, reset, ok := e.Window.Take()
 	if limit > 0 {
 		h := w.Header()
 		h.Set("X-RateLimit-Limit", strconv.Itoa(limit))

@@ -79,9 +79,7 @@ type Options struct {
 type Emulator struct {
 	opts    Options
 	handler http.Handler
-	rec     emulator.Recorder
-	outage  emulator.Outage
-	window  emulator.Window
+	emulator.Base
 
 	mu     sync.Mutex
 	users  map[string]*user
@@ -119,8 +117,8 @@ func New(opts Options) *Emulator {
 		opts.RatePerMinute = 0
 	}
 	e := &Emulator{opts: opts, users: map[string]*user{}, tokens: map[string]token{}}
-	e.window.SetLimit(opts.RatePerMinute)
-	e.handler = e.rec.Wrap(e.outage.Wrap(http.HandlerFunc(e.serve)))
+	e.Window.SetLimit(opts.RatePerMinute)
+	e.handler = e.Rec.Wrap(e.Outage.Wrap(http.HandlerFunc(e.serve)))
 	return e
 }
 
@@ -148,15 +146,6 @@ func (e *Emulator) AddWebhook(url string) {
 
 // Sign returns no headers: nothing is delivered.
 func (e *Emulator) Sign([]byte) http.Header { return http.Header{} }
-
-// SetDown makes every request answer 503 until called with false.
-func (e *Emulator) SetDown(down bool) { e.outage.Set(down) }
-
-// SetRateLimit sets the account's requests per minute (0: unlimited) and starts a new window.
-func (e *Emulator) SetRateLimit(perMinute int) { e.window.SetLimit(perMinute) }
-
-// Calls lists the requests received, oldest first.
-func (e *Emulator) Calls() []emulator.Call { return e.rec.Calls() }
 
 // CustomStatuses lists the account's custom Busy statuses.
 func (e *Emulator) CustomStatuses() []CustomStatus {

@@ -55,7 +55,7 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 	if !e.authorize(w, r, ep.scope) {
 		return
 	}
-	limit, remaining, reset, ok := e.window.Take()
+	limit, remaining, reset, ok := e.Window.Take()
 	if limit > 0 {
 		h := w.Header()
 		h.Set("X-RateLimit-Limit", strconv.Itoa(limit))

@@ -47,11 +47,9 @@ type Options struct {
 
 // Emulator is one Zendesk account. It implements emulator.Emulator.
 type Emulator struct {
-	opts    Options
-	log     *slog.Logger
-	rec     emulator.Recorder
-	outage  emulator.Outage
-	window  emulator.Window
+	opts Options
+	log  *slog.Logger
+	emulator.Base
 	sender  *emulator.Sender
 	handler http.Handler
 
@@ -94,7 +92,7 @@ func New(opts Options) *Emulator {
 		limit = DefaultRateLimit
 	}
 	e.SetRateLimit(max(limit, 0))
-	e.handler = e.rec.Wrap(e.outage.Wrap(e.guard(e.routes())))
+	e.handler = e.Rec.Wrap(e.Outage.Wrap(e.guard(e.routes())))
 	return e
 }
 
@@ -142,19 +140,13 @@ func (e *Emulator) Settings() map[string]string {
 // OAuthToken is the token the account accepts as "Authorization: Bearer".
 func (e *Emulator) OAuthToken() string { return e.opts.OAuthToken }
 
-// SetDown makes every request fail with 503 until called with false.
-func (e *Emulator) SetDown(down bool) { e.outage.Set(down) }
-
 // SetRateLimit sets the requests per minute (0: unlimited) and starts a new window.
 func (e *Emulator) SetRateLimit(perMinute int) {
-	e.window.SetLimit(perMinute)
+	e.Window.SetLimit(perMinute)
 	e.mu.Lock()
 	e.limit, e.remaining = perMinute, perMinute
 	e.mu.Unlock()
 }
-
-// Calls lists the requests received, oldest first.
-func (e *Emulator) Calls() []emulator.Call { return e.rec.Calls() }
 
 // Close stops webhook delivery.
 func (e *Emulator) Close() { e.sender.Close() }

@@ -21,7 +21,7 @@ func (e *Emulator) guard(next http.Handler) http.Handler {
 			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "Couldn't authenticate you"})
 			return
 		}
-		limit, remaining, reset, ok := e.window.Take()
+		limit, remaining, reset, ok := e.Window.Take()
 		e.mu.Lock()
 		e.limit, e.remaining = limit, remaining
 		e.mu.Unlock()
