@@ -2,11 +2,14 @@ package api_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"presencehub.dev/hub/internal/emulator/punchclockemu"
 	"presencehub.dev/hub/internal/hubtest"
 	"presencehub.dev/hub/internal/model"
 )
@@ -39,6 +42,13 @@ func TestEveryMutationIsAudited(t *testing.T) {
 	for _, v := range []string{"aircall", "zendesk"} {
 		conns[v] = id(h.Must(t, http.StatusOK, k, "POST", base+"/connections", map[string]any{"name": "tpl-" + v, "vendor": v, "base_url": "http://127.0.0.1:9"}), "connection")
 	}
+	h.Must(t, http.StatusOK, k, "POST", base+"/connections/"+conns["aircall"]+"/sync-runs", map[string]any{})
+	punchClock := punchclockemu.New(punchclockemu.Options{RatePerMinute: -1})
+	pcSrv := httptest.NewServer(punchClock)
+	defer pcSrv.Close()
+	pc := id(h.Must(t, http.StatusOK, k, "POST", base+"/connections", map[string]any{"name": "punch-clock", "vendor": "http", "base_url": pcSrv.URL,
+		"credentials": punchClock.Credentials(), "http_connector": json.RawMessage(punchClock.ConnectorSpec())}), "connection")
+	h.Must(t, http.StatusOK, k, "POST", base+"/connections/"+pc+":dryRun", map[string]any{"action": "list_users"})
 	h.Must(t, http.StatusOK, k, "POST", base+"/statuses", map[string]any{"name": "offline", "display_name": "Offline", "kind": "offline"})
 	tpl := h.Must(t, http.StatusOK, k, "POST", base+"/rules:applyTemplate", map[string]any{"template": "aircall-zendesk", "direction": "both", "connections": conns})
 

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 
+	"presencehub.dev/hub/internal/agentsync"
 	"presencehub.dev/hub/internal/ids"
 	"presencehub.dev/hub/internal/model"
 	"presencehub.dev/hub/internal/seal"
@@ -29,6 +30,8 @@ func (s *Service) CreateConnection(ctx context.Context, req *phv1.CreateConnecti
 	creds := req.GetConnection().GetCredentials()
 	fe := check(c)
 	checkCredentials(fe, creds)
+	checkSettings(fe, c)
+	checkConnector(fe, c, slices.Sorted(maps.Keys(creds)))
 	if err := fe.orNil(); err != nil {
 		return nil, err
 	}
@@ -99,6 +102,12 @@ func (s *Service) UpdateConnection(ctx context.Context, req *phv1.UpdateConnecti
 	creds := req.GetConnection().GetCredentials()
 	fe := check(c)
 	checkCredentials(fe, creds)
+	checkSettings(fe, c)
+	credKeys := c.CredentialKeys
+	if wants(mask, "credentials") {
+		credKeys = slices.Sorted(maps.Keys(creds))
+	}
+	checkConnector(fe, c, credKeys)
 	if err := fe.orNil(); err != nil {
 		return nil, err
 	}
@@ -171,6 +180,14 @@ func checkCredentials(fe *fieldErrors, creds map[string]string) {
 	}
 }
 
+// checkSettings checks the settings the hub itself reads (agent sync's).
+func checkSettings(fe *fieldErrors, c *model.Connection) {
+	_, bad := agentsync.ParseSettings(c.Settings, 0)
+	for _, k := range slices.Sorted(maps.Keys(bad)) {
+		fe.add("settings."+k, "%s", bad[k])
+	}
+}
+
 func applyConnection(c *model.Connection, in *phv1.Connection, mask fieldMask) {
 	if wants(mask, "name") {
 		c.Name = in.GetName()
@@ -184,6 +201,9 @@ func applyConnection(c *model.Connection, in *phv1.Connection, mask fieldMask) {
 	if wants(mask, "settings") {
 		c.Settings = maps.Clone(in.GetSettings())
 	}
+	if wants(mask, "http_connector") {
+		c.Spec = connectorSpec(in.GetHttpConnector())
+	}
 	if in.Enabled != nil && wants(mask, "enabled") {
 		c.Enabled = in.GetEnabled()
 	}
@@ -196,6 +216,6 @@ func connectionProto(c *model.Connection) *phv1.Connection {
 		Id: c.ID, Name: c.Name, Vendor: c.Vendor, BaseUrl: c.BaseURL, Settings: c.Settings,
 		CredentialsSet: len(c.CredentialKeys) > 0, CredentialKeys: c.CredentialKeys,
 		CredentialsUpdateTime: ts(c.CredentialsUpdateTime), Enabled: &enabled,
-		CreateTime: ts(c.CreateTime), UpdateTime: ts(c.UpdateTime),
+		CreateTime: ts(c.CreateTime), UpdateTime: ts(c.UpdateTime), HttpConnector: connectorProto(c.Spec),
 	}
 }

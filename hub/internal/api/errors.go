@@ -15,6 +15,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/durationpb"
 
+	"presencehub.dev/hub/internal/agentsync"
 	"presencehub.dev/hub/internal/auth"
 	"presencehub.dev/hub/internal/store"
 	"presencehub.dev/hub/internal/vendorsync"
@@ -38,6 +39,8 @@ var errorTable = []struct {
 	{errRateLimited, codes.ResourceExhausted},
 	{vendorsync.ErrUnsupportedVendor, codes.FailedPrecondition},
 	{vendorsync.ErrVendor, codes.Unavailable},
+	{agentsync.ErrDisabled, codes.FailedPrecondition},
+	{agentsync.ErrUnsupported, codes.FailedPrecondition},
 }
 
 var (
@@ -60,6 +63,7 @@ var conflictMessages = map[string]string{
 	"rules_name_key":                "a rule with this name already exists in the tenant",
 	"rule_teams_connection_key":     "a team can be assigned to only one rule per connection",
 	"rule_agents_connection_key":    "an agent can be assigned to only one rule per connection",
+	"sync_runs_active_key":          "an agent sync of this connection is already running",
 }
 
 // toStatus maps err to a gRPC status error.

@@ -12,6 +12,7 @@ import (
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"presencehub.dev/hub/internal/agentsync"
 	"presencehub.dev/hub/internal/bus"
 	"presencehub.dev/hub/internal/presence"
 	"presencehub.dev/hub/internal/protoconv"
@@ -29,6 +30,7 @@ type Service struct {
 	sealer     *seal.Sealer
 	engine     *presence.Engine
 	sync       *vendorsync.Manager
+	agentSync  *agentsync.Service
 	bus        bus.Bus
 	log        *slog.Logger
 	pairByAddr *ratelimit.Keyed
@@ -42,14 +44,16 @@ type Deps struct {
 	Sealer *seal.Sealer // seals connection credentials
 	Engine *presence.Engine
 	Sync   *vendorsync.Manager
-	Bus    bus.Bus
-	Log    *slog.Logger
+	// AgentSync runs agent sync (POST .../sync-runs).
+	AgentSync *agentsync.Service
+	Bus       bus.Bus
+	Log       *slog.Logger
 }
 
 // New returns the admin service.
 func New(d Deps) *Service {
 	return &Service{
-		st: d.Store, sealer: d.Sealer, engine: d.Engine, sync: d.Sync, bus: d.Bus, log: d.Log,
+		st: d.Store, sealer: d.Sealer, engine: d.Engine, sync: d.Sync, agentSync: d.AgentSync, bus: d.Bus, log: d.Log,
 		// Failed pairings: 10 per address, then one every 6 s; 5 per code, then one a minute.
 		pairByAddr: ratelimit.NewKeyed(6*time.Second, 10),
 		pairByCode: ratelimit.NewKeyed(time.Minute, 5),

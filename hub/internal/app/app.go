@@ -14,6 +14,7 @@ import (
 
 	"google.golang.org/grpc"
 
+	"presencehub.dev/hub/internal/agentsync"
 	"presencehub.dev/hub/internal/api"
 	"presencehub.dev/hub/internal/auth"
 	"presencehub.dev/hub/internal/bus"
@@ -42,7 +43,9 @@ type App struct {
 	// BootstrapSecret is the hub-wide admin key created on this start ("" if one existed already).
 	BootstrapSecret string
 	// Sync is the vendor sync framework (outbox, webhooks, drift repair).
-	Sync        *vendorsync.Manager
+	Sync *vendorsync.Manager
+	// AgentSync links agents to vendor users (runs on demand and on schedule).
+	AgentSync   *agentsync.Service
 	log         *slog.Logger
 	server      *server.Server
 	stopStreams context.CancelFunc
@@ -86,7 +89,8 @@ func (a *App) newServer(ctx context.Context) (*server.Server, error) {
 		Vendors: vendors.All(), MaxAttempts: sc.MaxAttempts, MinBackoff: sc.MinBackoff, MaxBackoff: sc.MaxBackoff,
 		EchoWindow: sc.EchoWindow, DriftInterval: sc.DriftInterval, PollInterval: sc.PollInterval,
 	})
-	svc := api.New(api.Deps{Store: a.Store, Sealer: a.Sealer, Engine: engine, Bus: b, Sync: a.Sync, Log: a.log})
+	a.AgentSync = agentsync.New(a.Store, a.Sync, a.log, agentsync.Options{Interval: sc.AgentSyncInterval})
+	svc := api.New(api.Deps{Store: a.Store, Sealer: a.Sealer, Engine: engine, Bus: b, Sync: a.Sync, AgentSync: a.AgentSync, Log: a.log})
 	authn := auth.NewAuthenticator(a.Store, a.log)
 	streamCtx, stopStreams := context.WithCancel(context.WithoutCancel(ctx))
 	a.stopStreams = stopStreams
@@ -122,9 +126,10 @@ func (a *App) Listen() (net.Listener, error) {
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	defer context.AfterFunc(ctx, a.stopStreams)() // live streams end with the server
 	syncCtx, stopSync := context.WithCancel(ctx)
-	syncDone := make(chan struct{})
+	syncDone, agentSyncDone := make(chan struct{}), make(chan struct{})
 	go func() { defer close(syncDone); a.Sync.Run(syncCtx) }()
-	defer func() { stopSync(); <-syncDone }()
+	go func() { defer close(agentSyncDone); a.AgentSync.Run(syncCtx) }()
+	defer func() { stopSync(); <-syncDone; <-agentSyncDone }()
 	return a.server.Serve(ctx, ln, a.Config.ShutdownTimeout)
 }
 

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"log/slog"
 	"maps"
 	"slices"
 	"strings"
@@ -13,6 +14,8 @@ import (
 	"presencehub.dev/hub/internal/config"
 	"presencehub.dev/hub/internal/demo"
 	"presencehub.dev/hub/internal/emulator/emulators"
+	"presencehub.dev/hub/internal/model"
+	"presencehub.dev/shared/logkey"
 )
 
 func newDemoCommand() *cobra.Command {
@@ -71,6 +74,13 @@ func newDemoCommand() *cobra.Command {
 				return err
 			}
 			a.Sync.RepairDrift(cmd.Context()) // fresh emulators start out of step with the hub: align them
+			for _, e := range info.Emulators {
+				if e.AgentSync { // seed 001: agent sync links the demo agents to the punch clock's users
+					if _, err := a.AgentSync.Start(cmd.Context(), info.TenantID, e.ConnectionID, model.SyncTriggerManual); err != nil {
+						log.Warn("demo: starting agent sync", slog.String(logkey.Connection, e.ConnectionID), slog.Any(logkey.Error, err))
+					}
+				}
+			}
 			info.HubURL = cfg.PublicURL
 			if err := demo.WriteInfo(cfg.DataDir, info); err != nil {
 				return err
@@ -111,14 +121,18 @@ Vendor emulators (connected both ways through the rule templates, e.g. Aircall â
   # an agent goes Unavailable "in Aircall": the hub follows and sets Zendesk to Offline
   curl -s -u aircall-demo-id:aircall-demo-secret -X PUT %[8]s -d '{"availability_status":"unavailable"}'
   curl -s -H "Authorization: Bearer $PRESENCE_HUB_KEY" $PRESENCE_HUB_URL/v1/tenants/demo/agents/%[9]s/timeline  # why: each change and its vendor writes
-
+%[10]s
 Stop with Ctrl-C; data stays in %[5]s.
-`, info.HubURL, info.AdminKey, info.TenantName, info.TenantID, dir, info.PairingCode, emulatorLines(info), firstAircallUser(info), info.PairingAgentID)
+`, info.HubURL, info.AdminKey, info.TenantName, info.TenantID, dir, info.PairingCode, emulatorLines(info), firstAircallUser(info), info.PairingAgentID, punchClockLines(info))
 }
 
 func emulatorLines(info demo.Info) string {
 	var b strings.Builder
 	for _, e := range info.Emulators {
+		if e.AgentSync {
+			fmt.Fprintf(&b, "  %-10s %s  (seed 001's punch clock through the generic HTTP connector; agents linked by agent sync)\n", e.Vendor, e.BaseURL)
+			continue
+		}
 		if e.Polled {
 			fmt.Fprintf(&b, "  %-10s %s  (polled by the hub, no webhooks)\n", e.Vendor, e.BaseURL)
 			continue
@@ -134,6 +148,27 @@ func firstAircallUser(info demo.Info) string {
 		if e.Vendor == "aircall" && len(e.Users) > 0 {
 			return e.BaseURL + "/v1/users/" + slices.Min(slices.Collect(maps.Values(e.Users)))
 		}
+	}
+	return ""
+}
+
+// punchClockLines shows seed 001: agent sync of the punch clock, a dry run of its user list, and the
+// punches the hub makes when an agent becomes available or goes offline.
+func punchClockLines(info demo.Info) string {
+	for _, e := range info.Emulators {
+		if !e.AgentSync || len(e.Users) == 0 {
+			continue
+		}
+		conn := "$PRESENCE_HUB_URL/v1/tenants/demo/connections/" + e.ConnectionID
+		user := slices.Min(slices.Collect(maps.Values(e.Users)))
+		return fmt.Sprintf(`
+  # seed 001: agents linked to the punch clock by email (its users/not-formatted, keys mapped by JSON path)
+  curl -s -H "Authorization: Bearer $PRESENCE_HUB_KEY" %[1]s/sync-runs            # the runs and their reports
+  curl -s -H "Authorization: Bearer $PRESENCE_HUB_KEY" -X POST %[1]s/sync-runs -d '{}'
+  curl -s -H "Authorization: Bearer $PRESENCE_HUB_KEY" -X POST %[1]s:dryRun -d '{"action":"list_users","variables":{"page":"1"}}'
+  # available punches the agent in, offline punches them out:
+  curl -s -H "Authorization: Bearer %[2]s" %[3]s/users/%[4]s/punch-clock
+`, conn, e.Credentials["api_token"], e.BaseURL, user)
 	}
 	return ""
 }

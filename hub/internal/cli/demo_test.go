@@ -97,6 +97,39 @@ func TestDemoIsWiredToTheVendorEmulators(t *testing.T) {
 			t.Errorf("%s in demo.json: %+v; want the agent linked on a polled connection", v, e)
 		}
 	}
+	// Seed 001: agent sync linked the agent to the punch clock's user (its email under punch_clock_email).
+	pc := em["http"]
+	if !pc.AgentSync || pc.Users[email] == "" {
+		t.Fatalf("http (punch clock) in demo.json: %+v", pc)
+	}
+	defer func() {
+		if t.Failed() {
+			_, runs := get(t, info.HubURL+"/v1/tenants/demo/connections/"+pc.ConnectionID+"/sync-runs", info.AdminKey)
+			_, cn := get(t, info.HubURL+"/v1/tenants/demo/connections/"+pc.ConnectionID, info.AdminKey)
+			t.Logf("runs %s\nconn %.600s", runs, cn)
+		}
+	}()
+	waitFor(t, "the punch-clock link made by agent sync", func() bool {
+		_, body := get(t, info.HubURL+"/v1/tenants/demo/agents", info.AdminKey)
+		var got struct {
+			Agents []struct {
+				Email      string
+				Identities []struct {
+					ConnectionID string `json:"connection_id"`
+					ExternalID   string `json:"external_id"`
+				}
+			}
+		}
+		_ = json.Unmarshal(body, &got)
+		for _, a := range got.Agents {
+			for _, id := range a.Identities {
+				if a.Email == email && id.ConnectionID == pc.ConnectionID && id.ExternalID == pc.Users[email] {
+					return true
+				}
+			}
+		}
+		return false
+	})
 	// The agent goes Unavailable then Available "in Aircall", through Aircall's own API.
 	for _, s := range []string{"unavailable", "available"} {
 		req, _ := http.NewRequest("PUT", ac.BaseURL+"/v1/users/"+ac.Users[email], strings.NewReader(`{"availability_status":"`+s+`"}`))
@@ -126,11 +159,34 @@ func TestDemoIsWiredToTheVendorEmulators(t *testing.T) {
 		_ = json.NewDecoder(resp.Body).Decode(&got)
 		resp.Body.Close()
 		if got.Data.Attributes.AgentStatus.Name == "online" {
-			return
+			break
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("zendesk agent status %q; want online after the Aircall change", got.Data.Attributes.AgentStatus.Name)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+	// Available punched the agent in at the punch clock, with the external id agent sync linked.
+	waitFor(t, "a punch in", func() bool {
+		req, _ := http.NewRequest("GET", pc.BaseURL+"/users/"+pc.Users[email]+"/punch-clock", nil)
+		req.Header.Set("Authorization", "Bearer "+pc.Credentials["api_token"])
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var got struct{ Punches []struct{ Action string } }
+		_ = json.NewDecoder(resp.Body).Decode(&got)
+		return len(got.Punches) > 0 && got.Punches[len(got.Punches)-1].Action == "in"
+	})
+}
+
+// waitFor polls cond for up to 10 s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("not within 10s: %s", what)
+		}
 	}
 }

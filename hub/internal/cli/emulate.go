@@ -11,12 +11,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"presencehub.dev/hub/internal/config"
+	"presencehub.dev/hub/internal/emulator"
 	"presencehub.dev/hub/internal/emulator/emulators"
 )
 
 func newEmulateCommand() *cobra.Command {
 	var addr, webhook string
-	var users int
+	var users, rate int
 	cmd := &cobra.Command{
 		Use:       "emulate <vendor>",
 		Short:     "Run a vendor emulator standalone (" + strings.Join(emulators.Vendors(), ", ") + "): the vendor's API, auth, pagination, webhooks and rate limits",
@@ -35,12 +36,19 @@ func newEmulateCommand() *cobra.Command {
 			if webhook != "" {
 				em.AddWebhook(webhook)
 			}
+			if rate != 0 {
+				em.SetRateLimit(max(rate, 0))
+			}
 			run, err := emulators.Start(em, addr)
 			if err != nil {
 				return err
 			}
 			defer run.Stop()
-			printEmulator(cmd.OutOrStdout(), args[0], run.URL, em.Credentials(), em.Settings(), seeded)
+			spec := ""
+			if c, ok := em.(emulator.Connector); ok {
+				spec = c.ConnectorSpec()
+			}
+			printEmulator(cmd.OutOrStdout(), args[0], run.URL, em.Credentials(), em.Settings(), seeded, spec)
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
 			<-ctx.Done()
@@ -49,14 +57,24 @@ func newEmulateCommand() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:0", "host:port to serve on")
 	cmd.Flags().IntVar(&users, "users", 3, "agents to create (agentN@example.com)")
+	cmd.Flags().IntVar(&rate, "rate-limit", 0, "the account's requests per minute (0: the vendor's usual limit, -1: unlimited)")
 	cmd.Flags().StringVar(&webhook, "webhook", "", "URL to deliver agent-state webhooks to, e.g. a hub's /v1/webhooks/{connection} (servicenow: the business rule's signed calls; talkdesk, salesforce and cxone have none: the hub polls them)")
 	return cmd
 }
 
-// printEmulator writes what a hub connection needs, as JSON (base URL, settings, credentials, users).
-func printEmulator(w io.Writer, vendor, url string, creds, settings, users map[string]string) {
-	out, _ := json.MarshalIndent(map[string]any{
-		"vendor": vendor, "base_url": url, "settings": settings, "credentials": creds, "users": users,
-	}, "", "  ")
+// maxPrintedUsers bounds the users listed by id (a large seed is only counted).
+const maxPrintedUsers = 1000
+
+// printEmulator writes what a hub connection needs, as JSON (base URL, settings, credentials, the
+// generic HTTP connector's http_connector when it has one, users).
+func printEmulator(w io.Writer, vendor, url string, creds, settings, users map[string]string, spec string) {
+	m := map[string]any{"vendor": vendor, "base_url": url, "settings": settings, "credentials": creds, "users": users}
+	if len(users) > maxPrintedUsers {
+		m["users"] = fmt.Sprintf("%d users agent1@example.com … agent%d@example.com", len(users), len(users))
+	}
+	if spec != "" {
+		m["http_connector"] = json.RawMessage(spec)
+	}
+	out, _ := json.MarshalIndent(m, "", "  ")
 	fmt.Fprintf(w, "%s\n", out)
 }

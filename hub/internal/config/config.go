@@ -74,6 +74,9 @@ type Sync struct {
 	DriftInterval time.Duration `yaml:"drift_interval"`
 	// PollInterval is how often vendors without webhooks are asked for changes.
 	PollInterval time.Duration `yaml:"poll_interval"`
+	// AgentSyncInterval is how often each connection's agents are synced with its vendor users, unless
+	// the connection's agent_sync_interval setting says otherwise; 0 turns scheduled runs off.
+	AgentSyncInterval time.Duration `yaml:"agent_sync_interval"`
 }
 
 // Log configures logging.
@@ -91,7 +94,7 @@ func Default() Config {
 		Log:      Log{Level: "info", Format: "text"},
 		Stream:   Stream{AllowedOrigins: []string{}, Heartbeat: 15 * time.Second},
 		Sync: Sync{MaxAttempts: 10, MinBackoff: time.Second, MaxBackoff: 5 * time.Minute, EchoWindow: 30 * time.Second,
-			DriftInterval: 5 * time.Minute, PollInterval: 30 * time.Second},
+			DriftInterval: 5 * time.Minute, PollInterval: 30 * time.Second, AgentSyncInterval: 24 * time.Hour},
 		ShutdownTimeout: 10 * time.Second,
 	}
 }
@@ -177,8 +180,8 @@ func (c *Config) Finish() error {
 	if c.Sync.MinBackoff <= 0 || c.Sync.MaxBackoff < c.Sync.MinBackoff {
 		errs = append(errs, fmt.Errorf("sync.min_backoff %s, max_backoff %s: want 0 < min ≤ max", c.Sync.MinBackoff, c.Sync.MaxBackoff))
 	}
-	if c.Sync.EchoWindow <= 0 || c.Sync.PollInterval <= 0 || c.Sync.DriftInterval < 0 {
-		errs = append(errs, errors.New("sync.echo_window and sync.poll_interval must be positive, sync.drift_interval not negative"))
+	if c.Sync.EchoWindow <= 0 || c.Sync.PollInterval <= 0 || c.Sync.DriftInterval < 0 || c.Sync.AgentSyncInterval < 0 {
+		errs = append(errs, errors.New("sync.echo_window and sync.poll_interval must be positive, sync.drift_interval and sync.agent_sync_interval not negative"))
 	}
 	if c.Stream.Heartbeat < time.Second {
 		errs = append(errs, fmt.Errorf("stream.heartbeat %s: want at least 1s", c.Stream.Heartbeat))

@@ -278,7 +278,7 @@ func TestEnvironment(t *testing.T) {
 	base := "/v1/tenants/env-tenant"
 	conn := func(name string) string {
 		return createdID(t, h, base+"/connections", "connection", map[string]any{
-			"name": name, "vendor": "http", "base_url": "https://" + name + ".example",
+			"name": name, "vendor": "aircall", "base_url": "https://" + name + ".example",
 		})
 	}
 	cnA, cnB := conn("cn-a"), conn("cn-b")

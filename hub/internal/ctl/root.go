@@ -52,8 +52,8 @@ func newRoot(g *globals) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "presencectl",
 		Short: "Administer a Presence Hub over its REST API",
-		Long: "presencectl manages the tenants, status catalog, teams, agents, connections, rules, API keys\n" +
-			"and audit records of a Presence Hub.\n\n" +
+		Long: "presencectl manages the tenants, status catalog, teams, agents, connections (and their agent sync\n" +
+			"runs), rules, API keys and audit records of a Presence Hub.\n\n" +
 			"Connection settings come from flags or the environment:\n" +
 			"  --hub     " + EnvHub + "     (default " + defaultHub + ")\n" +
 			"  --key     " + EnvKey + "     (sent as \"Authorization: Bearer <key>\")\n" +
@@ -80,6 +80,7 @@ func newRoot(g *globals) *cobra.Command {
 		newTeamsCommand(g),
 		newAgentsCommand(g),
 		newConnectionsCommand(g),
+		newSyncRunsCommand(g),
 		newRulesCommand(g),
 		newKeysCommand(g),
 		newAuditCommand(g),

@@ -27,6 +27,9 @@ type EmulatorInfo struct {
 	Users map[string]string `json:"users"`
 	// Polled: the vendor sends no webhooks; the hub polls it (sync.poll_interval).
 	Polled bool `json:"polled,omitempty"`
+	// AgentSync: the agents are linked by agent sync (a run starts with the demo), not by the demo; the
+	// generic HTTP connector (seed 001's punch clock).
+	AgentSync bool `json:"agent_sync,omitempty"`
 }
 
 // Emulated is a running emulator to wire into the demo tenant.
@@ -39,7 +42,9 @@ type Emulated struct {
 // pointed at the emulator's current address, credentials sealed as the API would), every demo agent
 // added to each emulator and linked by identity, the hub's webhook subscribed (vendors without webhooks
 // are polled), and every rule template whose vendors are all connected applied in both directions
-// (Aircall ↔ Zendesk first). It runs at every demo start (emulators keep no state).
+// (Aircall ↔ Zendesk first). A system reached through the generic HTTP connector gets its connector and
+// the punch-clock rule; its users are left for agent sync to link. It runs at every demo start
+// (emulators keep no state).
 func Wire(ctx context.Context, st *store.DB, sealer *seal.Sealer, hubURL string, info *Info, ems []Emulated) error {
 	conns := map[string]string{}
 	info.Emulators = nil
@@ -53,13 +58,22 @@ func Wire(ctx context.Context, st *store.DB, sealer *seal.Sealer, hubURL string,
 			return err
 		}
 		conns[c.Vendor] = c.ID
+		_, viaSync := isConnector(e.Emulator)
 		ei := EmulatorInfo{Vendor: c.Vendor, BaseURL: e.URL, ConnectionID: c.ID, Credentials: e.Emulator.Credentials(), Users: map[string]string{},
-			Polled: polled(c, e.Emulator)}
+			Polled: polled(c, e.Emulator) && !viaSync, AgentSync: viaSync}
 		for _, a := range agents {
 			ext := e.Emulator.AddUser(a.Email, a.DisplayName)
 			ei.Users[a.Email] = ext
+			if viaSync {
+				continue
+			}
 			a.Identities = slices.DeleteFunc(a.Identities, func(i model.Identity) bool { return i.ConnectionID == c.ID })
 			a.Identities = append(a.Identities, model.Identity{ConnectionID: c.ID, ExternalID: ext})
+		}
+		if viaSync {
+			if err := ensureConnectorRule(ctx, st, info.TenantID, c.ID); err != nil {
+				return err
+			}
 		}
 		e.Emulator.AddWebhook(hubURL + "/v1/webhooks/" + c.ID)
 		info.Emulators = append(info.Emulators, ei)
@@ -105,6 +119,7 @@ func upsertConnection(ctx context.Context, st *store.DB, sealer *seal.Sealer, te
 	c.Vendor, c.BaseURL, c.Enabled = vendor, e.URL, true
 	c.Settings = map[string]string{"note": "the built-in " + vendor + " emulator"}
 	maps.Copy(c.Settings, e.Emulator.Settings())
+	c.Spec, _ = isConnector(e.Emulator)
 	creds := e.Emulator.Credentials()
 	plain, err := json.Marshal(creds)
 	if err != nil {

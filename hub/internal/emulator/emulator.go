@@ -36,3 +36,9 @@ type Emulator interface {
 	// Calls lists the requests received, oldest first.
 	Calls() []Call
 }
+
+// Connector is implemented by emulators of systems the hub reaches through the generic HTTP connector
+// (vendor "http"): ConnectorSpec is the connection's http_connector (JSON) that speaks their API.
+type Connector interface {
+	ConnectorSpec() string
+}

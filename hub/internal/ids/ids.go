@@ -21,6 +21,7 @@ const (
 	Timeline   = "tl"
 	Device     = "dv"
 	Write      = "wr"
+	SyncRun    = "sr"
 )
 
 // New returns a fresh id with the given prefix. Ids made by one process increase strictly, even within

@@ -13,7 +13,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("presence-load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfg := Config{}
-	mode := fs.String("mode", "fanout", "idle (memory per connection) or fanout (latency and CPU per delivery)")
+	mode := fs.String("mode", "fanout", "idle (memory per connection), fanout (latency and CPU per delivery) or agentsync (a punch-clock emulator's users synced)")
 	fs.StringVar(&cfg.HubURL, "hub", "http://127.0.0.1:8080", "hub URL")
 	fs.StringVar(&cfg.Key, "key", "", "hub-wide admin key (provisions a fresh tenant)")
 	fs.IntVar(&cfg.Agents, "agents", 1000, "agents, one device stream each")
@@ -26,8 +26,20 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	rate := fs.Int("rate", 1000, "fanout: status changes per second")
 	dur := fs.Duration("duration", 20*time.Second, "fanout: how long to drive changes")
 	settle := fs.Duration("settle", 5*time.Second, "idle: wait after connecting before reading RSS")
+	sc := AgentSyncConfig{}
+	fs.StringVar(&sc.EmulatorURL, "emulator", "", "agentsync: base URL of `presence-hub emulate http`")
+	fs.StringVar(&sc.EmulatorToken, "emulator-token", "punch-clock-demo-token", "agentsync: the emulator's api_token")
+	fs.IntVar(&sc.RatePerMinute, "sync-rate", 6000, "agentsync: the connection's requests per minute (within the emulator's limit)")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if *mode == "agentsync" {
+		sc.HubURL, sc.Key, sc.HubPID = cfg.HubURL, cfg.Key, cfg.HubPID
+		if err := AgentSync(ctx, sc, stdout, stderr); err != nil {
+			fmt.Fprintln(stderr, "presence-load:", err)
+			return 1
+		}
+		return 0
 	}
 	cfg.Sources = Sources(*first, *last)
 	start := time.Now()

@@ -35,3 +35,21 @@ func procStats(pid int) (rssKB int64, cpu time.Duration, err error) {
 	const ticksPerSecond = 100                       // USER_HZ on Linux
 	return rssKB, time.Duration(utime+stime) * time.Second / ticksPerSecond, nil
 }
+
+// peakRSS reads a process's peak resident memory (VmHWM, KB); 0 when unknown.
+func peakRSS(pid int) int64 {
+	if pid == 0 {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.Fields(v)[0], 10, 64)
+			return kb
+		}
+	}
+	return 0
+}

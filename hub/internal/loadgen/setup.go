@@ -1,6 +1,7 @@
 // Package loadgen drives a running hub the way many trays and supervisors would: it provisions a tenant
 // over REST, pairs devices, opens websocket streams from many loopback source addresses, and drives
-// status changes at a scheduled rate while measuring delivery latency and the hub's memory and CPU.
+// status changes at a scheduled rate while measuring delivery latency and the hub's memory and CPU. Its
+// agentsync mode instead syncs a punch-clock emulator's users into a fresh connection (time, RSS).
 package loadgen
 
 import (

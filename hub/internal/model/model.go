@@ -89,12 +89,15 @@ type Identity struct {
 // Connection is a link to one vendor account. Credentials hold the plaintext secrets only on the way in
 // and after an explicit Open; the store keeps them sealed.
 type Connection struct {
-	ID                    string
-	TenantID              string
-	Name                  string            `json:"name" validate:"required,max=100"`
-	Vendor                string            `json:"vendor" validate:"required,vendor"`
-	BaseURL               string            `json:"base_url" validate:"required,max=2000,http_url"`
-	Settings              map[string]string `json:"settings" validate:"max=100,dive,keys,required,max=100,endkeys,max=4000"`
+	ID       string
+	TenantID string
+	Name     string            `json:"name" validate:"required,max=100"`
+	Vendor   string            `json:"vendor" validate:"required,vendor"`
+	BaseURL  string            `json:"base_url" validate:"required,max=2000,http_url"`
+	Settings map[string]string `json:"settings" validate:"max=100,dive,keys,required,max=100,endkeys,max=4000"`
+	// Spec is the vendor's structured configuration as JSON ("" for none): the generic HTTP connector's
+	// request templates, response mappings, pagination and actions.
+	Spec                  string
 	CredentialKeys        []string
 	CredentialsUpdateTime time.Time
 	Enabled               bool

@@ -20,7 +20,7 @@ type Connections interface {
 	ConnectionByID(ctx context.Context, id string) (*model.Connection, error)
 }
 
-const connectionCols = "id, tenant_id, name, vendor, base_url, settings, credential_keys, credentials_update_time, enabled, create_time, update_time"
+const connectionCols = "id, tenant_id, name, vendor, base_url, settings, spec, credential_keys, credentials_update_time, enabled, create_time, update_time"
 
 // CreateConnection inserts c with its sealed secret (nil for none).
 func (s *DB) CreateConnection(ctx context.Context, c *model.Connection, secret *model.SealedSecret) error {
@@ -34,8 +34,8 @@ func (s *DB) CreateConnection(ctx context.Context, c *model.Connection, secret *
 		keyID, sealed = secret.KeyID, secret.Sealed
 		c.CredentialsUpdateTime = c.CreateTime
 	}
-	_, err = s.x.ExecContext(ctx, s.q("INSERT INTO connections ("+connectionCols+", secret_key_id, secret) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-		c.ID, c.TenantID, c.Name, c.Vendor, c.BaseURL, settings, keys, micros(c.CredentialsUpdateTime), c.Enabled,
+	_, err = s.x.ExecContext(ctx, s.q("INSERT INTO connections ("+connectionCols+", secret_key_id, secret) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+		c.ID, c.TenantID, c.Name, c.Vendor, c.BaseURL, settings, c.Spec, keys, micros(c.CredentialsUpdateTime), c.Enabled,
 		micros(c.CreateTime), micros(c.UpdateTime), keyID, sealed)
 	if err != nil {
 		return fmt.Errorf("creating connection: %w", s.mapErr(err))
@@ -78,8 +78,8 @@ func (s *DB) UpdateConnection(ctx context.Context, c *model.Connection, secret *
 	if err != nil {
 		return fmt.Errorf("updating connection: %w", err)
 	}
-	query := "UPDATE connections SET name = ?, vendor = ?, base_url = ?, settings = ?, enabled = ?, update_time = ?"
-	args := []any{c.Name, c.Vendor, c.BaseURL, settings, c.Enabled, micros(c.UpdateTime)}
+	query := "UPDATE connections SET name = ?, vendor = ?, base_url = ?, settings = ?, spec = ?, enabled = ?, update_time = ?"
+	args := []any{c.Name, c.Vendor, c.BaseURL, settings, c.Spec, c.Enabled, micros(c.UpdateTime)}
 	if secret != nil {
 		c.CredentialsUpdateTime = c.UpdateTime
 		query += ", credential_keys = ?, secret_key_id = ?, secret = ?, credentials_update_time = ?"
@@ -182,7 +182,7 @@ func scanConnection(r scanner) (*model.Connection, error) {
 	var c model.Connection
 	var settings, keys string
 	var cut, ct, ut int64
-	if err := r.Scan(&c.ID, &c.TenantID, &c.Name, &c.Vendor, &c.BaseURL, &settings, &keys, &cut, &c.Enabled, &ct, &ut); err != nil {
+	if err := r.Scan(&c.ID, &c.TenantID, &c.Name, &c.Vendor, &c.BaseURL, &settings, &c.Spec, &keys, &cut, &c.Enabled, &ct, &ut); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(settings), &c.Settings); err != nil {

@@ -89,4 +89,5 @@ var sqliteUniqueColumns = map[string]string{
 	"rule_teams_connection_key":     "rule_teams.connection_id, rule_teams.team_id",
 	"rule_agents_connection_key":    "rule_agents.connection_id, rule_agents.agent_id",
 	"api_keys_hash_key":             "api_keys.hash",
+	"sync_runs_active_key":          "sync_runs.connection_id",
 }

@@ -162,6 +162,7 @@ type Store interface {
 	Devices
 	Outbox
 	Health
+	SyncRuns
 	Ping(ctx context.Context) error
 }
 

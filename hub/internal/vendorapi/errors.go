@@ -22,6 +22,10 @@ var (
 	// It is not a failure: the write waits for the agent, or is dropped when the adapter says so
 	// (BusyError.Drop). Adapters answer a *BusyError, which matches it.
 	ErrAgentBusy = errors.New("agent is busy in the vendor")
+	// ErrUnsupported: the adapter cannot do this (the generic HTTP connector reads no states back).
+	ErrUnsupported = errors.New("not supported by this connection")
+	// ErrBadAnswer: the vendor's answer does not have the shape the connection expects (permanent).
+	ErrBadAnswer = errors.New("the vendor's answer does not have the expected shape")
 )
 
 // BusyError says why the vendor will not take a write for an agent now, and whether the write should
@@ -64,7 +68,7 @@ func (e *HTTPError) Error() string {
 
 // Permanent reports whether retrying err cannot help (the request itself is wrong).
 func Permanent(err error) bool {
-	if errors.Is(err, ErrNotSettable) || errors.Is(err, ErrUnknownUser) {
+	if errors.Is(err, ErrNotSettable) || errors.Is(err, ErrUnknownUser) || errors.Is(err, ErrUnsupported) || errors.Is(err, ErrBadAnswer) {
 		return true
 	}
 	if be, ok := Busy(err); ok {

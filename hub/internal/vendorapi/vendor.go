@@ -20,8 +20,10 @@ type Config struct {
 	BaseURL     string
 	Credentials map[string]string
 	Settings    map[string]string
-	HTTPClient  *http.Client
-	Log         *slog.Logger
+	// Spec is the connection's structured configuration (JSON; the generic HTTP connector's).
+	Spec       string
+	HTTPClient *http.Client
+	Log        *slog.Logger
 	// OnRateLimit, when set, receives the vendor's rate-limit headers after every response.
 	OnRateLimit func(RateLimit)
 }

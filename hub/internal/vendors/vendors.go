@@ -5,6 +5,7 @@ import (
 	"presencehub.dev/hub/internal/vendorapi"
 	"presencehub.dev/hub/internal/vendorapi/aircall"
 	"presencehub.dev/hub/internal/vendorapi/cxone"
+	"presencehub.dev/hub/internal/vendorapi/httpconn"
 	"presencehub.dev/hub/internal/vendorapi/salesforce"
 	"presencehub.dev/hub/internal/vendorapi/servicenow"
 	"presencehub.dev/hub/internal/vendorapi/talkdesk"
@@ -20,6 +21,7 @@ func All() map[string]vendorapi.Factory {
 		"cxone":      cxone.New,
 		"talkdesk":   talkdesk.New,
 		"servicenow": servicenow.New,
+		"http":       httpconn.New,
 	}
 }
 

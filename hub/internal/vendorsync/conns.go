@@ -22,8 +22,9 @@ var ErrUnsupportedVendor = errors.New("no adapter for this vendor yet")
 
 // defaultRatePerMinute paces writes per connection when its settings name no rate_limit_per_minute:
 // below each vendor's documented account-wide limit, which other integrations share. Salesforce has a
-// rolling daily allocation (a write costs a few requests: read, publish, read back); CXone documents none.
-var defaultRatePerMinute = map[string]int{"zendesk": 400, "aircall": 60, "talkdesk": 120, "servicenow": 120, "salesforce": 60, "cxone": 60}
+// rolling daily allocation (a write costs a few requests: read, publish, read back); CXone documents none,
+// nor does a system behind the generic HTTP connector.
+var defaultRatePerMinute = map[string]int{"zendesk": 400, "aircall": 60, "talkdesk": 120, "servicenow": 120, "salesforce": 60, "cxone": 60, "http": 60}
 
 // link is a connection's live side: its adapter (holding the opened credentials), its pace and what
 // the vendor last said about its rate limit. It is rebuilt when the connection is edited.
@@ -123,7 +124,7 @@ func (ls *links) build(ctx context.Context, c *model.Connection) (*link, error) 
 	}
 	l := &link{conn: c, limiter: rate.NewLimiter(rate.Limit(float64(perMinute)/60), 1)}
 	l.adapter, err = factory(vendorapi.Config{
-		BaseURL: c.BaseURL, Credentials: creds, Settings: c.Settings, HTTPClient: ls.m.opts.HTTPClient, Log: ls.m.log,
+		BaseURL: c.BaseURL, Credentials: creds, Settings: c.Settings, Spec: c.Spec, HTTPClient: ls.m.opts.HTTPClient, Log: ls.m.log,
 		OnRateLimit: func(rl vendorapi.RateLimit) {
 			if rl.Limit > 0 && rl.Remaining == 0 && !rl.Reset.IsZero() {
 				l.pause(rl.Reset)

@@ -2,12 +2,14 @@ package vendorsync
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
 	"presencehub.dev/hub/internal/model"
 	"presencehub.dev/hub/internal/presence"
 	"presencehub.dev/hub/internal/store"
+	"presencehub.dev/hub/internal/vendorapi"
 	"presencehub.dev/shared/logkey"
 )
 
@@ -90,6 +92,9 @@ func (m *Manager) repairOne(ctx context.Context, a *model.Agent, ident model.Ide
 	}
 	vs, err := l.adapter.GetState(ctx, ident.ExternalID)
 	now := m.opts.Now()
+	if errors.Is(err, vendorapi.ErrUnsupported) {
+		return // the connection only takes writes (generic HTTP connector): nothing to compare
+	}
 	if err != nil {
 		_ = m.st.RecordError(ctx, a.TenantID, c.ID, err.Error(), now)
 		return

@@ -1,6 +1,7 @@
 package vendorsync_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -89,9 +90,11 @@ func (e *env) connect(t testing.TB, name string, em emulator.Emulator) *vendorAc
 	for k, v := range em.Settings() {
 		settings[k] = v
 	}
-	c := e.must(t, "POST", "/connections", map[string]any{
-		"name": name, "vendor": em.Vendor(), "base_url": srv.URL, "settings": settings, "credentials": em.Credentials(),
-	})["connection"].(map[string]any)
+	body := map[string]any{"name": name, "vendor": em.Vendor(), "base_url": srv.URL, "settings": settings, "credentials": em.Credentials()}
+	if c, ok := em.(emulator.Connector); ok {
+		body["http_connector"] = json.RawMessage(c.ConnectorSpec())
+	}
+	c := e.must(t, "POST", "/connections", body)["connection"].(map[string]any)
 	va := &vendorAccount{em: em, srv: srv, conn: c["id"].(string)}
 	if !e.noHooks {
 		em.AddWebhook(e.h.URL + "/v1/webhooks/" + va.conn)

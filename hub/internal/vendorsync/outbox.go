@@ -77,6 +77,14 @@ func (m *Manager) dispatchDue(ctx context.Context) {
 	}
 }
 
+// withAgent tells the adapter whom a write is for (the generic HTTP connector's {{email}}).
+func (m *Manager) withAgent(ctx context.Context, w *model.OutboxWrite) context.Context {
+	if a, err := m.st.GetAgent(ctx, w.TenantID, w.AgentID); err == nil {
+		return vendorapi.WithAgentEmail(ctx, a.Email)
+	}
+	return ctx
+}
+
 func (m *Manager) done(key string) {
 	m.mu.Lock()
 	delete(m.inflight, key)
@@ -96,7 +104,7 @@ func (m *Manager) deliver(ctx context.Context, w *model.OutboxWrite) {
 			return
 		}
 		m.echoes.expect(w.ConnectionID, w.ExternalID, w.VendorState)
-		err = l.adapter.SetState(ctx, w.ExternalID, w.VendorState)
+		err = l.adapter.SetState(m.withAgent(ctx, w), w.ExternalID, w.VendorState)
 		if ra := vendorapi.RetryAfter(err); ra > 0 {
 			l.pause(m.opts.Now().Add(ra))
 		}

@@ -15,6 +15,7 @@ import (
 	"presencehub.dev/hub/internal/emulator"
 	"presencehub.dev/hub/internal/emulator/aircallemu"
 	"presencehub.dev/hub/internal/emulator/cxoneemu"
+	"presencehub.dev/hub/internal/emulator/punchclockemu"
 	"presencehub.dev/hub/internal/emulator/salesforceemu"
 	"presencehub.dev/hub/internal/emulator/servicenowemu"
 	"presencehub.dev/hub/internal/emulator/talkdeskemu"
@@ -32,7 +33,7 @@ const (
 
 // Vendors lists the vendors that have an emulator.
 func Vendors() []string {
-	return []string{"aircall", "zendesk", "salesforce", "cxone", "talkdesk", "servicenow"}
+	return []string{"aircall", "zendesk", "salesforce", "cxone", "talkdesk", "servicenow", "http"}
 }
 
 // New returns an emulator for vendor with fixed demo credentials.
@@ -51,6 +52,8 @@ func New(vendor string, log *slog.Logger) (emulator.Emulator, error) {
 		return talkdeskemu.New(talkdeskemu.Options{Log: log}), nil
 	case "servicenow": // OAuth (password + refresh grants); the business rule signs with a fixed demo secret
 		return servicenowemu.New(servicenowemu.Options{Log: log, OAuth: true}), nil
+	case "http": // seed 001's punch-clock mock API, reached through the generic HTTP connector
+		return punchclockemu.New(punchclockemu.Options{Log: log}), nil
 	}
 	return nil, fmt.Errorf("no emulator for %q (have %v)", vendor, Vendors())
 }

@@ -24,6 +24,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		"DeletesCascadeOrRefuse": testCascades,
 		"Paging":                 testPaging,
 		"APIKeysAndAudit":        testKeysAndAudit,
+		"SyncRuns":               testSyncRuns,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, t.Context(), open(t)) })

@@ -49,7 +49,9 @@ type Connection struct {
 	CreateTime *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
 	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
 	// Output only. How the vendor has been answering, and the writes waiting for it.
-	Health        *ConnectionHealth `protobuf:"bytes,13,opt,name=health,proto3" json:"health,omitempty"`
+	Health *ConnectionHealth `protobuf:"bytes,13,opt,name=health,proto3" json:"health,omitempty"`
+	// Vendor "http" only (and required there): the generic HTTP connector's requests and mappings.
+	HttpConnector *HttpConnector `protobuf:"bytes,14,opt,name=http_connector,json=httpConnector,proto3" json:"http_connector,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -171,6 +173,13 @@ func (x *Connection) GetUpdateTime() *timestamppb.Timestamp {
 func (x *Connection) GetHealth() *ConnectionHealth {
 	if x != nil {
 		return x.Health
+	}
+	return nil
+}
+
+func (x *Connection) GetHttpConnector() *HttpConnector {
+	if x != nil {
+		return x.HttpConnector
 	}
 	return nil
 }
@@ -959,7 +968,7 @@ var File_presencehub_v1_connection_proto protoreflect.FileDescriptor
 
 const file_presencehub_v1_connection_proto_rawDesc = "" +
 	"\n" +
-	"\x1fpresencehub/v1/connection.proto\x12\x0epresencehub.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xfa\x05\n" +
+	"\x1fpresencehub/v1/connection.proto\x12\x0epresencehub.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a#presencehub/v1/http_connector.proto\"\xc0\x06\n" +
 	"\n" +
 	"Connection\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
@@ -977,7 +986,8 @@ const file_presencehub_v1_connection_proto_rawDesc = "" +
 	"createTime\x12;\n" +
 	"\vupdate_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"updateTime\x128\n" +
-	"\x06health\x18\r \x01(\v2 .presencehub.v1.ConnectionHealthR\x06health\x1a;\n" +
+	"\x06health\x18\r \x01(\v2 .presencehub.v1.ConnectionHealthR\x06health\x12D\n" +
+	"\x0ehttp_connector\x18\x0e \x01(\v2\x1d.presencehub.v1.HttpConnectorR\rhttpConnector\x1a;\n" +
 	"\rSettingsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1a>\n" +
@@ -1085,7 +1095,8 @@ var file_presencehub_v1_connection_proto_goTypes = []any{
 	nil,                              // 16: presencehub.v1.Connection.CredentialsEntry
 	nil,                              // 17: presencehub.v1.CreateConnectionResponse.GeneratedCredentialsEntry
 	(*timestamppb.Timestamp)(nil),    // 18: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),    // 19: google.protobuf.FieldMask
+	(*HttpConnector)(nil),            // 19: presencehub.v1.HttpConnector
+	(*fieldmaskpb.FieldMask)(nil),    // 20: google.protobuf.FieldMask
 }
 var file_presencehub_v1_connection_proto_depIdxs = []int32{
 	15, // 0: presencehub.v1.Connection.settings:type_name -> presencehub.v1.Connection.SettingsEntry
@@ -1094,23 +1105,24 @@ var file_presencehub_v1_connection_proto_depIdxs = []int32{
 	18, // 3: presencehub.v1.Connection.create_time:type_name -> google.protobuf.Timestamp
 	18, // 4: presencehub.v1.Connection.update_time:type_name -> google.protobuf.Timestamp
 	1,  // 5: presencehub.v1.Connection.health:type_name -> presencehub.v1.ConnectionHealth
-	18, // 6: presencehub.v1.ConnectionHealth.last_success_time:type_name -> google.protobuf.Timestamp
-	18, // 7: presencehub.v1.ConnectionHealth.last_error_time:type_name -> google.protobuf.Timestamp
-	18, // 8: presencehub.v1.ConnectionHealth.credentials_expire_time:type_name -> google.protobuf.Timestamp
-	3,  // 9: presencehub.v1.ListVendorStatesResponse.states:type_name -> presencehub.v1.VendorStateOption
-	0,  // 10: presencehub.v1.CreateConnectionRequest.connection:type_name -> presencehub.v1.Connection
-	0,  // 11: presencehub.v1.CreateConnectionResponse.connection:type_name -> presencehub.v1.Connection
-	17, // 12: presencehub.v1.CreateConnectionResponse.generated_credentials:type_name -> presencehub.v1.CreateConnectionResponse.GeneratedCredentialsEntry
-	0,  // 13: presencehub.v1.GetConnectionResponse.connection:type_name -> presencehub.v1.Connection
-	0,  // 14: presencehub.v1.ListConnectionsResponse.connections:type_name -> presencehub.v1.Connection
-	0,  // 15: presencehub.v1.UpdateConnectionRequest.connection:type_name -> presencehub.v1.Connection
-	19, // 16: presencehub.v1.UpdateConnectionRequest.update_mask:type_name -> google.protobuf.FieldMask
-	0,  // 17: presencehub.v1.UpdateConnectionResponse.connection:type_name -> presencehub.v1.Connection
-	18, // [18:18] is the sub-list for method output_type
-	18, // [18:18] is the sub-list for method input_type
-	18, // [18:18] is the sub-list for extension type_name
-	18, // [18:18] is the sub-list for extension extendee
-	0,  // [0:18] is the sub-list for field type_name
+	19, // 6: presencehub.v1.Connection.http_connector:type_name -> presencehub.v1.HttpConnector
+	18, // 7: presencehub.v1.ConnectionHealth.last_success_time:type_name -> google.protobuf.Timestamp
+	18, // 8: presencehub.v1.ConnectionHealth.last_error_time:type_name -> google.protobuf.Timestamp
+	18, // 9: presencehub.v1.ConnectionHealth.credentials_expire_time:type_name -> google.protobuf.Timestamp
+	3,  // 10: presencehub.v1.ListVendorStatesResponse.states:type_name -> presencehub.v1.VendorStateOption
+	0,  // 11: presencehub.v1.CreateConnectionRequest.connection:type_name -> presencehub.v1.Connection
+	0,  // 12: presencehub.v1.CreateConnectionResponse.connection:type_name -> presencehub.v1.Connection
+	17, // 13: presencehub.v1.CreateConnectionResponse.generated_credentials:type_name -> presencehub.v1.CreateConnectionResponse.GeneratedCredentialsEntry
+	0,  // 14: presencehub.v1.GetConnectionResponse.connection:type_name -> presencehub.v1.Connection
+	0,  // 15: presencehub.v1.ListConnectionsResponse.connections:type_name -> presencehub.v1.Connection
+	0,  // 16: presencehub.v1.UpdateConnectionRequest.connection:type_name -> presencehub.v1.Connection
+	20, // 17: presencehub.v1.UpdateConnectionRequest.update_mask:type_name -> google.protobuf.FieldMask
+	0,  // 18: presencehub.v1.UpdateConnectionResponse.connection:type_name -> presencehub.v1.Connection
+	19, // [19:19] is the sub-list for method output_type
+	19, // [19:19] is the sub-list for method input_type
+	19, // [19:19] is the sub-list for extension type_name
+	19, // [19:19] is the sub-list for extension extendee
+	0,  // [0:19] is the sub-list for field type_name
 }
 
 func init() { file_presencehub_v1_connection_proto_init() }
@@ -1118,6 +1130,7 @@ func file_presencehub_v1_connection_proto_init() {
 	if File_presencehub_v1_connection_proto != nil {
 		return
 	}
+	file_presencehub_v1_http_connector_proto_init()
 	file_presencehub_v1_connection_proto_msgTypes[0].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{

@@ -26,7 +26,7 @@ var File_presencehub_v1_presencehub_service_proto protoreflect.FileDescriptor
 
 const file_presencehub_v1_presencehub_service_proto_rawDesc = "" +
 	"\n" +
-	"(presencehub/v1/presencehub_service.proto\x12\x0epresencehub.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1apresencehub/v1/agent.proto\x1a\x1cpresencehub/v1/api_key.proto\x1a\x1apresencehub/v1/audit.proto\x1a\x1fpresencehub/v1/connection.proto\x1a\x1cpresencehub/v1/pairing.proto\x1a\x1dpresencehub/v1/presence.proto\x1a\x19presencehub/v1/rule.proto\x1a\x1bpresencehub/v1/status.proto\x1a\x19presencehub/v1/team.proto\x1a\x1bpresencehub/v1/tenant.proto\x1a\x1apresencehub/v1/write.proto\x1a.protoc-gen-openapiv2/options/annotations.proto2\xc04\n" +
+	"(presencehub/v1/presencehub_service.proto\x12\x0epresencehub.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1apresencehub/v1/agent.proto\x1a\x1cpresencehub/v1/api_key.proto\x1a\x1apresencehub/v1/audit.proto\x1a\x1fpresencehub/v1/connection.proto\x1a#presencehub/v1/http_connector.proto\x1a\x1cpresencehub/v1/pairing.proto\x1a\x1dpresencehub/v1/presence.proto\x1a\x19presencehub/v1/rule.proto\x1a\x1bpresencehub/v1/status.proto\x1a\x1dpresencehub/v1/sync_run.proto\x1a\x19presencehub/v1/team.proto\x1a\x1bpresencehub/v1/tenant.proto\x1a\x1apresencehub/v1/write.proto\x1a.protoc-gen-openapiv2/options/annotations.proto2\xe99\n" +
 	"\x12PresenceHubService\x12v\n" +
 	"\fCreateTenant\x12#.presencehub.v1.CreateTenantRequest\x1a$.presencehub.v1.CreateTenantResponse\"\x1b\x82\xd3\xe4\x93\x02\x15:\x06tenant\"\v/v1/tenants\x12n\n" +
 	"\tGetTenant\x12 .presencehub.v1.GetTenantRequest\x1a!.presencehub.v1.GetTenantResponse\"\x1c\x82\xd3\xe4\x93\x02\x16\x12\x14/v1/tenants/{tenant}\x12k\n" +
@@ -59,7 +59,12 @@ const file_presencehub_v1_presencehub_service_proto_rawDesc = "" +
 	"\x10UpdateConnection\x12'.presencehub.v1.UpdateConnectionRequest\x1a(.presencehub.v1.UpdateConnectionResponse\"D\x82\xd3\xe4\x93\x02>:\n" +
 	"connection20/v1/tenants/{tenant}/connections/{connection_id}\x12\x9f\x01\n" +
 	"\x10DeleteConnection\x12'.presencehub.v1.DeleteConnectionRequest\x1a(.presencehub.v1.DeleteConnectionResponse\"8\x82\xd3\xe4\x93\x022*0/v1/tenants/{tenant}/connections/{connection_id}\x12\xad\x01\n" +
-	"\x10ListVendorStates\x12'.presencehub.v1.ListVendorStatesRequest\x1a(.presencehub.v1.ListVendorStatesResponse\"F\x82\xd3\xe4\x93\x02@\x12>/v1/tenants/{tenant}/connections/{connection_id}/vendor-states\x12\x94\x01\n" +
+	"\x10ListVendorStates\x12'.presencehub.v1.ListVendorStatesRequest\x1a(.presencehub.v1.ListVendorStatesResponse\"F\x82\xd3\xe4\x93\x02@\x12>/v1/tenants/{tenant}/connections/{connection_id}/vendor-states\x12\xb8\x01\n" +
+	"\x15DryRunConnectorAction\x12,.presencehub.v1.DryRunConnectorActionRequest\x1a-.presencehub.v1.DryRunConnectorActionResponse\"B\x82\xd3\xe4\x93\x02<:\x01*\"7/v1/tenants/{tenant}/connections/{connection_id}:dryRun\x12\xa3\x01\n" +
+	"\rCreateSyncRun\x12$.presencehub.v1.CreateSyncRunRequest\x1a%.presencehub.v1.CreateSyncRunResponse\"E\x82\xd3\xe4\x93\x02?:\x01*\":/v1/tenants/{tenant}/connections/{connection_id}/sync-runs\x12\xa5\x01\n" +
+	"\n" +
+	"GetSyncRun\x12!.presencehub.v1.GetSyncRunRequest\x1a\".presencehub.v1.GetSyncRunResponse\"P\x82\xd3\xe4\x93\x02J\x12H/v1/tenants/{tenant}/connections/{connection_id}/sync-runs/{sync_run_id}\x12\x9d\x01\n" +
+	"\fListSyncRuns\x12#.presencehub.v1.ListSyncRunsRequest\x1a$.presencehub.v1.ListSyncRunsResponse\"B\x82\xd3\xe4\x93\x02<\x12:/v1/tenants/{tenant}/connections/{connection_id}/sync-runs\x12\x94\x01\n" +
 	"\n" +
 	"ListWrites\x12!.presencehub.v1.ListWritesRequest\x1a\".presencehub.v1.ListWritesResponse\"?\x82\xd3\xe4\x93\x029\x127/v1/tenants/{tenant}/connections/{connection_id}/writes\x12\x8c\x01\n" +
 	"\n" +
@@ -95,205 +100,221 @@ const file_presencehub_v1_presencehub_service_proto_rawDesc = "" +
 	"\x06bearer\x12\x00Z7presencehub.dev/shared/gen/presencehub/v1;presencehubv1b\x06proto3"
 
 var file_presencehub_v1_presencehub_service_proto_goTypes = []any{
-	(*CreateTenantRequest)(nil),       // 0: presencehub.v1.CreateTenantRequest
-	(*GetTenantRequest)(nil),          // 1: presencehub.v1.GetTenantRequest
-	(*ListTenantsRequest)(nil),        // 2: presencehub.v1.ListTenantsRequest
-	(*UpdateTenantRequest)(nil),       // 3: presencehub.v1.UpdateTenantRequest
-	(*DeleteTenantRequest)(nil),       // 4: presencehub.v1.DeleteTenantRequest
-	(*CreateStatusRequest)(nil),       // 5: presencehub.v1.CreateStatusRequest
-	(*GetStatusRequest)(nil),          // 6: presencehub.v1.GetStatusRequest
-	(*ListStatusesRequest)(nil),       // 7: presencehub.v1.ListStatusesRequest
-	(*UpdateStatusRequest)(nil),       // 8: presencehub.v1.UpdateStatusRequest
-	(*DeleteStatusRequest)(nil),       // 9: presencehub.v1.DeleteStatusRequest
-	(*CreateTeamRequest)(nil),         // 10: presencehub.v1.CreateTeamRequest
-	(*GetTeamRequest)(nil),            // 11: presencehub.v1.GetTeamRequest
-	(*ListTeamsRequest)(nil),          // 12: presencehub.v1.ListTeamsRequest
-	(*UpdateTeamRequest)(nil),         // 13: presencehub.v1.UpdateTeamRequest
-	(*DeleteTeamRequest)(nil),         // 14: presencehub.v1.DeleteTeamRequest
-	(*CreateAgentRequest)(nil),        // 15: presencehub.v1.CreateAgentRequest
-	(*GetAgentRequest)(nil),           // 16: presencehub.v1.GetAgentRequest
-	(*ListAgentsRequest)(nil),         // 17: presencehub.v1.ListAgentsRequest
-	(*UpdateAgentRequest)(nil),        // 18: presencehub.v1.UpdateAgentRequest
-	(*DeleteAgentRequest)(nil),        // 19: presencehub.v1.DeleteAgentRequest
-	(*CreateConnectionRequest)(nil),   // 20: presencehub.v1.CreateConnectionRequest
-	(*GetConnectionRequest)(nil),      // 21: presencehub.v1.GetConnectionRequest
-	(*ListConnectionsRequest)(nil),    // 22: presencehub.v1.ListConnectionsRequest
-	(*UpdateConnectionRequest)(nil),   // 23: presencehub.v1.UpdateConnectionRequest
-	(*DeleteConnectionRequest)(nil),   // 24: presencehub.v1.DeleteConnectionRequest
-	(*ListVendorStatesRequest)(nil),   // 25: presencehub.v1.ListVendorStatesRequest
-	(*ListWritesRequest)(nil),         // 26: presencehub.v1.ListWritesRequest
-	(*RetryWriteRequest)(nil),         // 27: presencehub.v1.RetryWriteRequest
-	(*ListRuleTemplatesRequest)(nil),  // 28: presencehub.v1.ListRuleTemplatesRequest
-	(*ApplyRuleTemplateRequest)(nil),  // 29: presencehub.v1.ApplyRuleTemplateRequest
-	(*CreateRuleRequest)(nil),         // 30: presencehub.v1.CreateRuleRequest
-	(*GetRuleRequest)(nil),            // 31: presencehub.v1.GetRuleRequest
-	(*ListRulesRequest)(nil),          // 32: presencehub.v1.ListRulesRequest
-	(*UpdateRuleRequest)(nil),         // 33: presencehub.v1.UpdateRuleRequest
-	(*DeleteRuleRequest)(nil),         // 34: presencehub.v1.DeleteRuleRequest
-	(*CreateApiKeyRequest)(nil),       // 35: presencehub.v1.CreateApiKeyRequest
-	(*GetApiKeyRequest)(nil),          // 36: presencehub.v1.GetApiKeyRequest
-	(*ListApiKeysRequest)(nil),        // 37: presencehub.v1.ListApiKeysRequest
-	(*DeleteApiKeyRequest)(nil),       // 38: presencehub.v1.DeleteApiKeyRequest
-	(*ListAuditRecordsRequest)(nil),   // 39: presencehub.v1.ListAuditRecordsRequest
-	(*GetPresenceRequest)(nil),        // 40: presencehub.v1.GetPresenceRequest
-	(*SetPresenceRequest)(nil),        // 41: presencehub.v1.SetPresenceRequest
-	(*ListTimelineRequest)(nil),       // 42: presencehub.v1.ListTimelineRequest
-	(*CreatePairingCodeRequest)(nil),  // 43: presencehub.v1.CreatePairingCodeRequest
-	(*ListDevicesRequest)(nil),        // 44: presencehub.v1.ListDevicesRequest
-	(*RevokeDeviceRequest)(nil),       // 45: presencehub.v1.RevokeDeviceRequest
-	(*PairRequest)(nil),               // 46: presencehub.v1.PairRequest
-	(*SignOutRequest)(nil),            // 47: presencehub.v1.SignOutRequest
-	(*CreateTenantResponse)(nil),      // 48: presencehub.v1.CreateTenantResponse
-	(*GetTenantResponse)(nil),         // 49: presencehub.v1.GetTenantResponse
-	(*ListTenantsResponse)(nil),       // 50: presencehub.v1.ListTenantsResponse
-	(*UpdateTenantResponse)(nil),      // 51: presencehub.v1.UpdateTenantResponse
-	(*DeleteTenantResponse)(nil),      // 52: presencehub.v1.DeleteTenantResponse
-	(*CreateStatusResponse)(nil),      // 53: presencehub.v1.CreateStatusResponse
-	(*GetStatusResponse)(nil),         // 54: presencehub.v1.GetStatusResponse
-	(*ListStatusesResponse)(nil),      // 55: presencehub.v1.ListStatusesResponse
-	(*UpdateStatusResponse)(nil),      // 56: presencehub.v1.UpdateStatusResponse
-	(*DeleteStatusResponse)(nil),      // 57: presencehub.v1.DeleteStatusResponse
-	(*CreateTeamResponse)(nil),        // 58: presencehub.v1.CreateTeamResponse
-	(*GetTeamResponse)(nil),           // 59: presencehub.v1.GetTeamResponse
-	(*ListTeamsResponse)(nil),         // 60: presencehub.v1.ListTeamsResponse
-	(*UpdateTeamResponse)(nil),        // 61: presencehub.v1.UpdateTeamResponse
-	(*DeleteTeamResponse)(nil),        // 62: presencehub.v1.DeleteTeamResponse
-	(*CreateAgentResponse)(nil),       // 63: presencehub.v1.CreateAgentResponse
-	(*GetAgentResponse)(nil),          // 64: presencehub.v1.GetAgentResponse
-	(*ListAgentsResponse)(nil),        // 65: presencehub.v1.ListAgentsResponse
-	(*UpdateAgentResponse)(nil),       // 66: presencehub.v1.UpdateAgentResponse
-	(*DeleteAgentResponse)(nil),       // 67: presencehub.v1.DeleteAgentResponse
-	(*CreateConnectionResponse)(nil),  // 68: presencehub.v1.CreateConnectionResponse
-	(*GetConnectionResponse)(nil),     // 69: presencehub.v1.GetConnectionResponse
-	(*ListConnectionsResponse)(nil),   // 70: presencehub.v1.ListConnectionsResponse
-	(*UpdateConnectionResponse)(nil),  // 71: presencehub.v1.UpdateConnectionResponse
-	(*DeleteConnectionResponse)(nil),  // 72: presencehub.v1.DeleteConnectionResponse
-	(*ListVendorStatesResponse)(nil),  // 73: presencehub.v1.ListVendorStatesResponse
-	(*ListWritesResponse)(nil),        // 74: presencehub.v1.ListWritesResponse
-	(*RetryWriteResponse)(nil),        // 75: presencehub.v1.RetryWriteResponse
-	(*ListRuleTemplatesResponse)(nil), // 76: presencehub.v1.ListRuleTemplatesResponse
-	(*ApplyRuleTemplateResponse)(nil), // 77: presencehub.v1.ApplyRuleTemplateResponse
-	(*CreateRuleResponse)(nil),        // 78: presencehub.v1.CreateRuleResponse
-	(*GetRuleResponse)(nil),           // 79: presencehub.v1.GetRuleResponse
-	(*ListRulesResponse)(nil),         // 80: presencehub.v1.ListRulesResponse
-	(*UpdateRuleResponse)(nil),        // 81: presencehub.v1.UpdateRuleResponse
-	(*DeleteRuleResponse)(nil),        // 82: presencehub.v1.DeleteRuleResponse
-	(*CreateApiKeyResponse)(nil),      // 83: presencehub.v1.CreateApiKeyResponse
-	(*GetApiKeyResponse)(nil),         // 84: presencehub.v1.GetApiKeyResponse
-	(*ListApiKeysResponse)(nil),       // 85: presencehub.v1.ListApiKeysResponse
-	(*DeleteApiKeyResponse)(nil),      // 86: presencehub.v1.DeleteApiKeyResponse
-	(*ListAuditRecordsResponse)(nil),  // 87: presencehub.v1.ListAuditRecordsResponse
-	(*GetPresenceResponse)(nil),       // 88: presencehub.v1.GetPresenceResponse
-	(*SetPresenceResponse)(nil),       // 89: presencehub.v1.SetPresenceResponse
-	(*ListTimelineResponse)(nil),      // 90: presencehub.v1.ListTimelineResponse
-	(*CreatePairingCodeResponse)(nil), // 91: presencehub.v1.CreatePairingCodeResponse
-	(*ListDevicesResponse)(nil),       // 92: presencehub.v1.ListDevicesResponse
-	(*RevokeDeviceResponse)(nil),      // 93: presencehub.v1.RevokeDeviceResponse
-	(*PairResponse)(nil),              // 94: presencehub.v1.PairResponse
-	(*SignOutResponse)(nil),           // 95: presencehub.v1.SignOutResponse
+	(*CreateTenantRequest)(nil),           // 0: presencehub.v1.CreateTenantRequest
+	(*GetTenantRequest)(nil),              // 1: presencehub.v1.GetTenantRequest
+	(*ListTenantsRequest)(nil),            // 2: presencehub.v1.ListTenantsRequest
+	(*UpdateTenantRequest)(nil),           // 3: presencehub.v1.UpdateTenantRequest
+	(*DeleteTenantRequest)(nil),           // 4: presencehub.v1.DeleteTenantRequest
+	(*CreateStatusRequest)(nil),           // 5: presencehub.v1.CreateStatusRequest
+	(*GetStatusRequest)(nil),              // 6: presencehub.v1.GetStatusRequest
+	(*ListStatusesRequest)(nil),           // 7: presencehub.v1.ListStatusesRequest
+	(*UpdateStatusRequest)(nil),           // 8: presencehub.v1.UpdateStatusRequest
+	(*DeleteStatusRequest)(nil),           // 9: presencehub.v1.DeleteStatusRequest
+	(*CreateTeamRequest)(nil),             // 10: presencehub.v1.CreateTeamRequest
+	(*GetTeamRequest)(nil),                // 11: presencehub.v1.GetTeamRequest
+	(*ListTeamsRequest)(nil),              // 12: presencehub.v1.ListTeamsRequest
+	(*UpdateTeamRequest)(nil),             // 13: presencehub.v1.UpdateTeamRequest
+	(*DeleteTeamRequest)(nil),             // 14: presencehub.v1.DeleteTeamRequest
+	(*CreateAgentRequest)(nil),            // 15: presencehub.v1.CreateAgentRequest
+	(*GetAgentRequest)(nil),               // 16: presencehub.v1.GetAgentRequest
+	(*ListAgentsRequest)(nil),             // 17: presencehub.v1.ListAgentsRequest
+	(*UpdateAgentRequest)(nil),            // 18: presencehub.v1.UpdateAgentRequest
+	(*DeleteAgentRequest)(nil),            // 19: presencehub.v1.DeleteAgentRequest
+	(*CreateConnectionRequest)(nil),       // 20: presencehub.v1.CreateConnectionRequest
+	(*GetConnectionRequest)(nil),          // 21: presencehub.v1.GetConnectionRequest
+	(*ListConnectionsRequest)(nil),        // 22: presencehub.v1.ListConnectionsRequest
+	(*UpdateConnectionRequest)(nil),       // 23: presencehub.v1.UpdateConnectionRequest
+	(*DeleteConnectionRequest)(nil),       // 24: presencehub.v1.DeleteConnectionRequest
+	(*ListVendorStatesRequest)(nil),       // 25: presencehub.v1.ListVendorStatesRequest
+	(*DryRunConnectorActionRequest)(nil),  // 26: presencehub.v1.DryRunConnectorActionRequest
+	(*CreateSyncRunRequest)(nil),          // 27: presencehub.v1.CreateSyncRunRequest
+	(*GetSyncRunRequest)(nil),             // 28: presencehub.v1.GetSyncRunRequest
+	(*ListSyncRunsRequest)(nil),           // 29: presencehub.v1.ListSyncRunsRequest
+	(*ListWritesRequest)(nil),             // 30: presencehub.v1.ListWritesRequest
+	(*RetryWriteRequest)(nil),             // 31: presencehub.v1.RetryWriteRequest
+	(*ListRuleTemplatesRequest)(nil),      // 32: presencehub.v1.ListRuleTemplatesRequest
+	(*ApplyRuleTemplateRequest)(nil),      // 33: presencehub.v1.ApplyRuleTemplateRequest
+	(*CreateRuleRequest)(nil),             // 34: presencehub.v1.CreateRuleRequest
+	(*GetRuleRequest)(nil),                // 35: presencehub.v1.GetRuleRequest
+	(*ListRulesRequest)(nil),              // 36: presencehub.v1.ListRulesRequest
+	(*UpdateRuleRequest)(nil),             // 37: presencehub.v1.UpdateRuleRequest
+	(*DeleteRuleRequest)(nil),             // 38: presencehub.v1.DeleteRuleRequest
+	(*CreateApiKeyRequest)(nil),           // 39: presencehub.v1.CreateApiKeyRequest
+	(*GetApiKeyRequest)(nil),              // 40: presencehub.v1.GetApiKeyRequest
+	(*ListApiKeysRequest)(nil),            // 41: presencehub.v1.ListApiKeysRequest
+	(*DeleteApiKeyRequest)(nil),           // 42: presencehub.v1.DeleteApiKeyRequest
+	(*ListAuditRecordsRequest)(nil),       // 43: presencehub.v1.ListAuditRecordsRequest
+	(*GetPresenceRequest)(nil),            // 44: presencehub.v1.GetPresenceRequest
+	(*SetPresenceRequest)(nil),            // 45: presencehub.v1.SetPresenceRequest
+	(*ListTimelineRequest)(nil),           // 46: presencehub.v1.ListTimelineRequest
+	(*CreatePairingCodeRequest)(nil),      // 47: presencehub.v1.CreatePairingCodeRequest
+	(*ListDevicesRequest)(nil),            // 48: presencehub.v1.ListDevicesRequest
+	(*RevokeDeviceRequest)(nil),           // 49: presencehub.v1.RevokeDeviceRequest
+	(*PairRequest)(nil),                   // 50: presencehub.v1.PairRequest
+	(*SignOutRequest)(nil),                // 51: presencehub.v1.SignOutRequest
+	(*CreateTenantResponse)(nil),          // 52: presencehub.v1.CreateTenantResponse
+	(*GetTenantResponse)(nil),             // 53: presencehub.v1.GetTenantResponse
+	(*ListTenantsResponse)(nil),           // 54: presencehub.v1.ListTenantsResponse
+	(*UpdateTenantResponse)(nil),          // 55: presencehub.v1.UpdateTenantResponse
+	(*DeleteTenantResponse)(nil),          // 56: presencehub.v1.DeleteTenantResponse
+	(*CreateStatusResponse)(nil),          // 57: presencehub.v1.CreateStatusResponse
+	(*GetStatusResponse)(nil),             // 58: presencehub.v1.GetStatusResponse
+	(*ListStatusesResponse)(nil),          // 59: presencehub.v1.ListStatusesResponse
+	(*UpdateStatusResponse)(nil),          // 60: presencehub.v1.UpdateStatusResponse
+	(*DeleteStatusResponse)(nil),          // 61: presencehub.v1.DeleteStatusResponse
+	(*CreateTeamResponse)(nil),            // 62: presencehub.v1.CreateTeamResponse
+	(*GetTeamResponse)(nil),               // 63: presencehub.v1.GetTeamResponse
+	(*ListTeamsResponse)(nil),             // 64: presencehub.v1.ListTeamsResponse
+	(*UpdateTeamResponse)(nil),            // 65: presencehub.v1.UpdateTeamResponse
+	(*DeleteTeamResponse)(nil),            // 66: presencehub.v1.DeleteTeamResponse
+	(*CreateAgentResponse)(nil),           // 67: presencehub.v1.CreateAgentResponse
+	(*GetAgentResponse)(nil),              // 68: presencehub.v1.GetAgentResponse
+	(*ListAgentsResponse)(nil),            // 69: presencehub.v1.ListAgentsResponse
+	(*UpdateAgentResponse)(nil),           // 70: presencehub.v1.UpdateAgentResponse
+	(*DeleteAgentResponse)(nil),           // 71: presencehub.v1.DeleteAgentResponse
+	(*CreateConnectionResponse)(nil),      // 72: presencehub.v1.CreateConnectionResponse
+	(*GetConnectionResponse)(nil),         // 73: presencehub.v1.GetConnectionResponse
+	(*ListConnectionsResponse)(nil),       // 74: presencehub.v1.ListConnectionsResponse
+	(*UpdateConnectionResponse)(nil),      // 75: presencehub.v1.UpdateConnectionResponse
+	(*DeleteConnectionResponse)(nil),      // 76: presencehub.v1.DeleteConnectionResponse
+	(*ListVendorStatesResponse)(nil),      // 77: presencehub.v1.ListVendorStatesResponse
+	(*DryRunConnectorActionResponse)(nil), // 78: presencehub.v1.DryRunConnectorActionResponse
+	(*CreateSyncRunResponse)(nil),         // 79: presencehub.v1.CreateSyncRunResponse
+	(*GetSyncRunResponse)(nil),            // 80: presencehub.v1.GetSyncRunResponse
+	(*ListSyncRunsResponse)(nil),          // 81: presencehub.v1.ListSyncRunsResponse
+	(*ListWritesResponse)(nil),            // 82: presencehub.v1.ListWritesResponse
+	(*RetryWriteResponse)(nil),            // 83: presencehub.v1.RetryWriteResponse
+	(*ListRuleTemplatesResponse)(nil),     // 84: presencehub.v1.ListRuleTemplatesResponse
+	(*ApplyRuleTemplateResponse)(nil),     // 85: presencehub.v1.ApplyRuleTemplateResponse
+	(*CreateRuleResponse)(nil),            // 86: presencehub.v1.CreateRuleResponse
+	(*GetRuleResponse)(nil),               // 87: presencehub.v1.GetRuleResponse
+	(*ListRulesResponse)(nil),             // 88: presencehub.v1.ListRulesResponse
+	(*UpdateRuleResponse)(nil),            // 89: presencehub.v1.UpdateRuleResponse
+	(*DeleteRuleResponse)(nil),            // 90: presencehub.v1.DeleteRuleResponse
+	(*CreateApiKeyResponse)(nil),          // 91: presencehub.v1.CreateApiKeyResponse
+	(*GetApiKeyResponse)(nil),             // 92: presencehub.v1.GetApiKeyResponse
+	(*ListApiKeysResponse)(nil),           // 93: presencehub.v1.ListApiKeysResponse
+	(*DeleteApiKeyResponse)(nil),          // 94: presencehub.v1.DeleteApiKeyResponse
+	(*ListAuditRecordsResponse)(nil),      // 95: presencehub.v1.ListAuditRecordsResponse
+	(*GetPresenceResponse)(nil),           // 96: presencehub.v1.GetPresenceResponse
+	(*SetPresenceResponse)(nil),           // 97: presencehub.v1.SetPresenceResponse
+	(*ListTimelineResponse)(nil),          // 98: presencehub.v1.ListTimelineResponse
+	(*CreatePairingCodeResponse)(nil),     // 99: presencehub.v1.CreatePairingCodeResponse
+	(*ListDevicesResponse)(nil),           // 100: presencehub.v1.ListDevicesResponse
+	(*RevokeDeviceResponse)(nil),          // 101: presencehub.v1.RevokeDeviceResponse
+	(*PairResponse)(nil),                  // 102: presencehub.v1.PairResponse
+	(*SignOutResponse)(nil),               // 103: presencehub.v1.SignOutResponse
 }
 var file_presencehub_v1_presencehub_service_proto_depIdxs = []int32{
-	0,  // 0: presencehub.v1.PresenceHubService.CreateTenant:input_type -> presencehub.v1.CreateTenantRequest
-	1,  // 1: presencehub.v1.PresenceHubService.GetTenant:input_type -> presencehub.v1.GetTenantRequest
-	2,  // 2: presencehub.v1.PresenceHubService.ListTenants:input_type -> presencehub.v1.ListTenantsRequest
-	3,  // 3: presencehub.v1.PresenceHubService.UpdateTenant:input_type -> presencehub.v1.UpdateTenantRequest
-	4,  // 4: presencehub.v1.PresenceHubService.DeleteTenant:input_type -> presencehub.v1.DeleteTenantRequest
-	5,  // 5: presencehub.v1.PresenceHubService.CreateStatus:input_type -> presencehub.v1.CreateStatusRequest
-	6,  // 6: presencehub.v1.PresenceHubService.GetStatus:input_type -> presencehub.v1.GetStatusRequest
-	7,  // 7: presencehub.v1.PresenceHubService.ListStatuses:input_type -> presencehub.v1.ListStatusesRequest
-	8,  // 8: presencehub.v1.PresenceHubService.UpdateStatus:input_type -> presencehub.v1.UpdateStatusRequest
-	9,  // 9: presencehub.v1.PresenceHubService.DeleteStatus:input_type -> presencehub.v1.DeleteStatusRequest
-	10, // 10: presencehub.v1.PresenceHubService.CreateTeam:input_type -> presencehub.v1.CreateTeamRequest
-	11, // 11: presencehub.v1.PresenceHubService.GetTeam:input_type -> presencehub.v1.GetTeamRequest
-	12, // 12: presencehub.v1.PresenceHubService.ListTeams:input_type -> presencehub.v1.ListTeamsRequest
-	13, // 13: presencehub.v1.PresenceHubService.UpdateTeam:input_type -> presencehub.v1.UpdateTeamRequest
-	14, // 14: presencehub.v1.PresenceHubService.DeleteTeam:input_type -> presencehub.v1.DeleteTeamRequest
-	15, // 15: presencehub.v1.PresenceHubService.CreateAgent:input_type -> presencehub.v1.CreateAgentRequest
-	16, // 16: presencehub.v1.PresenceHubService.GetAgent:input_type -> presencehub.v1.GetAgentRequest
-	17, // 17: presencehub.v1.PresenceHubService.ListAgents:input_type -> presencehub.v1.ListAgentsRequest
-	18, // 18: presencehub.v1.PresenceHubService.UpdateAgent:input_type -> presencehub.v1.UpdateAgentRequest
-	19, // 19: presencehub.v1.PresenceHubService.DeleteAgent:input_type -> presencehub.v1.DeleteAgentRequest
-	20, // 20: presencehub.v1.PresenceHubService.CreateConnection:input_type -> presencehub.v1.CreateConnectionRequest
-	21, // 21: presencehub.v1.PresenceHubService.GetConnection:input_type -> presencehub.v1.GetConnectionRequest
-	22, // 22: presencehub.v1.PresenceHubService.ListConnections:input_type -> presencehub.v1.ListConnectionsRequest
-	23, // 23: presencehub.v1.PresenceHubService.UpdateConnection:input_type -> presencehub.v1.UpdateConnectionRequest
-	24, // 24: presencehub.v1.PresenceHubService.DeleteConnection:input_type -> presencehub.v1.DeleteConnectionRequest
-	25, // 25: presencehub.v1.PresenceHubService.ListVendorStates:input_type -> presencehub.v1.ListVendorStatesRequest
-	26, // 26: presencehub.v1.PresenceHubService.ListWrites:input_type -> presencehub.v1.ListWritesRequest
-	27, // 27: presencehub.v1.PresenceHubService.RetryWrite:input_type -> presencehub.v1.RetryWriteRequest
-	28, // 28: presencehub.v1.PresenceHubService.ListRuleTemplates:input_type -> presencehub.v1.ListRuleTemplatesRequest
-	29, // 29: presencehub.v1.PresenceHubService.ApplyRuleTemplate:input_type -> presencehub.v1.ApplyRuleTemplateRequest
-	30, // 30: presencehub.v1.PresenceHubService.CreateRule:input_type -> presencehub.v1.CreateRuleRequest
-	31, // 31: presencehub.v1.PresenceHubService.GetRule:input_type -> presencehub.v1.GetRuleRequest
-	32, // 32: presencehub.v1.PresenceHubService.ListRules:input_type -> presencehub.v1.ListRulesRequest
-	33, // 33: presencehub.v1.PresenceHubService.UpdateRule:input_type -> presencehub.v1.UpdateRuleRequest
-	34, // 34: presencehub.v1.PresenceHubService.DeleteRule:input_type -> presencehub.v1.DeleteRuleRequest
-	35, // 35: presencehub.v1.PresenceHubService.CreateApiKey:input_type -> presencehub.v1.CreateApiKeyRequest
-	36, // 36: presencehub.v1.PresenceHubService.GetApiKey:input_type -> presencehub.v1.GetApiKeyRequest
-	37, // 37: presencehub.v1.PresenceHubService.ListApiKeys:input_type -> presencehub.v1.ListApiKeysRequest
-	38, // 38: presencehub.v1.PresenceHubService.DeleteApiKey:input_type -> presencehub.v1.DeleteApiKeyRequest
-	39, // 39: presencehub.v1.PresenceHubService.ListAuditRecords:input_type -> presencehub.v1.ListAuditRecordsRequest
-	40, // 40: presencehub.v1.PresenceHubService.GetPresence:input_type -> presencehub.v1.GetPresenceRequest
-	41, // 41: presencehub.v1.PresenceHubService.SetPresence:input_type -> presencehub.v1.SetPresenceRequest
-	42, // 42: presencehub.v1.PresenceHubService.ListTimeline:input_type -> presencehub.v1.ListTimelineRequest
-	43, // 43: presencehub.v1.PresenceHubService.CreatePairingCode:input_type -> presencehub.v1.CreatePairingCodeRequest
-	44, // 44: presencehub.v1.PresenceHubService.ListDevices:input_type -> presencehub.v1.ListDevicesRequest
-	45, // 45: presencehub.v1.PresenceHubService.RevokeDevice:input_type -> presencehub.v1.RevokeDeviceRequest
-	46, // 46: presencehub.v1.PresenceHubService.Pair:input_type -> presencehub.v1.PairRequest
-	47, // 47: presencehub.v1.PresenceHubService.SignOut:input_type -> presencehub.v1.SignOutRequest
-	48, // 48: presencehub.v1.PresenceHubService.CreateTenant:output_type -> presencehub.v1.CreateTenantResponse
-	49, // 49: presencehub.v1.PresenceHubService.GetTenant:output_type -> presencehub.v1.GetTenantResponse
-	50, // 50: presencehub.v1.PresenceHubService.ListTenants:output_type -> presencehub.v1.ListTenantsResponse
-	51, // 51: presencehub.v1.PresenceHubService.UpdateTenant:output_type -> presencehub.v1.UpdateTenantResponse
-	52, // 52: presencehub.v1.PresenceHubService.DeleteTenant:output_type -> presencehub.v1.DeleteTenantResponse
-	53, // 53: presencehub.v1.PresenceHubService.CreateStatus:output_type -> presencehub.v1.CreateStatusResponse
-	54, // 54: presencehub.v1.PresenceHubService.GetStatus:output_type -> presencehub.v1.GetStatusResponse
-	55, // 55: presencehub.v1.PresenceHubService.ListStatuses:output_type -> presencehub.v1.ListStatusesResponse
-	56, // 56: presencehub.v1.PresenceHubService.UpdateStatus:output_type -> presencehub.v1.UpdateStatusResponse
-	57, // 57: presencehub.v1.PresenceHubService.DeleteStatus:output_type -> presencehub.v1.DeleteStatusResponse
-	58, // 58: presencehub.v1.PresenceHubService.CreateTeam:output_type -> presencehub.v1.CreateTeamResponse
-	59, // 59: presencehub.v1.PresenceHubService.GetTeam:output_type -> presencehub.v1.GetTeamResponse
-	60, // 60: presencehub.v1.PresenceHubService.ListTeams:output_type -> presencehub.v1.ListTeamsResponse
-	61, // 61: presencehub.v1.PresenceHubService.UpdateTeam:output_type -> presencehub.v1.UpdateTeamResponse
-	62, // 62: presencehub.v1.PresenceHubService.DeleteTeam:output_type -> presencehub.v1.DeleteTeamResponse
-	63, // 63: presencehub.v1.PresenceHubService.CreateAgent:output_type -> presencehub.v1.CreateAgentResponse
-	64, // 64: presencehub.v1.PresenceHubService.GetAgent:output_type -> presencehub.v1.GetAgentResponse
-	65, // 65: presencehub.v1.PresenceHubService.ListAgents:output_type -> presencehub.v1.ListAgentsResponse
-	66, // 66: presencehub.v1.PresenceHubService.UpdateAgent:output_type -> presencehub.v1.UpdateAgentResponse
-	67, // 67: presencehub.v1.PresenceHubService.DeleteAgent:output_type -> presencehub.v1.DeleteAgentResponse
-	68, // 68: presencehub.v1.PresenceHubService.CreateConnection:output_type -> presencehub.v1.CreateConnectionResponse
-	69, // 69: presencehub.v1.PresenceHubService.GetConnection:output_type -> presencehub.v1.GetConnectionResponse
-	70, // 70: presencehub.v1.PresenceHubService.ListConnections:output_type -> presencehub.v1.ListConnectionsResponse
-	71, // 71: presencehub.v1.PresenceHubService.UpdateConnection:output_type -> presencehub.v1.UpdateConnectionResponse
-	72, // 72: presencehub.v1.PresenceHubService.DeleteConnection:output_type -> presencehub.v1.DeleteConnectionResponse
-	73, // 73: presencehub.v1.PresenceHubService.ListVendorStates:output_type -> presencehub.v1.ListVendorStatesResponse
-	74, // 74: presencehub.v1.PresenceHubService.ListWrites:output_type -> presencehub.v1.ListWritesResponse
-	75, // 75: presencehub.v1.PresenceHubService.RetryWrite:output_type -> presencehub.v1.RetryWriteResponse
-	76, // 76: presencehub.v1.PresenceHubService.ListRuleTemplates:output_type -> presencehub.v1.ListRuleTemplatesResponse
-	77, // 77: presencehub.v1.PresenceHubService.ApplyRuleTemplate:output_type -> presencehub.v1.ApplyRuleTemplateResponse
-	78, // 78: presencehub.v1.PresenceHubService.CreateRule:output_type -> presencehub.v1.CreateRuleResponse
-	79, // 79: presencehub.v1.PresenceHubService.GetRule:output_type -> presencehub.v1.GetRuleResponse
-	80, // 80: presencehub.v1.PresenceHubService.ListRules:output_type -> presencehub.v1.ListRulesResponse
-	81, // 81: presencehub.v1.PresenceHubService.UpdateRule:output_type -> presencehub.v1.UpdateRuleResponse
-	82, // 82: presencehub.v1.PresenceHubService.DeleteRule:output_type -> presencehub.v1.DeleteRuleResponse
-	83, // 83: presencehub.v1.PresenceHubService.CreateApiKey:output_type -> presencehub.v1.CreateApiKeyResponse
-	84, // 84: presencehub.v1.PresenceHubService.GetApiKey:output_type -> presencehub.v1.GetApiKeyResponse
-	85, // 85: presencehub.v1.PresenceHubService.ListApiKeys:output_type -> presencehub.v1.ListApiKeysResponse
-	86, // 86: presencehub.v1.PresenceHubService.DeleteApiKey:output_type -> presencehub.v1.DeleteApiKeyResponse
-	87, // 87: presencehub.v1.PresenceHubService.ListAuditRecords:output_type -> presencehub.v1.ListAuditRecordsResponse
-	88, // 88: presencehub.v1.PresenceHubService.GetPresence:output_type -> presencehub.v1.GetPresenceResponse
-	89, // 89: presencehub.v1.PresenceHubService.SetPresence:output_type -> presencehub.v1.SetPresenceResponse
-	90, // 90: presencehub.v1.PresenceHubService.ListTimeline:output_type -> presencehub.v1.ListTimelineResponse
-	91, // 91: presencehub.v1.PresenceHubService.CreatePairingCode:output_type -> presencehub.v1.CreatePairingCodeResponse
-	92, // 92: presencehub.v1.PresenceHubService.ListDevices:output_type -> presencehub.v1.ListDevicesResponse
-	93, // 93: presencehub.v1.PresenceHubService.RevokeDevice:output_type -> presencehub.v1.RevokeDeviceResponse
-	94, // 94: presencehub.v1.PresenceHubService.Pair:output_type -> presencehub.v1.PairResponse
-	95, // 95: presencehub.v1.PresenceHubService.SignOut:output_type -> presencehub.v1.SignOutResponse
-	48, // [48:96] is the sub-list for method output_type
-	0,  // [0:48] is the sub-list for method input_type
-	0,  // [0:0] is the sub-list for extension type_name
-	0,  // [0:0] is the sub-list for extension extendee
-	0,  // [0:0] is the sub-list for field type_name
+	0,   // 0: presencehub.v1.PresenceHubService.CreateTenant:input_type -> presencehub.v1.CreateTenantRequest
+	1,   // 1: presencehub.v1.PresenceHubService.GetTenant:input_type -> presencehub.v1.GetTenantRequest
+	2,   // 2: presencehub.v1.PresenceHubService.ListTenants:input_type -> presencehub.v1.ListTenantsRequest
+	3,   // 3: presencehub.v1.PresenceHubService.UpdateTenant:input_type -> presencehub.v1.UpdateTenantRequest
+	4,   // 4: presencehub.v1.PresenceHubService.DeleteTenant:input_type -> presencehub.v1.DeleteTenantRequest
+	5,   // 5: presencehub.v1.PresenceHubService.CreateStatus:input_type -> presencehub.v1.CreateStatusRequest
+	6,   // 6: presencehub.v1.PresenceHubService.GetStatus:input_type -> presencehub.v1.GetStatusRequest
+	7,   // 7: presencehub.v1.PresenceHubService.ListStatuses:input_type -> presencehub.v1.ListStatusesRequest
+	8,   // 8: presencehub.v1.PresenceHubService.UpdateStatus:input_type -> presencehub.v1.UpdateStatusRequest
+	9,   // 9: presencehub.v1.PresenceHubService.DeleteStatus:input_type -> presencehub.v1.DeleteStatusRequest
+	10,  // 10: presencehub.v1.PresenceHubService.CreateTeam:input_type -> presencehub.v1.CreateTeamRequest
+	11,  // 11: presencehub.v1.PresenceHubService.GetTeam:input_type -> presencehub.v1.GetTeamRequest
+	12,  // 12: presencehub.v1.PresenceHubService.ListTeams:input_type -> presencehub.v1.ListTeamsRequest
+	13,  // 13: presencehub.v1.PresenceHubService.UpdateTeam:input_type -> presencehub.v1.UpdateTeamRequest
+	14,  // 14: presencehub.v1.PresenceHubService.DeleteTeam:input_type -> presencehub.v1.DeleteTeamRequest
+	15,  // 15: presencehub.v1.PresenceHubService.CreateAgent:input_type -> presencehub.v1.CreateAgentRequest
+	16,  // 16: presencehub.v1.PresenceHubService.GetAgent:input_type -> presencehub.v1.GetAgentRequest
+	17,  // 17: presencehub.v1.PresenceHubService.ListAgents:input_type -> presencehub.v1.ListAgentsRequest
+	18,  // 18: presencehub.v1.PresenceHubService.UpdateAgent:input_type -> presencehub.v1.UpdateAgentRequest
+	19,  // 19: presencehub.v1.PresenceHubService.DeleteAgent:input_type -> presencehub.v1.DeleteAgentRequest
+	20,  // 20: presencehub.v1.PresenceHubService.CreateConnection:input_type -> presencehub.v1.CreateConnectionRequest
+	21,  // 21: presencehub.v1.PresenceHubService.GetConnection:input_type -> presencehub.v1.GetConnectionRequest
+	22,  // 22: presencehub.v1.PresenceHubService.ListConnections:input_type -> presencehub.v1.ListConnectionsRequest
+	23,  // 23: presencehub.v1.PresenceHubService.UpdateConnection:input_type -> presencehub.v1.UpdateConnectionRequest
+	24,  // 24: presencehub.v1.PresenceHubService.DeleteConnection:input_type -> presencehub.v1.DeleteConnectionRequest
+	25,  // 25: presencehub.v1.PresenceHubService.ListVendorStates:input_type -> presencehub.v1.ListVendorStatesRequest
+	26,  // 26: presencehub.v1.PresenceHubService.DryRunConnectorAction:input_type -> presencehub.v1.DryRunConnectorActionRequest
+	27,  // 27: presencehub.v1.PresenceHubService.CreateSyncRun:input_type -> presencehub.v1.CreateSyncRunRequest
+	28,  // 28: presencehub.v1.PresenceHubService.GetSyncRun:input_type -> presencehub.v1.GetSyncRunRequest
+	29,  // 29: presencehub.v1.PresenceHubService.ListSyncRuns:input_type -> presencehub.v1.ListSyncRunsRequest
+	30,  // 30: presencehub.v1.PresenceHubService.ListWrites:input_type -> presencehub.v1.ListWritesRequest
+	31,  // 31: presencehub.v1.PresenceHubService.RetryWrite:input_type -> presencehub.v1.RetryWriteRequest
+	32,  // 32: presencehub.v1.PresenceHubService.ListRuleTemplates:input_type -> presencehub.v1.ListRuleTemplatesRequest
+	33,  // 33: presencehub.v1.PresenceHubService.ApplyRuleTemplate:input_type -> presencehub.v1.ApplyRuleTemplateRequest
+	34,  // 34: presencehub.v1.PresenceHubService.CreateRule:input_type -> presencehub.v1.CreateRuleRequest
+	35,  // 35: presencehub.v1.PresenceHubService.GetRule:input_type -> presencehub.v1.GetRuleRequest
+	36,  // 36: presencehub.v1.PresenceHubService.ListRules:input_type -> presencehub.v1.ListRulesRequest
+	37,  // 37: presencehub.v1.PresenceHubService.UpdateRule:input_type -> presencehub.v1.UpdateRuleRequest
+	38,  // 38: presencehub.v1.PresenceHubService.DeleteRule:input_type -> presencehub.v1.DeleteRuleRequest
+	39,  // 39: presencehub.v1.PresenceHubService.CreateApiKey:input_type -> presencehub.v1.CreateApiKeyRequest
+	40,  // 40: presencehub.v1.PresenceHubService.GetApiKey:input_type -> presencehub.v1.GetApiKeyRequest
+	41,  // 41: presencehub.v1.PresenceHubService.ListApiKeys:input_type -> presencehub.v1.ListApiKeysRequest
+	42,  // 42: presencehub.v1.PresenceHubService.DeleteApiKey:input_type -> presencehub.v1.DeleteApiKeyRequest
+	43,  // 43: presencehub.v1.PresenceHubService.ListAuditRecords:input_type -> presencehub.v1.ListAuditRecordsRequest
+	44,  // 44: presencehub.v1.PresenceHubService.GetPresence:input_type -> presencehub.v1.GetPresenceRequest
+	45,  // 45: presencehub.v1.PresenceHubService.SetPresence:input_type -> presencehub.v1.SetPresenceRequest
+	46,  // 46: presencehub.v1.PresenceHubService.ListTimeline:input_type -> presencehub.v1.ListTimelineRequest
+	47,  // 47: presencehub.v1.PresenceHubService.CreatePairingCode:input_type -> presencehub.v1.CreatePairingCodeRequest
+	48,  // 48: presencehub.v1.PresenceHubService.ListDevices:input_type -> presencehub.v1.ListDevicesRequest
+	49,  // 49: presencehub.v1.PresenceHubService.RevokeDevice:input_type -> presencehub.v1.RevokeDeviceRequest
+	50,  // 50: presencehub.v1.PresenceHubService.Pair:input_type -> presencehub.v1.PairRequest
+	51,  // 51: presencehub.v1.PresenceHubService.SignOut:input_type -> presencehub.v1.SignOutRequest
+	52,  // 52: presencehub.v1.PresenceHubService.CreateTenant:output_type -> presencehub.v1.CreateTenantResponse
+	53,  // 53: presencehub.v1.PresenceHubService.GetTenant:output_type -> presencehub.v1.GetTenantResponse
+	54,  // 54: presencehub.v1.PresenceHubService.ListTenants:output_type -> presencehub.v1.ListTenantsResponse
+	55,  // 55: presencehub.v1.PresenceHubService.UpdateTenant:output_type -> presencehub.v1.UpdateTenantResponse
+	56,  // 56: presencehub.v1.PresenceHubService.DeleteTenant:output_type -> presencehub.v1.DeleteTenantResponse
+	57,  // 57: presencehub.v1.PresenceHubService.CreateStatus:output_type -> presencehub.v1.CreateStatusResponse
+	58,  // 58: presencehub.v1.PresenceHubService.GetStatus:output_type -> presencehub.v1.GetStatusResponse
+	59,  // 59: presencehub.v1.PresenceHubService.ListStatuses:output_type -> presencehub.v1.ListStatusesResponse
+	60,  // 60: presencehub.v1.PresenceHubService.UpdateStatus:output_type -> presencehub.v1.UpdateStatusResponse
+	61,  // 61: presencehub.v1.PresenceHubService.DeleteStatus:output_type -> presencehub.v1.DeleteStatusResponse
+	62,  // 62: presencehub.v1.PresenceHubService.CreateTeam:output_type -> presencehub.v1.CreateTeamResponse
+	63,  // 63: presencehub.v1.PresenceHubService.GetTeam:output_type -> presencehub.v1.GetTeamResponse
+	64,  // 64: presencehub.v1.PresenceHubService.ListTeams:output_type -> presencehub.v1.ListTeamsResponse
+	65,  // 65: presencehub.v1.PresenceHubService.UpdateTeam:output_type -> presencehub.v1.UpdateTeamResponse
+	66,  // 66: presencehub.v1.PresenceHubService.DeleteTeam:output_type -> presencehub.v1.DeleteTeamResponse
+	67,  // 67: presencehub.v1.PresenceHubService.CreateAgent:output_type -> presencehub.v1.CreateAgentResponse
+	68,  // 68: presencehub.v1.PresenceHubService.GetAgent:output_type -> presencehub.v1.GetAgentResponse
+	69,  // 69: presencehub.v1.PresenceHubService.ListAgents:output_type -> presencehub.v1.ListAgentsResponse
+	70,  // 70: presencehub.v1.PresenceHubService.UpdateAgent:output_type -> presencehub.v1.UpdateAgentResponse
+	71,  // 71: presencehub.v1.PresenceHubService.DeleteAgent:output_type -> presencehub.v1.DeleteAgentResponse
+	72,  // 72: presencehub.v1.PresenceHubService.CreateConnection:output_type -> presencehub.v1.CreateConnectionResponse
+	73,  // 73: presencehub.v1.PresenceHubService.GetConnection:output_type -> presencehub.v1.GetConnectionResponse
+	74,  // 74: presencehub.v1.PresenceHubService.ListConnections:output_type -> presencehub.v1.ListConnectionsResponse
+	75,  // 75: presencehub.v1.PresenceHubService.UpdateConnection:output_type -> presencehub.v1.UpdateConnectionResponse
+	76,  // 76: presencehub.v1.PresenceHubService.DeleteConnection:output_type -> presencehub.v1.DeleteConnectionResponse
+	77,  // 77: presencehub.v1.PresenceHubService.ListVendorStates:output_type -> presencehub.v1.ListVendorStatesResponse
+	78,  // 78: presencehub.v1.PresenceHubService.DryRunConnectorAction:output_type -> presencehub.v1.DryRunConnectorActionResponse
+	79,  // 79: presencehub.v1.PresenceHubService.CreateSyncRun:output_type -> presencehub.v1.CreateSyncRunResponse
+	80,  // 80: presencehub.v1.PresenceHubService.GetSyncRun:output_type -> presencehub.v1.GetSyncRunResponse
+	81,  // 81: presencehub.v1.PresenceHubService.ListSyncRuns:output_type -> presencehub.v1.ListSyncRunsResponse
+	82,  // 82: presencehub.v1.PresenceHubService.ListWrites:output_type -> presencehub.v1.ListWritesResponse
+	83,  // 83: presencehub.v1.PresenceHubService.RetryWrite:output_type -> presencehub.v1.RetryWriteResponse
+	84,  // 84: presencehub.v1.PresenceHubService.ListRuleTemplates:output_type -> presencehub.v1.ListRuleTemplatesResponse
+	85,  // 85: presencehub.v1.PresenceHubService.ApplyRuleTemplate:output_type -> presencehub.v1.ApplyRuleTemplateResponse
+	86,  // 86: presencehub.v1.PresenceHubService.CreateRule:output_type -> presencehub.v1.CreateRuleResponse
+	87,  // 87: presencehub.v1.PresenceHubService.GetRule:output_type -> presencehub.v1.GetRuleResponse
+	88,  // 88: presencehub.v1.PresenceHubService.ListRules:output_type -> presencehub.v1.ListRulesResponse
+	89,  // 89: presencehub.v1.PresenceHubService.UpdateRule:output_type -> presencehub.v1.UpdateRuleResponse
+	90,  // 90: presencehub.v1.PresenceHubService.DeleteRule:output_type -> presencehub.v1.DeleteRuleResponse
+	91,  // 91: presencehub.v1.PresenceHubService.CreateApiKey:output_type -> presencehub.v1.CreateApiKeyResponse
+	92,  // 92: presencehub.v1.PresenceHubService.GetApiKey:output_type -> presencehub.v1.GetApiKeyResponse
+	93,  // 93: presencehub.v1.PresenceHubService.ListApiKeys:output_type -> presencehub.v1.ListApiKeysResponse
+	94,  // 94: presencehub.v1.PresenceHubService.DeleteApiKey:output_type -> presencehub.v1.DeleteApiKeyResponse
+	95,  // 95: presencehub.v1.PresenceHubService.ListAuditRecords:output_type -> presencehub.v1.ListAuditRecordsResponse
+	96,  // 96: presencehub.v1.PresenceHubService.GetPresence:output_type -> presencehub.v1.GetPresenceResponse
+	97,  // 97: presencehub.v1.PresenceHubService.SetPresence:output_type -> presencehub.v1.SetPresenceResponse
+	98,  // 98: presencehub.v1.PresenceHubService.ListTimeline:output_type -> presencehub.v1.ListTimelineResponse
+	99,  // 99: presencehub.v1.PresenceHubService.CreatePairingCode:output_type -> presencehub.v1.CreatePairingCodeResponse
+	100, // 100: presencehub.v1.PresenceHubService.ListDevices:output_type -> presencehub.v1.ListDevicesResponse
+	101, // 101: presencehub.v1.PresenceHubService.RevokeDevice:output_type -> presencehub.v1.RevokeDeviceResponse
+	102, // 102: presencehub.v1.PresenceHubService.Pair:output_type -> presencehub.v1.PairResponse
+	103, // 103: presencehub.v1.PresenceHubService.SignOut:output_type -> presencehub.v1.SignOutResponse
+	52,  // [52:104] is the sub-list for method output_type
+	0,   // [0:52] is the sub-list for method input_type
+	0,   // [0:0] is the sub-list for extension type_name
+	0,   // [0:0] is the sub-list for extension extendee
+	0,   // [0:0] is the sub-list for field type_name
 }
 
 func init() { file_presencehub_v1_presencehub_service_proto_init() }
@@ -305,10 +326,12 @@ func file_presencehub_v1_presencehub_service_proto_init() {
 	file_presencehub_v1_api_key_proto_init()
 	file_presencehub_v1_audit_proto_init()
 	file_presencehub_v1_connection_proto_init()
+	file_presencehub_v1_http_connector_proto_init()
 	file_presencehub_v1_pairing_proto_init()
 	file_presencehub_v1_presence_proto_init()
 	file_presencehub_v1_rule_proto_init()
 	file_presencehub_v1_status_proto_init()
+	file_presencehub_v1_sync_run_proto_init()
 	file_presencehub_v1_team_proto_init()
 	file_presencehub_v1_tenant_proto_init()
 	file_presencehub_v1_write_proto_init()

@@ -1531,6 +1531,268 @@ func local_request_PresenceHubService_ListVendorStates_0(ctx context.Context, ma
 	return msg, metadata, err
 }
 
+func request_PresenceHubService_DryRunConnectorAction_0(ctx context.Context, marshaler runtime.Marshaler, client PresenceHubServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq DryRunConnectorActionRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	val, ok := pathParams["tenant"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "tenant")
+	}
+	protoReq.Tenant, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "tenant", err)
+	}
+	val, ok = pathParams["connection_id"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "connection_id")
+	}
+	protoReq.ConnectionId, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "connection_id", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.DryRunConnectorAction(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_PresenceHubService_DryRunConnectorAction_0(ctx context.Context, marshaler runtime.Marshaler, server PresenceHubServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq DryRunConnectorActionRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	val, ok := pathParams["tenant"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "tenant")
+	}
+	protoReq.Tenant, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "tenant", err)
+	}
+	val, ok = pathParams["connection_id"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "connection_id")
+	}
+	protoReq.ConnectionId, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "connection_id", err)
+	}
+	msg, err := server.DryRunConnectorAction(ctx, &protoReq)
+	return msg, metadata, err
+}
+
+func request_PresenceHubService_CreateSyncRun_0(ctx context.Context, marshaler runtime.Marshaler, client PresenceHubServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq CreateSyncRunRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	val, ok := pathParams["tenant"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "tenant")
+	}
+	protoReq.Tenant, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "tenant", err)
+	}
+	val, ok = pathParams["connection_id"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "connection_id")
+	}
+	protoReq.ConnectionId, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "connection_id", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.CreateSyncRun(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_PresenceHubService_CreateSyncRun_0(ctx context.Context, marshaler runtime.Marshaler, server PresenceHubServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq CreateSyncRunRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	val, ok := pathParams["tenant"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "tenant")
+	}
+	protoReq.Tenant, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "tenant", err)
+	}
+	val, ok = pathParams["connection_id"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "connection_id")
+	}
+	protoReq.ConnectionId, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "connection_id", err)
+	}
+	msg, err := server.CreateSyncRun(ctx, &protoReq)
+	return msg, metadata, err
+}
+
+func request_PresenceHubService_GetSyncRun_0(ctx context.Context, marshaler runtime.Marshaler, client PresenceHubServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq GetSyncRunRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["tenant"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "tenant")
+	}
+	protoReq.Tenant, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "tenant", err)
+	}
+	val, ok = pathParams["connection_id"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "connection_id")
+	}
+	protoReq.ConnectionId, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "connection_id", err)
+	}
+	val, ok = pathParams["sync_run_id"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "sync_run_id")
+	}
+	protoReq.SyncRunId, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "sync_run_id", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.GetSyncRun(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_PresenceHubService_GetSyncRun_0(ctx context.Context, marshaler runtime.Marshaler, server PresenceHubServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq GetSyncRunRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["tenant"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "tenant")
+	}
+	protoReq.Tenant, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "tenant", err)
+	}
+	val, ok = pathParams["connection_id"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "connection_id")
+	}
+	protoReq.ConnectionId, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "connection_id", err)
+	}
+	val, ok = pathParams["sync_run_id"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "sync_run_id")
+	}
+	protoReq.SyncRunId, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "sync_run_id", err)
+	}
+	msg, err := server.GetSyncRun(ctx, &protoReq)
+	return msg, metadata, err
+}
+
+var filter_PresenceHubService_ListSyncRuns_0 = &utilities.DoubleArray{Encoding: map[string]int{"tenant": 0, "connection_id": 1}, Base: []int{1, 1, 2, 0, 0}, Check: []int{0, 1, 1, 2, 3}}
+
+func request_PresenceHubService_ListSyncRuns_0(ctx context.Context, marshaler runtime.Marshaler, client PresenceHubServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq ListSyncRunsRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["tenant"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "tenant")
+	}
+	protoReq.Tenant, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "tenant", err)
+	}
+	val, ok = pathParams["connection_id"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "connection_id")
+	}
+	protoReq.ConnectionId, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "connection_id", err)
+	}
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_PresenceHubService_ListSyncRuns_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.ListSyncRuns(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_PresenceHubService_ListSyncRuns_0(ctx context.Context, marshaler runtime.Marshaler, server PresenceHubServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq ListSyncRunsRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["tenant"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "tenant")
+	}
+	protoReq.Tenant, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "tenant", err)
+	}
+	val, ok = pathParams["connection_id"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "connection_id")
+	}
+	protoReq.ConnectionId, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "connection_id", err)
+	}
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_PresenceHubService_ListSyncRuns_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	msg, err := server.ListSyncRuns(ctx, &protoReq)
+	return msg, metadata, err
+}
+
 var filter_PresenceHubService_ListWrites_0 = &utilities.DoubleArray{Encoding: map[string]int{"tenant": 0, "connection_id": 1}, Base: []int{1, 1, 2, 0, 0}, Check: []int{0, 1, 1, 2, 3}}
 
 func request_PresenceHubService_ListWrites_0(ctx context.Context, marshaler runtime.Marshaler, client PresenceHubServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
@@ -3445,6 +3707,86 @@ func RegisterPresenceHubServiceHandlerServer(ctx context.Context, mux *runtime.S
 		}
 		forward_PresenceHubService_ListVendorStates_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodPost, pattern_PresenceHubService_DryRunConnectorAction_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/presencehub.v1.PresenceHubService/DryRunConnectorAction", runtime.WithHTTPPathPattern("/v1/tenants/{tenant}/connections/{connection_id}:dryRun"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_PresenceHubService_DryRunConnectorAction_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_PresenceHubService_DryRunConnectorAction_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodPost, pattern_PresenceHubService_CreateSyncRun_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/presencehub.v1.PresenceHubService/CreateSyncRun", runtime.WithHTTPPathPattern("/v1/tenants/{tenant}/connections/{connection_id}/sync-runs"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_PresenceHubService_CreateSyncRun_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_PresenceHubService_CreateSyncRun_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodGet, pattern_PresenceHubService_GetSyncRun_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/presencehub.v1.PresenceHubService/GetSyncRun", runtime.WithHTTPPathPattern("/v1/tenants/{tenant}/connections/{connection_id}/sync-runs/{sync_run_id}"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_PresenceHubService_GetSyncRun_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_PresenceHubService_GetSyncRun_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodGet, pattern_PresenceHubService_ListSyncRuns_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/presencehub.v1.PresenceHubService/ListSyncRuns", runtime.WithHTTPPathPattern("/v1/tenants/{tenant}/connections/{connection_id}/sync-runs"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_PresenceHubService_ListSyncRuns_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_PresenceHubService_ListSyncRuns_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodGet, pattern_PresenceHubService_ListWrites_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -4447,6 +4789,74 @@ func RegisterPresenceHubServiceHandlerClient(ctx context.Context, mux *runtime.S
 		}
 		forward_PresenceHubService_ListVendorStates_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodPost, pattern_PresenceHubService_DryRunConnectorAction_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/presencehub.v1.PresenceHubService/DryRunConnectorAction", runtime.WithHTTPPathPattern("/v1/tenants/{tenant}/connections/{connection_id}:dryRun"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_PresenceHubService_DryRunConnectorAction_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_PresenceHubService_DryRunConnectorAction_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodPost, pattern_PresenceHubService_CreateSyncRun_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/presencehub.v1.PresenceHubService/CreateSyncRun", runtime.WithHTTPPathPattern("/v1/tenants/{tenant}/connections/{connection_id}/sync-runs"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_PresenceHubService_CreateSyncRun_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_PresenceHubService_CreateSyncRun_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodGet, pattern_PresenceHubService_GetSyncRun_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/presencehub.v1.PresenceHubService/GetSyncRun", runtime.WithHTTPPathPattern("/v1/tenants/{tenant}/connections/{connection_id}/sync-runs/{sync_run_id}"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_PresenceHubService_GetSyncRun_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_PresenceHubService_GetSyncRun_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodGet, pattern_PresenceHubService_ListSyncRuns_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/presencehub.v1.PresenceHubService/ListSyncRuns", runtime.WithHTTPPathPattern("/v1/tenants/{tenant}/connections/{connection_id}/sync-runs"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_PresenceHubService_ListSyncRuns_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_PresenceHubService_ListSyncRuns_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodGet, pattern_PresenceHubService_ListWrites_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -4893,111 +5303,119 @@ func RegisterPresenceHubServiceHandlerClient(ctx context.Context, mux *runtime.S
 }
 
 var (
-	pattern_PresenceHubService_CreateTenant_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "tenants"}, ""))
-	pattern_PresenceHubService_GetTenant_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "tenants", "tenant"}, ""))
-	pattern_PresenceHubService_ListTenants_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "tenants"}, ""))
-	pattern_PresenceHubService_UpdateTenant_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "tenants", "tenant"}, ""))
-	pattern_PresenceHubService_DeleteTenant_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "tenants", "tenant"}, ""))
-	pattern_PresenceHubService_CreateStatus_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "tenants", "tenant", "statuses"}, ""))
-	pattern_PresenceHubService_GetStatus_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "tenants", "tenant", "statuses", "status_id"}, ""))
-	pattern_PresenceHubService_ListStatuses_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "tenants", "tenant", "statuses"}, ""))
-	pattern_PresenceHubService_UpdateStatus_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "tenants", "tenant", "statuses", "status_id"}, ""))
-	pattern_PresenceHubService_DeleteStatus_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "tenants", "tenant", "statuses", "status_id"}, ""))
-	pattern_PresenceHubService_CreateTeam_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "tenants", "tenant", "teams"}, ""))
-	pattern_PresenceHubService_GetTeam_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "tenants", "tenant", "teams", "team_id"}, ""))
-	pattern_PresenceHubService_ListTeams_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "tenants", "tenant", "teams"}, ""))
-	pattern_PresenceHubService_UpdateTeam_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "tenants", "tenant", "teams", "team_id"}, ""))
-	pattern_PresenceHubService_DeleteTeam_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "tenants", "tenant", "teams", "team_id"}, ""))
-	pattern_PresenceHubService_CreateAgent_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "tenants", "tenant", "agents"}, ""))
-	pattern_PresenceHubService_GetAgent_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "tenants", "tenant", "agents", "agent_id"}, ""))
-	pattern_PresenceHubService_ListAgents_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "tenants", "tenant", "agents"}, ""))
-	pattern_PresenceHubService_UpdateAgent_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "tenants", "tenant", "agents", "agent_id"}, ""))
-	pattern_PresenceHubService_DeleteAgent_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "tenants", "tenant", "agents", "agent_id"}, ""))
-	pattern_PresenceHubService_CreateConnection_0  = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "tenants", "tenant", "connections"}, ""))
-	pattern_PresenceHubService_GetConnection_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "tenants", "tenant", "connections", "connection_id"}, ""))
-	pattern_PresenceHubService_ListConnections_0   = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "tenants", "tenant", "connections"}, ""))
-	pattern_PresenceHubService_UpdateConnection_0  = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "tenants", "tenant", "connections", "connection_id"}, ""))
-	pattern_PresenceHubService_DeleteConnection_0  = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "tenants", "tenant", "connections", "connection_id"}, ""))
-	pattern_PresenceHubService_ListVendorStates_0  = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4, 2, 5}, []string{"v1", "tenants", "tenant", "connections", "connection_id", "vendor-states"}, ""))
-	pattern_PresenceHubService_ListWrites_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4, 2, 5}, []string{"v1", "tenants", "tenant", "connections", "connection_id", "writes"}, ""))
-	pattern_PresenceHubService_RetryWrite_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "tenants", "tenant", "writes", "write_id"}, "retry"))
-	pattern_PresenceHubService_ListRuleTemplates_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "tenants", "tenant", "rule-templates"}, ""))
-	pattern_PresenceHubService_ApplyRuleTemplate_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "tenants", "tenant", "rules"}, "applyTemplate"))
-	pattern_PresenceHubService_CreateRule_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "tenants", "tenant", "rules"}, ""))
-	pattern_PresenceHubService_GetRule_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "tenants", "tenant", "rules", "rule_id"}, ""))
-	pattern_PresenceHubService_ListRules_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "tenants", "tenant", "rules"}, ""))
-	pattern_PresenceHubService_UpdateRule_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "tenants", "tenant", "rules", "rule_id"}, ""))
-	pattern_PresenceHubService_DeleteRule_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "tenants", "tenant", "rules", "rule_id"}, ""))
-	pattern_PresenceHubService_CreateApiKey_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "tenants", "tenant", "api-keys"}, ""))
-	pattern_PresenceHubService_CreateApiKey_1      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "api-keys"}, ""))
-	pattern_PresenceHubService_GetApiKey_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "tenants", "tenant", "api-keys", "api_key_id"}, ""))
-	pattern_PresenceHubService_GetApiKey_1         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "api-keys", "api_key_id"}, ""))
-	pattern_PresenceHubService_ListApiKeys_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "tenants", "tenant", "api-keys"}, ""))
-	pattern_PresenceHubService_ListApiKeys_1       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "api-keys"}, ""))
-	pattern_PresenceHubService_DeleteApiKey_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "tenants", "tenant", "api-keys", "api_key_id"}, ""))
-	pattern_PresenceHubService_DeleteApiKey_1      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "api-keys", "api_key_id"}, ""))
-	pattern_PresenceHubService_ListAuditRecords_0  = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "tenants", "tenant", "audit-records"}, ""))
-	pattern_PresenceHubService_GetPresence_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4, 2, 5}, []string{"v1", "tenants", "tenant", "agents", "agent_id", "presence"}, ""))
-	pattern_PresenceHubService_SetPresence_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4, 2, 5}, []string{"v1", "tenants", "tenant", "agents", "agent_id", "presence"}, ""))
-	pattern_PresenceHubService_ListTimeline_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4, 2, 5}, []string{"v1", "tenants", "tenant", "agents", "agent_id", "timeline"}, ""))
-	pattern_PresenceHubService_CreatePairingCode_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4, 2, 5}, []string{"v1", "tenants", "tenant", "agents", "agent_id", "pairing-codes"}, ""))
-	pattern_PresenceHubService_ListDevices_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4, 2, 5}, []string{"v1", "tenants", "tenant", "agents", "agent_id", "devices"}, ""))
-	pattern_PresenceHubService_RevokeDevice_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4, 2, 5, 1, 0, 4, 1, 5, 6}, []string{"v1", "tenants", "tenant", "agents", "agent_id", "devices", "device_id"}, ""))
-	pattern_PresenceHubService_Pair_0              = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "pair"}, ""))
-	pattern_PresenceHubService_SignOut_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "sign-out"}, ""))
+	pattern_PresenceHubService_CreateTenant_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "tenants"}, ""))
+	pattern_PresenceHubService_GetTenant_0             = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "tenants", "tenant"}, ""))
+	pattern_PresenceHubService_ListTenants_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "tenants"}, ""))
+	pattern_PresenceHubService_UpdateTenant_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "tenants", "tenant"}, ""))
+	pattern_PresenceHubService_DeleteTenant_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "tenants", "tenant"}, ""))
+	pattern_PresenceHubService_CreateStatus_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "tenants", "tenant", "statuses"}, ""))
+	pattern_PresenceHubService_GetStatus_0             = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "tenants", "tenant", "statuses", "status_id"}, ""))
+	pattern_PresenceHubService_ListStatuses_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "tenants", "tenant", "statuses"}, ""))
+	pattern_PresenceHubService_UpdateStatus_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "tenants", "tenant", "statuses", "status_id"}, ""))
+	pattern_PresenceHubService_DeleteStatus_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "tenants", "tenant", "statuses", "status_id"}, ""))
+	pattern_PresenceHubService_CreateTeam_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "tenants", "tenant", "teams"}, ""))
+	pattern_PresenceHubService_GetTeam_0               = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "tenants", "tenant", "teams", "team_id"}, ""))
+	pattern_PresenceHubService_ListTeams_0             = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "tenants", "tenant", "teams"}, ""))
+	pattern_PresenceHubService_UpdateTeam_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "tenants", "tenant", "teams", "team_id"}, ""))
+	pattern_PresenceHubService_DeleteTeam_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "tenants", "tenant", "teams", "team_id"}, ""))
+	pattern_PresenceHubService_CreateAgent_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "tenants", "tenant", "agents"}, ""))
+	pattern_PresenceHubService_GetAgent_0              = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "tenants", "tenant", "agents", "agent_id"}, ""))
+	pattern_PresenceHubService_ListAgents_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "tenants", "tenant", "agents"}, ""))
+	pattern_PresenceHubService_UpdateAgent_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "tenants", "tenant", "agents", "agent_id"}, ""))
+	pattern_PresenceHubService_DeleteAgent_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "tenants", "tenant", "agents", "agent_id"}, ""))
+	pattern_PresenceHubService_CreateConnection_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "tenants", "tenant", "connections"}, ""))
+	pattern_PresenceHubService_GetConnection_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "tenants", "tenant", "connections", "connection_id"}, ""))
+	pattern_PresenceHubService_ListConnections_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "tenants", "tenant", "connections"}, ""))
+	pattern_PresenceHubService_UpdateConnection_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "tenants", "tenant", "connections", "connection_id"}, ""))
+	pattern_PresenceHubService_DeleteConnection_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "tenants", "tenant", "connections", "connection_id"}, ""))
+	pattern_PresenceHubService_ListVendorStates_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4, 2, 5}, []string{"v1", "tenants", "tenant", "connections", "connection_id", "vendor-states"}, ""))
+	pattern_PresenceHubService_DryRunConnectorAction_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "tenants", "tenant", "connections", "connection_id"}, "dryRun"))
+	pattern_PresenceHubService_CreateSyncRun_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4, 2, 5}, []string{"v1", "tenants", "tenant", "connections", "connection_id", "sync-runs"}, ""))
+	pattern_PresenceHubService_GetSyncRun_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4, 2, 5, 1, 0, 4, 1, 5, 6}, []string{"v1", "tenants", "tenant", "connections", "connection_id", "sync-runs", "sync_run_id"}, ""))
+	pattern_PresenceHubService_ListSyncRuns_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4, 2, 5}, []string{"v1", "tenants", "tenant", "connections", "connection_id", "sync-runs"}, ""))
+	pattern_PresenceHubService_ListWrites_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4, 2, 5}, []string{"v1", "tenants", "tenant", "connections", "connection_id", "writes"}, ""))
+	pattern_PresenceHubService_RetryWrite_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "tenants", "tenant", "writes", "write_id"}, "retry"))
+	pattern_PresenceHubService_ListRuleTemplates_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "tenants", "tenant", "rule-templates"}, ""))
+	pattern_PresenceHubService_ApplyRuleTemplate_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "tenants", "tenant", "rules"}, "applyTemplate"))
+	pattern_PresenceHubService_CreateRule_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "tenants", "tenant", "rules"}, ""))
+	pattern_PresenceHubService_GetRule_0               = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "tenants", "tenant", "rules", "rule_id"}, ""))
+	pattern_PresenceHubService_ListRules_0             = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "tenants", "tenant", "rules"}, ""))
+	pattern_PresenceHubService_UpdateRule_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "tenants", "tenant", "rules", "rule_id"}, ""))
+	pattern_PresenceHubService_DeleteRule_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "tenants", "tenant", "rules", "rule_id"}, ""))
+	pattern_PresenceHubService_CreateApiKey_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "tenants", "tenant", "api-keys"}, ""))
+	pattern_PresenceHubService_CreateApiKey_1          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "api-keys"}, ""))
+	pattern_PresenceHubService_GetApiKey_0             = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "tenants", "tenant", "api-keys", "api_key_id"}, ""))
+	pattern_PresenceHubService_GetApiKey_1             = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "api-keys", "api_key_id"}, ""))
+	pattern_PresenceHubService_ListApiKeys_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "tenants", "tenant", "api-keys"}, ""))
+	pattern_PresenceHubService_ListApiKeys_1           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "api-keys"}, ""))
+	pattern_PresenceHubService_DeleteApiKey_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "tenants", "tenant", "api-keys", "api_key_id"}, ""))
+	pattern_PresenceHubService_DeleteApiKey_1          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "api-keys", "api_key_id"}, ""))
+	pattern_PresenceHubService_ListAuditRecords_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "tenants", "tenant", "audit-records"}, ""))
+	pattern_PresenceHubService_GetPresence_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4, 2, 5}, []string{"v1", "tenants", "tenant", "agents", "agent_id", "presence"}, ""))
+	pattern_PresenceHubService_SetPresence_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4, 2, 5}, []string{"v1", "tenants", "tenant", "agents", "agent_id", "presence"}, ""))
+	pattern_PresenceHubService_ListTimeline_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4, 2, 5}, []string{"v1", "tenants", "tenant", "agents", "agent_id", "timeline"}, ""))
+	pattern_PresenceHubService_CreatePairingCode_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4, 2, 5}, []string{"v1", "tenants", "tenant", "agents", "agent_id", "pairing-codes"}, ""))
+	pattern_PresenceHubService_ListDevices_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4, 2, 5}, []string{"v1", "tenants", "tenant", "agents", "agent_id", "devices"}, ""))
+	pattern_PresenceHubService_RevokeDevice_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4, 2, 5, 1, 0, 4, 1, 5, 6}, []string{"v1", "tenants", "tenant", "agents", "agent_id", "devices", "device_id"}, ""))
+	pattern_PresenceHubService_Pair_0                  = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "pair"}, ""))
+	pattern_PresenceHubService_SignOut_0               = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "sign-out"}, ""))
 )
 
 var (
-	forward_PresenceHubService_CreateTenant_0      = runtime.ForwardResponseMessage
-	forward_PresenceHubService_GetTenant_0         = runtime.ForwardResponseMessage
-	forward_PresenceHubService_ListTenants_0       = runtime.ForwardResponseMessage
-	forward_PresenceHubService_UpdateTenant_0      = runtime.ForwardResponseMessage
-	forward_PresenceHubService_DeleteTenant_0      = runtime.ForwardResponseMessage
-	forward_PresenceHubService_CreateStatus_0      = runtime.ForwardResponseMessage
-	forward_PresenceHubService_GetStatus_0         = runtime.ForwardResponseMessage
-	forward_PresenceHubService_ListStatuses_0      = runtime.ForwardResponseMessage
-	forward_PresenceHubService_UpdateStatus_0      = runtime.ForwardResponseMessage
-	forward_PresenceHubService_DeleteStatus_0      = runtime.ForwardResponseMessage
-	forward_PresenceHubService_CreateTeam_0        = runtime.ForwardResponseMessage
-	forward_PresenceHubService_GetTeam_0           = runtime.ForwardResponseMessage
-	forward_PresenceHubService_ListTeams_0         = runtime.ForwardResponseMessage
-	forward_PresenceHubService_UpdateTeam_0        = runtime.ForwardResponseMessage
-	forward_PresenceHubService_DeleteTeam_0        = runtime.ForwardResponseMessage
-	forward_PresenceHubService_CreateAgent_0       = runtime.ForwardResponseMessage
-	forward_PresenceHubService_GetAgent_0          = runtime.ForwardResponseMessage
-	forward_PresenceHubService_ListAgents_0        = runtime.ForwardResponseMessage
-	forward_PresenceHubService_UpdateAgent_0       = runtime.ForwardResponseMessage
-	forward_PresenceHubService_DeleteAgent_0       = runtime.ForwardResponseMessage
-	forward_PresenceHubService_CreateConnection_0  = runtime.ForwardResponseMessage
-	forward_PresenceHubService_GetConnection_0     = runtime.ForwardResponseMessage
-	forward_PresenceHubService_ListConnections_0   = runtime.ForwardResponseMessage
-	forward_PresenceHubService_UpdateConnection_0  = runtime.ForwardResponseMessage
-	forward_PresenceHubService_DeleteConnection_0  = runtime.ForwardResponseMessage
-	forward_PresenceHubService_ListVendorStates_0  = runtime.ForwardResponseMessage
-	forward_PresenceHubService_ListWrites_0        = runtime.ForwardResponseMessage
-	forward_PresenceHubService_RetryWrite_0        = runtime.ForwardResponseMessage
-	forward_PresenceHubService_ListRuleTemplates_0 = runtime.ForwardResponseMessage
-	forward_PresenceHubService_ApplyRuleTemplate_0 = runtime.ForwardResponseMessage
-	forward_PresenceHubService_CreateRule_0        = runtime.ForwardResponseMessage
-	forward_PresenceHubService_GetRule_0           = runtime.ForwardResponseMessage
-	forward_PresenceHubService_ListRules_0         = runtime.ForwardResponseMessage
-	forward_PresenceHubService_UpdateRule_0        = runtime.ForwardResponseMessage
-	forward_PresenceHubService_DeleteRule_0        = runtime.ForwardResponseMessage
-	forward_PresenceHubService_CreateApiKey_0      = runtime.ForwardResponseMessage
-	forward_PresenceHubService_CreateApiKey_1      = runtime.ForwardResponseMessage
-	forward_PresenceHubService_GetApiKey_0         = runtime.ForwardResponseMessage
-	forward_PresenceHubService_GetApiKey_1         = runtime.ForwardResponseMessage
-	forward_PresenceHubService_ListApiKeys_0       = runtime.ForwardResponseMessage
-	forward_PresenceHubService_ListApiKeys_1       = runtime.ForwardResponseMessage
-	forward_PresenceHubService_DeleteApiKey_0      = runtime.ForwardResponseMessage
-	forward_PresenceHubService_DeleteApiKey_1      = runtime.ForwardResponseMessage
-	forward_PresenceHubService_ListAuditRecords_0  = runtime.ForwardResponseMessage
-	forward_PresenceHubService_GetPresence_0       = runtime.ForwardResponseMessage
-	forward_PresenceHubService_SetPresence_0       = runtime.ForwardResponseMessage
-	forward_PresenceHubService_ListTimeline_0      = runtime.ForwardResponseMessage
-	forward_PresenceHubService_CreatePairingCode_0 = runtime.ForwardResponseMessage
-	forward_PresenceHubService_ListDevices_0       = runtime.ForwardResponseMessage
-	forward_PresenceHubService_RevokeDevice_0      = runtime.ForwardResponseMessage
-	forward_PresenceHubService_Pair_0              = runtime.ForwardResponseMessage
-	forward_PresenceHubService_SignOut_0           = runtime.ForwardResponseMessage
+	forward_PresenceHubService_CreateTenant_0          = runtime.ForwardResponseMessage
+	forward_PresenceHubService_GetTenant_0             = runtime.ForwardResponseMessage
+	forward_PresenceHubService_ListTenants_0           = runtime.ForwardResponseMessage
+	forward_PresenceHubService_UpdateTenant_0          = runtime.ForwardResponseMessage
+	forward_PresenceHubService_DeleteTenant_0          = runtime.ForwardResponseMessage
+	forward_PresenceHubService_CreateStatus_0          = runtime.ForwardResponseMessage
+	forward_PresenceHubService_GetStatus_0             = runtime.ForwardResponseMessage
+	forward_PresenceHubService_ListStatuses_0          = runtime.ForwardResponseMessage
+	forward_PresenceHubService_UpdateStatus_0          = runtime.ForwardResponseMessage
+	forward_PresenceHubService_DeleteStatus_0          = runtime.ForwardResponseMessage
+	forward_PresenceHubService_CreateTeam_0            = runtime.ForwardResponseMessage
+	forward_PresenceHubService_GetTeam_0               = runtime.ForwardResponseMessage
+	forward_PresenceHubService_ListTeams_0             = runtime.ForwardResponseMessage
+	forward_PresenceHubService_UpdateTeam_0            = runtime.ForwardResponseMessage
+	forward_PresenceHubService_DeleteTeam_0            = runtime.ForwardResponseMessage
+	forward_PresenceHubService_CreateAgent_0           = runtime.ForwardResponseMessage
+	forward_PresenceHubService_GetAgent_0              = runtime.ForwardResponseMessage
+	forward_PresenceHubService_ListAgents_0            = runtime.ForwardResponseMessage
+	forward_PresenceHubService_UpdateAgent_0           = runtime.ForwardResponseMessage
+	forward_PresenceHubService_DeleteAgent_0           = runtime.ForwardResponseMessage
+	forward_PresenceHubService_CreateConnection_0      = runtime.ForwardResponseMessage
+	forward_PresenceHubService_GetConnection_0         = runtime.ForwardResponseMessage
+	forward_PresenceHubService_ListConnections_0       = runtime.ForwardResponseMessage
+	forward_PresenceHubService_UpdateConnection_0      = runtime.ForwardResponseMessage
+	forward_PresenceHubService_DeleteConnection_0      = runtime.ForwardResponseMessage
+	forward_PresenceHubService_ListVendorStates_0      = runtime.ForwardResponseMessage
+	forward_PresenceHubService_DryRunConnectorAction_0 = runtime.ForwardResponseMessage
+	forward_PresenceHubService_CreateSyncRun_0         = runtime.ForwardResponseMessage
+	forward_PresenceHubService_GetSyncRun_0            = runtime.ForwardResponseMessage
+	forward_PresenceHubService_ListSyncRuns_0          = runtime.ForwardResponseMessage
+	forward_PresenceHubService_ListWrites_0            = runtime.ForwardResponseMessage
+	forward_PresenceHubService_RetryWrite_0            = runtime.ForwardResponseMessage
+	forward_PresenceHubService_ListRuleTemplates_0     = runtime.ForwardResponseMessage
+	forward_PresenceHubService_ApplyRuleTemplate_0     = runtime.ForwardResponseMessage
+	forward_PresenceHubService_CreateRule_0            = runtime.ForwardResponseMessage
+	forward_PresenceHubService_GetRule_0               = runtime.ForwardResponseMessage
+	forward_PresenceHubService_ListRules_0             = runtime.ForwardResponseMessage
+	forward_PresenceHubService_UpdateRule_0            = runtime.ForwardResponseMessage
+	forward_PresenceHubService_DeleteRule_0            = runtime.ForwardResponseMessage
+	forward_PresenceHubService_CreateApiKey_0          = runtime.ForwardResponseMessage
+	forward_PresenceHubService_CreateApiKey_1          = runtime.ForwardResponseMessage
+	forward_PresenceHubService_GetApiKey_0             = runtime.ForwardResponseMessage
+	forward_PresenceHubService_GetApiKey_1             = runtime.ForwardResponseMessage
+	forward_PresenceHubService_ListApiKeys_0           = runtime.ForwardResponseMessage
+	forward_PresenceHubService_ListApiKeys_1           = runtime.ForwardResponseMessage
+	forward_PresenceHubService_DeleteApiKey_0          = runtime.ForwardResponseMessage
+	forward_PresenceHubService_DeleteApiKey_1          = runtime.ForwardResponseMessage
+	forward_PresenceHubService_ListAuditRecords_0      = runtime.ForwardResponseMessage
+	forward_PresenceHubService_GetPresence_0           = runtime.ForwardResponseMessage
+	forward_PresenceHubService_SetPresence_0           = runtime.ForwardResponseMessage
+	forward_PresenceHubService_ListTimeline_0          = runtime.ForwardResponseMessage
+	forward_PresenceHubService_CreatePairingCode_0     = runtime.ForwardResponseMessage
+	forward_PresenceHubService_ListDevices_0           = runtime.ForwardResponseMessage
+	forward_PresenceHubService_RevokeDevice_0          = runtime.ForwardResponseMessage
+	forward_PresenceHubService_Pair_0                  = runtime.ForwardResponseMessage
+	forward_PresenceHubService_SignOut_0               = runtime.ForwardResponseMessage
 )

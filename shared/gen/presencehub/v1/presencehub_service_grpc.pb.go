@@ -19,54 +19,58 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	PresenceHubService_CreateTenant_FullMethodName      = "/presencehub.v1.PresenceHubService/CreateTenant"
-	PresenceHubService_GetTenant_FullMethodName         = "/presencehub.v1.PresenceHubService/GetTenant"
-	PresenceHubService_ListTenants_FullMethodName       = "/presencehub.v1.PresenceHubService/ListTenants"
-	PresenceHubService_UpdateTenant_FullMethodName      = "/presencehub.v1.PresenceHubService/UpdateTenant"
-	PresenceHubService_DeleteTenant_FullMethodName      = "/presencehub.v1.PresenceHubService/DeleteTenant"
-	PresenceHubService_CreateStatus_FullMethodName      = "/presencehub.v1.PresenceHubService/CreateStatus"
-	PresenceHubService_GetStatus_FullMethodName         = "/presencehub.v1.PresenceHubService/GetStatus"
-	PresenceHubService_ListStatuses_FullMethodName      = "/presencehub.v1.PresenceHubService/ListStatuses"
-	PresenceHubService_UpdateStatus_FullMethodName      = "/presencehub.v1.PresenceHubService/UpdateStatus"
-	PresenceHubService_DeleteStatus_FullMethodName      = "/presencehub.v1.PresenceHubService/DeleteStatus"
-	PresenceHubService_CreateTeam_FullMethodName        = "/presencehub.v1.PresenceHubService/CreateTeam"
-	PresenceHubService_GetTeam_FullMethodName           = "/presencehub.v1.PresenceHubService/GetTeam"
-	PresenceHubService_ListTeams_FullMethodName         = "/presencehub.v1.PresenceHubService/ListTeams"
-	PresenceHubService_UpdateTeam_FullMethodName        = "/presencehub.v1.PresenceHubService/UpdateTeam"
-	PresenceHubService_DeleteTeam_FullMethodName        = "/presencehub.v1.PresenceHubService/DeleteTeam"
-	PresenceHubService_CreateAgent_FullMethodName       = "/presencehub.v1.PresenceHubService/CreateAgent"
-	PresenceHubService_GetAgent_FullMethodName          = "/presencehub.v1.PresenceHubService/GetAgent"
-	PresenceHubService_ListAgents_FullMethodName        = "/presencehub.v1.PresenceHubService/ListAgents"
-	PresenceHubService_UpdateAgent_FullMethodName       = "/presencehub.v1.PresenceHubService/UpdateAgent"
-	PresenceHubService_DeleteAgent_FullMethodName       = "/presencehub.v1.PresenceHubService/DeleteAgent"
-	PresenceHubService_CreateConnection_FullMethodName  = "/presencehub.v1.PresenceHubService/CreateConnection"
-	PresenceHubService_GetConnection_FullMethodName     = "/presencehub.v1.PresenceHubService/GetConnection"
-	PresenceHubService_ListConnections_FullMethodName   = "/presencehub.v1.PresenceHubService/ListConnections"
-	PresenceHubService_UpdateConnection_FullMethodName  = "/presencehub.v1.PresenceHubService/UpdateConnection"
-	PresenceHubService_DeleteConnection_FullMethodName  = "/presencehub.v1.PresenceHubService/DeleteConnection"
-	PresenceHubService_ListVendorStates_FullMethodName  = "/presencehub.v1.PresenceHubService/ListVendorStates"
-	PresenceHubService_ListWrites_FullMethodName        = "/presencehub.v1.PresenceHubService/ListWrites"
-	PresenceHubService_RetryWrite_FullMethodName        = "/presencehub.v1.PresenceHubService/RetryWrite"
-	PresenceHubService_ListRuleTemplates_FullMethodName = "/presencehub.v1.PresenceHubService/ListRuleTemplates"
-	PresenceHubService_ApplyRuleTemplate_FullMethodName = "/presencehub.v1.PresenceHubService/ApplyRuleTemplate"
-	PresenceHubService_CreateRule_FullMethodName        = "/presencehub.v1.PresenceHubService/CreateRule"
-	PresenceHubService_GetRule_FullMethodName           = "/presencehub.v1.PresenceHubService/GetRule"
-	PresenceHubService_ListRules_FullMethodName         = "/presencehub.v1.PresenceHubService/ListRules"
-	PresenceHubService_UpdateRule_FullMethodName        = "/presencehub.v1.PresenceHubService/UpdateRule"
-	PresenceHubService_DeleteRule_FullMethodName        = "/presencehub.v1.PresenceHubService/DeleteRule"
-	PresenceHubService_CreateApiKey_FullMethodName      = "/presencehub.v1.PresenceHubService/CreateApiKey"
-	PresenceHubService_GetApiKey_FullMethodName         = "/presencehub.v1.PresenceHubService/GetApiKey"
-	PresenceHubService_ListApiKeys_FullMethodName       = "/presencehub.v1.PresenceHubService/ListApiKeys"
-	PresenceHubService_DeleteApiKey_FullMethodName      = "/presencehub.v1.PresenceHubService/DeleteApiKey"
-	PresenceHubService_ListAuditRecords_FullMethodName  = "/presencehub.v1.PresenceHubService/ListAuditRecords"
-	PresenceHubService_GetPresence_FullMethodName       = "/presencehub.v1.PresenceHubService/GetPresence"
-	PresenceHubService_SetPresence_FullMethodName       = "/presencehub.v1.PresenceHubService/SetPresence"
-	PresenceHubService_ListTimeline_FullMethodName      = "/presencehub.v1.PresenceHubService/ListTimeline"
-	PresenceHubService_CreatePairingCode_FullMethodName = "/presencehub.v1.PresenceHubService/CreatePairingCode"
-	PresenceHubService_ListDevices_FullMethodName       = "/presencehub.v1.PresenceHubService/ListDevices"
-	PresenceHubService_RevokeDevice_FullMethodName      = "/presencehub.v1.PresenceHubService/RevokeDevice"
-	PresenceHubService_Pair_FullMethodName              = "/presencehub.v1.PresenceHubService/Pair"
-	PresenceHubService_SignOut_FullMethodName           = "/presencehub.v1.PresenceHubService/SignOut"
+	PresenceHubService_CreateTenant_FullMethodName          = "/presencehub.v1.PresenceHubService/CreateTenant"
+	PresenceHubService_GetTenant_FullMethodName             = "/presencehub.v1.PresenceHubService/GetTenant"
+	PresenceHubService_ListTenants_FullMethodName           = "/presencehub.v1.PresenceHubService/ListTenants"
+	PresenceHubService_UpdateTenant_FullMethodName          = "/presencehub.v1.PresenceHubService/UpdateTenant"
+	PresenceHubService_DeleteTenant_FullMethodName          = "/presencehub.v1.PresenceHubService/DeleteTenant"
+	PresenceHubService_CreateStatus_FullMethodName          = "/presencehub.v1.PresenceHubService/CreateStatus"
+	PresenceHubService_GetStatus_FullMethodName             = "/presencehub.v1.PresenceHubService/GetStatus"
+	PresenceHubService_ListStatuses_FullMethodName          = "/presencehub.v1.PresenceHubService/ListStatuses"
+	PresenceHubService_UpdateStatus_FullMethodName          = "/presencehub.v1.PresenceHubService/UpdateStatus"
+	PresenceHubService_DeleteStatus_FullMethodName          = "/presencehub.v1.PresenceHubService/DeleteStatus"
+	PresenceHubService_CreateTeam_FullMethodName            = "/presencehub.v1.PresenceHubService/CreateTeam"
+	PresenceHubService_GetTeam_FullMethodName               = "/presencehub.v1.PresenceHubService/GetTeam"
+	PresenceHubService_ListTeams_FullMethodName             = "/presencehub.v1.PresenceHubService/ListTeams"
+	PresenceHubService_UpdateTeam_FullMethodName            = "/presencehub.v1.PresenceHubService/UpdateTeam"
+	PresenceHubService_DeleteTeam_FullMethodName            = "/presencehub.v1.PresenceHubService/DeleteTeam"
+	PresenceHubService_CreateAgent_FullMethodName           = "/presencehub.v1.PresenceHubService/CreateAgent"
+	PresenceHubService_GetAgent_FullMethodName              = "/presencehub.v1.PresenceHubService/GetAgent"
+	PresenceHubService_ListAgents_FullMethodName            = "/presencehub.v1.PresenceHubService/ListAgents"
+	PresenceHubService_UpdateAgent_FullMethodName           = "/presencehub.v1.PresenceHubService/UpdateAgent"
+	PresenceHubService_DeleteAgent_FullMethodName           = "/presencehub.v1.PresenceHubService/DeleteAgent"
+	PresenceHubService_CreateConnection_FullMethodName      = "/presencehub.v1.PresenceHubService/CreateConnection"
+	PresenceHubService_GetConnection_FullMethodName         = "/presencehub.v1.PresenceHubService/GetConnection"
+	PresenceHubService_ListConnections_FullMethodName       = "/presencehub.v1.PresenceHubService/ListConnections"
+	PresenceHubService_UpdateConnection_FullMethodName      = "/presencehub.v1.PresenceHubService/UpdateConnection"
+	PresenceHubService_DeleteConnection_FullMethodName      = "/presencehub.v1.PresenceHubService/DeleteConnection"
+	PresenceHubService_ListVendorStates_FullMethodName      = "/presencehub.v1.PresenceHubService/ListVendorStates"
+	PresenceHubService_DryRunConnectorAction_FullMethodName = "/presencehub.v1.PresenceHubService/DryRunConnectorAction"
+	PresenceHubService_CreateSyncRun_FullMethodName         = "/presencehub.v1.PresenceHubService/CreateSyncRun"
+	PresenceHubService_GetSyncRun_FullMethodName            = "/presencehub.v1.PresenceHubService/GetSyncRun"
+	PresenceHubService_ListSyncRuns_FullMethodName          = "/presencehub.v1.PresenceHubService/ListSyncRuns"
+	PresenceHubService_ListWrites_FullMethodName            = "/presencehub.v1.PresenceHubService/ListWrites"
+	PresenceHubService_RetryWrite_FullMethodName            = "/presencehub.v1.PresenceHubService/RetryWrite"
+	PresenceHubService_ListRuleTemplates_FullMethodName     = "/presencehub.v1.PresenceHubService/ListRuleTemplates"
+	PresenceHubService_ApplyRuleTemplate_FullMethodName     = "/presencehub.v1.PresenceHubService/ApplyRuleTemplate"
+	PresenceHubService_CreateRule_FullMethodName            = "/presencehub.v1.PresenceHubService/CreateRule"
+	PresenceHubService_GetRule_FullMethodName               = "/presencehub.v1.PresenceHubService/GetRule"
+	PresenceHubService_ListRules_FullMethodName             = "/presencehub.v1.PresenceHubService/ListRules"
+	PresenceHubService_UpdateRule_FullMethodName            = "/presencehub.v1.PresenceHubService/UpdateRule"
+	PresenceHubService_DeleteRule_FullMethodName            = "/presencehub.v1.PresenceHubService/DeleteRule"
+	PresenceHubService_CreateApiKey_FullMethodName          = "/presencehub.v1.PresenceHubService/CreateApiKey"
+	PresenceHubService_GetApiKey_FullMethodName             = "/presencehub.v1.PresenceHubService/GetApiKey"
+	PresenceHubService_ListApiKeys_FullMethodName           = "/presencehub.v1.PresenceHubService/ListApiKeys"
+	PresenceHubService_DeleteApiKey_FullMethodName          = "/presencehub.v1.PresenceHubService/DeleteApiKey"
+	PresenceHubService_ListAuditRecords_FullMethodName      = "/presencehub.v1.PresenceHubService/ListAuditRecords"
+	PresenceHubService_GetPresence_FullMethodName           = "/presencehub.v1.PresenceHubService/GetPresence"
+	PresenceHubService_SetPresence_FullMethodName           = "/presencehub.v1.PresenceHubService/SetPresence"
+	PresenceHubService_ListTimeline_FullMethodName          = "/presencehub.v1.PresenceHubService/ListTimeline"
+	PresenceHubService_CreatePairingCode_FullMethodName     = "/presencehub.v1.PresenceHubService/CreatePairingCode"
+	PresenceHubService_ListDevices_FullMethodName           = "/presencehub.v1.PresenceHubService/ListDevices"
+	PresenceHubService_RevokeDevice_FullMethodName          = "/presencehub.v1.PresenceHubService/RevokeDevice"
+	PresenceHubService_Pair_FullMethodName                  = "/presencehub.v1.PresenceHubService/Pair"
+	PresenceHubService_SignOut_FullMethodName               = "/presencehub.v1.PresenceHubService/SignOut"
 )
 
 // PresenceHubServiceClient is the client API for PresenceHubService service.
@@ -108,6 +112,15 @@ type PresenceHubServiceClient interface {
 	DeleteConnection(ctx context.Context, in *DeleteConnectionRequest, opts ...grpc.CallOption) (*DeleteConnectionResponse, error)
 	// The vendor's states, for choosing mappings (asks the vendor).
 	ListVendorStates(ctx context.Context, in *ListVendorStatesRequest, opts ...grpc.CallOption) (*ListVendorStatesResponse, error)
+	// Runs one action of a generic HTTP connector ("list_users" or a named action) against the vendor and
+	// shows the request and the mapped result, without changing the hub.
+	DryRunConnectorAction(ctx context.Context, in *DryRunConnectorActionRequest, opts ...grpc.CallOption) (*DryRunConnectorActionResponse, error)
+	// Agent sync: links agents to the connection's vendor users by email. Starting a run while one is
+	// running answers 409.
+	CreateSyncRun(ctx context.Context, in *CreateSyncRunRequest, opts ...grpc.CallOption) (*CreateSyncRunResponse, error)
+	// A run with its progress (while it runs) and report.
+	GetSyncRun(ctx context.Context, in *GetSyncRunRequest, opts ...grpc.CallOption) (*GetSyncRunResponse, error)
+	ListSyncRuns(ctx context.Context, in *ListSyncRunsRequest, opts ...grpc.CallOption) (*ListSyncRunsResponse, error)
 	// Vendor writes (the outbox).
 	ListWrites(ctx context.Context, in *ListWritesRequest, opts ...grpc.CallOption) (*ListWritesResponse, error)
 	// Puts a dead-lettered write back in the queue.
@@ -412,6 +425,46 @@ func (c *presenceHubServiceClient) ListVendorStates(ctx context.Context, in *Lis
 	return out, nil
 }
 
+func (c *presenceHubServiceClient) DryRunConnectorAction(ctx context.Context, in *DryRunConnectorActionRequest, opts ...grpc.CallOption) (*DryRunConnectorActionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DryRunConnectorActionResponse)
+	err := c.cc.Invoke(ctx, PresenceHubService_DryRunConnectorAction_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *presenceHubServiceClient) CreateSyncRun(ctx context.Context, in *CreateSyncRunRequest, opts ...grpc.CallOption) (*CreateSyncRunResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreateSyncRunResponse)
+	err := c.cc.Invoke(ctx, PresenceHubService_CreateSyncRun_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *presenceHubServiceClient) GetSyncRun(ctx context.Context, in *GetSyncRunRequest, opts ...grpc.CallOption) (*GetSyncRunResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetSyncRunResponse)
+	err := c.cc.Invoke(ctx, PresenceHubService_GetSyncRun_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *presenceHubServiceClient) ListSyncRuns(ctx context.Context, in *ListSyncRunsRequest, opts ...grpc.CallOption) (*ListSyncRunsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListSyncRunsResponse)
+	err := c.cc.Invoke(ctx, PresenceHubService_ListSyncRuns_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *presenceHubServiceClient) ListWrites(ctx context.Context, in *ListWritesRequest, opts ...grpc.CallOption) (*ListWritesResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ListWritesResponse)
@@ -671,6 +724,15 @@ type PresenceHubServiceServer interface {
 	DeleteConnection(context.Context, *DeleteConnectionRequest) (*DeleteConnectionResponse, error)
 	// The vendor's states, for choosing mappings (asks the vendor).
 	ListVendorStates(context.Context, *ListVendorStatesRequest) (*ListVendorStatesResponse, error)
+	// Runs one action of a generic HTTP connector ("list_users" or a named action) against the vendor and
+	// shows the request and the mapped result, without changing the hub.
+	DryRunConnectorAction(context.Context, *DryRunConnectorActionRequest) (*DryRunConnectorActionResponse, error)
+	// Agent sync: links agents to the connection's vendor users by email. Starting a run while one is
+	// running answers 409.
+	CreateSyncRun(context.Context, *CreateSyncRunRequest) (*CreateSyncRunResponse, error)
+	// A run with its progress (while it runs) and report.
+	GetSyncRun(context.Context, *GetSyncRunRequest) (*GetSyncRunResponse, error)
+	ListSyncRuns(context.Context, *ListSyncRunsRequest) (*ListSyncRunsResponse, error)
 	// Vendor writes (the outbox).
 	ListWrites(context.Context, *ListWritesRequest) (*ListWritesResponse, error)
 	// Puts a dead-lettered write back in the queue.
@@ -792,6 +854,18 @@ func (UnimplementedPresenceHubServiceServer) DeleteConnection(context.Context, *
 }
 func (UnimplementedPresenceHubServiceServer) ListVendorStates(context.Context, *ListVendorStatesRequest) (*ListVendorStatesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListVendorStates not implemented")
+}
+func (UnimplementedPresenceHubServiceServer) DryRunConnectorAction(context.Context, *DryRunConnectorActionRequest) (*DryRunConnectorActionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DryRunConnectorAction not implemented")
+}
+func (UnimplementedPresenceHubServiceServer) CreateSyncRun(context.Context, *CreateSyncRunRequest) (*CreateSyncRunResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateSyncRun not implemented")
+}
+func (UnimplementedPresenceHubServiceServer) GetSyncRun(context.Context, *GetSyncRunRequest) (*GetSyncRunResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetSyncRun not implemented")
+}
+func (UnimplementedPresenceHubServiceServer) ListSyncRuns(context.Context, *ListSyncRunsRequest) (*ListSyncRunsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListSyncRuns not implemented")
 }
 func (UnimplementedPresenceHubServiceServer) ListWrites(context.Context, *ListWritesRequest) (*ListWritesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListWrites not implemented")
@@ -1348,6 +1422,78 @@ func _PresenceHubService_ListVendorStates_Handler(srv interface{}, ctx context.C
 	return interceptor(ctx, in, info, handler)
 }
 
+func _PresenceHubService_DryRunConnectorAction_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DryRunConnectorActionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PresenceHubServiceServer).DryRunConnectorAction(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PresenceHubService_DryRunConnectorAction_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PresenceHubServiceServer).DryRunConnectorAction(ctx, req.(*DryRunConnectorActionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _PresenceHubService_CreateSyncRun_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateSyncRunRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PresenceHubServiceServer).CreateSyncRun(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PresenceHubService_CreateSyncRun_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PresenceHubServiceServer).CreateSyncRun(ctx, req.(*CreateSyncRunRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _PresenceHubService_GetSyncRun_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetSyncRunRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PresenceHubServiceServer).GetSyncRun(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PresenceHubService_GetSyncRun_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PresenceHubServiceServer).GetSyncRun(ctx, req.(*GetSyncRunRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _PresenceHubService_ListSyncRuns_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListSyncRunsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PresenceHubServiceServer).ListSyncRuns(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PresenceHubService_ListSyncRuns_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PresenceHubServiceServer).ListSyncRuns(ctx, req.(*ListSyncRunsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _PresenceHubService_ListWrites_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(ListWritesRequest)
 	if err := dec(in); err != nil {
@@ -1854,6 +2000,22 @@ var PresenceHubService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListVendorStates",
 			Handler:    _PresenceHubService_ListVendorStates_Handler,
+		},
+		{
+			MethodName: "DryRunConnectorAction",
+			Handler:    _PresenceHubService_DryRunConnectorAction_Handler,
+		},
+		{
+			MethodName: "CreateSyncRun",
+			Handler:    _PresenceHubService_CreateSyncRun_Handler,
+		},
+		{
+			MethodName: "GetSyncRun",
+			Handler:    _PresenceHubService_GetSyncRun_Handler,
+		},
+		{
+			MethodName: "ListSyncRuns",
+			Handler:    _PresenceHubService_ListSyncRuns_Handler,
 		},
 		{
 			MethodName: "ListWrites",
