@@ -26,4 +26,10 @@ const (
 	Attempt    = "outbox.attempt"
 	Result     = "result"
 	Event      = "vendor.event_id"
+	SyncRunID  = "agent_sync.run_id"
+	Pages      = "agent_sync.pages"
+	Users      = "agent_sync.users"
+	Trigger    = "agent_sync.trigger"
+	Action     = "http_connector.action"
+	HTTPStatus = "http.status"
 )

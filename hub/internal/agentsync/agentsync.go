@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"presencehub.dev/hub/internal/ids"
-	hubkey "presencehub.dev/hub/internal/logkey"
 	"presencehub.dev/hub/internal/model"
 	"presencehub.dev/hub/internal/store"
 	"presencehub.dev/hub/internal/vendorapi"
@@ -133,7 +132,7 @@ func (s *Service) Start(ctx context.Context, tenantID, connectionID, trigger str
 		return nil, err
 	}
 	s.log.Info("agent sync started", slog.String(logkey.TenantID, tenantID), slog.String(logkey.Connection, connectionID),
-		slog.String(hubkey.SyncRunID, r.ID), slog.String(hubkey.Trigger, trigger))
+		slog.String(logkey.SyncRunID, r.ID), slog.String(logkey.Trigger, trigger))
 	s.launch(r, false)
 	return r, nil
 }
@@ -178,11 +177,11 @@ func (s *Service) resume(ctx context.Context) {
 		}
 		if err := s.st.ResumeSyncRun(ctx, r); err != nil {
 			s.release(r.ConnectionID)
-			s.log.Warn("agent sync: resuming a run", slog.String(hubkey.SyncRunID, r.ID), slog.Any(logkey.Error, err))
+			s.log.Warn("agent sync: resuming a run", slog.String(logkey.SyncRunID, r.ID), slog.Any(logkey.Error, err))
 			continue
 		}
-		s.log.Info("agent sync resumed after a restart", slog.String(hubkey.SyncRunID, r.ID), slog.String(logkey.Connection, r.ConnectionID),
-			slog.Int64(hubkey.Pages, r.Pages))
+		s.log.Info("agent sync resumed after a restart", slog.String(logkey.SyncRunID, r.ID), slog.String(logkey.Connection, r.ConnectionID),
+			slog.Int64(logkey.Pages, r.Pages))
 		s.launch(r, true)
 	}
 }

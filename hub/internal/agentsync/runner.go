@@ -8,7 +8,6 @@ import (
 	"math/rand/v2"
 	"time"
 
-	hubkey "presencehub.dev/hub/internal/logkey"
 	"presencehub.dev/hub/internal/model"
 	"presencehub.dev/hub/internal/store"
 	"presencehub.dev/hub/internal/vendorapi"
@@ -22,7 +21,7 @@ var errSameCursor = errors.New("the vendor answered the same next page again")
 // execute reads every page of r's connection from r.Cursor on and applies it. When ctx ends (the hub
 // stops) the run is left running, to be resumed; any other failure ends it as failed.
 func (s *Service) execute(ctx context.Context, r *model.SyncRun, resumed bool) {
-	log := s.log.With(slog.String(hubkey.SyncRunID, r.ID), slog.String(logkey.TenantID, r.TenantID), slog.String(logkey.Connection, r.ConnectionID))
+	log := s.log.With(slog.String(logkey.SyncRunID, r.ID), slog.String(logkey.TenantID, r.TenantID), slog.String(logkey.Connection, r.ConnectionID))
 	c, err := s.st.GetConnection(ctx, r.TenantID, r.ConnectionID)
 	if err != nil {
 		s.fail(ctx, log, r, fmt.Errorf("reading the connection: %w", err))
@@ -38,7 +37,7 @@ func (s *Service) execute(ctx context.Context, r *model.SyncRun, resumed bool) {
 		}
 		if err != nil {
 			if ctx.Err() != nil {
-				log.Info("agent sync interrupted; it resumes at the next start", slog.Int64(hubkey.Pages, r.Pages))
+				log.Info("agent sync interrupted; it resumes at the next start", slog.Int64(logkey.Pages, r.Pages))
 				return
 			}
 			if resumed && first && r.Cursor != "" && vendorapi.Permanent(err) {
@@ -73,14 +72,14 @@ func (s *Service) execute(ctx context.Context, r *model.SyncRun, resumed bool) {
 		return
 	}
 	rep := r.Report
-	log.Info("agent sync done", slog.Int64(hubkey.Pages, r.Pages), slog.Int64(hubkey.Users, rep.Users),
+	log.Info("agent sync done", slog.Int64(logkey.Pages, r.Pages), slog.Int64(logkey.Users, rep.Users),
 		slog.String(logkey.Result, fmt.Sprintf("matched %d, linked %d, relinked %d, created %d, unmatched %d/%d, conflicts %d, errors %d",
 			rep.Matched, rep.Linked, rep.Relinked, rep.Created, rep.UnmatchedVendor, rep.UnmatchedHub, rep.Conflicts, rep.Errors)))
 }
 
 // fail ends r as failed.
 func (s *Service) fail(ctx context.Context, log *slog.Logger, r *model.SyncRun, cause error) {
-	log.Warn("agent sync failed", slog.Int64(hubkey.Pages, r.Pages), slog.Any(logkey.Error, cause))
+	log.Warn("agent sync failed", slog.Int64(logkey.Pages, r.Pages), slog.Any(logkey.Error, cause))
 	if err := s.st.FinishSyncRun(ctx, r, model.SyncFailed, cause.Error()); err != nil {
 		log.Warn("agent sync: recording the failure", slog.Any(logkey.Error, err))
 	}
