@@ -32,4 +32,7 @@ const (
 	Trigger    = "agent_sync.trigger"
 	Action     = "http_connector.action"
 	HTTPStatus = "http.status"
+	Replica    = "replica.id"
+	Subject    = "bus.subject"
+	Count      = "count"
 )

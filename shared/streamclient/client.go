@@ -5,7 +5,9 @@
 // A Client keeps one connection up for as long as Run runs: it reconnects after every drop with
 // exponential backoff and full jitter, replaces all state with the snapshot each new connection starts
 // with (presence is state, not a log), subscribes again to the teams it was watching, and stops only
-// when its context ends or when the hub says the token is no longer good (ErrSignInRequired).
+// when its context ends or when the hub says the token is no longer good (ErrSignInRequired). Given
+// the other replicas of a hub (FallbackURLs), it moves to the next one in turn each time a connection
+// drops or cannot be made, so the clients of a replica that dies spread over the survivors.
 //
 //	c := streamclient.New(streamclient.Options{HubURL: hubURL, Token: deviceToken, Log: log})
 //	go func() { err := c.Run(ctx); ... }()
@@ -39,6 +41,9 @@ const (
 type Options struct {
 	// HubURL is the hub's base URL, e.g. "https://hub.example.com"; http and https become ws and wss.
 	HubURL string
+	// FallbackURLs are base URLs of the hub's other replicas, tried after HubURL, in turn, when a
+	// connection drops or fails (a hub behind one load-balanced address needs none).
+	FallbackURLs []string
 	// Token is sent as "Authorization: Bearer <Token>": a device token ("phd_…") from POST /v1/pair,
 	// or an API key for supervisors and load generators.
 	Token string
@@ -127,17 +132,22 @@ func (c *Client) Run(ctx context.Context) error {
 }
 
 func (c *Client) loop(ctx context.Context) error {
-	u, err := streamURL(c.opts.HubURL, c.opts.Tenant)
-	if err != nil {
-		return fmt.Errorf("deriving stream URL: %w", err)
+	var urls []string
+	for _, hub := range append([]string{c.opts.HubURL}, c.opts.FallbackURLs...) {
+		u, err := streamURL(hub, c.opts.Tenant)
+		if err != nil {
+			return fmt.Errorf("deriving stream URL: %w", err)
+		}
+		urls = append(urls, u)
 	}
 	if c.opts.Token == "" && c.opts.Header.Get("Authorization") == "" {
 		return fmt.Errorf("%w: no token", ErrSignInRequired)
 	}
-	log := c.log.With(slog.String(logkey.Addr, u))
 	bo := newFullJitter(c.opts.MinBackoff, c.opts.MaxBackoff)
 	var lastErr error
-	for {
+	for attempt := 0; ; attempt++ {
+		u := urls[attempt%len(urls)] // the next replica after each drop or failure
+		log := c.log.With(slog.String(logkey.Addr, u))
 		c.pub.publish(Update{State: Connecting, Err: lastErr})
 		lived, err := c.session(ctx, u)
 		if ctx.Err() != nil {

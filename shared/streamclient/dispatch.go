@@ -43,6 +43,8 @@ func (c *Client) handle(msg *phv1.ServerMessage) {
 		c.refusal(k.Error)
 	case *phv1.ServerMessage_TeamSnapshot:
 		c.teamSnapshot(k.TeamSnapshot)
+	case *phv1.ServerMessage_VendorUpdate:
+		c.pub.publish(Update{State: Connected, Vendors: k.VendorUpdate})
 	default:
 		c.log.Debug("ignoring unknown hub message")
 	}

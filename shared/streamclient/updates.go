@@ -39,7 +39,8 @@ func (s State) String() string {
 }
 
 // Update is what changed since the previous Update. State is always set: it is the connection state
-// as of this update. Apply the rest in field order: Snapshot, then TeamSnapshots, then Events.
+// as of this update. Apply the rest in field order: Snapshot, then TeamSnapshots, then Events, then
+// Vendors.
 //
 // Updates are coalesced when the consumer falls behind (see Client.Updates), so one Update may carry a
 // snapshot, team snapshots and events together, and states it went through may be skipped. Applying
@@ -57,6 +58,9 @@ type Update struct {
 	// Events are changes, oldest first. An event with an empty TeamId is about the client's own agent;
 	// one with a TeamId is about a member of that subscribed team.
 	Events []*phv1.PresenceEvent
+	// Vendors, when set, replaces the own agent's vendor states (the Snapshot's Vendors): a write to a
+	// connected system was queued, confirmed, held or failed.
+	Vendors *phv1.VendorUpdate
 
 	// compacted is len(Events) after the last compactEvents, so that a state with more agents than
 	// maxPendingEvents is not compacted again on every merge.
@@ -74,6 +78,7 @@ func merge(old, u Update) Update {
 	if u.Snapshot != nil {
 		// The snapshot supersedes the own agent's earlier events; team views are not in it.
 		out.Snapshot = u.Snapshot
+		out.Vendors = nil
 		out.Events = dropEvents(out.Events, func(e *phv1.PresenceEvent) bool { return e.GetTeamId() == "" })
 	}
 	for _, ts := range u.TeamSnapshots {
@@ -87,6 +92,9 @@ func merge(old, u Update) Update {
 			out.Events = compactEvents(out.Events)
 			out.compacted = len(out.Events)
 		}
+	}
+	if u.Vendors != nil {
+		out.Vendors = u.Vendors
 	}
 	return out
 }

@@ -46,6 +46,22 @@ func TestMergeSnapshotSupersedesOwnEventsOnly(t *testing.T) {
 	}
 }
 
+func TestMergeKeepsTheLatestVendorStates(t *testing.T) {
+	v1, v2 := &phv1.VendorUpdate{Version: 1}, &phv1.VendorUpdate{Version: 2}
+	u := merge(Update{State: Connected, Vendors: v1}, Update{State: Connected, Vendors: v2})
+	if u.Vendors != v2 {
+		t.Fatalf("vendors = %v, want the later update", u.Vendors)
+	}
+	// A snapshot carries its own vendor states: earlier updates are moot, later ones still apply.
+	snap := &phv1.Snapshot{}
+	if u = merge(u, Update{State: Connected, Snapshot: snap}); u.Vendors != nil || u.Snapshot != snap {
+		t.Fatalf("after a snapshot: vendors = %v", u.Vendors)
+	}
+	if u = merge(u, Update{State: Connected, Vendors: v1}); u.Vendors != v1 || u.Snapshot != snap {
+		t.Fatalf("update after the snapshot lost: %+v", u)
+	}
+}
+
 func TestMergeTeamSnapshotSupersedesThatTeam(t *testing.T) {
 	t1old, t1, t2 := &phv1.TeamSnapshot{TeamId: "t1"}, &phv1.TeamSnapshot{TeamId: "t1"}, &phv1.TeamSnapshot{TeamId: "t2"}
 	old := Update{State: Connected, TeamSnapshots: []*phv1.TeamSnapshot{t1old, t2},

@@ -6,6 +6,9 @@
 // lasts and a run interrupted by a restart resumes after its last saved page (or restarts from the first
 // when the vendor no longer accepts the saved cursor). Runs start on demand and on a schedule (daily
 // unless the connection says otherwise); a connection has at most one running run.
+//
+// With several replicas a run executes on the replica that started it (its Owner); the schedule and the
+// pick-up of runs whose replica is gone belong to the leader (Lead).
 package agentsync
 
 import (
@@ -56,6 +59,11 @@ type Options struct {
 	Attempts               int
 	MinBackoff, MaxBackoff time.Duration
 	Now                    func() time.Time
+	// Owner names this replica on the runs it executes.
+	Owner string
+	// Alive reports whether the replica named owner still runs; nil means no other replica does (a
+	// single hub: every other owner is an earlier process).
+	Alive func(ctx context.Context, owner string) (bool, error)
 }
 
 // Service runs agent sync.
@@ -65,14 +73,14 @@ type Service struct {
 	log     *slog.Logger
 	opts    Options
 
-	base context.Context // runs live in it: cancelled when Run returns
+	base context.Context // runs live in it: cancelled by Close
 	stop context.CancelFunc
 	wg   sync.WaitGroup
 	mu   sync.Mutex
 	busy map[string]bool // connection ids with a run in this process
 }
 
-// New returns the service; Run resumes interrupted runs and keeps the schedule.
+// New returns the service; Lead resumes interrupted runs and keeps the schedule, Close stops its runs.
 func New(st Store, vendors Vendors, log *slog.Logger, opts Options) *Service {
 	if opts.Tick <= 0 {
 		opts.Tick = time.Minute
@@ -93,10 +101,10 @@ func New(st Store, vendors Vendors, log *slog.Logger, opts Options) *Service {
 	return &Service{st: st, vendors: vendors, log: log, opts: opts, base: base, stop: stop, busy: map[string]bool{}}
 }
 
-// Run picks up the runs a previous process left running, then starts scheduled runs until ctx ends; it
-// returns once every run of this process has stopped (interrupted runs stay running, for the next start).
-func (s *Service) Run(ctx context.Context) {
-	defer func() { s.stop(); s.wg.Wait() }()
+// Lead is the leader's part, until ctx ends: it picks up the runs whose replica is gone (a previous
+// process, or a replica that died), then, every Tick, starts the scheduled runs and picks up orphans
+// again. Runs it started go on when it returns; Close stops them.
+func (s *Service) Lead(ctx context.Context) {
 	s.resume(ctx)
 	t := time.NewTicker(s.opts.Tick)
 	defer t.Stop()
@@ -106,8 +114,16 @@ func (s *Service) Run(ctx context.Context) {
 			return
 		case <-t.C:
 			s.schedule(ctx)
+			s.resume(ctx)
 		}
 	}
+}
+
+// Close stops every run of this process and waits for them; interrupted runs stay running, to be
+// resumed by the leader (this process at its next start, or another replica).
+func (s *Service) Close() {
+	s.stop()
+	s.wg.Wait()
 }
 
 // Start begins a run of a connection now. A connection with a running run answers a ConflictError on
@@ -123,7 +139,7 @@ func (s *Service) Start(ctx context.Context, tenantID, connectionID, trigger str
 	case !s.vendors.Supports(c.Vendor):
 		return nil, fmt.Errorf("%w (%s)", ErrUnsupported, c.Vendor)
 	}
-	r := &model.SyncRun{ID: ids.New(ids.SyncRun), TenantID: tenantID, ConnectionID: connectionID, Trigger: trigger}
+	r := &model.SyncRun{ID: ids.New(ids.SyncRun), TenantID: tenantID, ConnectionID: connectionID, Trigger: trigger, Owner: s.opts.Owner}
 	if !s.claim(connectionID) {
 		return nil, &store.ConflictError{Constraint: "sync_runs_active_key"}
 	}
@@ -133,8 +149,9 @@ func (s *Service) Start(ctx context.Context, tenantID, connectionID, trigger str
 	}
 	s.log.Info("agent sync started", slog.String(logkey.TenantID, tenantID), slog.String(logkey.Connection, connectionID),
 		slog.String(logkey.SyncRunID, r.ID), slog.String(logkey.Trigger, trigger))
+	started := *r // the caller's copy: the run's own goroutine updates r as it goes
 	s.launch(r, false)
-	return r, nil
+	return &started, nil
 }
 
 // claim marks a connection busy in this process; false if it already is.
@@ -164,7 +181,8 @@ func (s *Service) launch(r *model.SyncRun, resumed bool) {
 	}()
 }
 
-// resume picks up the runs left running by a previous process.
+// resume picks up the running runs whose replica is gone: a previous process of this hub, or another
+// replica that died. A run that another replica takes first is left to it.
 func (s *Service) resume(ctx context.Context) {
 	runs, err := s.st.RunningSyncRuns(ctx)
 	if err != nil {
@@ -172,16 +190,35 @@ func (s *Service) resume(ctx context.Context) {
 		return
 	}
 	for _, r := range runs {
+		if r.Owner != s.opts.Owner && s.alive(ctx, r.Owner) {
+			continue
+		}
 		if !s.claim(r.ConnectionID) {
-			continue
+			continue // this process runs it
 		}
-		if err := s.st.ResumeSyncRun(ctx, r); err != nil {
+		if err := s.st.ResumeSyncRun(ctx, r, s.opts.Owner); err != nil {
 			s.release(r.ConnectionID)
-			s.log.Warn("agent sync: resuming a run", slog.String(logkey.SyncRunID, r.ID), slog.Any(logkey.Error, err))
+			if !errors.Is(err, store.ErrNotFound) {
+				s.log.Warn("agent sync: resuming a run", slog.String(logkey.SyncRunID, r.ID), slog.Any(logkey.Error, err))
+			}
 			continue
 		}
-		s.log.Info("agent sync resumed after a restart", slog.String(logkey.SyncRunID, r.ID), slog.String(logkey.Connection, r.ConnectionID),
+		s.log.Info("agent sync resumed: the process running it stopped", slog.String(logkey.SyncRunID, r.ID), slog.String(logkey.Connection, r.ConnectionID),
 			slog.Int64(logkey.Pages, r.Pages))
 		s.launch(r, true)
 	}
+}
+
+// alive reports whether the replica named owner still runs (unknown counts as alive: its runs are
+// left alone until it is known to be gone).
+func (s *Service) alive(ctx context.Context, owner string) bool {
+	if s.opts.Alive == nil || owner == "" {
+		return false
+	}
+	ok, err := s.opts.Alive(ctx, owner)
+	if err != nil {
+		s.log.Warn("agent sync: checking the replica of a run", slog.String(logkey.Replica, owner), slog.Any(logkey.Error, err))
+		return true
+	}
+	return ok
 }

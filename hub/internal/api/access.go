@@ -12,6 +12,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"presencehub.dev/hub/internal/auth"
+	"presencehub.dev/hub/internal/bus"
 	"presencehub.dev/hub/internal/ids"
 	"presencehub.dev/hub/internal/model"
 	"presencehub.dev/hub/internal/store"
@@ -61,14 +62,26 @@ func (s *Service) UnaryInterceptor(authn *auth.Authenticator) grpc.UnaryServerIn
 		}
 		if isMutation(method) {
 			s.recordAudit(ctx, method, note)
-			if strings.HasSuffix(method, "Status") || method == "UpdateTenant" {
+			catalog := strings.HasSuffix(method, "Status") || method == "UpdateTenant"
+			routes := strings.Contains(method, "Connection") || strings.Contains(method, "Rule") || method == "UpdateTenant"
+			if catalog {
 				s.engine.InvalidateTenant(tenantID(ctx)) // the catalog or settings changed
 			}
-			if strings.Contains(method, "Connection") || strings.Contains(method, "Rule") || method == "UpdateTenant" {
+			if routes {
 				s.sync.Invalidate(tenantID(ctx)) // which writes a change owes changed
+			}
+			if catalog || routes {
+				s.tenantChanged(ctx, tenantID(ctx))
 			}
 		}
 		return resp, nil
+	}
+}
+
+// tenantChanged tells the other replicas to drop what they cached of the tenant.
+func (s *Service) tenantChanged(ctx context.Context, tenant string) {
+	if err := s.bus.Publish(ctx, bus.Event{Kind: bus.KindTenantChanged, TenantID: tenant}); err != nil {
+		s.log.WarnContext(ctx, "announcing a tenant change to other replicas", slog.String(logkey.TenantID, tenant), slog.Any(logkey.Error, err))
 	}
 }
 

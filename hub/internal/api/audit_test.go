@@ -111,7 +111,7 @@ func TestEveryMutationIsAudited(t *testing.T) {
 	}
 	h.Must(t, http.StatusOK, h.AdminKey, "DELETE", base, nil)
 	var n int
-	if err := h.App.Store.SQL().QueryRow("SELECT COUNT(*) FROM audit_records WHERE action = 'DeleteTenant' AND object_id = ?", f.tenantID).Scan(&n); err != nil || n != 1 {
+	if err := h.App.Store.SQL().QueryRow(h.App.Store.Rebind("SELECT COUNT(*) FROM audit_records WHERE action = 'DeleteTenant' AND object_id = ?"), f.tenantID).Scan(&n); err != nil || n != 1 {
 		t.Fatalf("DeleteTenant audit records: %d (%v)", n, err)
 	}
 }

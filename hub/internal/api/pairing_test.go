@@ -74,7 +74,7 @@ func TestPairingBruteForceIsThrottled(t *testing.T) {
 		t.Fatalf("expired code: %d, want 404", r.StatusCode)
 	}
 	var stored int
-	if err := h.App.Store.SQL().QueryRow("SELECT COUNT(*) FROM pairing_codes WHERE hash = ?", code).Scan(&stored); err != nil || stored != 0 {
+	if err := h.App.Store.SQL().QueryRow(h.App.Store.Rebind("SELECT COUNT(*) FROM pairing_codes WHERE hash = ?"), code).Scan(&stored); err != nil || stored != 0 {
 		t.Fatalf("codes stored in clear: %d %v", stored, err)
 	}
 	h.Must(t, http.StatusBadRequest, f.adminKey, "POST", "/v1/tenants/"+f.tenantID+"/agents/"+f.agentID+"/pairing-codes", map[string]any{"ttl_seconds": 999999})

@@ -57,7 +57,7 @@ func TestCredentialsAreWriteOnly(t *testing.T) {
 		t.Fatal("logs contain the secret")
 	}
 	var raw []byte
-	if err := h.App.Store.SQL().QueryRow("SELECT secret FROM connections WHERE id = ?", f.connectionID).Scan(&raw); err != nil {
+	if err := h.App.Store.SQL().QueryRow(h.App.Store.Rebind("SELECT secret FROM connections WHERE id = ?"), f.connectionID).Scan(&raw); err != nil {
 		t.Fatal(err)
 	}
 	if bytes.Contains(raw, []byte(f.secretValue)) || bytes.Contains(raw, []byte("api_token")) {

@@ -1,5 +1,6 @@
 // Package app assembles a running hub from its configuration: data directory, seal key, store,
-// bootstrap admin key, the admin service and the server. serve, demo and the test harness share it.
+// bootstrap admin key, bus, leader election, the admin service and the server. serve, demo and the test
+// harness share it.
 package app
 
 import (
@@ -10,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync"
 	"time"
 
 	"google.golang.org/grpc"
@@ -19,6 +21,7 @@ import (
 	"presencehub.dev/hub/internal/auth"
 	"presencehub.dev/hub/internal/bus"
 	"presencehub.dev/hub/internal/config"
+	"presencehub.dev/hub/internal/leader"
 	"presencehub.dev/hub/internal/metrics"
 	"presencehub.dev/hub/internal/presence"
 	"presencehub.dev/hub/internal/seal"
@@ -38,8 +41,10 @@ type App struct {
 	Sealer *seal.Sealer
 	// Engine is the presence engine (vendor adapters and tests feed it directly).
 	Engine *presence.Engine
-	// Bus carries events from the engine to streams (and, later, outboxes and other replicas).
+	// Bus carries events from the engine to streams, the outbox and the other replicas.
 	Bus bus.Bus
+	// Elector decides whether this replica runs the background work (always, on SQLite).
+	Elector leader.Elector
 	// BootstrapSecret is the hub-wide admin key created on this start ("" if one existed already).
 	BootstrapSecret string
 	// Sync is the vendor sync framework (outbox, webhooks, drift repair).
@@ -49,6 +54,7 @@ type App struct {
 	log         *slog.Logger
 	server      *server.Server
 	stopStreams context.CancelFunc
+	closeBus    func()
 }
 
 // Open prepares everything short of listening. cfg must have passed Finish.
@@ -64,12 +70,20 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Config: cfg, Store: st, Sealer: sealer, log: log}
+	if cfg.Database.Driver == "postgres" {
+		st.SetMaxConns(cfg.Database.MaxConns)
+	}
+	a := &App{Config: cfg, Store: st, Sealer: sealer, log: log, closeBus: func() {}}
 	if a.BootstrapSecret, err = bootstrapKey(ctx, st, cfg.BootstrapKey); err != nil {
 		st.Close()
 		return nil, err
 	}
+	if err := a.openReplication(); err != nil {
+		st.Close()
+		return nil, err
+	}
 	if a.server, err = a.newServer(ctx); err != nil {
+		a.closeBus()
 		st.Close()
 		return nil, err
 	}
@@ -79,17 +93,19 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 
 func (a *App) newServer(ctx context.Context) (*server.Server, error) {
 	reg := metrics.New()
-	b := bus.NewLocal()
-	a.Bus = b
+	reg.Replica(a.Elector.ID(), a.Elector.Leading)
+	b := a.Bus
 	router := vendorsync.NewRouter(a.Store, 5*time.Second, nil)
-	engine := presence.New(a.Store, b, a.log, presence.Options{Planner: router, CachePresence: a.Store.Driver() == "sqlite"})
+	engine := presence.New(a.Store, b, a.log, presence.Options{Planner: router, CachePresence: true})
 	a.Engine = engine
 	sc := a.Config.Sync
 	a.Sync = vendorsync.New(a.Store, a.Sealer, engine, router, b, vendorsync.NewMetrics(reg), a.log, vendorsync.Options{
 		Vendors: vendors.All(), MaxAttempts: sc.MaxAttempts, MinBackoff: sc.MinBackoff, MaxBackoff: sc.MaxBackoff,
 		EchoWindow: sc.EchoWindow, DriftInterval: sc.DriftInterval, PollInterval: sc.PollInterval,
+		Owner: a.Elector.ID(), Alive: a.Elector.Alive,
 	})
-	a.AgentSync = agentsync.New(a.Store, a.Sync, a.log, agentsync.Options{Interval: sc.AgentSyncInterval})
+	a.AgentSync = agentsync.New(a.Store, a.Sync, a.log, agentsync.Options{Interval: sc.AgentSyncInterval, Owner: a.Elector.ID(), Alive: a.Elector.Alive})
+	a.followReplicas()
 	svc := api.New(api.Deps{Store: a.Store, Sealer: a.Sealer, Engine: engine, Bus: b, Sync: a.Sync, AgentSync: a.AgentSync, Log: a.log})
 	authn := auth.NewAuthenticator(a.Store, a.log)
 	streamCtx, stopStreams := context.WithCancel(context.WithoutCancel(ctx))
@@ -122,20 +138,32 @@ func (a *App) Listen() (net.Listener, error) {
 	return ln, nil
 }
 
-// Serve runs the hub on ln until ctx ends.
+// Serve runs the hub on ln until ctx ends; while this replica leads, it also runs the background work
+// (outbox, drift repair, polling, agent sync schedule).
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	defer context.AfterFunc(ctx, a.stopStreams)() // live streams end with the server
 	syncCtx, stopSync := context.WithCancel(ctx)
-	syncDone, agentSyncDone := make(chan struct{}), make(chan struct{})
-	go func() { defer close(syncDone); a.Sync.Run(syncCtx) }()
-	go func() { defer close(agentSyncDone); a.AgentSync.Run(syncCtx) }()
-	defer func() { stopSync(); <-syncDone; <-agentSyncDone }()
+	var wg sync.WaitGroup
+	wg.Go(func() { a.Sync.Run(syncCtx) })
+	wg.Go(func() { a.Elector.Run(syncCtx, a.lead) })
+	defer func() { stopSync(); wg.Wait(); a.AgentSync.Close() }()
 	return a.server.Serve(ctx, ln, a.Config.ShutdownTimeout)
 }
 
-// Close ends live streams and releases the store.
+// lead is the leader's work, until leadership or the hub ends.
+func (a *App) lead(ctx context.Context) {
+	a.log.Info("this replica runs the background work", slog.String(logkey.Replica, a.Elector.ID()))
+	var wg sync.WaitGroup
+	wg.Go(func() { a.Sync.Lead(ctx) })
+	wg.Go(func() { a.AgentSync.Lead(ctx) })
+	wg.Wait()
+	a.log.Info("background work stopped", slog.String(logkey.Replica, a.Elector.ID()))
+}
+
+// Close ends live streams, disconnects from the other replicas and releases the store.
 func (a *App) Close() error {
 	a.stopStreams()
+	a.closeBus()
 	return a.Store.Close()
 }
 

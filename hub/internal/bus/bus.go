@@ -1,6 +1,6 @@
 // Package bus carries hub events from the presence engine (and the API) to everything that fans them
-// out: websocket streams now, vendor outboxes and other replicas later. Publishers never wait for
-// subscribers; subscribers must not block.
+// out: websocket streams, the vendor outbox and caches — in one process (Local) or across the replicas
+// sharing a database (NATS). Publishers never wait for subscribers; subscribers must not block.
 package bus
 
 import (
@@ -18,6 +18,18 @@ const (
 	KindDeviceRevoked = "device_revoked"
 	// KindAgentChanged: an agent's teams or identities changed; caches must reload.
 	KindAgentChanged = "agent_changed"
+	// KindWrite: the outcome of a vendor write of an agent changed (delivered, retrying, held, dead);
+	// the agent's devices refresh what each connected system shows.
+	KindWrite = "write"
+	// KindTenantChanged: a tenant's catalog, settings, connections or rules changed; caches of them
+	// must reload.
+	KindTenantChanged = "tenant_changed"
+	// KindWriteExpected: a vendor write is about to be sent (ConnectionID, ExternalID, VendorState),
+	// so every replica recognises its echo, whichever receives the vendor's notification.
+	KindWriteExpected = "write_expected"
+	// KindResync: this replica may have missed events of others (its bus connection was lost and is
+	// back); local caches must reload and streams resync. Never sent to other replicas.
+	KindResync = "resync"
 )
 
 // Event is one message on the bus.
@@ -33,6 +45,12 @@ type Event struct {
 	// Writes counts the vendor writes queued in the same transaction as the change, so the outbox
 	// wakes only when there is something to send.
 	Writes int
+	// ConnectionID, ExternalID and VendorState describe a vendor write (KindWriteExpected).
+	ConnectionID string
+	ExternalID   string
+	VendorState  string
+	// Remote is set on events that another replica published.
+	Remote bool
 }
 
 // Bus publishes events to subscribers.

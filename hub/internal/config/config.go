@@ -11,6 +11,8 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,6 +28,7 @@ type Config struct {
 	// PublicURL is how clients reach the hub (printed by demo, used in links). Defaults from Listen.
 	PublicURL string   `yaml:"public_url"`
 	Database  Database `yaml:"database"`
+	Bus       Bus      `yaml:"bus"`
 	// BootstrapKey becomes a hub-wide admin key on first start if none exists.
 	BootstrapKey string `yaml:"bootstrap_key"`
 	// SealKey (64 hex characters) seals vendor secrets; generated into DataDir if empty.
@@ -44,7 +47,27 @@ type Database struct {
 	Driver string `yaml:"driver"`
 	// DSN is a PostgreSQL connection string, or a SQLite file path (default DataDir/presence-hub.db).
 	DSN string `yaml:"dsn"`
+	// MaxConns bounds the PostgreSQL connections of this replica (its pool; the leader election holds
+	// one more). Ignored for SQLite.
+	MaxConns int `yaml:"max_conns"`
 }
+
+// Bus carries events between the replicas of a hub.
+type Bus struct {
+	// Driver is "local" (one replica, default) or "nats" (several replicas sharing a PostgreSQL
+	// database).
+	Driver string `yaml:"driver"`
+	// NATSURL names the NATS server(s), comma-separated, e.g. nats://nats.internal:4222.
+	NATSURL string `yaml:"nats_url"`
+	// Environment separates hubs sharing one NATS: subjects are presencehub.<environment>.…
+	Environment string `yaml:"environment"`
+}
+
+// SubjectPrefix is where this hub's events go on NATS.
+func (b Bus) SubjectPrefix() string { return "presencehub." + b.Environment }
+
+// subjectToken is what an environment may be: one NATS subject token.
+var subjectToken = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
 // TLS serves HTTPS (and gRPC over TLS) when both files are set.
 type TLS struct {
@@ -90,7 +113,8 @@ func Default() Config {
 	return Config{
 		Listen:   "127.0.0.1:8080",
 		DataDir:  "./data",
-		Database: Database{Driver: "sqlite"},
+		Database: Database{Driver: "sqlite", MaxConns: 16},
+		Bus:      Bus{Driver: "local", Environment: "default"},
 		Log:      Log{Level: "info", Format: "text"},
 		Stream:   Stream{AllowedOrigins: []string{}, Heartbeat: 15 * time.Second},
 		Sync: Sync{MaxAttempts: 10, MinBackoff: time.Second, MaxBackoff: 5 * time.Minute, EchoWindow: 30 * time.Second,
@@ -113,12 +137,14 @@ func Load(path string, getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("parsing config %s: %w", path, err)
 		}
 	}
-	c.applyEnv(getenv)
+	if err := c.applyEnv(getenv); err != nil {
+		return c, err
+	}
 	return c, nil
 }
 
 // Env variables and the fields they set.
-func (c *Config) applyEnv(getenv func(string) string) {
+func (c *Config) applyEnv(getenv func(string) string) error {
 	set := func(name string, dst *string) {
 		if v := getenv(name); v != "" {
 			*dst = v
@@ -129,6 +155,9 @@ func (c *Config) applyEnv(getenv func(string) string) {
 	set("PRESENCE_HUB_PUBLIC_URL", &c.PublicURL)
 	set("PRESENCE_HUB_DB_DRIVER", &c.Database.Driver)
 	set("PRESENCE_HUB_DB_DSN", &c.Database.DSN)
+	set("PRESENCE_HUB_BUS_DRIVER", &c.Bus.Driver)
+	set("PRESENCE_HUB_BUS_NATS_URL", &c.Bus.NATSURL)
+	set("PRESENCE_HUB_BUS_ENVIRONMENT", &c.Bus.Environment)
 	set("PRESENCE_HUB_BOOTSTRAP_KEY", &c.BootstrapKey)
 	set("PRESENCE_HUB_SEAL_KEY", &c.SealKey)
 	set("PRESENCE_HUB_TLS_CERT_FILE", &c.TLS.CertFile)
@@ -138,6 +167,14 @@ func (c *Config) applyEnv(getenv func(string) string) {
 	if v := getenv("PRESENCE_HUB_ALLOWED_ORIGINS"); v != "" {
 		c.Stream.AllowedOrigins = strings.Split(v, ",")
 	}
+	if v := getenv("PRESENCE_HUB_DB_MAX_CONNS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("PRESENCE_HUB_DB_MAX_CONNS %q: want a number", v)
+		}
+		c.Database.MaxConns = n
+	}
+	return nil
 }
 
 // Finish fills derived values and checks the result.
@@ -158,6 +195,10 @@ func (c *Config) Finish() error {
 	default:
 		errs = append(errs, fmt.Errorf("database.driver %q: want sqlite or postgres", c.Database.Driver))
 	}
+	if c.Database.MaxConns < 2 {
+		errs = append(errs, fmt.Errorf("database.max_conns %d: want at least 2", c.Database.MaxConns))
+	}
+	errs = append(errs, c.Bus.check(c.Database.Driver)...)
 	if (c.TLS.CertFile == "") != (c.TLS.KeyFile == "") {
 		errs = append(errs, errors.New("tls.cert_file and tls.key_file go together"))
 	}
@@ -195,4 +236,25 @@ func (c *Config) Finish() error {
 	}
 	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
 	return errors.Join(errs...)
+}
+
+// check validates the bus settings; replicas need a shared database, so nats goes with postgres.
+func (b Bus) check(dbDriver string) []error {
+	var errs []error
+	switch b.Driver {
+	case "local":
+	case "nats":
+		if strings.TrimSpace(b.NATSURL) == "" {
+			errs = append(errs, errors.New("bus.nats_url is required for bus.driver nats (e.g. nats://127.0.0.1:4222)"))
+		}
+		if dbDriver != "postgres" {
+			errs = append(errs, errors.New("bus.driver nats is for several replicas, which must share a database: set database.driver postgres"))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("bus.driver %q: want local or nats", b.Driver))
+	}
+	if !subjectToken.MatchString(b.Environment) {
+		errs = append(errs, fmt.Errorf("bus.environment %q: want letters, digits, - or _ (one NATS subject token)", b.Environment))
+	}
+	return errs
 }

@@ -76,3 +76,39 @@ func mustFinish(t *testing.T, c Config) Config {
 	}
 	return c
 }
+
+func TestBusSettings(t *testing.T) {
+	c, err := Load("", env(map[string]string{"PRESENCE_HUB_DB_DRIVER": "postgres", "PRESENCE_HUB_DB_DSN": "postgres://db/hub",
+		"PRESENCE_HUB_BUS_DRIVER": "nats", "PRESENCE_HUB_BUS_NATS_URL": "nats://nats:4222", "PRESENCE_HUB_BUS_ENVIRONMENT": "prod-eu",
+		"PRESENCE_HUB_DB_MAX_CONNS": "24"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Finish(); err != nil {
+		t.Fatal(err)
+	}
+	if c.Bus.NATSURL != "nats://nats:4222" || c.Bus.SubjectPrefix() != "presencehub.prod-eu" || c.Database.MaxConns != 24 {
+		t.Fatalf("bus settings: %+v %+v", c.Bus, c.Database)
+	}
+	if _, err := Load("", env(map[string]string{"PRESENCE_HUB_DB_MAX_CONNS": "many"})); err == nil || !strings.Contains(err.Error(), "MAX_CONNS") {
+		t.Fatalf("bad max conns: %v", err)
+	}
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"PRESENCE_HUB_BUS_DRIVER": "kafka"}, `bus.driver "kafka"`},
+		{map[string]string{"PRESENCE_HUB_BUS_DRIVER": "nats", "PRESENCE_HUB_DB_DRIVER": "postgres", "PRESENCE_HUB_DB_DSN": "x"}, "bus.nats_url is required"},
+		{map[string]string{"PRESENCE_HUB_BUS_DRIVER": "nats", "PRESENCE_HUB_BUS_NATS_URL": "nats://n"}, "set database.driver postgres"},
+		{map[string]string{"PRESENCE_HUB_BUS_ENVIRONMENT": "prod.eu"}, `bus.environment "prod.eu"`},
+		{map[string]string{"PRESENCE_HUB_DB_MAX_CONNS": "1"}, "database.max_conns 1"},
+	} {
+		c, err := Load("", env(tc.env))
+		if err == nil {
+			err = c.Finish()
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: error %v, want %q", tc.env, err, tc.want)
+		}
+	}
+}

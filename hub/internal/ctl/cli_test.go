@@ -5,7 +5,6 @@ package ctl
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"net"
 	"net/http"
@@ -18,6 +17,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"presencehub.dev/hub/internal/hubtest"
 	"presencehub.dev/hub/internal/seal"
+	"presencehub.dev/hub/internal/store"
 	phv1 "presencehub.dev/shared/gen/presencehub/v1"
 )
 
@@ -82,17 +82,17 @@ func hubGet(t *testing.T, h *hubtest.Hub, path string, m proto.Message) {
 func keyLastUse(t *testing.T, h *hubtest.Hub, id string) int64 {
 	t.Helper()
 	var lu int64
-	if err := h.App.Store.SQL().QueryRow("SELECT last_use_time FROM api_keys WHERE id = ?", id).Scan(&lu); err != nil {
+	if err := h.App.Store.SQL().QueryRow(h.App.Store.Rebind("SELECT last_use_time FROM api_keys WHERE id = ?"), id).Scan(&lu); err != nil {
 		t.Fatalf("reading api key %s: %v", id, err)
 	}
 	return lu
 }
 
 // count returns the result of a SELECT COUNT(*) query.
-func count(t *testing.T, db *sql.DB, query string, args ...any) int {
+func count(t *testing.T, st *store.DB, query string, args ...any) int {
 	t.Helper()
 	var n int
-	if err := db.QueryRow(query, args...).Scan(&n); err != nil {
+	if err := st.SQL().QueryRow(st.Rebind(query), args...).Scan(&n); err != nil {
 		t.Fatalf("%s: %v", query, err)
 	}
 	return n
@@ -242,7 +242,7 @@ func TestAPIErrorExitCode(t *testing.T) {
 		!strings.Contains(errOut, "  - email: must be an email address") {
 		t.Errorf("stdout %q stderr %q", out, errOut)
 	}
-	if n := count(t, h.App.Store.SQL(), "SELECT COUNT(*) FROM agents WHERE tenant_id = ?", tenantID); n != 0 {
+	if n := count(t, h.App.Store, "SELECT COUNT(*) FROM agents WHERE tenant_id = ?", tenantID); n != 0 {
 		t.Errorf("the hub stored %d agents", n)
 	}
 }
@@ -315,7 +315,7 @@ var secretLine = regexp.MustCompile(`(?m)^Secret:\s+(\S+)\s*$`)
 func TestKeysCreate(t *testing.T) {
 	h := hubtest.Start(t)
 	tenantID := newTenant(t, h, "acme")
-	db := h.App.Store.SQL()
+	db := h.App.Store
 
 	// A hub-wide admin key: printed once, stored without a tenant, and it works as one.
 	out, errOut := mustCLI(t, h, "keys", "create", "--hub-wide", "--name", "ops", "--role", "admin")
@@ -388,7 +388,7 @@ func TestConnectionCredentialsNeverPrinted(t *testing.T) {
 
 		// The hub got the connection as given, with the credential sealed.
 		var id string
-		if err := h.App.Store.SQL().QueryRow("SELECT id FROM connections WHERE tenant_id = ? AND name = ?", tenantID, name).Scan(&id); err != nil {
+		if err := h.App.Store.SQL().QueryRow(h.App.Store.Rebind("SELECT id FROM connections WHERE tenant_id = ? AND name = ?"), tenantID, name).Scan(&id); err != nil {
 			t.Fatalf("%s: connection not stored: %v", format, err)
 		}
 		var got phv1.GetConnectionResponse

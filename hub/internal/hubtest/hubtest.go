@@ -1,5 +1,6 @@
-// Package hubtest starts a real hub for tests: the full app (store on a fresh SQLite file, seal key,
-// admin service, gateway) listening on a loopback port, with helpers to call its REST API.
+// Package hubtest starts a real hub for tests: the full app (store on a fresh SQLite file — or a
+// throwaway PostgreSQL database, see WithPostgres —, seal key, admin service, gateway) listening on a
+// loopback port, with helpers to call its REST API.
 package hubtest
 
 import (
@@ -54,6 +55,7 @@ func Start(t testing.TB, opts ...Option) *Hub {
 	if cfg.DataDir == "" {
 		cfg.DataDir = t.TempDir()
 	}
+	onPostgresWhenAsked(t, &cfg)
 	if err := cfg.Finish(); err != nil {
 		t.Fatalf("config: %v", err)
 	}

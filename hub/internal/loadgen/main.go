@@ -13,7 +13,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("presence-load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfg := Config{}
-	mode := fs.String("mode", "fanout", "idle (memory per connection), fanout (latency and CPU per delivery) or agentsync (a punch-clock emulator's users synced)")
+	mode := fs.String("mode", "fanout", "idle (memory per connection), fanout (latency and CPU per delivery), reconnect (storm), slow (stalled supervisors),\n"+
+		"flap (an agent flapping), soak (churn over time, RSS drift), throughput (durable changes/s, in process) or agentsync (a punch-clock emulator's users synced)")
 	fs.StringVar(&cfg.HubURL, "hub", "http://127.0.0.1:8080", "hub URL")
 	fs.StringVar(&cfg.Key, "key", "", "hub-wide admin key (provisions a fresh tenant)")
 	fs.IntVar(&cfg.Agents, "agents", 1000, "agents, one device stream each")
@@ -21,11 +22,20 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.Supervisors, "supervisors", 1, "fanout: supervisor streams watching each team")
 	fs.IntVar(&cfg.HubPID, "hub-pid", 0, "hub process id, for RSS and CPU readings")
 	fs.IntVar(&cfg.Workers, "workers", 16, "concurrent provisioning and dialing")
+	fs.IntVar(&cfg.MaxChangesPerMinute, "max-changes-per-minute", 6000, "the tenant's per-agent flap limit (flap: try the hub's default, 60)")
 	first := fs.Int("source-first", 2, "first source address 127.0.0.N")
 	last := fs.Int("source-last", 41, "last source address 127.0.0.N")
 	rate := fs.Int("rate", 1000, "fanout: status changes per second")
 	dur := fs.Duration("duration", 20*time.Second, "fanout: how long to drive changes")
-	settle := fs.Duration("settle", 5*time.Second, "idle: wait after connecting before reading RSS")
+	settle := fs.Duration("settle", 5*time.Second, "idle, reconnect: wait after connecting before reading RSS")
+	stalled := fs.Int("stalled", 4, "slow: supervisor streams watching every team that never read")
+	flapRate := fs.Int("flap-rate", 200, "flap: the abuser's status flips per second")
+	churn := fs.Int("churn", 20, "soak: streams dropped and reopened per second")
+	sample := fs.Duration("sample", 30*time.Second, "soak: RSS sampling interval")
+	tc := ThroughputConfig{}
+	fs.StringVar(&tc.Driver, "driver", "sqlite", "throughput: sqlite or postgres")
+	fs.StringVar(&tc.DSN, "dsn", "", "throughput: SQLite file or PostgreSQL DSN (a fresh database)")
+	fs.IntVar(&tc.Workers, "concurrency", 256, "throughput: concurrent change requests")
 	sc := AgentSyncConfig{}
 	fs.StringVar(&sc.EmulatorURL, "emulator", "", "agentsync: base URL of `presence-hub emulate http`")
 	fs.StringVar(&sc.EmulatorToken, "emulator-token", "punch-clock-demo-token", "agentsync: the emulator's api_token")
@@ -36,6 +46,14 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *mode == "agentsync" {
 		sc.HubURL, sc.Key, sc.HubPID = cfg.HubURL, cfg.Key, cfg.HubPID
 		if err := AgentSync(ctx, sc, stdout, stderr); err != nil {
+			fmt.Fprintln(stderr, "presence-load:", err)
+			return 1
+		}
+		return 0
+	}
+	if *mode == "throughput" {
+		tc.Agents, tc.Duration = cfg.Agents, *dur
+		if err := Throughput(ctx, tc, stdout); err != nil {
 			fmt.Fprintln(stderr, "presence-load:", err)
 			return 1
 		}
@@ -53,7 +71,15 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "idle":
 		err = Idle(ctx, cfg, f, *settle, stdout)
 	case "fanout":
-		err = Fanout(ctx, cfg, f, *rate, *dur, stdout)
+		err = Fanout(ctx, cfg, f, FanoutOptions{Rate: *rate, Duration: *dur}, stdout)
+	case "slow":
+		err = Fanout(ctx, cfg, f, FanoutOptions{Rate: *rate, Duration: *dur, Stalled: *stalled}, stdout)
+	case "flap":
+		err = Fanout(ctx, cfg, f, FanoutOptions{Rate: *rate, Duration: *dur, FlapRate: *flapRate}, stdout)
+	case "reconnect":
+		err = Reconnect(ctx, cfg, f, *settle, stdout)
+	case "soak":
+		err = Soak(ctx, cfg, f, *rate, *churn, *dur, *sample, stdout)
 	default:
 		err = fmt.Errorf("unknown mode %q", *mode)
 	}

@@ -25,7 +25,9 @@ type Config struct {
 	Supervisors int
 	Sources     []string // local source addresses to spread connections over
 	HubPID      int      // the hub process, for RSS and CPU readings (0: none)
-	Workers     int
+	// MaxChangesPerMinute is the tenant's per-agent flap limit.
+	MaxChangesPerMinute int
+	Workers             int
 }
 
 // Fleet is a provisioned tenant: agents with paired device tokens, teams and a viewer key.
@@ -72,7 +74,7 @@ func Provision(ctx context.Context, cfg Config) (*Fleet, error) {
 	f := &Fleet{}
 	var t struct{ Tenant struct{ ID string } }
 	name := fmt.Sprintf("load-%d", time.Now().UnixNano())
-	if err := c.do(ctx, "POST", "/v1/tenants", map[string]any{"name": name, "settings": map[string]any{"max_changes_per_minute": 6000}}, &t); err != nil {
+	if err := c.do(ctx, "POST", "/v1/tenants", map[string]any{"name": name, "settings": map[string]any{"max_changes_per_minute": cfg.MaxChangesPerMinute}}, &t); err != nil {
 		return nil, fmt.Errorf("creating tenant: %w", err)
 	}
 	f.TenantID = t.Tenant.ID

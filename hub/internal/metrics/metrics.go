@@ -46,3 +46,17 @@ func (r *Registry) UnaryInterceptor() grpc.UnaryServerInterceptor {
 		return resp, err
 	}
 }
+
+// Replica exports which replica this is and whether it leads (runs the outbox, drift repair, polling and
+// the agent sync schedule): presencehub_replica_leader{replica="…"} is 1 on the leader, 0 elsewhere.
+func (r *Registry) Replica(id string, leading func() bool) {
+	r.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "presencehub_replica_leader", Help: "1 when this replica runs the hub's background work (the leader), else 0.",
+		ConstLabels: prometheus.Labels{"replica": id},
+	}, func() float64 {
+		if leading() {
+			return 1
+		}
+		return 0
+	}))
+}

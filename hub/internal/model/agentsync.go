@@ -63,7 +63,10 @@ type SyncRun struct {
 	// Pages counts the pages applied.
 	Pages int64
 	// Restarts counts how often the run was picked up again after the hub restarted.
-	Restarts   int32
+	Restarts int32
+	// Owner is the replica executing the run (the one that started it, or resumed it when that one
+	// was gone).
+	Owner      string
 	Report     SyncReport
 	Error      string
 	CreateTime time.Time

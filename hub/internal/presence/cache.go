@@ -9,9 +9,10 @@ import (
 // presenceCacheMax bounds the cache; when full it starts over.
 const presenceCacheMax = 200_000
 
-// presenceCache keeps each agent's last saved presence, so a change reads no row before writing. It is
-// only sound when this engine is the one writer of presences (Options.CachePresence: a SQLite hub);
-// even then the save compares versions, and a conflict drops the entry and decides again on the row.
+// presenceCache keeps each agent's last saved presence, so a change reads no row before writing. The
+// save compares versions, so a stale entry (another replica changed the agent) costs a conflict, which
+// drops the entry and decides again on the row; other replicas' changes also drop entries as their
+// events arrive (Engine.Forget), and a bus outage drops them all (Engine.ForgetAll).
 type presenceCache struct {
 	mu sync.Mutex
 	by map[string]model.Presence // by agent id (ids are unique across tenants)
@@ -40,4 +41,10 @@ func (c *presenceCache) drop(agentID string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	delete(c.by, agentID)
+}
+
+func (c *presenceCache) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.by = nil
 }

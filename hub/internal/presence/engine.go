@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"log/slog"
+	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -84,8 +85,8 @@ type Options struct {
 	Now        func() time.Time
 	// Planner decides which vendor writes each change owes; they are saved with the change.
 	Planner Planner
-	// CachePresence keeps each agent's presence in memory between changes. Only for a hub that is the
-	// one writer of its database (SQLite); replicas sharing PostgreSQL read the row every time.
+	// CachePresence keeps each agent's presence in memory between changes (saves still compare
+	// versions). With several replicas, their events must reach Forget and ForgetAll.
 	CachePresence bool
 }
 
@@ -123,6 +124,12 @@ func New(st Store, b bus.Bus, log *slog.Logger, opts Options) *Engine {
 	e.flows = newFlowControl()
 	return e
 }
+
+// Forget drops an agent's cached presence: another replica changed it.
+func (e *Engine) Forget(agentID string) { e.cache.drop(agentID) }
+
+// ForgetAll drops every cached presence: other replicas' changes may have been missed.
+func (e *Engine) ForgetAll() { e.cache.clear() }
 
 // InvalidateTenant drops the cached catalog and settings of a tenant after an admin changed them.
 func (e *Engine) InvalidateTenant(tenantID string) { e.tenants.invalidate(tenantID) }
@@ -169,12 +176,18 @@ func (e *Engine) Apply(ctx context.Context, req Request) (*Result, error) {
 	defer mu.Unlock()
 	for attempt := 0; ; attempt++ {
 		res, err := e.apply(ctx, agent, req, false)
-		if errors.Is(err, store.ErrConflict) && attempt < 3 {
-			continue // another replica changed the agent first: decide again on fresh state
+		if errors.Is(err, store.ErrConflict) && attempt < maxConflicts {
+			// Another replica changed the agent first: decide again on fresh state, after a short random
+			// pause so that two replicas hammering one agent do not keep colliding.
+			time.Sleep(time.Duration(rand.Int64N(int64(attempt+1) * int64(time.Millisecond))))
+			continue
 		}
 		return res, err
 	}
 }
+
+// maxConflicts bounds how often a change is decided again because another replica saved first.
+const maxConflicts = 20
 
 // apply decides and persists one request; the agent's lock is held.
 func (e *Engine) apply(ctx context.Context, agent *model.Agent, req Request, flushing bool) (*Result, error) {

@@ -10,8 +10,9 @@ import (
 // flowControl bounds the change rate per agent. A change over the rate is not dropped: it is held, and
 // later ones replace it, so the agent ends up in the latest requested status once the rate allows.
 type flowControl struct {
-	mu    sync.Mutex
-	flows map[string]*flow
+	mu        sync.Mutex
+	flows     map[string]*flow
+	lastPrune time.Time
 }
 
 type flow struct {
@@ -79,12 +80,15 @@ func (f *flowControl) take(agentID string) *Request {
 	return req
 }
 
-// prune forgets idle agents so the map does not grow without bound.
+// prune forgets idle agents so the map does not grow without bound. It walks the whole map, so it runs
+// at most once a minute: a hub with many agents would otherwise walk it for every new agent.
 func (f *flowControl) prune() {
-	if len(f.flows) < 10000 {
+	now := time.Now()
+	if len(f.flows) < 10000 || now.Sub(f.lastPrune) < time.Minute {
 		return
 	}
-	cutoff := time.Now().Add(-10 * time.Minute)
+	f.lastPrune = now
+	cutoff := now.Add(-10 * time.Minute)
 	for id, fl := range f.flows {
 		if fl.pending == nil && fl.lastUse.Before(cutoff) {
 			delete(f.flows, id)

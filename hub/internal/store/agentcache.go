@@ -69,7 +69,16 @@ func cloneAgent(a *model.Agent) *model.Agent {
 }
 
 // agentsChanged must follow every write that changes an agent, its teams or its identities.
-func (s *DB) agentsChanged() { s.agents.invalidate() }
+func (s *DB) agentsChanged() {
+	s.agents.invalidate()
+	if fn := s.onAgents.Load(); fn != nil {
+		(*fn)()
+	}
+}
+
+// OnAgentsChanged registers fn to run after every write that drops this store's cached agents, so that
+// other replicas sharing the database can be told to drop theirs (InvalidateAgents does not call it).
+func (s *DB) OnAgentsChanged(fn func()) { s.onAgents.Store(&fn) }
 
 // InvalidateAgents drops cached agents after another replica changed agents in the shared database.
 func (s *DB) InvalidateAgents() { s.agents.invalidate() }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/pressly/goose/v3"
 )
 
 // dialect hides what differs between SQLite and PostgreSQL: opening, placeholders, error codes and the
@@ -15,6 +17,8 @@ type dialect interface {
 	rebind(query string) string
 	mapErr(err error) error
 	gooseDialect() string
+	// migrationOptions adjusts the goose provider (PostgreSQL: a lock so replicas migrate one at a time).
+	migrationOptions() ([]goose.ProviderOption, error)
 }
 
 var dialects = map[string]dialect{}

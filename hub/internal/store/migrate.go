@@ -17,7 +17,11 @@ func (s *DB) provider() (*goose.Provider, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loading migrations: %w", err)
 	}
-	p, err := goose.NewProvider(goose.Dialect(s.dialect.gooseDialect()), s.db, sub)
+	opts, err := s.dialect.migrationOptions()
+	if err != nil {
+		return nil, err
+	}
+	p, err := goose.NewProvider(goose.Dialect(s.dialect.gooseDialect()), s.db, sub, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("loading migrations: %w", err)
 	}

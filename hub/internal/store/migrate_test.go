@@ -13,8 +13,8 @@ func TestMigrationsOnAnEmptyDatabase(t *testing.T) {
 	}
 	defer s.Close()
 	v, err := s.SchemaVersion(t.Context())
-	if err != nil || v != 7 {
-		t.Fatalf("schema version %d (%v), want 7", v, err)
+	if err != nil || v != 8 {
+		t.Fatalf("schema version %d (%v), want 8", v, err)
 	}
 	if err := s.Migrate(t.Context()); err != nil { // idempotent
 		t.Fatal(err)
@@ -57,8 +57,8 @@ func TestMigrationsOnAPopulatedDatabase(t *testing.T) {
 		t.Fatalf("migrating a populated database: %v", err)
 	}
 	defer s.Close()
-	if v, _ := s.SchemaVersion(ctx); v != 7 {
-		t.Fatalf("schema version %d, want 7", v)
+	if v, _ := s.SchemaVersion(ctx); v != 8 {
+		t.Fatalf("schema version %d, want 8", v)
 	}
 	tn, err := s.GetTenantByName(ctx, "acme")
 	if err != nil || tn.Settings.SystemStatePolicy != "refuse" {

@@ -23,6 +23,7 @@ type Outbox interface {
 	WritesForVersions(ctx context.Context, tenantID, agentID string, versions []int64) ([]*model.OutboxWrite, error)
 	SupersedePending(ctx context.Context, agentID, connectionID string, at time.Time) error
 	HasPendingWrite(ctx context.Context, agentID, connectionID string) (bool, error)
+	OutboxClaims
 }
 
 const outboxCols = `id, tenant_id, connection_id, agent_id, external_id, status, vendor_state, presence_version, rule_id, state,
@@ -103,7 +104,7 @@ func (s *DB) NextDue(ctx context.Context) (time.Time, bool, error) {
 
 // MarkDelivered records a successful write (a write superseded meanwhile keeps that state).
 func (s *DB) MarkDelivered(ctx context.Context, id string, at time.Time) error {
-	_, err := s.x.ExecContext(ctx, s.q("UPDATE outbox SET state = ?, attempts = attempts + 1, last_error = '', update_time = ? WHERE id = ? AND state = ?"),
+	_, err := s.x.ExecContext(ctx, s.q("UPDATE outbox SET state = ?, attempts = attempts + 1, last_error = '', claim_owner = '', update_time = ? WHERE id = ? AND state = ?"),
 		model.WriteDelivered, micros(at), id, model.WritePending)
 	if err != nil {
 		return fmt.Errorf("marking write delivered: %w", s.mapErr(err))
@@ -117,7 +118,7 @@ func (s *DB) MarkFailed(ctx context.Context, id string, attempts int32, next tim
 	if dead {
 		state = model.WriteDead
 	}
-	_, err := s.x.ExecContext(ctx, s.q("UPDATE outbox SET state = ?, attempts = ?, next_attempt_time = ?, last_error = ?, update_time = ? WHERE id = ? AND state = ?"),
+	_, err := s.x.ExecContext(ctx, s.q("UPDATE outbox SET state = ?, attempts = ?, next_attempt_time = ?, last_error = ?, claim_owner = '', update_time = ? WHERE id = ? AND state = ?"),
 		state, attempts, micros(next), lastError, micros(at), id, model.WritePending)
 	if err != nil {
 		return fmt.Errorf("marking write failed: %w", s.mapErr(err))

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"presencehub.dev/hub/internal/model"
@@ -48,35 +49,48 @@ func (s *DB) ListPresences(ctx context.Context, tenantID string, agentIDs []stri
 }
 
 // SavePresence writes p if the stored version is still expectVersion (0: none stored yet), together with
-// its timeline entry and the vendor writes it causes, in one transaction. A lost race answers ErrConflict.
+// its timeline entry and the vendor writes it causes, in one transaction, which concurrent changes of
+// other agents may share (group commit). A lost race answers ErrConflict.
 func (s *DB) SavePresence(ctx context.Context, p *model.Presence, expectVersion int64, entry *model.TimelineEntry, writes []*model.OutboxWrite) error {
-	err := s.inTx(ctx, func(tx queryer) error {
-		args := []any{p.Status, p.Version, p.Source, p.SourceID, p.Reason, p.PreviousStatus, p.HeldStatus, p.QueuedStatus, micros(p.UpdateTime)}
-		if expectVersion == 0 {
-			if _, err := tx.ExecContext(ctx, s.q("INSERT INTO presences (status, version, source, source_id, reason, previous_status, held_status, queued_status, update_time, tenant_id, agent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-				append(args, p.TenantID, p.AgentID)...); err != nil {
-				return err
-			}
-		} else {
-			res, err := tx.ExecContext(ctx, s.q(`UPDATE presences SET status = ?, version = ?, source = ?, source_id = ?, reason = ?,
-				previous_status = ?, held_status = ?, queued_status = ?, update_time = ? WHERE tenant_id = ? AND agent_id = ? AND version = ?`),
-				append(args, p.TenantID, p.AgentID, expectVersion)...)
-			if err != nil {
-				return err
-			}
-			if err := affectedOne(res); err != nil {
-				return &ConflictError{Constraint: "presences_version"}
-			}
-		}
-		if err := s.appendTimeline(ctx, tx, entry); err != nil {
-			return err
-		}
-		return s.insertWrites(ctx, tx, writes)
-	})
+	j := &saveJob{ctx: ctx, p: p, expect: expectVersion, entry: entry, writes: writes, done: make(chan error, 1)}
+	var err error
+	if s.submit(j) {
+		err = <-j.done // not abandoned on ctx: the change may be committing
+	} else {
+		err = s.saveOne(j)
+	}
 	if err != nil {
-		return fmt.Errorf("saving presence: %w", err)
+		return fmt.Errorf("saving presence: %w", s.mapErr(err))
 	}
 	return nil
+}
+
+// savePresenceTx writes one change inside tx. A version conflict is reported without failing tx, so the
+// other changes of a group still commit.
+func (s *DB) savePresenceTx(ctx context.Context, tx queryer, j *saveJob) error {
+	p := j.p
+	args := []any{p.Status, p.Version, p.Source, p.SourceID, p.Reason, p.PreviousStatus, p.HeldStatus, p.QueuedStatus, micros(p.UpdateTime)}
+	var res sql.Result
+	var err error
+	if j.expect == 0 {
+		res, err = tx.ExecContext(ctx, s.q(`INSERT INTO presences (status, version, source, source_id, reason, previous_status, held_status,
+			queued_status, update_time, tenant_id, agent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+			append(args, p.TenantID, p.AgentID)...)
+	} else {
+		res, err = tx.ExecContext(ctx, s.q(`UPDATE presences SET status = ?, version = ?, source = ?, source_id = ?, reason = ?,
+			previous_status = ?, held_status = ?, queued_status = ?, update_time = ? WHERE tenant_id = ? AND agent_id = ? AND version = ?`),
+			append(args, p.TenantID, p.AgentID, j.expect)...)
+	}
+	if err != nil {
+		return err
+	}
+	if affectedOne(res) != nil {
+		return &ConflictError{Constraint: "presences_version"}
+	}
+	if err := s.appendTimeline(ctx, tx, j.entry); err != nil {
+		return err
+	}
+	return s.insertWrites(ctx, tx, j.writes)
 }
 
 // AppendTimeline records a request that did not change the presence (queued, refused, ignored).

@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 )
 
@@ -42,6 +43,9 @@ type DB struct {
 	agents  agentCache
 	dialect dialect
 	now     func() time.Time
+	commits committer // group commit of presence changes
+	// onAgents runs after every local write that drops cached agents (OnAgentsChanged).
+	onAgents atomic.Pointer[func()]
 }
 
 // Open connects to the database named by driver ("sqlite" or "postgres") and dsn, and applies pending
@@ -65,6 +69,7 @@ func Open(ctx context.Context, driver, dsn string) (*DB, error) {
 
 // Close releases the database.
 func (s *DB) Close() error {
+	s.stopCommitter()
 	s.x.close()
 	return s.db.Close()
 }
@@ -77,6 +82,18 @@ func (s *DB) Ping(ctx context.Context) error {
 	}
 	return nil
 }
+
+// SetMaxConns bounds the connections the store opens (n ≤ 0 keeps the dialect's default: unbounded
+// for SQLite, DefaultPostgresConns for PostgreSQL).
+func (s *DB) SetMaxConns(n int) {
+	if n > 0 {
+		s.db.SetMaxOpenConns(n)
+		s.db.SetMaxIdleConns(n)
+	}
+}
+
+// Rebind rewrites a query written with ? placeholders for the store's dialect (for raw queries on SQL).
+func (s *DB) Rebind(query string) string { return s.q(query) }
 
 // SQL exposes the underlying handle for tests and tools that need raw access.
 func (s *DB) SQL() *sql.DB { return s.db }

@@ -17,12 +17,12 @@ type SyncRuns interface {
 	LatestSyncRun(ctx context.Context, tenantID, connectionID string) (*model.SyncRun, error)
 	RunningSyncRuns(ctx context.Context) ([]*model.SyncRun, error)
 	ApplySyncPage(ctx context.Context, r *model.SyncRun, users []SyncUser, next string, decide func(SyncFacts) SyncPlan) error
-	ResumeSyncRun(ctx context.Context, r *model.SyncRun) error
+	ResumeSyncRun(ctx context.Context, r *model.SyncRun, owner string) error
 	ResetSyncRun(ctx context.Context, r *model.SyncRun) error
 	FinishSyncRun(ctx context.Context, r *model.SyncRun, state, errMsg string) error
 }
 
-const syncRunCols = "id, tenant_id, connection_id, triggered_by, state, page_cursor, pages, restarts, report, error, create_time, update_time, end_time"
+const syncRunCols = "id, tenant_id, connection_id, triggered_by, state, page_cursor, pages, restarts, report, error, create_time, update_time, end_time, owner"
 
 // CreateSyncRun inserts a running run.
 func (s *DB) CreateSyncRun(ctx context.Context, r *model.SyncRun) error {
@@ -31,9 +31,9 @@ func (s *DB) CreateSyncRun(ctx context.Context, r *model.SyncRun) error {
 	if err != nil {
 		return fmt.Errorf("creating sync run: %w", err)
 	}
-	_, err = s.x.ExecContext(ctx, s.q("INSERT INTO sync_runs ("+syncRunCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+	_, err = s.x.ExecContext(ctx, s.q("INSERT INTO sync_runs ("+syncRunCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
 		r.ID, r.TenantID, r.ConnectionID, r.Trigger, r.State, r.Cursor, r.Pages, r.Restarts, string(report), r.Error,
-		micros(r.CreateTime), micros(r.UpdateTime), micros(r.EndTime))
+		micros(r.CreateTime), micros(r.UpdateTime), micros(r.EndTime), r.Owner)
 	if err != nil {
 		return fmt.Errorf("creating sync run: %w", s.mapErr(err))
 	}
@@ -96,11 +96,13 @@ func (s *DB) RunningSyncRuns(ctx context.Context) ([]*model.SyncRun, error) {
 	return list, nil
 }
 
-// ResumeSyncRun counts a pick-up of a running run after a restart.
-func (s *DB) ResumeSyncRun(ctx context.Context, r *model.SyncRun) error {
+// ResumeSyncRun hands a running run whose replica is gone (a restart, or another replica's death) to
+// owner and counts the pick-up. It answers ErrNotFound when the run ended or another replica took it
+// since r was read.
+func (s *DB) ResumeSyncRun(ctx context.Context, r *model.SyncRun, owner string) error {
 	now := s.now()
-	res, err := s.x.ExecContext(ctx, s.q("UPDATE sync_runs SET restarts = restarts + 1, update_time = ? WHERE id = ? AND state = ?"),
-		micros(now), r.ID, model.SyncRunning)
+	res, err := s.x.ExecContext(ctx, s.q("UPDATE sync_runs SET restarts = restarts + 1, owner = ?, update_time = ? WHERE id = ? AND state = ? AND owner = ?"),
+		owner, micros(now), r.ID, model.SyncRunning, r.Owner)
 	if err == nil {
 		err = affectedOne(res)
 	}
@@ -108,7 +110,7 @@ func (s *DB) ResumeSyncRun(ctx context.Context, r *model.SyncRun) error {
 		return fmt.Errorf("resuming sync run: %w", s.mapErr(err))
 	}
 	r.Restarts++
-	r.UpdateTime = now
+	r.UpdateTime, r.Owner = now, owner
 	return nil
 }
 
@@ -177,7 +179,7 @@ func scanSyncRun(r scanner) (*model.SyncRun, error) {
 	var report string
 	var ct, ut, et int64
 	if err := r.Scan(&run.ID, &run.TenantID, &run.ConnectionID, &run.Trigger, &run.State, &run.Cursor, &run.Pages, &run.Restarts,
-		&report, &run.Error, &ct, &ut, &et); err != nil {
+		&report, &run.Error, &ct, &ut, &et, &run.Owner); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(report), &run.Report); err != nil {

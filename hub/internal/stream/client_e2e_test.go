@@ -7,6 +7,7 @@ package stream_test
 import (
 	"errors"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -399,6 +400,9 @@ func TestClientCutOffForReadingTooSlowlyReconnects(t *testing.T) {
 // hub drop it (1008). A request is sent once more on the next connection, then given up; "previous"
 // is never sent twice.
 func TestClientRetriesOnceWhatADroppedConnectionLeftUnanswered(t *testing.T) {
+	if os.Getenv(hubtest.EnvStore) == "postgres" {
+		t.Skip("stalls the hub with SQLite's write lock; a PostgreSQL transaction blocks nothing here")
+	}
 	h := hubtest.Start(t)
 	e := seed(t, h, "acme", 1, nil)
 	agent := e.agents[0]

@@ -2,9 +2,11 @@ package stream
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"sync"
 
+	"github.com/coder/websocket"
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"presencehub.dev/hub/internal/bus"
@@ -79,7 +81,16 @@ func (s *Server) dispatch(ev bus.Event) {
 		for _, c := range conns {
 			c.closeWith(StatusSignInRequired, "this device was signed out: pair it again")
 		}
+	case bus.KindWrite:
+		s.refreshVendors(ev.TenantID, ev.AgentID)
+	case bus.KindResync:
+		// Events of other replicas may have been missed: clients reconnect and start from a snapshot.
+		for _, c := range s.reg.all() {
+			c.closeWith(websocket.StatusTryAgainLater, "the hub lost events: reconnect to resync")
+		}
 	case bus.KindPresence:
+		// Every change can change what each linked system shows (written, pending, or not synced).
+		s.refreshVendors(ev.TenantID, ev.AgentID)
 		// Each connection gets the event once per view it has of the agent: as its own agent (no team)
 		// and as a member of each team it watches.
 		s.reg.mu.RLock()
@@ -114,4 +125,19 @@ func (s *Server) dispatch(ev bus.Event) {
 			}
 		}
 	}
+}
+
+// all lists every registered connection once.
+func (r *registry) all() []*conn {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	seen := map[*conn]bool{}
+	for _, m := range []map[string][]*conn{r.byAgent, r.byTeam} {
+		for _, cs := range m {
+			for _, c := range cs {
+				seen[c] = true
+			}
+		}
+	}
+	return slices.Collect(maps.Keys(seen))
 }

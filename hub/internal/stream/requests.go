@@ -121,10 +121,6 @@ func (c *conn) snapshot(ctx context.Context) (*phv1.Snapshot, error) {
 	if !c.who.device() {
 		return snap, nil
 	}
-	agent, err := c.s.st.GetAgent(ctx, c.who.tenantID, c.who.agentID)
-	if err != nil {
-		return nil, err
-	}
 	p, err := c.s.engine.Current(ctx, c.who.tenantID, c.who.agentID)
 	if err != nil {
 		return nil, err
@@ -138,14 +134,8 @@ func (c *conn) snapshot(ctx context.Context) (*phv1.Snapshot, error) {
 	for _, st := range settable {
 		snap.SettableStatuses = append(snap.SettableStatuses, protoconv.Status(st))
 	}
-	for _, id := range agent.Identities {
-		conn, err := c.s.st.GetConnection(ctx, c.who.tenantID, id.ConnectionID)
-		if err != nil {
-			return nil, err
-		}
-		snap.Vendors = append(snap.Vendors, &phv1.VendorState{
-			ConnectionId: conn.ID, ConnectionName: conn.Name, Vendor: conn.Vendor, Sync: "unknown",
-		})
+	if snap.Vendors, err = c.s.vendorStates(ctx, c.who.tenantID, c.who.agentID, p); err != nil {
+		return nil, err
 	}
 	return snap, nil
 }

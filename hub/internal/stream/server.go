@@ -43,6 +43,7 @@ type Store interface {
 	ListAgents(ctx context.Context, tenantID, teamID string, p store.Page) ([]*model.Agent, string, error)
 	ListPresences(ctx context.Context, tenantID string, agentIDs []string) ([]*model.Presence, error)
 	GetConnection(ctx context.Context, tenantID, id string) (*model.Connection, error)
+	LatestWrite(ctx context.Context, tenantID, agentID, connectionID string) (*model.OutboxWrite, error)
 }
 
 // Options tune the stream.
@@ -69,6 +70,8 @@ type Server struct {
 	beats  *heartbeats
 	work   *workers
 	ctx    context.Context // ends when the hub stops
+
+	vrefresh vendorRefresh
 }
 
 // New returns the endpoint and subscribes it to b until ctx ends.

@@ -61,7 +61,7 @@ func TestPairingEndToEnd(t *testing.T) {
 		t.Fatalf("devices %v", devices)
 	}
 	var stored string
-	if err := h.App.Store.SQL().QueryRow("SELECT token_hash FROM devices WHERE id = ?", device).Scan(&stored); err != nil || strings.Contains(stored, "phd_") {
+	if err := h.App.Store.SQL().QueryRow(h.App.Store.Rebind("SELECT token_hash FROM devices WHERE id = ?"), device).Scan(&stored); err != nil || strings.Contains(stored, "phd_") {
 		t.Fatalf("device token not hashed: %q %v", stored, err)
 	}
 }

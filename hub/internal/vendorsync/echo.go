@@ -56,7 +56,8 @@ func (e *echoes) expect(connectionID, externalID, state string) {
 // consume reports whether a reported change is the echo of a recent write, and forgets that write.
 // A vendor read in order (polled: its state now) that shows another state has moved past every write
 // still expected there, so those are forgotten too: the state they would echo may come back later as
-// the agent's own choice.
+// the agent's own choice. Likewise, one that shows the echo of a write has moved past the writes made
+// before it (a write that changed nothing there never echoes).
 func (e *echoes) consume(connectionID, externalID, state string, ordered bool) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -64,6 +65,13 @@ func (e *echoes) consume(connectionID, externalID, state string, ordered bool) b
 	exp, ok := e.m[k][state]
 	if ordered || ok {
 		delete(e.m[k], state)
+	}
+	if ordered && ok {
+		for st, other := range e.m[k] {
+			if other.Before(exp) {
+				delete(e.m[k], st)
+			}
+		}
 	}
 	if ordered && !ok {
 		delete(e.m, k)

@@ -3,7 +3,9 @@
 // linked identity, mapped by the agent's rule and handed to the engine. Outbound, the Router plans the
 // writes each change owes (saved in the change's transaction) and the outbox workers deliver them:
 // paced per connection, retried with backoff and jitter, honouring Retry-After and rate-limit headers,
-// dead-lettered after a bounded number of attempts. A periodic read-back repairs drift.
+// dead-lettered after a bounded number of attempts. A periodic read-back repairs drift. With several
+// replicas only the leader runs the outbox, drift repair and polling (Lead); every replica receives
+// webhooks and recognises the echoes of the leader's writes.
 package vendorsync
 
 import (
@@ -57,6 +59,14 @@ type Options struct {
 	Workers    int
 	HTTPClient *http.Client
 	Now        func() time.Time
+	// Owner names this replica on the outbox writes it claims.
+	Owner string
+	// Alive reports whether the replica named owner still runs; nil means no other replica does (a
+	// single hub: every other owner is an earlier process).
+	Alive func(ctx context.Context, owner string) (bool, error)
+	// ClaimLease bounds how long a write claimed by a replica that stopped answering stays with it
+	// (default 1m; longer than a write takes).
+	ClaimLease time.Duration
 }
 
 // Manager runs the sync framework of one hub.
@@ -76,9 +86,11 @@ type Manager struct {
 	mu       sync.Mutex
 	inflight map[string]bool // connection|agent with a write being sent
 	sems     map[string]chan struct{}
+	// deliveries tracks the writes being sent, so leadership ends only once they are recorded.
+	deliveries sync.WaitGroup
 }
 
-// New assembles a manager; Run starts its workers.
+// New assembles a manager; Run follows the other replicas' events, Lead runs the workers.
 func New(st Store, sealer *seal.Sealer, engine *presence.Engine, router *Router, b bus.Bus, m *Metrics, log *slog.Logger, opts Options) *Manager {
 	if opts.MaxAttempts <= 0 {
 		opts.MaxAttempts = 10
@@ -104,6 +116,9 @@ func New(st Store, sealer *seal.Sealer, engine *presence.Engine, router *Router,
 	if opts.Now == nil {
 		opts.Now = func() time.Time { return time.Now().UTC() }
 	}
+	if opts.ClaimLease <= 0 {
+		opts.ClaimLease = time.Minute
+	}
 	mgr := &Manager{st: st, sealer: sealer, engine: engine, router: router, bus: b, log: log, opts: opts, metrics: m,
 		echoes: newEchoes(opts.EchoWindow, opts.Now), wake: make(chan struct{}, 1),
 		inflight: map[string]bool{}, sems: map[string]chan struct{}{}}
@@ -111,20 +126,19 @@ func New(st Store, sealer *seal.Sealer, engine *presence.Engine, router *Router,
 	return mgr
 }
 
-// Run delivers the outbox, repairs drift and polls until ctx ends.
+// Run follows the bus until ctx ends: changes that queued writes wake the outbox (when this replica
+// leads), and the writes other replicas are sending are expected as echoes here too.
 func (m *Manager) Run(ctx context.Context) {
 	cancel := m.bus.Subscribe(func(e bus.Event) {
-		if e.Kind == bus.KindPresence && e.Writes > 0 {
+		switch {
+		case e.Kind == bus.KindPresence && e.Writes > 0:
 			m.kick()
+		case e.Kind == bus.KindWriteExpected && e.Remote:
+			m.echoes.expect(e.ConnectionID, e.ExternalID, e.VendorState)
 		}
 	})
 	defer cancel()
-	var wg sync.WaitGroup
-	wg.Add(3)
-	go func() { defer wg.Done(); m.runOutbox(ctx) }()
-	go func() { defer wg.Done(); m.runDrift(ctx) }()
-	go func() { defer wg.Done(); m.runPolls(ctx) }()
-	wg.Wait()
+	<-ctx.Done()
 }
 
 // Kick wakes the outbox loop (writes were queued or put back).

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cenkalti/backoff/v5"
 
+	"presencehub.dev/hub/internal/bus"
 	"presencehub.dev/hub/internal/ids"
 	"presencehub.dev/hub/internal/model"
 	"presencehub.dev/hub/internal/vendorapi"
@@ -70,10 +71,10 @@ func (m *Manager) dispatchDue(ctx context.Context) {
 			m.done(key) // the connection's workers are all busy: next round
 			continue
 		}
-		go func() {
+		m.deliveries.Go(func() {
 			defer func() { <-sem; m.done(key); m.kick() }()
 			m.deliver(ctx, w)
-		}()
+		})
 	}
 }
 
@@ -99,16 +100,19 @@ func (m *Manager) deliver(ctx context.Context, w *model.OutboxWrite) {
 			return // shutting down: the write stays pending
 		}
 		// The due list is a snapshot, and pacing may have made us wait: the write may have been
-		// delivered or superseded since it was read.
-		if cur, err := m.st.GetWrite(ctx, w.TenantID, w.ID); err != nil || cur.State != model.WritePending {
+		// delivered or superseded since it was read. Claiming it checks that, and keeps any other
+		// replica from sending it while this one does.
+		if !m.claim(ctx, w) {
 			return
 		}
-		m.echoes.expect(w.ConnectionID, w.ExternalID, w.VendorState)
+		m.expectEcho(ctx, w)
 		err = l.adapter.SetState(m.withAgent(ctx, w), w.ExternalID, w.VendorState)
 		if ra := vendorapi.RetryAfter(err); ra > 0 {
 			l.pause(m.opts.Now().Add(ra))
 		}
 	}
+	cut := ctx.Err() != nil && errors.Is(err, context.Canceled)
+	ctx = context.WithoutCancel(ctx) // what the vendor answered is recorded even if leadership just ended
 	now := m.opts.Now()
 	vendorName := ""
 	if l != nil {
@@ -119,13 +123,14 @@ func (m *Manager) deliver(ctx context.Context, w *model.OutboxWrite) {
 			m.log.Warn("marking write delivered", slog.String(logkey.WriteID, w.ID), slog.Any(logkey.Error, err))
 		}
 		_ = m.st.RecordSuccess(ctx, w.TenantID, w.ConnectionID, now)
+		m.written(ctx, w)
 		m.metrics.writes.WithLabelValues(vendorName, "delivered").Inc()
 		m.metrics.latency.WithLabelValues(vendorName).Observe(now.Sub(w.CreateTime).Seconds())
 		m.correct(ctx, w)
 		return
 	}
-	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
-		return
+	if cut {
+		return // stopped mid-send: the claim is released for the next leader
 	}
 	if be, ok := vendorapi.Busy(err); ok {
 		m.held(ctx, w, vendorName, be)
@@ -138,6 +143,7 @@ func (m *Manager) deliver(ctx context.Context, w *model.OutboxWrite) {
 		m.log.Warn("marking write failed", slog.String(logkey.WriteID, w.ID), slog.Any(logkey.Error, err))
 	}
 	_ = m.st.RecordError(ctx, w.TenantID, w.ConnectionID, err.Error(), now)
+	m.written(ctx, w)
 	result := "retry"
 	if dead {
 		result = "dead"
@@ -145,6 +151,11 @@ func (m *Manager) deliver(ctx context.Context, w *model.OutboxWrite) {
 	m.metrics.writes.WithLabelValues(vendorName, result).Inc()
 	m.log.Warn("vendor write failed", slog.String(logkey.WriteID, w.ID), slog.String(logkey.Connection, w.ConnectionID),
 		slog.String(logkey.AgentID, w.AgentID), slog.Int(logkey.Attempt, int(attempts)), slog.String(logkey.Result, result), slog.Any(logkey.Error, err))
+}
+
+// written tells the agent's devices that a write's outcome changed (confirmed, retrying, held, dead).
+func (m *Manager) written(ctx context.Context, w *model.OutboxWrite) {
+	_ = m.bus.Publish(ctx, bus.Event{Kind: bus.KindWrite, TenantID: w.TenantID, AgentID: w.AgentID})
 }
 
 // held records a write the vendor will not take now because the agent is busy there (on a call,
@@ -160,6 +171,7 @@ func (m *Manager) held(ctx context.Context, w *model.OutboxWrite, vendorName str
 	if err := m.st.MarkFailed(ctx, w.ID, w.Attempts, now.Add(m.opts.PollInterval), msg, be.Drop, now); err != nil {
 		m.log.Warn("marking write held", slog.String(logkey.WriteID, w.ID), slog.Any(logkey.Error, err))
 	}
+	m.written(ctx, w)
 	m.metrics.writes.WithLabelValues(vendorName, result).Inc()
 	m.log.Info("vendor write held: agent busy in the vendor", slog.String(logkey.WriteID, w.ID), slog.String(logkey.Connection, w.ConnectionID),
 		slog.String(logkey.AgentID, w.AgentID), slog.String(logkey.Result, result), slog.String(logkey.Error, be.Reason))

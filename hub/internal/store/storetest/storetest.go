@@ -25,6 +25,10 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		"Paging":                 testPaging,
 		"APIKeysAndAudit":        testKeysAndAudit,
 		"SyncRuns":               testSyncRuns,
+		"PresenceVersions":       testPresenceVersions,
+		"ConcurrentSaves":        testConcurrentSaves,
+		"OutboxClaims":           testOutboxClaims,
+		"GroupCommit":            testGroupCommit,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, t.Context(), open(t)) })

@@ -101,10 +101,16 @@ func testSyncRuns(t *testing.T, ctx context.Context, s *store.DB) {
 	wantErr(t, s.FinishSyncRun(ctx, run, model.SyncFailed, "again"), store.ErrNotFound)
 
 	// A second run: restarted from scratch it forgets what it read.
-	second := &model.SyncRun{ID: ids.New(ids.SyncRun), TenantID: tn.ID, ConnectionID: conn.ID, Trigger: model.SyncTriggerSchedule}
+	second := &model.SyncRun{ID: ids.New(ids.SyncRun), TenantID: tn.ID, ConnectionID: conn.ID, Trigger: model.SyncTriggerSchedule, Owner: "replica-a"}
 	must(t, s.CreateSyncRun(ctx, second))
 	must(t, s.ApplySyncPage(ctx, second, []store.SyncUser{{ExternalID: "a1", Email: "ann@x.example"}}, "next", decide))
-	must(t, s.ResumeSyncRun(ctx, second))
+	// Replica a died: b and c both try to take the run over; one does.
+	stale := *second
+	must(t, s.ResumeSyncRun(ctx, second, "replica-b"))
+	wantErr(t, s.ResumeSyncRun(ctx, &stale, "replica-c"), store.ErrNotFound)
+	if got, err := s.GetSyncRun(ctx, tn.ID, second.ID); err != nil || got.Owner != "replica-b" || got.Restarts != 1 {
+		t.Fatalf("resumed run: %+v, %v", got, err)
+	}
 	must(t, s.ResetSyncRun(ctx, second))
 	must(t, s.ApplySyncPage(ctx, second, []store.SyncUser{{ExternalID: "a1", Email: "ann@x.example"}}, "", decide))
 	if facts["a1"].Repeat || second.Restarts != 1 || second.Pages != 1 || second.Report.Users != 1 {

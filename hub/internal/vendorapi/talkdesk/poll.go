@@ -33,6 +33,9 @@ func (a *Adapter) Poll(ctx context.Context, cursor string) ([]vendorapi.Change, 
 			if !u.Active {
 				continue
 			}
+			// Held when the read starts or when it ends: a held write landing meanwhile must not let
+			// the state read before it (the call's end) through as the agent's own change.
+			heldAtRead := a.isHeld(u.ExternalID)
 			p, err := a.readPresence(ctx, u.ExternalID)
 			if errors.Is(err, vendorapi.ErrUnknownUser) {
 				continue // removed since the list was read
@@ -41,7 +44,7 @@ func (a *Adapter) Poll(ctx context.Context, cursor string) ([]vendorapi.Change, 
 				return nil, cursor, fmt.Errorf("polling talkdesk: %w", err)
 			}
 			state, before, seen := p.state(), last[u.ExternalID], cursor != ""
-			if a.isHeld(u.ExternalID) && before != "" {
+			if (heldAtRead || a.isHeld(u.ExternalID)) && before != "" {
 				next[u.ExternalID] = before
 				continue
 			}

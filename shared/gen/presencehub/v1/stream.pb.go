@@ -232,6 +232,7 @@ type ServerMessage struct {
 	//	*ServerMessage_Ack
 	//	*ServerMessage_Error
 	//	*ServerMessage_TeamSnapshot
+	//	*ServerMessage_VendorUpdate
 	Kind          isServerMessage_Kind `protobuf_oneof:"kind"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -328,6 +329,15 @@ func (x *ServerMessage) GetTeamSnapshot() *TeamSnapshot {
 	return nil
 }
 
+func (x *ServerMessage) GetVendorUpdate() *VendorUpdate {
+	if x != nil {
+		if x, ok := x.Kind.(*ServerMessage_VendorUpdate); ok {
+			return x.VendorUpdate
+		}
+	}
+	return nil
+}
+
 type isServerMessage_Kind interface {
 	isServerMessage_Kind()
 }
@@ -356,6 +366,10 @@ type ServerMessage_TeamSnapshot struct {
 	TeamSnapshot *TeamSnapshot `protobuf:"bytes,6,opt,name=team_snapshot,json=teamSnapshot,proto3,oneof"`
 }
 
+type ServerMessage_VendorUpdate struct {
+	VendorUpdate *VendorUpdate `protobuf:"bytes,7,opt,name=vendor_update,json=vendorUpdate,proto3,oneof"`
+}
+
 func (*ServerMessage_Snapshot) isServerMessage_Kind() {}
 
 func (*ServerMessage_Event) isServerMessage_Kind() {}
@@ -367,6 +381,8 @@ func (*ServerMessage_Ack) isServerMessage_Kind() {}
 func (*ServerMessage_Error) isServerMessage_Kind() {}
 
 func (*ServerMessage_TeamSnapshot) isServerMessage_Kind() {}
+
+func (*ServerMessage_VendorUpdate) isServerMessage_Kind() {}
 
 // Snapshot is the first message of every connection: everything the client shows.
 type Snapshot struct {
@@ -479,8 +495,12 @@ type VendorState struct {
 	ConnectionId   string                 `protobuf:"bytes,1,opt,name=connection_id,json=connectionId,proto3" json:"connection_id,omitempty"`
 	ConnectionName string                 `protobuf:"bytes,2,opt,name=connection_name,json=connectionName,proto3" json:"connection_name,omitempty"`
 	Vendor         string                 `protobuf:"bytes,3,opt,name=vendor,proto3" json:"vendor,omitempty"`
-	// "confirmed", "pending", "error" or "unknown".
-	Sync          string `protobuf:"bytes,4,opt,name=sync,proto3" json:"sync,omitempty"`
+	// "confirmed": the system has the agent's current status (the hub wrote it and the vendor accepted it,
+	// or the change came from there); "pending": a write is on its way or waiting (detail says why);
+	// "error": the write failed for good (detail); "not_synced": the rules send this status nowhere
+	// there, so the system keeps what it had; "unknown": nothing was written there yet.
+	Sync string `protobuf:"bytes,4,opt,name=sync,proto3" json:"sync,omitempty"`
+	// The vendor's state as last written or reported, e.g. "available".
 	VendorState   string `protobuf:"bytes,5,opt,name=vendor_state,json=vendorState,proto3" json:"vendor_state,omitempty"`
 	Detail        string `protobuf:"bytes,6,opt,name=detail,proto3" json:"detail,omitempty"`
 	unknownFields protoimpl.UnknownFields
@@ -559,6 +579,61 @@ func (x *VendorState) GetDetail() string {
 	return ""
 }
 
+// VendorUpdate replaces the vendor states of the connection's own agent, sent when a write to a vendor
+// is queued, confirmed, held or fails.
+type VendorUpdate struct {
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Vendors []*VendorState         `protobuf:"bytes,1,rep,name=vendors,proto3" json:"vendors,omitempty"`
+	// The presence version the states refer to.
+	Version       int64 `protobuf:"varint,2,opt,name=version,proto3" json:"version,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VendorUpdate) Reset() {
+	*x = VendorUpdate{}
+	mi := &file_presencehub_v1_stream_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VendorUpdate) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VendorUpdate) ProtoMessage() {}
+
+func (x *VendorUpdate) ProtoReflect() protoreflect.Message {
+	mi := &file_presencehub_v1_stream_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VendorUpdate.ProtoReflect.Descriptor instead.
+func (*VendorUpdate) Descriptor() ([]byte, []int) {
+	return file_presencehub_v1_stream_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *VendorUpdate) GetVendors() []*VendorState {
+	if x != nil {
+		return x.Vendors
+	}
+	return nil
+}
+
+func (x *VendorUpdate) GetVersion() int64 {
+	if x != nil {
+		return x.Version
+	}
+	return 0
+}
+
 // PresenceEvent is one change of one agent.
 type PresenceEvent struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -571,7 +646,7 @@ type PresenceEvent struct {
 
 func (x *PresenceEvent) Reset() {
 	*x = PresenceEvent{}
-	mi := &file_presencehub_v1_stream_proto_msgTypes[6]
+	mi := &file_presencehub_v1_stream_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -583,7 +658,7 @@ func (x *PresenceEvent) String() string {
 func (*PresenceEvent) ProtoMessage() {}
 
 func (x *PresenceEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_presencehub_v1_stream_proto_msgTypes[6]
+	mi := &file_presencehub_v1_stream_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -596,7 +671,7 @@ func (x *PresenceEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PresenceEvent.ProtoReflect.Descriptor instead.
 func (*PresenceEvent) Descriptor() ([]byte, []int) {
-	return file_presencehub_v1_stream_proto_rawDescGZIP(), []int{6}
+	return file_presencehub_v1_stream_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *PresenceEvent) GetPresence() *Presence {
@@ -630,7 +705,7 @@ type EventBatch struct {
 
 func (x *EventBatch) Reset() {
 	*x = EventBatch{}
-	mi := &file_presencehub_v1_stream_proto_msgTypes[7]
+	mi := &file_presencehub_v1_stream_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -642,7 +717,7 @@ func (x *EventBatch) String() string {
 func (*EventBatch) ProtoMessage() {}
 
 func (x *EventBatch) ProtoReflect() protoreflect.Message {
-	mi := &file_presencehub_v1_stream_proto_msgTypes[7]
+	mi := &file_presencehub_v1_stream_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -655,7 +730,7 @@ func (x *EventBatch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EventBatch.ProtoReflect.Descriptor instead.
 func (*EventBatch) Descriptor() ([]byte, []int) {
-	return file_presencehub_v1_stream_proto_rawDescGZIP(), []int{7}
+	return file_presencehub_v1_stream_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *EventBatch) GetEvents() []*PresenceEvent {
@@ -681,7 +756,7 @@ type Ack struct {
 
 func (x *Ack) Reset() {
 	*x = Ack{}
-	mi := &file_presencehub_v1_stream_proto_msgTypes[8]
+	mi := &file_presencehub_v1_stream_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -693,7 +768,7 @@ func (x *Ack) String() string {
 func (*Ack) ProtoMessage() {}
 
 func (x *Ack) ProtoReflect() protoreflect.Message {
-	mi := &file_presencehub_v1_stream_proto_msgTypes[8]
+	mi := &file_presencehub_v1_stream_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -706,7 +781,7 @@ func (x *Ack) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Ack.ProtoReflect.Descriptor instead.
 func (*Ack) Descriptor() ([]byte, []int) {
-	return file_presencehub_v1_stream_proto_rawDescGZIP(), []int{8}
+	return file_presencehub_v1_stream_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *Ack) GetRequestId() string {
@@ -750,7 +825,7 @@ type StreamError struct {
 
 func (x *StreamError) Reset() {
 	*x = StreamError{}
-	mi := &file_presencehub_v1_stream_proto_msgTypes[9]
+	mi := &file_presencehub_v1_stream_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -762,7 +837,7 @@ func (x *StreamError) String() string {
 func (*StreamError) ProtoMessage() {}
 
 func (x *StreamError) ProtoReflect() protoreflect.Message {
-	mi := &file_presencehub_v1_stream_proto_msgTypes[9]
+	mi := &file_presencehub_v1_stream_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -775,7 +850,7 @@ func (x *StreamError) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamError.ProtoReflect.Descriptor instead.
 func (*StreamError) Descriptor() ([]byte, []int) {
-	return file_presencehub_v1_stream_proto_rawDescGZIP(), []int{9}
+	return file_presencehub_v1_stream_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *StreamError) GetRequestId() string {
@@ -813,7 +888,7 @@ type TeamSnapshot struct {
 
 func (x *TeamSnapshot) Reset() {
 	*x = TeamSnapshot{}
-	mi := &file_presencehub_v1_stream_proto_msgTypes[10]
+	mi := &file_presencehub_v1_stream_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -825,7 +900,7 @@ func (x *TeamSnapshot) String() string {
 func (*TeamSnapshot) ProtoMessage() {}
 
 func (x *TeamSnapshot) ProtoReflect() protoreflect.Message {
-	mi := &file_presencehub_v1_stream_proto_msgTypes[10]
+	mi := &file_presencehub_v1_stream_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -838,7 +913,7 @@ func (x *TeamSnapshot) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TeamSnapshot.ProtoReflect.Descriptor instead.
 func (*TeamSnapshot) Descriptor() ([]byte, []int) {
-	return file_presencehub_v1_stream_proto_rawDescGZIP(), []int{10}
+	return file_presencehub_v1_stream_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *TeamSnapshot) GetTeamId() string {
@@ -880,14 +955,15 @@ const file_presencehub_v1_stream_proto_rawDesc = "" +
 	"\rSubscribeTeam\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tR\trequestId\x12\x17\n" +
-	"\ateam_id\x18\x02 \x01(\tR\x06teamId\"\xdd\x02\n" +
+	"\ateam_id\x18\x02 \x01(\tR\x06teamId\"\xa2\x03\n" +
 	"\rServerMessage\x126\n" +
 	"\bsnapshot\x18\x01 \x01(\v2\x18.presencehub.v1.SnapshotH\x00R\bsnapshot\x125\n" +
 	"\x05event\x18\x02 \x01(\v2\x1d.presencehub.v1.PresenceEventH\x00R\x05event\x122\n" +
 	"\x05batch\x18\x03 \x01(\v2\x1a.presencehub.v1.EventBatchH\x00R\x05batch\x12'\n" +
 	"\x03ack\x18\x04 \x01(\v2\x13.presencehub.v1.AckH\x00R\x03ack\x123\n" +
 	"\x05error\x18\x05 \x01(\v2\x1b.presencehub.v1.StreamErrorH\x00R\x05error\x12C\n" +
-	"\rteam_snapshot\x18\x06 \x01(\v2\x1c.presencehub.v1.TeamSnapshotH\x00R\fteamSnapshotB\x06\n" +
+	"\rteam_snapshot\x18\x06 \x01(\v2\x1c.presencehub.v1.TeamSnapshotH\x00R\fteamSnapshot\x12C\n" +
+	"\rvendor_update\x18\a \x01(\v2\x1c.presencehub.v1.VendorUpdateH\x00R\fvendorUpdateB\x06\n" +
 	"\x04kind\"\xd8\x02\n" +
 	"\bSnapshot\x124\n" +
 	"\bpresence\x18\x01 \x01(\v2\x18.presencehub.v1.PresenceR\bpresence\x12C\n" +
@@ -906,7 +982,10 @@ const file_presencehub_v1_stream_proto_rawDesc = "" +
 	"\x06vendor\x18\x03 \x01(\tR\x06vendor\x12\x12\n" +
 	"\x04sync\x18\x04 \x01(\tR\x04sync\x12!\n" +
 	"\fvendor_state\x18\x05 \x01(\tR\vvendorState\x12\x16\n" +
-	"\x06detail\x18\x06 \x01(\tR\x06detail\"\x85\x01\n" +
+	"\x06detail\x18\x06 \x01(\tR\x06detail\"_\n" +
+	"\fVendorUpdate\x125\n" +
+	"\avendors\x18\x01 \x03(\v2\x1b.presencehub.v1.VendorStateR\avendors\x12\x18\n" +
+	"\aversion\x18\x02 \x01(\x03R\aversion\"\x85\x01\n" +
 	"\rPresenceEvent\x124\n" +
 	"\bpresence\x18\x01 \x01(\v2\x18.presencehub.v1.PresenceR\bpresence\x12\x17\n" +
 	"\ateam_id\x18\x02 \x01(\tR\x06teamId\x12%\n" +
@@ -943,7 +1022,7 @@ func file_presencehub_v1_stream_proto_rawDescGZIP() []byte {
 	return file_presencehub_v1_stream_proto_rawDescData
 }
 
-var file_presencehub_v1_stream_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
+var file_presencehub_v1_stream_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
 var file_presencehub_v1_stream_proto_goTypes = []any{
 	(*ClientMessage)(nil), // 0: presencehub.v1.ClientMessage
 	(*SetStatus)(nil),     // 1: presencehub.v1.SetStatus
@@ -951,34 +1030,37 @@ var file_presencehub_v1_stream_proto_goTypes = []any{
 	(*ServerMessage)(nil), // 3: presencehub.v1.ServerMessage
 	(*Snapshot)(nil),      // 4: presencehub.v1.Snapshot
 	(*VendorState)(nil),   // 5: presencehub.v1.VendorState
-	(*PresenceEvent)(nil), // 6: presencehub.v1.PresenceEvent
-	(*EventBatch)(nil),    // 7: presencehub.v1.EventBatch
-	(*Ack)(nil),           // 8: presencehub.v1.Ack
-	(*StreamError)(nil),   // 9: presencehub.v1.StreamError
-	(*TeamSnapshot)(nil),  // 10: presencehub.v1.TeamSnapshot
-	(*Presence)(nil),      // 11: presencehub.v1.Presence
-	(*Status)(nil),        // 12: presencehub.v1.Status
+	(*VendorUpdate)(nil),  // 6: presencehub.v1.VendorUpdate
+	(*PresenceEvent)(nil), // 7: presencehub.v1.PresenceEvent
+	(*EventBatch)(nil),    // 8: presencehub.v1.EventBatch
+	(*Ack)(nil),           // 9: presencehub.v1.Ack
+	(*StreamError)(nil),   // 10: presencehub.v1.StreamError
+	(*TeamSnapshot)(nil),  // 11: presencehub.v1.TeamSnapshot
+	(*Presence)(nil),      // 12: presencehub.v1.Presence
+	(*Status)(nil),        // 13: presencehub.v1.Status
 }
 var file_presencehub_v1_stream_proto_depIdxs = []int32{
 	1,  // 0: presencehub.v1.ClientMessage.set_status:type_name -> presencehub.v1.SetStatus
 	2,  // 1: presencehub.v1.ClientMessage.subscribe_team:type_name -> presencehub.v1.SubscribeTeam
 	4,  // 2: presencehub.v1.ServerMessage.snapshot:type_name -> presencehub.v1.Snapshot
-	6,  // 3: presencehub.v1.ServerMessage.event:type_name -> presencehub.v1.PresenceEvent
-	7,  // 4: presencehub.v1.ServerMessage.batch:type_name -> presencehub.v1.EventBatch
-	8,  // 5: presencehub.v1.ServerMessage.ack:type_name -> presencehub.v1.Ack
-	9,  // 6: presencehub.v1.ServerMessage.error:type_name -> presencehub.v1.StreamError
-	10, // 7: presencehub.v1.ServerMessage.team_snapshot:type_name -> presencehub.v1.TeamSnapshot
-	11, // 8: presencehub.v1.Snapshot.presence:type_name -> presencehub.v1.Presence
-	12, // 9: presencehub.v1.Snapshot.settable_statuses:type_name -> presencehub.v1.Status
-	5,  // 10: presencehub.v1.Snapshot.vendors:type_name -> presencehub.v1.VendorState
-	11, // 11: presencehub.v1.PresenceEvent.presence:type_name -> presencehub.v1.Presence
-	6,  // 12: presencehub.v1.EventBatch.events:type_name -> presencehub.v1.PresenceEvent
-	11, // 13: presencehub.v1.TeamSnapshot.presences:type_name -> presencehub.v1.Presence
-	14, // [14:14] is the sub-list for method output_type
-	14, // [14:14] is the sub-list for method input_type
-	14, // [14:14] is the sub-list for extension type_name
-	14, // [14:14] is the sub-list for extension extendee
-	0,  // [0:14] is the sub-list for field type_name
+	7,  // 3: presencehub.v1.ServerMessage.event:type_name -> presencehub.v1.PresenceEvent
+	8,  // 4: presencehub.v1.ServerMessage.batch:type_name -> presencehub.v1.EventBatch
+	9,  // 5: presencehub.v1.ServerMessage.ack:type_name -> presencehub.v1.Ack
+	10, // 6: presencehub.v1.ServerMessage.error:type_name -> presencehub.v1.StreamError
+	11, // 7: presencehub.v1.ServerMessage.team_snapshot:type_name -> presencehub.v1.TeamSnapshot
+	6,  // 8: presencehub.v1.ServerMessage.vendor_update:type_name -> presencehub.v1.VendorUpdate
+	12, // 9: presencehub.v1.Snapshot.presence:type_name -> presencehub.v1.Presence
+	13, // 10: presencehub.v1.Snapshot.settable_statuses:type_name -> presencehub.v1.Status
+	5,  // 11: presencehub.v1.Snapshot.vendors:type_name -> presencehub.v1.VendorState
+	5,  // 12: presencehub.v1.VendorUpdate.vendors:type_name -> presencehub.v1.VendorState
+	12, // 13: presencehub.v1.PresenceEvent.presence:type_name -> presencehub.v1.Presence
+	7,  // 14: presencehub.v1.EventBatch.events:type_name -> presencehub.v1.PresenceEvent
+	12, // 15: presencehub.v1.TeamSnapshot.presences:type_name -> presencehub.v1.Presence
+	16, // [16:16] is the sub-list for method output_type
+	16, // [16:16] is the sub-list for method input_type
+	16, // [16:16] is the sub-list for extension type_name
+	16, // [16:16] is the sub-list for extension extendee
+	0,  // [0:16] is the sub-list for field type_name
 }
 
 func init() { file_presencehub_v1_stream_proto_init() }
@@ -999,6 +1081,7 @@ func file_presencehub_v1_stream_proto_init() {
 		(*ServerMessage_Ack)(nil),
 		(*ServerMessage_Error)(nil),
 		(*ServerMessage_TeamSnapshot)(nil),
+		(*ServerMessage_VendorUpdate)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -1006,7 +1089,7 @@ func file_presencehub_v1_stream_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_presencehub_v1_stream_proto_rawDesc), len(file_presencehub_v1_stream_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   11,
+			NumMessages:   12,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

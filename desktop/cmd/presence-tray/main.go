@@ -1,0 +1,43 @@
+// Command presence-tray is the agent's tray app: the Presence Hub status in the system tray, set from
+// its menu or window, kept live over the hub's stream. See package launch for the wiring.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	"fyne.io/fyne/v2/app"
+
+	"presencehub.dev/desktop/internal/launch"
+)
+
+// version is stamped at build time: -ldflags "-X main.version=1.2.3".
+var version = "dev"
+
+func main() {
+	started := time.Now()
+	cfg := launch.Config{Version: version, Started: started, Stderr: os.Stderr}
+	showVersion := flag.Bool("version", false, "print the version and exit")
+	printConfig := flag.Bool("print-config", false, "print the effective settings and where each comes from (IT policy, preferences) as JSON and exit; needs no display")
+	flag.StringVar(&cfg.HubURL, "hub", "", "hub URL to sign in to (unless IT policy sets one)")
+	flag.StringVar(&cfg.PairingCode, "pairing-code", "", "sign in with this pairing code, without the sign-in window")
+	flag.BoolVar(&cfg.Show, "show", false, "open the status window at start")
+	flag.BoolVar(&cfg.Autostart, "autostart", false, "started by a start-at-login entry: exit unless start at login is on")
+	flag.StringVar(&cfg.LogLevel, "log-level", "info", "debug, info, warn or error")
+	flag.Usage = func() {
+		fmt.Fprintln(flag.CommandLine.Output(), "Usage: presence-tray [flags]")
+		flag.PrintDefaults()
+		launch.Usage(flag.CommandLine.Output())
+	}
+	flag.Parse()
+	if *showVersion {
+		fmt.Println("presence-tray", version)
+		return
+	}
+	if *printConfig { // before the fyne app exists: no display, GL or D-Bus needed
+		os.Exit(launch.PrintConfig(os.Stdout, cfg))
+	}
+	os.Exit(launch.Run(app.NewWithID(launch.AppID), cfg))
+}

@@ -1,0 +1,180 @@
+package launch
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/godbus/dbus/v5"
+)
+
+// sessionEnv marks a private desktop session made for these tests (scripts/test: Xvfb, D-Bus and
+// gnome-keyring with a throwaway HOME). Only there does the test start the real tray, and there it
+// must pass: it never skips.
+const sessionEnv = "PRESENCE_TRAY_TEST_SESSION"
+
+// TestTraySmoke builds and starts the real presence-tray (fyne, GLFW, fyne.io/systray) on a display
+// and a session bus, finds its StatusNotifierItem on D-Bus, reads the exported menu (the dbusmenu that
+// tray hosts draw), checks the icon is a pixmap, and quits it through the menu's Quit item.
+func TestTraySmoke(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the D-Bus tray smoke test is for Linux")
+	}
+	if os.Getenv(sessionEnv) == "" {
+		t.Skip("needs the private Xvfb + D-Bus session scripts/test makes (it sets " + sessionEnv + "=1)")
+	}
+	bin := filepath.Join(t.TempDir(), "presence-tray")
+	build := exec.Command("go", "build", "-o", bin, "../../cmd/presence-tray")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building presence-tray (needs the X11 headers .ci/run installs): %v\n%s", err, out)
+	}
+	bus, err := dbus.SessionBus()
+	if err != nil {
+		t.Fatalf("no session bus: %v", err)
+	}
+
+	home, run := t.TempDir(), t.TempDir()
+	var logs bytes.Buffer
+	tray := exec.Command(bin, "--hub", "http://127.0.0.1:9", "--log-level", "debug")
+	tray.Env = append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"), "XDG_RUNTIME_DIR="+run, "LANG=en_US.UTF-8")
+	tray.Stdout, tray.Stderr = &logs, &logs
+	if err := tray.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- tray.Wait() }()
+	defer func() {
+		_ = tray.Process.Kill()
+		if t.Failed() {
+			t.Logf("tray log:\n%s", logs.String())
+		}
+	}()
+
+	name := waitForItem(t, bus, tray.Process.Pid, exited)
+	labels := menuLabels(t, bus, name)
+	for _, want := range []string{"Signed out", "Open Presence Hub", "Sign in…", "Quit"} {
+		if !slices.Contains(labels, want) {
+			t.Fatalf("tray menu %q lacks %q", labels, want)
+		}
+	}
+	if slices.Contains(labels, "Sign out") {
+		t.Fatalf("a signed-out tray offers Sign out: %q", labels)
+	}
+	var pix [][]any
+	if err := bus.Object(name, "/StatusNotifierItem").StoreProperty("org.kde.StatusNotifierItem.IconPixmap", &pix); err != nil || len(pix) == 0 {
+		t.Fatalf("no icon pixmap (%v): the tray icon must be PNG bytes", err)
+	}
+
+	// Quit from the menu: the process ends cleanly.
+	id := itemID(t, bus, name, "Quit")
+	call := bus.Object(name, "/StatusNotifierMenu").Call("com.canonical.dbusmenu.Event", 0, id, "clicked", dbus.MakeVariant(int32(0)), uint32(0))
+	if call.Err != nil {
+		t.Fatalf("clicking Quit: %v", call.Err)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("tray exited with %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Quit did not end the tray")
+	}
+	if strings.Contains(logs.String(), "panic:") {
+		t.Fatal("the tray panicked")
+	}
+}
+
+// waitForItem waits for the tray's StatusNotifierItem bus name (org.kde.StatusNotifierItem-<pid>-<n>).
+func waitForItem(t *testing.T, bus *dbus.Conn, pid int, exited <-chan error) string {
+	t.Helper()
+	prefix := "org.kde.StatusNotifierItem-" + strconv.Itoa(pid) + "-"
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		var names []string
+		if err := bus.BusObject().Call("org.freedesktop.DBus.ListNames", 0).Store(&names); err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range names {
+			if strings.HasPrefix(n, prefix) {
+				return n
+			}
+		}
+		select {
+		case err := <-exited:
+			t.Fatalf("the tray exited early: %v", err)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	t.Fatal("the tray never exported a StatusNotifierItem")
+	return ""
+}
+
+// layout is a com.canonical.dbusmenu layout node: (id, properties, children).
+type layout struct {
+	ID       int32
+	Props    map[string]dbus.Variant
+	Children []dbus.Variant
+}
+
+func getLayout(t *testing.T, bus *dbus.Conn, name string) layout {
+	t.Helper()
+	var rev uint32
+	var root layout
+	err := bus.Object(name, "/StatusNotifierMenu").Call("com.canonical.dbusmenu.GetLayout", 0, int32(0), int32(-1), []string{}).Store(&rev, &root)
+	if err != nil {
+		t.Fatalf("GetLayout: %v", err)
+	}
+	return root
+}
+
+func children(l layout) []layout {
+	var out []layout
+	for _, v := range l.Children {
+		var c layout
+		if err := dbus.Store([]any{v.Value()}, &c); err == nil {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func label(l layout) string {
+	s, _ := l.Props["label"].Value().(string)
+	return s
+}
+
+func menuLabels(t *testing.T, bus *dbus.Conn, name string) []string {
+	t.Helper()
+	var out []string
+	deadline := time.Now().Add(10 * time.Second)
+	for len(out) == 0 && time.Now().Before(deadline) { // the menu is filled right after the item appears
+		for _, c := range children(getLayout(t, bus, name)) {
+			if l := label(c); l != "" {
+				out = append(out, l)
+			}
+		}
+		if !slices.Contains(out, "Signed out") {
+			out = nil
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	return out
+}
+
+func itemID(t *testing.T, bus *dbus.Conn, name, want string) int32 {
+	t.Helper()
+	for _, c := range children(getLayout(t, bus, name)) {
+		if label(c) == want {
+			return c.ID
+		}
+	}
+	t.Fatalf("no %q item", want)
+	return 0
+}

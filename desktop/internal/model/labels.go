@@ -1,0 +1,188 @@
+package model
+
+import (
+	"strings"
+	"time"
+)
+
+// Display is the name people see for a status: the catalog's display name when the agent may pick
+// it, the part of the hub's blocked reason naming the current system state ("On a call — …"), or the
+// status name made readable ("after-call-work" → "After call work").
+func (s State) Display(name string) string {
+	for _, st := range s.Statuses {
+		if st.Name == name && st.Display != "" {
+			return st.Display
+		}
+	}
+	if name == s.Presence.Status && s.Presence.Blocked != "" {
+		if head, _, ok := strings.Cut(s.Presence.Blocked, " — "); ok && head != "" {
+			return head
+		}
+	}
+	return humanize(name)
+}
+
+func humanize(name string) string {
+	if name == "" {
+		return "Unknown"
+	}
+	words := strings.FieldsFunc(name, func(r rune) bool { return r == '-' || r == '_' || r == ' ' })
+	out := strings.Join(words, " ")
+	return strings.ToUpper(out[:1]) + out[1:]
+}
+
+// sourceLabel says who made a change, for people.
+func (s State) sourceLabel(source, id string) string {
+	switch source {
+	case SourceDevice:
+		if id == s.DeviceID && id != "" {
+			return "you, on this computer"
+		}
+		return "you, on another device"
+	case SourceAdmin:
+		return "an admin"
+	case SourceConnection:
+		for _, v := range s.Vendors {
+			if v.ID == id {
+				return vendorName(v)
+			}
+		}
+		return "a connected system"
+	case SourceSystem:
+		return "Presence Hub"
+	default:
+		return "the hub"
+	}
+}
+
+// Since formats when a status began, relative to now: "since 14:05" today, "since Mon 14:05" this
+// week, "since 2 Jan 14:05" before that (in now's location).
+func Since(t, now time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	t = t.In(now.Location())
+	y1, m1, d1 := t.Date()
+	y2, m2, d2 := now.Date()
+	switch {
+	case y1 == y2 && m1 == m2 && d1 == d2:
+		return "since " + t.Format("15:04")
+	case now.Sub(t) < 6*24*time.Hour:
+		return "since " + t.Format("Mon 15:04")
+	default:
+		return "since " + t.Format("2 Jan 15:04")
+	}
+}
+
+// Headline is the current status in words: "Lunch", "Lunch — changing to Busy…".
+func (s State) Headline() string {
+	switch {
+	case s.Conn == SignedOut:
+		return "Signed out"
+	case s.Conn == SignInRequired:
+		return "Sign-in needed"
+	case !s.Have:
+		return "Connecting…"
+	}
+	h := s.Display(s.Presence.Status)
+	if p := s.Pending; p != nil {
+		if p.Sent {
+			h += " → " + s.Display(p.Status) + " (sending…)"
+		} else {
+			h += " → " + s.Display(p.Status) + " (pending: sent when back online)"
+		}
+	}
+	return h
+}
+
+// ConnLabel describes the connection: "Connected to hub.example.com", "Reconnecting… (reason)".
+func (s State) ConnLabel() string {
+	host := s.HubURL
+	if _, rest, ok := strings.Cut(host, "://"); ok {
+		host = strings.TrimRight(rest, "/")
+	}
+	switch s.Conn {
+	case SignedOut:
+		return "Not signed in"
+	case SignInRequired:
+		return "Signed out by the hub: sign in again"
+	case Connected:
+		return "Connected to " + host
+	case Connecting:
+		if s.Have {
+			return "Reconnecting to " + host + "…"
+		}
+		return "Connecting to " + host + "…"
+	default:
+		if s.ConnErr != "" {
+			return "Disconnected: " + s.ConnErr + " (retrying)"
+		}
+		return "Disconnected (retrying)"
+	}
+}
+
+// vendorNames are the vendors' own spellings, for connections named after their vendor.
+var vendorNames = map[string]string{
+	"aircall": "Aircall", "zendesk": "Zendesk", "salesforce": "Salesforce", "cxone": "NICE CXone",
+	"talkdesk": "Talkdesk", "servicenow": "ServiceNow", "http": "HTTP",
+}
+
+// vendorName is a connection's name, or its vendor's spelling when it is named after the vendor.
+func vendorName(v Vendor) string {
+	if v.Name != "" && v.Name != v.Vendor {
+		return v.Name
+	}
+	if n, ok := vendorNames[v.Vendor]; ok {
+		return n
+	}
+	return humanize(v.Vendor)
+}
+
+// VendorLine describes one connected system: "Aircall — in sync (available)", "Talkdesk — waiting: the
+// agent is On a Call in Talkdesk…", "Zendesk — not synced for this status (keeps away)". A connection
+// nothing was written to yet ("unknown") is shown as linked: the agent has an identity there.
+func VendorLine(v Vendor) string {
+	name := vendorName(v)
+	state := ""
+	if v.State != "" {
+		state = " (" + v.State + ")"
+	}
+	switch v.Sync {
+	case "confirmed":
+		return name + " — in sync" + state
+	case "pending":
+		if v.Detail != "" {
+			return name + " — " + v.Detail
+		}
+		return name + " — updating…" + state
+	case "error":
+		if v.Detail != "" {
+			return name + " — error" + state + ": " + v.Detail
+		}
+		return name + " — error" + state
+	case "not_synced":
+		if v.State != "" {
+			return name + " — not synced for this status (keeps " + v.State + ")"
+		}
+		return name + " — not synced for this status"
+	default:
+		return name + " — linked"
+	}
+}
+
+// EntryLine describes one timeline entry: "14:05 Lunch ← Available, by an admin: covering".
+func (s State) EntryLine(e Entry, now time.Time) string {
+	when := e.Time.In(now.Location()).Format("15:04")
+	l := when + "  " + s.Display(e.Status)
+	if e.Previous != "" && e.Previous != e.Status {
+		l += " ← " + s.Display(e.Previous)
+	}
+	if e.Queued != "" {
+		l += " (then " + s.Display(e.Queued) + ")"
+	}
+	l += ", by " + s.sourceLabel(e.Source, e.SourceID)
+	if e.Reason != "" {
+		l += ": " + e.Reason
+	}
+	return l
+}

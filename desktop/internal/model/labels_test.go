@@ -1,0 +1,53 @@
+package model
+
+import (
+	"testing"
+	"time"
+)
+
+func TestSince(t *testing.T) {
+	tests := []struct {
+		at   time.Time
+		want string
+	}{
+		{now.Add(-time.Hour), "since 11:00"},
+		{now.Add(-24 * time.Hour), "since Sun 12:00"},
+		{now.Add(-10 * 24 * time.Hour), "since 13 Nov 12:00"},
+		{time.Time{}, ""},
+	}
+	for _, tt := range tests {
+		if got := Since(tt.at, now); got != tt.want {
+			t.Errorf("Since(%v) = %q, want %q", tt.at, got, tt.want)
+		}
+	}
+}
+
+func TestLabels(t *testing.T) {
+	s := connected()
+	s.Vendors = append(s.Vendors, Vendor{ID: "con_td", Name: "talkdesk", Vendor: "talkdesk"})
+	tests := []struct{ got, want string }{
+		{s.Display("lunch"), "Lunch"},
+		{s.Display("after-call_work"), "After call work"},
+		{s.Display(""), "Unknown"},
+		{VendorLine(Vendor{Name: "Aircall", Sync: "pending", State: "available"}), "Aircall — updating… (available)"},
+		{VendorLine(Vendor{Vendor: "zendesk", Sync: "unknown"}), "Zendesk — linked"},
+		{VendorLine(Vendor{Name: "cxone", Vendor: "cxone", Sync: "unknown"}), "NICE CXone — linked"},
+		{VendorLine(Vendor{Name: "Phones EU", Vendor: "acme", Sync: "error"}), "Phones EU — error"},
+		{VendorLine(Vendor{Vendor: "zendesk", Sync: "confirmed", State: "away"}), "Zendesk — in sync (away)"},
+		{VendorLine(Vendor{Vendor: "talkdesk", Sync: "pending", State: "available", Detail: "waiting: the agent is On a Call in Talkdesk; written when that ends"}),
+			"Talkdesk — waiting: the agent is On a Call in Talkdesk; written when that ends"},
+		{VendorLine(Vendor{Vendor: "aircall", Sync: "error", State: "available", Detail: "401 unauthorized"}), "Aircall — error (available): 401 unauthorized"},
+		{VendorLine(Vendor{Vendor: "zendesk", Sync: "not_synced", State: "online"}), "Zendesk — not synced for this status (keeps online)"},
+		{VendorLine(Vendor{Vendor: "zendesk", Sync: "not_synced"}), "Zendesk — not synced for this status"},
+		{s.EntryLine(Entry{Time: now, Status: "busy", Previous: "available", Source: SourceAdmin, Reason: "covering"}, now), "12:00  Busy ← Available, by an admin: covering"},
+		{s.EntryLine(Entry{Time: now, Status: "on-call", Queued: "lunch", Source: SourceSystem}, now), "12:00  On call (then Lunch), by Presence Hub"},
+		{s.ConnLabel(), "Connected to hub.example.com"},
+		{s.EntryLine(Entry{Time: now, Status: "busy", Source: SourceConnection, SourceID: "con_td"}, now), "12:00  Busy, by Talkdesk"},
+		{s.EntryLine(Entry{Time: now, Status: "busy", Source: SourceConnection, SourceID: "con_gone"}, now), "12:00  Busy, by a connected system"},
+	}
+	for i, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("%d: got %q, want %q", i, tt.got, tt.want)
+		}
+	}
+}

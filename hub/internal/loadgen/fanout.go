@@ -1,0 +1,180 @@
+package loadgen
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	phv1 "presencehub.dev/shared/gen/presencehub/v1"
+)
+
+// FanoutOptions shape a fanout run.
+type FanoutOptions struct {
+	Rate     int           // status changes per second, scheduled in advance
+	Duration time.Duration // how long to drive changes
+	// Stalled adds supervisor streams that watch every team but never read (slow-consumer isolation).
+	Stalled int
+	// FlapRate makes agent 0 an abuser flipping its status this many times per second besides the
+	// scheduled changes (its own changes are left out of the latency figures).
+	FlapRate int
+}
+
+// pendingChange is a sent change not yet seen by every supervisor of the agent's team.
+type pendingChange struct {
+	at      time.Time // its scheduled send time
+	waiting int       // supervisors still to receive it
+}
+
+// latencies collects change → supervisor delivery latencies.
+type latencies struct {
+	mu         sync.Mutex
+	scheduled  map[string]*pendingChange // agent -> its oldest change still in flight
+	samples    []time.Duration
+	deliveries int
+	abuser     string
+	abuserSeen int // the abuser's changes delivered to supervisors
+}
+
+func (l *latencies) observe(m *phv1.ServerMessage, at time.Time) {
+	events := m.GetBatch().GetEvents()
+	if ev := m.GetEvent(); ev != nil {
+		events = append(events, ev)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, ev := range events {
+		l.deliveries++
+		agent := ev.GetPresence().GetAgentId()
+		if ev.GetTeamId() == "" {
+			continue // the agent's own device: count it, measure at the supervisor
+		}
+		if agent == l.abuser {
+			l.abuserSeen++
+			continue
+		}
+		if p, ok := l.scheduled[agent]; ok {
+			l.samples = append(l.samples, at.Sub(p.at))
+			if p.waiting--; p.waiting == 0 {
+				delete(l.scheduled, agent)
+			}
+		}
+	}
+}
+
+// pct is the p-quantile in milliseconds.
+func (l *latencies) pct(p float64) float64 {
+	if len(l.samples) == 0 {
+		return 0
+	}
+	return float64(l.samples[int(p*float64(len(l.samples)-1))].Microseconds()) / 1000
+}
+
+// Fanout connects every agent's device and cfg.Supervisors supervisor streams per team, then changes
+// agents' statuses at o.Rate per second for o.Duration, with send times fixed in advance (t0 + k/rate)
+// so a slow hub cannot hide its latency by slowing the sender. Latency is measured from the scheduled
+// send time to each supervisor's receipt of the change.
+func Fanout(ctx context.Context, cfg Config, f *Fleet, o FanoutOptions, out io.Writer) error {
+	lat := &latencies{scheduled: map[string]*pendingChange{}}
+	if o.FlapRate > 0 {
+		lat.abuser = f.Agents[0]
+	}
+	supervisors := max(1, cfg.Supervisors)
+	var snapshots sync.WaitGroup // supervisors still waiting for their team snapshot
+	onMsg := func(m *phv1.ServerMessage, at time.Time) {
+		if m.GetTeamSnapshot() != nil {
+			snapshots.Done()
+			return
+		}
+		lat.observe(m, at)
+	}
+	var flaps flapCounts
+	devices, err := openAll(ctx, cfg, f.Tokens, func(i int, m *phv1.ServerMessage, at time.Time) {
+		if i == 0 && o.FlapRate > 0 {
+			flaps.answer(m)
+		}
+		onMsg(m, at)
+	})
+	if err != nil {
+		return err
+	}
+	for i := range len(f.Teams) * supervisors {
+		team := f.Teams[i%len(f.Teams)]
+		sup, err := dial(ctx, cfg.HubURL, f.ViewerKey, "", cfg.Sources[i%len(cfg.Sources)], onMsg)
+		if err != nil {
+			return err
+		}
+		snapshots.Add(1)
+		if err := subscribe(ctx, sup, team); err != nil {
+			return err
+		}
+	}
+	stalled, err := openStalled(ctx, cfg, f, o.Stalled)
+	if err != nil {
+		return err
+	}
+	snapshots.Wait() // every supervisor is watching before the clock starts
+	time.Sleep(time.Second)
+	lat.mu.Lock()
+	lat.deliveries = 0
+	lat.mu.Unlock()
+	_, cpuBefore, _ := procStats(cfg.HubPID)
+	if o.FlapRate > 0 {
+		go flaps.drive(ctx, devices[0], o.FlapRate, o.Duration)
+	}
+	statuses := []string{"available", "busy"}
+	first := 0
+	if o.FlapRate > 0 {
+		first = 1 // agent 0 flaps on its own
+	}
+	t0 := time.Now()
+	n := int(o.Duration.Seconds() * float64(o.Rate))
+	for k := 0; k < n && ctx.Err() == nil; k++ {
+		at := t0.Add(time.Duration(k) * time.Second / time.Duration(o.Rate))
+		time.Sleep(time.Until(at))
+		i := first + k%(len(devices)-first)
+		agent := f.Agents[i]
+		lat.mu.Lock()
+		if _, busy := lat.scheduled[agent]; !busy {
+			lat.scheduled[agent] = &pendingChange{at: at, waiting: supervisors}
+		}
+		lat.mu.Unlock()
+		status := statuses[(k/(len(devices)-first))%2] // each agent alternates, so no change is a no-op
+		_ = devices[i].send(ctx, &phv1.ClientMessage{Kind: &phv1.ClientMessage_SetStatus{SetStatus: &phv1.SetStatus{RequestId: strconv.Itoa(k), Status: status}}})
+	}
+	elapsed := time.Since(t0)
+	time.Sleep(2 * time.Second) // let the tail arrive
+	_, cpuAfter, _ := procStats(cfg.HubPID)
+	lat.mu.Lock()
+	defer lat.mu.Unlock()
+	slices.Sort(lat.samples)
+	cpuPer := 0.0
+	if lat.deliveries > 0 {
+		cpuPer = float64((cpuAfter - cpuBefore).Microseconds()) / float64(lat.deliveries)
+	}
+	mode := "fanout"
+	switch {
+	case o.Stalled > 0:
+		mode = "slow"
+	case o.FlapRate > 0:
+		mode = "flap"
+	}
+	fmt.Fprintf(out, "%s agents=%d teams=%d supervisors_per_team=%d rate=%d changes=%d deliveries=%d deliveries_per_s=%.0f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f cpu_us_per_delivery=%.1f measured=%d",
+		mode, len(f.Agents), len(f.Teams), supervisors, o.Rate, n, lat.deliveries, float64(lat.deliveries)/elapsed.Seconds(),
+		lat.pct(0.50), lat.pct(0.99), lat.pct(1), cpuPer, len(lat.samples))
+	if o.Stalled > 0 {
+		fmt.Fprintf(out, " stalled=%d", len(stalled))
+	}
+	if o.FlapRate > 0 {
+		fmt.Fprint(out, " ", flaps.summary(lat.abuserSeen/supervisors))
+	}
+	fmt.Fprintln(out)
+	return nil
+}
+
+func subscribe(ctx context.Context, s *stream, team string) error {
+	return s.send(ctx, &phv1.ClientMessage{Kind: &phv1.ClientMessage_SubscribeTeam{SubscribeTeam: &phv1.SubscribeTeam{RequestId: team, TeamId: team}}})
+}
