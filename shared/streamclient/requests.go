@@ -30,7 +30,12 @@ type request struct {
 	// it, and it is not retried (the next connection makes its own).
 	internal bool
 	retried  bool
-	done     chan reply // capacity 1; nil for internal requests
+	// base is the presence version known when the request was first written; a retry is written only
+	// if the next connection's snapshot still shows it (otherwise the hub's state moved on: the request
+	// may have been applied already, or something else changed the status, and the hub wins).
+	base int64
+	lost error      // why the connection the request was written on ended
+	done chan reply // capacity 1; nil for internal requests
 }
 
 type reply struct {
@@ -72,8 +77,9 @@ func (r *request) message(baseVersion int64) *phv1.ClientMessage {
 // It waits for a connection if there is none (a change made while disconnected is sent once the next
 // connection is up; several are sent in the order they were made), then for the hub's answer. A
 // refusal is returned as a *StreamError. If the connection drops before the answer, the request is
-// sent once more on the next connection; if that one drops too, or the status was "previous", the
-// error wraps ErrConnectionLost. After Run has returned, it fails with ErrStopped or ErrSignInRequired.
+// sent once more on the next connection, unless that connection's snapshot shows the presence changed
+// meanwhile (the hub's state wins); if it is not sent again, or the next connection drops too, or the
+// status was "previous", the error wraps ErrConnectionLost. After Run has returned, it fails with ErrStopped or ErrSignInRequired.
 // Cancelling ctx stops the wait, not a request already written.
 func (c *Client) SetStatus(ctx context.Context, status string) (*phv1.Ack, error) {
 	if status == "" {
@@ -131,16 +137,32 @@ func (c *Client) do(ctx context.Context, r *request) (reply, error) {
 
 // next moves the oldest queued request to sent and returns the message to write for it, or nil when
 // the queue is empty or s is no longer the current connection.
+//
+// A retried status change whose base version is no longer the agent's fails with ErrConnectionLost
+// instead of being written: the hub's state moved on since it was made.
 func (c *Client) next(s *session) (*request, *phv1.ClientMessage) {
+	var stale []*request
+	defer func() {
+		for _, r := range stale {
+			r.finish(reply{err: fmt.Errorf("%w (the status changed meanwhile, so it was not sent again): %w", ErrConnectionLost, r.lost)})
+		}
+	}()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.cur != s || len(c.queue) == 0 {
-		return nil, nil
+	for c.cur == s && len(c.queue) > 0 {
+		r := c.queue[0]
+		c.queue = c.queue[1:]
+		if r.kind == kindSetStatus && r.retried && r.base != c.version {
+			stale = append(stale, r)
+			continue
+		}
+		if !r.retried {
+			r.base = c.version
+		}
+		c.sent = append(c.sent, r)
+		return r, r.message(r.base)
 	}
-	r := c.queue[0]
-	c.queue = c.queue[1:]
-	c.sent = append(c.sent, r)
-	return r, r.message(c.version)
+	return nil, nil
 }
 
 // resubscribe queues a subscription for every watched team ahead of the waiting requests, in place of
@@ -172,7 +194,7 @@ func (c *Client) disconnected(ctx context.Context, cause error) {
 	for _, r := range c.sent {
 		switch {
 		case r.retriable():
-			r.retried = true
+			r.retried, r.lost = true, cause
 			retry = append(retry, r)
 		case !r.internal:
 			failed = append(failed, r)

@@ -2,7 +2,6 @@ package agentsync_test
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -29,7 +28,7 @@ func interrupted(t *testing.T, h *hubtest.Hub, e *env, conn string, pages int) (
 		}
 	}
 	h.Stop()
-	st, err := store.Open(t.Context(), "sqlite", filepath.Join(h.App.Config.DataDir, "presence-hub.db"))
+	st, err := store.Open(t.Context(), h.App.Config.Database.Driver, h.App.Config.Database.DSN)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +58,7 @@ func TestResumeAfterRestart(t *testing.T) {
 	h := hubtest.Start(t, hubtest.WithDataDir(dir))
 	e := newEnv(t, h)
 	em := aircallemu.New(aircallemu.Options{RatePerMinute: -1})
-	conn := e.connect(t, "aircall", em, map[string]string{"rate_limit_per_minute": "600"}) // a page every 100 ms
+	conn := e.connect(t, "aircall", em, map[string]string{"rate_limit_per_minute": "120"}) // a page every 500 ms: room to stop it midway on a busy machine
 	for i := range 600 {
 		em.AddUser(fmt.Sprintf("a%03d@acme.example", i), "")
 		e.addAgent(t, fmt.Sprintf("a%03d@acme.example", i), nil)
@@ -93,17 +92,17 @@ func TestRestartWhenCursorRefused(t *testing.T) {
 	e := newEnv(t, h)
 	em := zendeskemu.New(zendeskemu.Options{})
 	em.SetRateLimit(0)
-	conn := e.connect(t, "zendesk", em, map[string]string{"rate_limit_per_minute": "600"})
+	conn := e.connect(t, "zendesk", em, map[string]string{"rate_limit_per_minute": "120"}) // a page every 500 ms
 	for i := range 500 {
 		em.AddUser(fmt.Sprintf("z%03d@acme.example", i), "")
 		e.addAgent(t, fmt.Sprintf("z%03d@acme.example", i), nil)
 	}
 	run, _ := interrupted(t, h, e, conn, 2)
-	st, err := store.Open(t.Context(), "sqlite", filepath.Join(dir, "presence-hub.db"))
+	st, err := store.Open(t.Context(), h.App.Config.Database.Driver, h.App.Config.Database.DSN)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.SQL().ExecContext(t.Context(), "UPDATE sync_runs SET page_cursor = 'expired' WHERE id = ?", run); err != nil {
+	if _, err := st.SQL().ExecContext(t.Context(), st.Rebind("UPDATE sync_runs SET page_cursor = 'expired' WHERE id = ?"), run); err != nil {
 		t.Fatal(err)
 	}
 	st.Close()
