@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -85,6 +86,11 @@ func Start(t testing.TB, opts ...Option) *Hub {
 		a.Close()
 	})
 	t.Cleanup(stop)
+	t.Cleanup(func() { // registered last, runs first: the logs of a failed test, to see why
+		if t.Failed() {
+			t.Logf("hub log (last %d lines):\n%s", tailLines, tail(logs.String(), tailLines))
+		}
+	})
 	return &Hub{URL: "http://" + ln.Addr().String(), AdminKey: cfg.BootstrapKey, App: a, Logs: logs, stop: stop}
 }
 
@@ -186,4 +192,13 @@ func (b *SyncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// tailLines is how much of the hub's log a failed test shows.
+const tailLines = 150
+
+// tail returns the last n lines of s.
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }

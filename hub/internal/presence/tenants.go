@@ -62,6 +62,7 @@ type tenantCache struct {
 	now func() time.Time
 	mu  sync.Mutex
 	m   map[string]*tenantInfo
+	gen uint64 // counts invalidations: what was loaded while one happened serves its caller, is not kept
 }
 
 func newTenantCache(st Store, ttl time.Duration, now func() time.Time) *tenantCache {
@@ -71,12 +72,14 @@ func newTenantCache(st Store, ttl time.Duration, now func() time.Time) *tenantCa
 func (c *tenantCache) invalidate(tenantID string) {
 	c.mu.Lock()
 	delete(c.m, tenantID)
+	c.gen++
 	c.mu.Unlock()
 }
 
 func (c *tenantCache) get(ctx context.Context, tenantID string) (*tenantInfo, error) {
 	c.mu.Lock()
 	t, ok := c.m[tenantID]
+	gen := c.gen
 	c.mu.Unlock()
 	if ok && c.now().Sub(t.fetched) < c.ttl {
 		return t, nil
@@ -86,7 +89,9 @@ func (c *tenantCache) get(ctx context.Context, tenantID string) (*tenantInfo, er
 		return nil, err
 	}
 	c.mu.Lock()
-	c.m[tenantID] = t
+	if c.gen == gen {
+		c.m[tenantID] = t
+	}
 	c.mu.Unlock()
 	return t, nil
 }

@@ -25,10 +25,10 @@ func fourVendors(t *testing.T) (e *env, td, sn *vendorAccount) {
 		map[string]string{"available": "available", "lunch": tdLunch, "busy": tdMeeting})
 	e.ruleFor(t, sn, "servicenow two-way", snRule, invert(snRule))
 	e.setPresence(t, 0, "available")
-	eventually(t, 5*time.Second, "every vendor available", func() bool {
+	eventuallyExplained(t, 5*time.Second, "every vendor available", func() bool {
 		return e.vendorState(e.zd, 0) == "online" && e.vendorState(e.ac, 0) == "available" &&
 			e.vendorState(td, 0) == "available" && e.vendorState(sn, 0) == "available"
-	})
+	}, e.explainAgent(t, 0, map[string]*vendorAccount{"zendesk": e.zd, "aircall": e.ac, "talkdesk": td, "servicenow": sn}))
 	time.Sleep(200 * time.Millisecond) // the polls take their baselines
 	return e, td, sn
 }
@@ -86,7 +86,8 @@ func TestFourVendorsConvergeWhereverAChangeStarts(t *testing.T) {
 		if err := s.vendor.em.Change(e.users[s.vendor][0], s.state); err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, 5*time.Second, round+": hub follows", func() bool { return e.status(t, 0) == s.status })
+		eventuallyExplained(t, 5*time.Second, round+": hub follows", func() bool { return e.status(t, 0) == s.status },
+			e.explainAgent(t, 0, map[string]*vendorAccount{"zendesk": e.zd, "aircall": e.ac, "talkdesk": td, "servicenow": sn}))
 		if got := settle(t, e, td, sn); got != s.status {
 			t.Fatalf("%s: hub settled on %s; want %s", round, got, s.status)
 		}

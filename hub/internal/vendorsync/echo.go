@@ -90,3 +90,11 @@ func (e *echoes) recent(connectionID, externalID string) bool {
 	at, ok := e.written[echoKey(connectionID, externalID)]
 	return ok && e.now().Sub(at) <= e.window
 }
+
+// wroteSince reports whether the hub wrote to this user at t or later.
+func (e *echoes) wroteSince(connectionID, externalID string, t time.Time) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	at, ok := e.written[echoKey(connectionID, externalID)]
+	return ok && !at.Before(t)
+}

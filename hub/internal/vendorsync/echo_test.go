@@ -36,3 +36,27 @@ func TestEchoesOfAPolledVendorFollowItsOrder(t *testing.T) {
 		t.Fatal("an echo is consumed once")
 	}
 }
+
+// TestAPollAskedBeforeAWriteIsStale: a poll sent before the hub wrote to a user may answer the state
+// from before that write; wroteSince tells the inbound path so, and it neither applies that state nor
+// lets it wipe the write's expected echo (the next poll shows the echo).
+func TestAPollAskedBeforeAWriteIsStale(t *testing.T) {
+	now := time.Unix(1000, 0)
+	e := newEchoes(30*time.Second, func() time.Time { return now })
+	asked := now
+	now = now.Add(10 * time.Millisecond)
+	e.expect("c", "u", "available") // the write goes out while the poll is answered
+	if !e.wroteSince("c", "u", asked) || e.wroteSince("c", "other", asked) {
+		t.Fatal("wroteSince does not see the write made after the poll was asked")
+	}
+	if e.wroteSince("c", "u", now.Add(time.Millisecond)) {
+		t.Fatal("a poll asked after the write is not stale")
+	}
+	// The stale answer ("offline", from before the write) is checked unordered: no wipe.
+	if e.consume("c", "u", "offline", false) {
+		t.Fatal("the stale state was taken for an echo")
+	}
+	if !e.consume("c", "u", "available", true) {
+		t.Fatal("the write's echo was forgotten because of a stale poll")
+	}
+}

@@ -146,9 +146,18 @@ func (e *env) vendorState(va *vendorAccount, agent int) string {
 // eventually polls cond until it holds or fails the test after timeout.
 func eventually(t testing.TB, timeout time.Duration, what string, cond func() bool) {
 	t.Helper()
+	eventuallyExplained(t, timeout, what, cond, nil)
+}
+
+// eventuallyExplained is eventually, with explain's account of the state in the failure.
+func eventuallyExplained(t testing.TB, timeout time.Duration, what string, cond func() bool, explain func() string) {
+	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for !cond() {
 		if time.Now().After(deadline) {
+			if explain != nil {
+				what += "\n" + explain()
+			}
 			t.Fatalf("not within %s: %s", timeout, what)
 		}
 		time.Sleep(10 * time.Millisecond)
@@ -190,4 +199,22 @@ func successfulPuts(va *vendorAccount, user string) []string {
 
 func containsUser(path, user string) bool {
 	return strings.HasSuffix(path, "/"+user) || strings.Contains(path, "/"+user+"/") || strings.Contains(path, "/"+user+".")
+}
+
+// explainAgent describes agent's state in each vendor and its timeline with the writes each change
+// caused, for a failure message.
+func (e *env) explainAgent(t testing.TB, agent int, vendors map[string]*vendorAccount) func() string {
+	return func() string {
+		var b strings.Builder
+		for name, va := range vendors {
+			fmt.Fprintf(&b, "%s=%q ", name, e.vendorState(va, agent))
+		}
+		for _, en := range e.timeline(t, agent) {
+			fmt.Fprintf(&b, "\n  %v %v<-%v %v", en["version"], en["status"], en["source_id"], en["reason"])
+			for _, w := range asList(en["writes"]) {
+				fmt.Fprintf(&b, "\n    write %v %v %v attempts=%v %v", w["connection_id"], w["vendor_state"], w["state"], w["attempts"], w["last_error"])
+			}
+		}
+		return b.String()
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"presencehub.dev/hub/internal/model"
 	"presencehub.dev/hub/internal/presence"
@@ -20,36 +21,45 @@ const (
 	inUnknown = "unknown_user"
 	inIgnored = "unmapped"
 	inFailed  = "failed"
+	inStale   = "stale"
 )
 
 // Receive applies the changes a connection's vendor notified (webhooks: late and unordered
 // possibly), one by one, and counts the outcomes.
 func (m *Manager) Receive(ctx context.Context, c *model.Connection, changes []vendorapi.Change) map[string]int {
-	return m.receiveAll(ctx, c, changes, false)
+	return m.receiveAll(ctx, c, changes, false, time.Time{})
 }
 
-// ReceivePolled applies the changes a poll read: the vendor's states in order, as they are now.
-func (m *Manager) ReceivePolled(ctx context.Context, c *model.Connection, changes []vendorapi.Change) map[string]int {
-	return m.receiveAll(ctx, c, changes, true)
+// ReceivePolled applies the changes a poll read: the vendor's states in order, as they were when the
+// poll was answered. asked is when the poll was sent: a state read for a user the hub wrote to since
+// then may predate that write, so unless it is that write's echo it is left to the next poll, which
+// reads the state after the write.
+func (m *Manager) ReceivePolled(ctx context.Context, c *model.Connection, changes []vendorapi.Change, asked time.Time) map[string]int {
+	return m.receiveAll(ctx, c, changes, true, asked)
 }
 
-func (m *Manager) receiveAll(ctx context.Context, c *model.Connection, changes []vendorapi.Change, ordered bool) map[string]int {
+func (m *Manager) receiveAll(ctx context.Context, c *model.Connection, changes []vendorapi.Change, ordered bool, asked time.Time) map[string]int {
 	counts := map[string]int{}
 	for _, ch := range changes {
-		out := m.receive(ctx, c, ch, ordered)
+		out := m.receive(ctx, c, ch, ordered, asked)
 		counts[out]++
 		m.metrics.inbound.WithLabelValues(c.Vendor, out).Inc()
 	}
 	return counts
 }
 
-func (m *Manager) receive(ctx context.Context, c *model.Connection, ch vendorapi.Change, ordered bool) string {
+func (m *Manager) receive(ctx context.Context, c *model.Connection, ch vendorapi.Change, ordered bool, asked time.Time) string {
 	log := m.log.With(slog.String(logkey.Connection, c.ID), slog.String(logkey.ExternalID, ch.ExternalID), slog.String(logkey.State, ch.State))
 	// The echo of our own write: the exact state we just wrote, or an API-made change (as the vendor
 	// marks it) right after we wrote to that user.
-	if m.echoes.consume(c.ID, ch.ExternalID, ch.State, ordered) || (ch.ViaAPI && m.echoes.recent(c.ID, ch.ExternalID)) {
+	stale := ordered && m.echoes.wroteSince(c.ID, ch.ExternalID, asked)
+	if m.echoes.consume(c.ID, ch.ExternalID, ch.State, ordered && !stale) || (ch.ViaAPI && m.echoes.recent(c.ID, ch.ExternalID)) {
 		log.Debug("dropping the echo of our write")
 		return inEcho
+	}
+	if stale {
+		log.Debug("skipping a polled state that may predate our write; the next poll reads the state after it")
+		return inStale
 	}
 	agent, err := m.st.AgentByIdentity(ctx, c.TenantID, c.ID, ch.ExternalID)
 	if errors.Is(err, store.ErrNotFound) {

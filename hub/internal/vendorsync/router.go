@@ -29,6 +29,9 @@ type Router struct {
 	now func() time.Time
 	mu  sync.Mutex
 	by  map[string]*routes
+	// gen counts invalidations: a view loaded while one happened may predate the admin's change, so it
+	// is used by the caller that loaded it but not kept.
+	gen uint64
 }
 
 // routes is one tenant's view.
@@ -54,12 +57,13 @@ func NewRouter(st RouterStore, ttl time.Duration, now func() time.Time) *Router 
 func (r *Router) Invalidate(tenantID string) {
 	r.mu.Lock()
 	delete(r.by, tenantID)
+	r.gen++
 	r.mu.Unlock()
 }
 
 func (r *Router) routes(ctx context.Context, tenantID string) (*routes, error) {
 	r.mu.Lock()
-	rt := r.by[tenantID]
+	rt, gen := r.by[tenantID], r.gen
 	r.mu.Unlock()
 	if rt != nil && r.now().Sub(rt.loaded) < r.ttl {
 		return rt, nil
@@ -69,7 +73,9 @@ func (r *Router) routes(ctx context.Context, tenantID string) (*routes, error) {
 		return nil, err
 	}
 	r.mu.Lock()
-	r.by[tenantID] = rt
+	if r.gen == gen {
+		r.by[tenantID] = rt
+	}
 	r.mu.Unlock()
 	return rt, nil
 }
