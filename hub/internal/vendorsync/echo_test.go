@@ -60,3 +60,27 @@ func TestAPollAskedBeforeAWriteIsStale(t *testing.T) {
 		t.Fatal("the write's echo was forgotten because of a stale poll")
 	}
 }
+
+// TestAPollAnsweredWhileAWriteIsOnItsWayIsStale: a poll asked after a write started but answered
+// before the vendor applied it shows the old state too; until the write is answered (and for polls
+// asked before that), the poll is not trusted for that user.
+func TestAPollAnsweredWhileAWriteIsOnItsWayIsStale(t *testing.T) {
+	now := time.Unix(1000, 0)
+	e := newEchoes(30*time.Second, func() time.Time { return now })
+	e.expect("c", "u", "available")
+	done := e.send("c", "u")
+	now = now.Add(10 * time.Millisecond)
+	asked := now
+	if !e.wroteSince("c", "u", asked) {
+		t.Fatal("a poll asked while the write is on its way is trusted")
+	}
+	now = now.Add(10 * time.Millisecond)
+	done()
+	if !e.wroteSince("c", "u", asked) {
+		t.Fatal("a poll asked before the write was answered is trusted")
+	}
+	now = now.Add(10 * time.Millisecond)
+	if e.wroteSince("c", "u", now) {
+		t.Fatal("a poll asked after the write was answered is not trusted")
+	}
+}

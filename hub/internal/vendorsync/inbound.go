@@ -58,8 +58,19 @@ func (m *Manager) receive(ctx context.Context, c *model.Connection, ch vendorapi
 		return inEcho
 	}
 	if stale {
-		log.Debug("skipping a polled state that may predate our write; the next poll reads the state after it")
-		return inStale
+		// The poll may have read the state from before our write (the next poll will not report this
+		// user again unless the state changes): the vendor's state now decides.
+		now, ok := m.stateNow(ctx, c.ID, ch.ExternalID)
+		if !ok {
+			log.Info("skipping a polled state that may predate our write; drift repair checks it")
+			return inStale
+		}
+		if now != ch.State {
+			log.Debug("a polled state predated our write; the vendor now shows another", slog.String(logkey.Result, now))
+			if ch.State = now; m.echoes.consume(c.ID, ch.ExternalID, now, false) {
+				return inEcho
+			}
+		}
 	}
 	agent, err := m.st.AgentByIdentity(ctx, c.TenantID, c.ID, ch.ExternalID)
 	if errors.Is(err, store.ErrNotFound) {
@@ -115,4 +126,27 @@ func (m *Manager) reassert(ctx context.Context, c *model.Connection, rule *model
 		return
 	}
 	m.enqueue(ctx, c.ID, externalID, p, rule, want)
+}
+
+// verifyTimeout bounds the read of a user's state that settles a polled state that may predate our
+// write (rate limit included).
+const verifyTimeout = 2 * time.Second
+
+// stateNow reads a user's current state from the vendor; ok is false when it cannot be read quickly.
+func (m *Manager) stateNow(ctx context.Context, connectionID, externalID string) (string, bool) {
+	ctx, cancel := context.WithTimeout(ctx, verifyTimeout)
+	defer cancel()
+	if m.echoes.idle(ctx, connectionID, externalID) != nil { // a write on its way: read after it
+		return "", false
+	}
+	l, err := m.links.get(ctx, connectionID)
+	if err != nil || l.wait(ctx) != nil {
+		return "", false
+	}
+	st, err := l.adapter.GetState(ctx, externalID)
+	if err != nil {
+		m.log.Debug("reading the vendor's state", slog.String(logkey.Connection, connectionID), slog.Any(logkey.Error, err))
+		return "", false
+	}
+	return st.State, true
 }
