@@ -24,6 +24,9 @@ func fourVendors(t *testing.T) (e *env, td, sn *vendorAccount) {
 	e.ruleFor(t, td, "talkdesk two-way", map[string]string{"available": "available", tdLunch: "lunch", tdMeeting: "busy", "offline": "offline"},
 		map[string]string{"available": "available", "lunch": tdLunch, "busy": tdMeeting})
 	e.ruleFor(t, sn, "servicenow two-way", snRule, invert(snRule))
+	// The users were created in the polled vendors after the polls' baselines: let the polls report
+	// those new rows (Offline in ServiceNow) before the admin's change, not after it.
+	pollsPass(t, td, sn)
 	e.setPresence(t, 0, "available")
 	eventuallyExplained(t, 5*time.Second, "every vendor available", func() bool {
 		return e.vendorState(e.zd, 0) == "online" && e.vendorState(e.ac, 0) == "available" &&
@@ -130,4 +133,22 @@ func TestFourVendorsChangingAtOnceConverge(t *testing.T) {
 			t.Errorf("round %d: %d changes applied for 4 vendor changes (oscillation): %v", r, n, e.applied(t, 0)[before:])
 		}
 	}
+}
+
+// pollsPass waits until each polled vendor has answered two more requests (the hub's polls: nothing
+// else calls them here), so every change made in them before has been read.
+func pollsPass(t *testing.T, vas ...*vendorAccount) {
+	t.Helper()
+	marks := make([]int, len(vas))
+	for i, va := range vas {
+		marks[i] = len(va.em.Calls())
+	}
+	eventually(t, 10*time.Second, "two more polls", func() bool {
+		for i, va := range vas {
+			if len(va.em.Calls()) < marks[i]+2 {
+				return false
+			}
+		}
+		return true
+	})
 }

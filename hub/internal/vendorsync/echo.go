@@ -1,7 +1,6 @@
 package vendorsync
 
 import (
-	"context"
 	"sync"
 	"time"
 )
@@ -14,14 +13,12 @@ type echoes struct {
 	window time.Duration
 	now    func() time.Time
 	m      map[string]map[string]time.Time // connection|user -> state -> expiry
-	// written: connection|user -> when the hub last wrote there (started or finished a write)
+	// written: connection|user -> when the hub last wrote there
 	written map[string]time.Time
-	// sending: connection|user -> writes this process has on their way there
-	sending map[string]int
 }
 
 func newEchoes(window time.Duration, now func() time.Time) *echoes {
-	return &echoes{window: window, now: now, m: map[string]map[string]time.Time{}, written: map[string]time.Time{}, sending: map[string]int{}}
+	return &echoes{window: window, now: now, m: map[string]map[string]time.Time{}, written: map[string]time.Time{}}
 }
 
 func echoKey(connectionID, externalID string) string { return connectionID + "|" + externalID }
@@ -92,48 +89,4 @@ func (e *echoes) recent(connectionID, externalID string) bool {
 	defer e.mu.Unlock()
 	at, ok := e.written[echoKey(connectionID, externalID)]
 	return ok && e.now().Sub(at) <= e.window
-}
-
-// send notes a write on its way to a user; the returned func notes that it has been answered.
-func (e *echoes) send(connectionID, externalID string) (done func()) {
-	k := echoKey(connectionID, externalID)
-	e.mu.Lock()
-	e.sending[k]++
-	e.mu.Unlock()
-	return func() {
-		e.mu.Lock()
-		defer e.mu.Unlock()
-		if e.sending[k]--; e.sending[k] <= 0 {
-			delete(e.sending, k)
-		}
-		e.written[k] = e.now()
-	}
-}
-
-// wroteSince reports whether a write to this user is on its way or was answered at t or later: a
-// vendor's state read since t may not show it yet.
-func (e *echoes) wroteSince(connectionID, externalID string, t time.Time) bool {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	k := echoKey(connectionID, externalID)
-	at, ok := e.written[k]
-	return e.sending[k] > 0 || (ok && !at.Before(t))
-}
-
-// idle waits (polling briefly) until no write of this process is on its way to the user, or ctx ends.
-func (e *echoes) idle(ctx context.Context, connectionID, externalID string) error {
-	k := echoKey(connectionID, externalID)
-	for {
-		e.mu.Lock()
-		n := e.sending[k]
-		e.mu.Unlock()
-		if n == 0 {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(5 * time.Millisecond):
-		}
-	}
 }

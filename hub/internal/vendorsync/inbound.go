@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"time"
 
 	"presencehub.dev/hub/internal/model"
 	"presencehub.dev/hub/internal/presence"
@@ -21,56 +20,36 @@ const (
 	inUnknown = "unknown_user"
 	inIgnored = "unmapped"
 	inFailed  = "failed"
-	inStale   = "stale"
 )
 
 // Receive applies the changes a connection's vendor notified (webhooks: late and unordered
 // possibly), one by one, and counts the outcomes.
 func (m *Manager) Receive(ctx context.Context, c *model.Connection, changes []vendorapi.Change) map[string]int {
-	return m.receiveAll(ctx, c, changes, false, time.Time{})
+	return m.receiveAll(ctx, c, changes, false)
 }
 
-// ReceivePolled applies the changes a poll read: the vendor's states in order, as they were when the
-// poll was answered. asked is when the poll was sent: a state read for a user the hub wrote to since
-// then may predate that write, so unless it is that write's echo it is left to the next poll, which
-// reads the state after the write.
-func (m *Manager) ReceivePolled(ctx context.Context, c *model.Connection, changes []vendorapi.Change, asked time.Time) map[string]int {
-	return m.receiveAll(ctx, c, changes, true, asked)
+// ReceivePolled applies the changes a poll read: the vendor's states in order, as they are now.
+func (m *Manager) ReceivePolled(ctx context.Context, c *model.Connection, changes []vendorapi.Change) map[string]int {
+	return m.receiveAll(ctx, c, changes, true)
 }
 
-func (m *Manager) receiveAll(ctx context.Context, c *model.Connection, changes []vendorapi.Change, ordered bool, asked time.Time) map[string]int {
+func (m *Manager) receiveAll(ctx context.Context, c *model.Connection, changes []vendorapi.Change, ordered bool) map[string]int {
 	counts := map[string]int{}
 	for _, ch := range changes {
-		out := m.receive(ctx, c, ch, ordered, asked)
+		out := m.receive(ctx, c, ch, ordered)
 		counts[out]++
 		m.metrics.inbound.WithLabelValues(c.Vendor, out).Inc()
 	}
 	return counts
 }
 
-func (m *Manager) receive(ctx context.Context, c *model.Connection, ch vendorapi.Change, ordered bool, asked time.Time) string {
+func (m *Manager) receive(ctx context.Context, c *model.Connection, ch vendorapi.Change, ordered bool) string {
 	log := m.log.With(slog.String(logkey.Connection, c.ID), slog.String(logkey.ExternalID, ch.ExternalID), slog.String(logkey.State, ch.State))
 	// The echo of our own write: the exact state we just wrote, or an API-made change (as the vendor
 	// marks it) right after we wrote to that user.
-	stale := ordered && m.echoes.wroteSince(c.ID, ch.ExternalID, asked)
-	if m.echoes.consume(c.ID, ch.ExternalID, ch.State, ordered && !stale) || (ch.ViaAPI && m.echoes.recent(c.ID, ch.ExternalID)) {
+	if m.echoes.consume(c.ID, ch.ExternalID, ch.State, ordered) || (ch.ViaAPI && m.echoes.recent(c.ID, ch.ExternalID)) {
 		log.Debug("dropping the echo of our write")
 		return inEcho
-	}
-	if stale {
-		// The poll may have read the state from before our write (the next poll will not report this
-		// user again unless the state changes): the vendor's state now decides.
-		now, ok := m.stateNow(ctx, c.ID, ch.ExternalID)
-		if !ok {
-			log.Info("skipping a polled state that may predate our write; drift repair checks it")
-			return inStale
-		}
-		if now != ch.State {
-			log.Debug("a polled state predated our write; the vendor now shows another", slog.String(logkey.Result, now))
-			if ch.State = now; m.echoes.consume(c.ID, ch.ExternalID, now, false) {
-				return inEcho
-			}
-		}
 	}
 	agent, err := m.st.AgentByIdentity(ctx, c.TenantID, c.ID, ch.ExternalID)
 	if errors.Is(err, store.ErrNotFound) {
@@ -126,27 +105,4 @@ func (m *Manager) reassert(ctx context.Context, c *model.Connection, rule *model
 		return
 	}
 	m.enqueue(ctx, c.ID, externalID, p, rule, want)
-}
-
-// verifyTimeout bounds the read of a user's state that settles a polled state that may predate our
-// write (rate limit included).
-const verifyTimeout = 2 * time.Second
-
-// stateNow reads a user's current state from the vendor; ok is false when it cannot be read quickly.
-func (m *Manager) stateNow(ctx context.Context, connectionID, externalID string) (string, bool) {
-	ctx, cancel := context.WithTimeout(ctx, verifyTimeout)
-	defer cancel()
-	if m.echoes.idle(ctx, connectionID, externalID) != nil { // a write on its way: read after it
-		return "", false
-	}
-	l, err := m.links.get(ctx, connectionID)
-	if err != nil || l.wait(ctx) != nil {
-		return "", false
-	}
-	st, err := l.adapter.GetState(ctx, externalID)
-	if err != nil {
-		m.log.Debug("reading the vendor's state", slog.String(logkey.Connection, connectionID), slog.Any(logkey.Error, err))
-		return "", false
-	}
-	return st.State, true
 }

@@ -106,9 +106,7 @@ func (m *Manager) deliver(ctx context.Context, w *model.OutboxWrite) {
 			return
 		}
 		m.expectEcho(ctx, w)
-		sent := m.echoes.send(w.ConnectionID, w.ExternalID)
 		err = l.adapter.SetState(m.withAgent(ctx, w), w.ExternalID, w.VendorState)
-		sent()
 		if ra := vendorapi.RetryAfter(err); ra > 0 {
 			l.pause(m.opts.Now().Add(ra))
 		}

@@ -49,7 +49,6 @@ func (m *Manager) pollOne(ctx context.Context, connectionID string, cursors map[
 	if err := l.wait(ctx); err != nil {
 		return
 	}
-	asked := m.opts.Now()
 	changes, next, err := poller.Poll(ctx, cursors[connectionID])
 	now := m.opts.Now()
 	if err != nil {
@@ -59,5 +58,5 @@ func (m *Manager) pollOne(ctx context.Context, connectionID string, cursors map[
 	}
 	_ = m.st.RecordSuccess(ctx, l.conn.TenantID, connectionID, now)
 	cursors[connectionID] = next
-	m.ReceivePolled(ctx, l.conn, changes, asked)
+	m.ReceivePolled(ctx, l.conn, changes)
 }
