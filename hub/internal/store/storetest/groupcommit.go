@@ -28,28 +28,34 @@ func testGroupCommit(t *testing.T, ctx context.Context, s *store.DB) {
 		must(t, s.CreateAgent(ctx, ag))
 		fixtures[i] = presenceFixture{tenant: tn, conn: conn, agent: ag}
 	}
-	// Round 1: each agent's first save twice at once; exactly one of each pair wins.
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	wins, conflicts := map[string]int{}, 0
-	for _, f := range fixtures {
-		for _, status := range []string{"available", "busy"} {
-			wg.Go(func() {
-				_, err := f.change(ctx, s, 0, status, status, time.Now())
-				mu.Lock()
-				defer mu.Unlock()
-				switch {
-				case err == nil:
-					wins[f.agent.ID]++
-				case errors.Is(err, store.ErrConflict):
-					conflicts++
-				default:
-					t.Errorf("save: %v", err)
-				}
-			})
+	// race saves two changes per agent against the same version, all at once, and counts the winners
+	// per agent and the version conflicts.
+	race := func(round string, version int64, statuses [2]string, vendorState func(status string) string) (map[string]int, int) {
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		wins, conflicts := map[string]int{}, 0
+		for _, f := range fixtures {
+			for _, status := range statuses {
+				wg.Go(func() {
+					_, err := f.change(ctx, s, version, status, vendorState(status), time.Now())
+					mu.Lock()
+					defer mu.Unlock()
+					switch {
+					case err == nil:
+						wins[f.agent.ID]++
+					case errors.Is(err, store.ErrConflict):
+						conflicts++
+					default:
+						t.Errorf("%s save: %v", round, err)
+					}
+				})
+			}
 		}
+		wg.Wait()
+		return wins, conflicts
 	}
-	wg.Wait()
+	// Round 1: each agent's first save twice at once; exactly one of each pair wins.
+	wins, conflicts := race("first", 0, [2]string{"available", "busy"}, func(status string) string { return status })
 	if len(wins) != agents || conflicts != agents {
 		t.Fatalf("%d agents saved, %d conflicts; want each agent saved once and %d conflicts", len(wins), conflicts, agents)
 	}
@@ -57,6 +63,7 @@ func testGroupCommit(t *testing.T, ctx context.Context, s *store.DB) {
 		t.Logf("no group formed: %d changes in %d commits", changes, commits) // possible on a busy machine, not an error
 	}
 	// Round 2: every agent moves on once more, all at once.
+	var wg sync.WaitGroup
 	for _, f := range fixtures {
 		wg.Go(func() {
 			if _, err := f.change(ctx, s, 1, "lunch", "away", time.Now()); err != nil {
@@ -66,25 +73,7 @@ func testGroupCommit(t *testing.T, ctx context.Context, s *store.DB) {
 	}
 	wg.Wait()
 	// Round 3: two changes per agent against the same version, at once: one wins, one conflicts.
-	wins, conflicts = map[string]int{}, 0
-	for _, f := range fixtures {
-		for range 2 {
-			wg.Go(func() {
-				_, err := f.change(ctx, s, 2, "busy", "away", time.Now())
-				mu.Lock()
-				defer mu.Unlock()
-				switch {
-				case err == nil:
-					wins[f.agent.ID]++
-				case errors.Is(err, store.ErrConflict):
-					conflicts++
-				default:
-					t.Errorf("third save: %v", err)
-				}
-			})
-		}
-	}
-	wg.Wait()
+	wins, _ = race("third", 2, [2]string{"busy", "busy"}, func(string) string { return "away" })
 	for _, f := range fixtures {
 		if wins[f.agent.ID] != 1 {
 			t.Fatalf("agent %s: %d of 2 racing saves won; want exactly 1", f.agent.ID, wins[f.agent.ID])
