@@ -30,10 +30,11 @@ func (sqliteDialect) migrationOptions() ([]goose.ProviderOption, error) { return
 const sqliteMaxConns = 16
 
 // open uses WAL, foreign keys, a busy timeout and immediate transactions (so a read-then-write
-// transaction never fails to upgrade its lock).
+// transaction never fails to upgrade its lock). Automatic checkpoints are off: the store checkpoints
+// from a goroutine of its own (checkpoint.go), so no commit pays for one.
 func (sqliteDialect) open(path string) (*sql.DB, error) {
 	v := url.Values{}
-	for _, p := range []string{"foreign_keys(1)", "journal_mode(WAL)", "busy_timeout(10000)", "synchronous(NORMAL)"} {
+	for _, p := range []string{"foreign_keys(1)", "journal_mode(WAL)", "busy_timeout(10000)", "synchronous(NORMAL)", "wal_autocheckpoint(0)"} {
 		v.Add("_pragma", p)
 	}
 	v.Set("_txlock", "immediate")

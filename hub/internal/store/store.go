@@ -44,6 +44,8 @@ type DB struct {
 	dialect dialect
 	now     func() time.Time
 	commits committer // group commit of presence changes
+	// checkpoints copies SQLite's write-ahead log into the database file off the commit path.
+	checkpoints checkpointer
 	// onAgents runs after every local write that drops cached agents (OnAgentsChanged).
 	onAgents atomic.Pointer[func()]
 }
@@ -64,14 +66,18 @@ func Open(ctx context.Context, driver, dsn string) (*DB, error) {
 		sqldb.Close()
 		return nil, err
 	}
+	if d.name() == "sqlite" {
+		s.startCheckpointer()
+	}
 	return s, nil
 }
 
 // Close releases the database.
 func (s *DB) Close() error {
 	s.stopCommitter()
+	cerr := s.stopCheckpointer()
 	s.x.close()
-	return s.db.Close()
+	return errors.Join(cerr, s.db.Close())
 }
 
 // Ping checks that the database answers; /readyz uses it.
