@@ -27,7 +27,7 @@ func (sqliteDialect) rebind(q string) string {
 func (sqliteDialect) migrationOptions() ([]goose.ProviderOption, error) { return nil, nil }
 
 // sqliteMaxConns bounds SQLite connections: readers run in parallel under WAL, writers take turns.
-const sqliteMaxConns = 16
+const sqliteMaxConns = 17 // 16 plus the one the committer keeps (writerconn.go)
 
 // open uses WAL, foreign keys, a busy timeout and immediate transactions (so a read-then-write
 // transaction never fails to upgrade its lock). Automatic checkpoints are off: the store checkpoints

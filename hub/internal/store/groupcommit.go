@@ -86,9 +86,19 @@ func (s *DB) stopCommitter() {
 	c.wg.Wait()
 }
 
+// txRunner runs fn in one transaction: DB.inTx, or the SQLite writer connection's.
+type txRunner func(ctx context.Context, fn func(tx queryer) error) error
+
 func (s *DB) commitLoop() {
 	c := &s.commits
 	batch := make([]*saveJob, 0, maxGroup)
+	inTx := txRunner(s.inTx)
+	if s.dialect.name() == "sqlite" {
+		if w, err := s.newWriterConn(context.Background()); err == nil {
+			defer w.close()
+			inTx = w.inTx
+		}
+	}
 	for {
 		select {
 		case j := <-c.jobs:
@@ -97,7 +107,7 @@ func (s *DB) commitLoop() {
 			for {
 				select {
 				case j := <-c.jobs:
-					j.done <- s.saveOne(j)
+					j.done <- s.saveOne(j, inTx)
 				default:
 					return
 				}
@@ -115,7 +125,7 @@ func (s *DB) commitLoop() {
 		// In a fixed order, so that groups committing at once (PostgreSQL) never wait on each other's rows
 		// in opposite orders.
 		slices.SortFunc(batch, func(a, b *saveJob) int { return strings.Compare(a.p.AgentID, b.p.AgentID) })
-		s.commitGroup(batch)
+		s.commitGroup(batch, inTx)
 		clear(batch)
 	}
 }
@@ -123,15 +133,15 @@ func (s *DB) commitLoop() {
 // commitGroup commits a group in one transaction. A lost race (version conflict) fails only its own
 // change; any other error rolls the group back and each change is retried alone, so one bad change
 // never fails the others.
-func (s *DB) commitGroup(batch []*saveJob) {
+func (s *DB) commitGroup(batch []*saveJob, inTx txRunner) {
 	s.commits.commits.Add(1)
 	s.commits.changes.Add(int64(len(batch)))
 	if len(batch) == 1 {
-		batch[0].done <- s.saveOne(batch[0])
+		batch[0].done <- s.saveOne(batch[0], inTx)
 		return
 	}
 	results := make([]error, len(batch))
-	err := s.inTx(context.Background(), func(tx queryer) error {
+	err := inTx(context.Background(), func(tx queryer) error {
 		if s.dialect.name() == "postgres" {
 			return s.saveGroupBatched(context.Background(), tx, batch, results)
 		}
@@ -149,7 +159,7 @@ func (s *DB) commitGroup(batch []*saveJob) {
 	})
 	if err != nil {
 		for _, j := range batch {
-			j.done <- s.saveOne(j)
+			j.done <- s.saveOne(j, inTx)
 		}
 		return
 	}
@@ -159,6 +169,9 @@ func (s *DB) commitGroup(batch []*saveJob) {
 }
 
 // saveOne commits one change in a transaction of its own.
-func (s *DB) saveOne(j *saveJob) error {
-	return s.inTx(j.ctx, func(tx queryer) error { return s.savePresenceTx(j.ctx, tx, j) })
+func (s *DB) saveOne(j *saveJob, inTx txRunner) error {
+	if err := j.ctx.Err(); err != nil {
+		return err
+	}
+	return inTx(j.ctx, func(tx queryer) error { return s.savePresenceTx(j.ctx, tx, j) })
 }

@@ -57,7 +57,7 @@ func (s *DB) SavePresence(ctx context.Context, p *model.Presence, expectVersion 
 	if s.submit(j) {
 		err = <-j.done // not abandoned on ctx: the change may be committing
 	} else {
-		err = s.saveOne(j)
+		err = s.saveOne(j, s.inTx)
 	}
 	if err != nil {
 		return fmt.Errorf("saving presence: %w", s.mapErr(err))

@@ -90,8 +90,12 @@ func (s *DB) Ping(ctx context.Context) error {
 }
 
 // SetMaxConns bounds the connections the store opens (n ≤ 0 keeps the dialect's default: unbounded
-// for SQLite, DefaultPostgresConns for PostgreSQL).
+// for SQLite, DefaultPostgresConns for PostgreSQL). SQLite gets one more, which its committer keeps
+// (writerconn.go), so n connections remain for everyone else.
 func (s *DB) SetMaxConns(n int) {
+	if n > 0 && s.dialect.name() == "sqlite" {
+		n++
+	}
 	if n > 0 {
 		s.db.SetMaxOpenConns(n)
 		s.db.SetMaxIdleConns(n)

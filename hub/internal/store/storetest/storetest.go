@@ -29,6 +29,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		"ConcurrentSaves":        testConcurrentSaves,
 		"OutboxClaims":           testOutboxClaims,
 		"GroupCommit":            testGroupCommit,
+		"GroupFailure":           testGroupFailure,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, t.Context(), open(t)) })
