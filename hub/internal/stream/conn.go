@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
-	"google.golang.org/protobuf/encoding/protojson"
 
 	phv1 "presencehub.dev/shared/gen/presencehub/v1"
 	"presencehub.dev/shared/logkey"
@@ -34,8 +33,8 @@ type conn struct {
 	ready   bool       // the snapshot is out: queued messages may follow it
 	closing bool       // closeWith was called: nothing more is queued or written
 
-	ownSent  int64            // writer only: newest version of the agent's own presence sent
-	teamSent map[string]int64 // writer only: newest version sent per "<team>/<agent>", made on first use
+	ownSent  int64             // writer only: newest version of the agent's own presence sent
+	teamSent map[viewKey]int64 // writer only: newest version sent per agent of a watched team, made on first use
 
 	beat    beat        // place on the heartbeat wheel
 	pinging atomic.Bool // a ping is waiting for its pong
@@ -119,7 +118,7 @@ func (c *conn) closeWith(code websocket.StatusCode, reason string) {
 }
 
 func (c *conn) write(m *phv1.ServerMessage) error {
-	data, err := protojson.Marshal(m)
+	data, err := encodeServerMessage(m)
 	if err != nil {
 		return fmt.Errorf("encoding a server message: %w", err)
 	}

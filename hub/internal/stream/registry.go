@@ -7,7 +7,6 @@ import (
 	"sync"
 
 	"github.com/coder/websocket"
-	"google.golang.org/protobuf/encoding/protojson"
 
 	"presencehub.dev/hub/internal/bus"
 	"presencehub.dev/hub/internal/protoconv"
@@ -116,7 +115,7 @@ func (s *Server) dispatch(ev bus.Event) {
 				if !ok {
 					base.TeamId = team
 					var err error
-					if data, err = protojson.Marshal(base); err != nil {
+					if data, err = encodeEvent(base); err != nil {
 						continue
 					}
 					encoded[team] = data

@@ -1,7 +1,6 @@
 package stream
 
 import (
-	"bytes"
 	"log/slog"
 
 	"github.com/coder/websocket"
@@ -12,7 +11,7 @@ import (
 
 // outMsg is one queued message: a pre-encoded presence event, or any other server message.
 type outMsg struct {
-	event   []byte // protojson of a PresenceEvent
+	event   []byte // a ServerMessage carrying one PresenceEvent, from encodeEvent
 	team    string // the team view the event updates; "" for the agent's own presence
 	agent   string
 	version int64
@@ -87,12 +86,16 @@ func (c *conn) flush(batch []outMsg) error {
 		case 0:
 			return nil
 		case 1:
-			return c.writeRaw(append(append([]byte(`{"event":`), events[0]...), '}'))
+			return c.writeRaw(events[0])
 		}
-		buf := bytes.NewBufferString(`{"batch":{"events":[`)
-		buf.Write(bytes.Join(events, []byte{','}))
-		buf.WriteString(`]}}`)
-		return c.writeRaw(buf.Bytes())
+		buf := append(make([]byte, 0, 512*len(events)), `{"batch":{"events":[`...)
+		for i, e := range events {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			buf = append(buf, eventBody(e)...)
+		}
+		return c.writeRaw(append(buf, `]}}`...))
 	}
 	for _, m := range batch {
 		if m.msg != nil {
@@ -118,12 +121,15 @@ func (c *conn) flush(batch []outMsg) error {
 	return sendEvents()
 }
 
+// viewKey names an agent in a team view.
+type viewKey struct{ team, agent string }
+
 // lastSent is the newest version of an agent sent in a view: its own ("" team) or a team's.
 func (c *conn) lastSent(team, agent string) int64 {
 	if team == "" {
 		return c.ownSent
 	}
-	return c.teamSent[team+"/"+agent]
+	return c.teamSent[viewKey{team, agent}]
 }
 
 func (c *conn) markSent(team, agent string, version int64) {
@@ -132,9 +138,9 @@ func (c *conn) markSent(team, agent string, version int64) {
 		return
 	}
 	if c.teamSent == nil {
-		c.teamSent = map[string]int64{}
+		c.teamSent = map[viewKey]int64{}
 	}
-	c.teamSent[team+"/"+agent] = version
+	c.teamSent[viewKey{team, agent}] = version
 }
 
 // reply queues an answer to a request.
