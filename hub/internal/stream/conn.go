@@ -36,8 +36,10 @@ type conn struct {
 	ownSent  int64             // writer only: newest version of the agent's own presence sent
 	teamSent map[viewKey]int64 // writer only: newest version sent per agent of a watched team, made on first use
 
-	beat    beat        // place on the heartbeat wheel
-	pinging atomic.Bool // a ping is waiting for its pong
+	beat     beat          // place on the heartbeat wheel
+	pinging  atomic.Bool   // a ping is waiting for its pong
+	writeSeq atomic.Uint64 // incremented as each write starts and ends: odd while one is in progress
+	stuckSeq uint64        // heartbeat only: the writeSeq of a write in progress at the previous beat
 }
 
 func newConn(s *Server, ws *websocket.Conn, who *principal) *conn {
@@ -125,12 +127,13 @@ func (c *conn) write(m *phv1.ServerMessage) error {
 	return c.writeRaw(data)
 }
 
-// writeRaw writes one message. A write that outlasts the write timeout closes the socket, as the
-// websocket library does when a write's context expires; a context per write instead would stay
-// referenced by the library, and hooked on the connection's context, for the connection's lifetime.
+// writeRaw writes one message. It counts writes in and out (writeSeq) for the heartbeat, which closes
+// the socket under a write that stays blocked (see heartbeat): a timer per write, or a context per
+// write that the websocket library would keep referenced, cost more than the rest of a delivery
+// besides the system call.
 func (c *conn) writeRaw(data []byte) error {
-	t := time.AfterFunc(c.s.opts.WriteTimeout, func() { _ = c.ws.CloseNow() })
-	defer t.Stop()
+	c.writeSeq.Add(1)
+	defer c.writeSeq.Add(1)
 	if err := c.ws.Write(context.Background(), websocket.MessageText, data); err != nil {
 		return fmt.Errorf("writing to the stream: %w", err)
 	}

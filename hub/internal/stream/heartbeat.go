@@ -134,8 +134,18 @@ func (h *heartbeats) remove(b *beat) {
 
 // heartbeat runs on the wheel's goroutine once per interval once the snapshot is out: a stream whose
 // previous ping is still unanswered is closed, otherwise it is pinged. The pong is awaited on a
-// goroutine that lives only for the round trip.
+// goroutine that lives only for the round trip. A write that was in progress at the previous beat and
+// still is (the client stopped reading and the socket's buffers are full) gets its socket closed,
+// which fails the write; a close frame could not get past it.
 func (c *conn) heartbeat() {
+	if seq := c.writeSeq.Load(); seq%2 == 0 {
+		c.stuckSeq = 0
+	} else if seq != c.stuckSeq {
+		c.stuckSeq = seq
+	} else {
+		_ = c.ws.CloseNow()
+		return
+	}
 	c.mu.Lock()
 	ready := c.ready
 	c.mu.Unlock()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -167,5 +168,34 @@ func TestShutdownClosesStreamsWithGoingAway(t *testing.T) {
 			}
 			break
 		}
+	}
+}
+
+// TestHeartbeatCutsAWriteThatStaysBlocked: a client that stops reading fills the socket's buffers and
+// blocks the writer. The write is left alone for the rest of the interval in which a beat first saw
+// it, and its socket is closed at the next beat, ending the stream at once (the unanswered ping's
+// close handshake would wait 5 s more for the blocked write).
+func TestHeartbeatCutsAWriteThatStaysBlocked(t *testing.T) {
+	ss := startStreamServer(t)
+	_, c := ss.dial(t, nil) // and then does not read
+	big := streamError("", "invalid", strings.Repeat("x", 1<<20))
+	for blocked := false; !blocked; {
+		c.reply(big)
+		before := c.writeSeq.Load()
+		time.Sleep(50 * time.Millisecond)
+		after := c.writeSeq.Load()
+		blocked = after%2 == 1 && after == before
+	}
+	ss.clock.tickTo(t, wheelSlots+1)
+	select {
+	case <-c.ctx.Done():
+		t.Fatal("a write blocked for less than an interval was cut")
+	case <-time.After(100 * time.Millisecond):
+	}
+	ss.clock.tickTo(t, 2*wheelSlots+1)
+	select {
+	case <-c.ctx.Done():
+	case <-time.After(2 * time.Second):
+		t.Fatal("a write blocked for a whole interval still holds the stream")
 	}
 }

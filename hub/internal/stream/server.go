@@ -50,13 +50,13 @@ type Store interface {
 type Options struct {
 	// OriginPatterns are the browser origins allowed besides the hub's own (never "*").
 	OriginPatterns []string
-	// Heartbeat is the ping interval (default 15s); a ping unanswered within it closes the stream.
+	// Heartbeat is the ping interval (default 15s); a ping unanswered within it closes the stream, and
+	// so does a write still blocked a whole interval after a heartbeat saw it (a client that stopped
+	// reading).
 	Heartbeat time.Duration
 	// QueueSize bounds the messages waiting for one connection (default 64); overflow closes it.
 	QueueSize int
-	// WriteTimeout bounds one websocket write (default 10s).
-	WriteTimeout time.Duration
-	Clock        Clock
+	Clock     Clock
 }
 
 // Server is the websocket endpoint.
@@ -81,9 +81,6 @@ func New(ctx context.Context, st Store, engine *presence.Engine, authn *auth.Aut
 	}
 	if opts.QueueSize <= 0 {
 		opts.QueueSize = 64
-	}
-	if opts.WriteTimeout <= 0 {
-		opts.WriteTimeout = 10 * time.Second
 	}
 	if opts.Clock == nil {
 		opts.Clock = realClock{}
