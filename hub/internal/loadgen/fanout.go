@@ -25,15 +25,18 @@ type FanoutOptions struct {
 
 // pendingChange is a sent change not yet seen by every supervisor of the agent's team.
 type pendingChange struct {
-	at      time.Time // its scheduled send time
-	waiting int       // supervisors still to receive it
+	sent, scheduled time.Time // when it was sent, and when it was due to be
+	waiting         int       // supervisors still to receive it
 }
 
-// latencies collects change → supervisor delivery latencies.
+// latencies collects change → supervisor delivery latencies, from the change's send and from its
+// scheduled send time.
 type latencies struct {
 	mu         sync.Mutex
 	scheduled  map[string]*pendingChange // agent -> its oldest change still in flight
-	samples    []time.Duration
+	samples    []time.Duration           // from the send
+	fromSched  []time.Duration           // from the scheduled send time
+	sendLag    []time.Duration           // how late each change was sent
 	deliveries int
 	abuser     string
 	abuserSeen int // the abuser's changes delivered to supervisors
@@ -57,7 +60,8 @@ func (l *latencies) observe(m *phv1.ServerMessage, at time.Time) {
 			continue
 		}
 		if p, ok := l.scheduled[agent]; ok {
-			l.samples = append(l.samples, at.Sub(p.at))
+			l.samples = append(l.samples, at.Sub(p.sent))
+			l.fromSched = append(l.fromSched, at.Sub(p.scheduled))
 			if p.waiting--; p.waiting == 0 {
 				delete(l.scheduled, agent)
 			}
@@ -65,18 +69,21 @@ func (l *latencies) observe(m *phv1.ServerMessage, at time.Time) {
 	}
 }
 
-// pct is the p-quantile in milliseconds.
-func (l *latencies) pct(p float64) float64 {
-	if len(l.samples) == 0 {
+// pct is the p-quantile of sorted samples in milliseconds.
+func pct(samples []time.Duration, p float64) float64 {
+	if len(samples) == 0 {
 		return 0
 	}
-	return float64(l.samples[int(p*float64(len(l.samples)-1))].Microseconds()) / 1000
+	return float64(samples[int(p*float64(len(samples)-1))].Microseconds()) / 1000
 }
 
 // Fanout connects every agent's device and cfg.Supervisors supervisor streams per team, then changes
 // agents' statuses at o.Rate per second for o.Duration, with send times fixed in advance (t0 + k/rate)
-// so a slow hub cannot hide its latency by slowing the sender. Latency is measured from the scheduled
-// send time to each supervisor's receipt of the change.
+// (an open loop: no send waits for an answer, so a slow hub cannot slow the sender down). Latency is
+// measured from each change's send to each supervisor's receipt of it, and again from the scheduled
+// send time, which adds the sender's own lateness (the Go runtime sleeps in whole milliseconds when
+// idle, so at low rates a send can leave up to 1 ms after its time); the line reports the sender's lag
+// too, so a run whose sender fell behind shows it.
 func Fanout(ctx context.Context, cfg Config, f *Fleet, o FanoutOptions, out io.Writer) error {
 	lat := &latencies{scheduled: map[string]*pendingChange{}}
 	if o.FlapRate > 0 {
@@ -137,9 +144,11 @@ func Fanout(ctx context.Context, cfg Config, f *Fleet, o FanoutOptions, out io.W
 		time.Sleep(time.Until(at))
 		i := first + k%(len(devices)-first)
 		agent := f.Agents[i]
+		sent := time.Now()
 		lat.mu.Lock()
+		lat.sendLag = append(lat.sendLag, sent.Sub(at))
 		if _, busy := lat.scheduled[agent]; !busy {
-			lat.scheduled[agent] = &pendingChange{at: at, waiting: supervisors}
+			lat.scheduled[agent] = &pendingChange{sent: sent, scheduled: at, waiting: supervisors}
 		}
 		lat.mu.Unlock()
 		status := statuses[(k/(len(devices)-first))%2] // each agent alternates, so no change is a no-op
@@ -151,6 +160,8 @@ func Fanout(ctx context.Context, cfg Config, f *Fleet, o FanoutOptions, out io.W
 	lat.mu.Lock()
 	defer lat.mu.Unlock()
 	slices.Sort(lat.samples)
+	slices.Sort(lat.fromSched)
+	slices.Sort(lat.sendLag)
 	cpuPer := 0.0
 	if lat.deliveries > 0 {
 		cpuPer = float64((cpuAfter - cpuBefore).Microseconds()) / float64(lat.deliveries)
@@ -162,9 +173,10 @@ func Fanout(ctx context.Context, cfg Config, f *Fleet, o FanoutOptions, out io.W
 	case o.FlapRate > 0:
 		mode = "flap"
 	}
-	fmt.Fprintf(out, "%s agents=%d teams=%d supervisors_per_team=%d rate=%d changes=%d deliveries=%d deliveries_per_s=%.0f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f cpu_us_per_delivery=%.1f measured=%d",
+	fmt.Fprintf(out, "%s agents=%d teams=%d supervisors_per_team=%d rate=%d changes=%d deliveries=%d deliveries_per_s=%.0f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f cpu_us_per_delivery=%.1f measured=%d sched_p50_ms=%.2f sched_p99_ms=%.2f send_lag_p99_ms=%.2f",
 		mode, len(f.Agents), len(f.Teams), supervisors, o.Rate, n, lat.deliveries, float64(lat.deliveries)/elapsed.Seconds(),
-		lat.pct(0.50), lat.pct(0.99), lat.pct(1), cpuPer, len(lat.samples))
+		pct(lat.samples, 0.50), pct(lat.samples, 0.99), pct(lat.samples, 1), cpuPer, len(lat.samples),
+		pct(lat.fromSched, 0.50), pct(lat.fromSched, 0.99), pct(lat.sendLag, 0.99))
 	if o.Stalled > 0 {
 		fmt.Fprintf(out, " stalled=%d", len(stalled))
 	}
