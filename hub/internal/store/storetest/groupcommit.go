@@ -3,12 +3,10 @@ package storetest
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
 	"testing"
 	"time"
 
-	"presencehub.dev/hub/internal/ids"
 	"presencehub.dev/hub/internal/model"
 	"presencehub.dev/hub/internal/store"
 )
@@ -17,17 +15,9 @@ import (
 // multi-row statement per group), with some saves racing on purpose: every change that succeeds is stored with its timeline entry and write, every lost
 // race fails alone and leaves nothing behind.
 func testGroupCommit(t *testing.T, ctx context.Context, s *store.DB) {
-	tn := mustTenant(t, ctx, s, "g")
-	conn := &model.Connection{ID: ids.New(ids.Connection), TenantID: tn.ID, Name: "c", Vendor: "zendesk", BaseURL: "https://x", Enabled: true}
-	must(t, s.CreateConnection(ctx, conn, nil))
 	const agents = 60
-	fixtures := make([]presenceFixture, agents)
-	for i := range fixtures {
-		ag := &model.Agent{ID: ids.New(ids.Agent), TenantID: tn.ID, Email: fmt.Sprintf("g%d@x", i),
-			Identities: []model.Identity{{ConnectionID: conn.ID, ExternalID: fmt.Sprint(i)}}}
-		must(t, s.CreateAgent(ctx, ag))
-		fixtures[i] = presenceFixture{tenant: tn, conn: conn, agent: ag}
-	}
+	fixtures := newPresenceFixtures(t, ctx, s, "g", agents)
+	tn, conn := fixtures[0].tenant, fixtures[0].conn
 	// race saves two changes per agent against the same version, all at once, and counts the winners
 	// per agent and the version conflicts.
 	race := func(round string, version int64, statuses [2]string, vendorState func(status string) string) (map[string]int, int) {

@@ -3,7 +3,6 @@ package storetest
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -17,17 +16,9 @@ import (
 // does not exist): each bad change fails alone, the good ones that shared its transaction commit, and
 // the store goes on committing afterwards (the transaction that failed was rolled back, not left open).
 func testGroupFailure(t *testing.T, ctx context.Context, s *store.DB) {
-	tn := mustTenant(t, ctx, s, "f")
-	conn := &model.Connection{ID: ids.New(ids.Connection), TenantID: tn.ID, Name: "c", Vendor: "zendesk", BaseURL: "https://x", Enabled: true}
-	must(t, s.CreateConnection(ctx, conn, nil))
 	const agents = 40
-	fixtures := make([]presenceFixture, agents)
-	for i := range fixtures {
-		ag := &model.Agent{ID: ids.New(ids.Agent), TenantID: tn.ID, Email: fmt.Sprintf("f%d@x", i),
-			Identities: []model.Identity{{ConnectionID: conn.ID, ExternalID: fmt.Sprint(i)}}}
-		must(t, s.CreateAgent(ctx, ag))
-		fixtures[i] = presenceFixture{tenant: tn, conn: conn, agent: ag}
-	}
+	fixtures := newPresenceFixtures(t, ctx, s, "f", agents)
+	tn := fixtures[0].tenant
 	bad := func(i int) bool { return i%5 == 0 }
 	errs := make([]error, agents)
 	var wg sync.WaitGroup

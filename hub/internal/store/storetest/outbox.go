@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"testing"
@@ -28,6 +29,22 @@ func newPresenceFixture(t *testing.T, ctx context.Context, s *store.DB) presence
 	ag := &model.Agent{ID: ids.New(ids.Agent), TenantID: tn.ID, Email: "a@x", Identities: []model.Identity{{ConnectionID: conn.ID, ExternalID: "42"}}}
 	must(t, s.CreateAgent(ctx, ag))
 	return presenceFixture{tenant: tn, conn: conn, agent: ag}
+}
+
+// newPresenceFixtures makes n agents of one new tenant, each linked to the tenant's one connection.
+func newPresenceFixtures(t *testing.T, ctx context.Context, s *store.DB, tenant string, n int) []presenceFixture {
+	t.Helper()
+	tn := mustTenant(t, ctx, s, tenant)
+	conn := &model.Connection{ID: ids.New(ids.Connection), TenantID: tn.ID, Name: "c", Vendor: "zendesk", BaseURL: "https://x", Enabled: true}
+	must(t, s.CreateConnection(ctx, conn, nil))
+	fixtures := make([]presenceFixture, n)
+	for i := range fixtures {
+		ag := &model.Agent{ID: ids.New(ids.Agent), TenantID: tn.ID, Email: fmt.Sprintf("%s%d@x", tenant, i),
+			Identities: []model.Identity{{ConnectionID: conn.ID, ExternalID: fmt.Sprint(i)}}}
+		must(t, s.CreateAgent(ctx, ag))
+		fixtures[i] = presenceFixture{tenant: tn, conn: conn, agent: ag}
+	}
+	return fixtures
 }
 
 // change saves the agent's next presence (version expect+1) with a timeline entry and a write of state.
