@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"fmt"
 	"sync"
 	"time"
@@ -34,7 +33,7 @@ func (s *DB) startCheckpointer() {
 			case <-t.C:
 				// A failed checkpoint leaves the frames in the WAL, where readers still find them; the
 				// next tick tries again.
-				_, _ = s.Checkpoint(context.Background(), "PASSIVE")
+				_ = s.checkpoint("PASSIVE")
 			case <-c.stop:
 				return
 			}
@@ -51,16 +50,14 @@ func (s *DB) stopCheckpointer() error {
 	}
 	close(c.stop)
 	c.wg.Wait()
-	_, err := s.Checkpoint(context.Background(), "TRUNCATE")
-	return err
+	return s.checkpoint("TRUNCATE")
 }
 
-// Checkpoint runs one SQLite WAL checkpoint in mode (PASSIVE, FULL, RESTART or TRUNCATE) and reports
-// how many WAL frames are still waiting to be copied into the database file.
-func (s *DB) Checkpoint(ctx context.Context, mode string) (pending int, err error) {
+// checkpoint runs one SQLite WAL checkpoint in mode (PASSIVE or TRUNCATE).
+func (s *DB) checkpoint(mode string) error {
 	var busy, log, copied int
-	if err := s.db.QueryRowContext(ctx, "PRAGMA wal_checkpoint("+mode+")").Scan(&busy, &log, &copied); err != nil {
-		return 0, fmt.Errorf("checkpointing the write-ahead log: %w", err)
+	if err := s.db.QueryRow("PRAGMA wal_checkpoint("+mode+")").Scan(&busy, &log, &copied); err != nil {
+		return fmt.Errorf("checkpointing the write-ahead log: %w", err)
 	}
-	return max(log-copied, 0), nil
+	return nil
 }

@@ -88,7 +88,9 @@ func (o *object) str(name, v string) {
 		return
 	}
 	o.key(name)
-	o.b, o.ok = appendString(o.b, v, o.ok)
+	var ok bool
+	o.b, ok = appendString(o.b, v)
+	o.ok = o.ok && ok
 }
 
 func (o *object) int64(name string, v int64) {
@@ -110,7 +112,9 @@ func (o *object) presence(p *phv1.Presence) {
 	in.str("previousStatus", p.GetPreviousStatus())
 	if t := p.GetUpdateTime(); t != nil {
 		in.key("updateTime")
-		in.b, in.ok = appendTimestamp(in.b, t.GetSeconds(), t.GetNanos(), in.ok)
+		var ok bool
+		in.b, ok = appendTimestamp(in.b, t.GetSeconds(), t.GetNanos())
+		in.ok = in.ok && ok
 	}
 	in.str("queuedStatus", p.GetQueuedStatus())
 	in.str("kind", p.GetKind())
@@ -118,7 +122,7 @@ func (o *object) presence(p *phv1.Presence) {
 }
 
 // appendTimestamp writes protojson's Timestamp form: UTC, "Z", and 0, 3, 6 or 9 fraction digits.
-func appendTimestamp(b []byte, secs int64, nanos int32, ok bool) ([]byte, bool) {
+func appendTimestamp(b []byte, secs int64, nanos int32) ([]byte, bool) {
 	const minSecs, maxSecs = -62135596800, 253402300799 // 0001-01-01 and 9999-12-31T23:59:59
 	if secs < minSecs || secs > maxSecs || nanos < 0 || nanos >= 1e9 {
 		return b, false
@@ -140,12 +144,12 @@ func appendTimestamp(b []byte, secs int64, nanos int32, ok bool) ([]byte, bool) 
 		}
 		b = append(b, frac...)
 	}
-	return append(b, `Z"`...), ok
+	return append(b, `Z"`...), true
 }
 
 // appendString writes s as a JSON string. protojson refuses strings that are not UTF-8, so this
 // reports them as not encodable.
-func appendString(b []byte, s string, ok bool) ([]byte, bool) {
+func appendString(b []byte, s string) ([]byte, bool) {
 	if !utf8.ValidString(s) {
 		return b, false
 	}
@@ -172,5 +176,5 @@ func appendString(b []byte, s string, ok bool) ([]byte, bool) {
 		}
 		start = i + 1
 	}
-	return append(append(b, s[start:]...), '"'), ok
+	return append(append(b, s[start:]...), '"'), true
 }
