@@ -32,6 +32,7 @@ func Seen(t testing.TB, timeout time.Duration, what string, cond func() (ok bool
 	if ok, saw := Poll(timeout, cond); !ok {
 		if saw != "" {
 			t.Fatalf("waited %v for %s; last saw: %s", timeout, what, saw)
+			return
 		}
 		t.Fatalf("waited %v for %s", timeout, what)
 	}
