@@ -123,7 +123,7 @@ func parseAPIError(httpStatus int, body []byte) *APIError {
 			continue
 		}
 		for _, v := range append(d.FieldViolations, d.FieldViolationsCamel...) {
-			e.Violations = append(e.Violations, FieldViolation{Field: v.Field, Description: v.Description})
+			e.Violations = append(e.Violations, FieldViolation(v))
 		}
 		for _, v := range d.Violations {
 			e.Violations = append(e.Violations, FieldViolation{Field: v.Subject, Description: v.Description})

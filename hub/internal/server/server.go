@@ -14,8 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/net/http2"
-	"golang.org/x/net/http2/h2c"
 	"google.golang.org/grpc"
 
 	"presencehub.dev/hub/internal/metrics"
@@ -43,7 +41,7 @@ type Options struct {
 	Register RegisterFunc // registers the REST gateway handlers
 	Ready    Pinger
 	Metrics  *metrics.Registry
-	TLS      *tls.Config // nil for plaintext (h2c for gRPC)
+	TLS      *tls.Config // nil for plaintext (gRPC over unencrypted HTTP/2, prior knowledge)
 	// Extra mounts more handlers (websockets, webhooks) on the HTTP mux.
 	Extra map[string]http.Handler
 }
@@ -68,11 +66,13 @@ func New(ctx context.Context, o Options) (*Server, error) {
 		mux.ServeHTTP(w, r)
 	})
 	s := &Server{log: o.Log, grpc: o.GRPC, gateway: gw, tls: o.TLS}
-	var h http.Handler = root
+	s.http = &http.Server{Handler: root, ReadHeaderTimeout: 10 * time.Second, TLSConfig: o.TLS, ErrorLog: slog.NewLogLogger(o.Log.Handler(), slog.LevelWarn)}
 	if o.TLS == nil {
-		h = h2c.NewHandler(root, &http2.Server{})
+		// gRPC and HTTP/1 on one plaintext port: net/http serves HTTP/2 with prior knowledge itself.
+		s.http.Protocols = new(http.Protocols)
+		s.http.Protocols.SetHTTP1(true)
+		s.http.Protocols.SetUnencryptedHTTP2(true)
 	}
-	s.http = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, TLSConfig: o.TLS, ErrorLog: slog.NewLogLogger(o.Log.Handler(), slog.LevelWarn)}
 	return s, nil
 }
 

@@ -69,9 +69,9 @@ func (e *Emulator) table(w http.ResponseWriter, r *http.Request, seg []string) {
 		failure(w, http.StatusNotFound, "No Record found", "Record doesn't exist or ACL restricts the record retrieval")
 		return
 	}
-	limit, offset, err := window(q)
-	if err != nil {
-		failure(w, http.StatusBadRequest, err.Error(), "")
+	limit, offset, problem := window(q)
+	if problem != "" {
+		failure(w, http.StatusBadRequest, problem, "")
 		return
 	}
 	matched := query(all, q.Get("sysparm_query"))
@@ -89,20 +89,21 @@ func (e *Emulator) table(w http.ResponseWriter, r *http.Request, seg []string) {
 	writeJSON(w, http.StatusOK, map[string]any{"result": result})
 }
 
-// window reads sysparm_limit and sysparm_offset.
-func window(q url.Values) (limit, offset int, err error) {
+// window reads sysparm_limit and sysparm_offset; problem is ServiceNow's message for a bad one.
+func window(q url.Values) (limit, offset int, problem string) {
+	var err error
 	limit, offset = defaultLimit, 0
 	if v := q.Get("sysparm_limit"); v != "" {
 		if limit, err = strconv.Atoi(v); err != nil || limit < 1 {
-			return 0, 0, fmt.Errorf("Invalid sysparm_limit %q", v)
+			return 0, 0, fmt.Sprintf("Invalid sysparm_limit %q", v)
 		}
 	}
 	if v := q.Get("sysparm_offset"); v != "" {
 		if offset, err = strconv.Atoi(v); err != nil || offset < 0 {
-			return 0, 0, fmt.Errorf("Invalid sysparm_offset %q", v)
+			return 0, 0, fmt.Sprintf("Invalid sysparm_offset %q", v)
 		}
 	}
-	return limit, offset, nil
+	return limit, offset, ""
 }
 
 // links builds the Link header: first, prev (unless at the start), next (unless at the end), last.

@@ -145,7 +145,7 @@ func (e *Emulator) cursorPage(w http.ResponseWriter, r *http.Request, match []*u
 		writeError(w, http.StatusBadRequest, "InvalidPaginationParameter", "page[after] and page[before] cannot be combined")
 		return
 	}
-	lo, hi := 0, len(match) // the page is match[lo:hi]
+	var lo, hi int // the page is match[lo:hi]
 	hasMore := false
 	switch {
 	case after != "":
