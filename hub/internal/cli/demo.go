@@ -13,23 +13,26 @@ import (
 	"presencehub.dev/hub/internal/app"
 	"presencehub.dev/hub/internal/config"
 	"presencehub.dev/hub/internal/demo"
-	"presencehub.dev/hub/internal/emulator/emulators"
 	"presencehub.dev/hub/internal/model"
 	"presencehub.dev/shared/logkey"
 )
 
 func newDemoCommand() *cobra.Command {
 	var f serverFlags
+	var emulatorBase int
 	cmd := &cobra.Command{
 		Use:   "demo",
-		Short: "Run the hub with a seeded demo tenant (data in ./demo-data unless told otherwise)",
+		Short: "Run the hub with a seeded demo tenant and the vendor emulators (data in " + demoDataDir + " unless told otherwise)",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := f.load(func(c *config.Config) {
 				if c.DataDir == config.Default().DataDir {
-					c.DataDir = "./demo-data"
+					c.DataDir = demoDataDir
 				}
 			})
 			if err != nil {
+				return err
+			}
+			if err := checkEmulatorPorts(emulatorBase, cfg.Listen); err != nil {
 				return err
 			}
 			info, err := demo.ReadInfo(cfg.DataDir)
@@ -40,6 +43,12 @@ func newDemoCommand() *cobra.Command {
 				cfg.BootstrapKey = info.AdminKey // keep the key of an earlier demo run
 			}
 			log := newLogger(cfg, cmd.ErrOrStderr())
+			// The emulators first: a port taken fails the demo before it touches the data dir.
+			ems, stopEmulators, err := startEmulators(log, emulatorBase)
+			defer stopEmulators()
+			if err != nil {
+				return err
+			}
 			a, err := app.Open(cmd.Context(), cfg, log)
 			if err != nil {
 				return err
@@ -56,19 +65,6 @@ func newDemoCommand() *cobra.Command {
 			}
 			if err := demo.NewPairingCode(cmd.Context(), a.Store, &info); err != nil {
 				return err
-			}
-			var ems []demo.Emulated
-			for _, v := range emulators.Vendors() {
-				em, err := emulators.New(v, log)
-				if err != nil {
-					return err
-				}
-				run, err := emulators.Start(em, "127.0.0.1:0")
-				if err != nil {
-					return err
-				}
-				defer run.Stop()
-				ems = append(ems, demo.Emulated{Emulator: em, URL: run.URL})
 			}
 			if err := demo.Wire(cmd.Context(), a.Store, a.Sealer, cfg.PublicURL, &info, ems); err != nil {
 				return err
@@ -93,9 +89,13 @@ func newDemoCommand() *cobra.Command {
 			return a.Serve(cmd.Context(), ln)
 		},
 	}
-	f.register(cmd)
+	f.register(cmd, demoDataDir)
+	cmd.Flags().IntVar(&emulatorBase, "emulator-base-port", 0, emulatorPortsHelp())
 	return cmd
 }
+
+// demoDataDir is the demo's data dir unless a flag, PRESENCE_HUB_DATA_DIR or the config file names one.
+const demoDataDir = "./demo-data"
 
 func printDemo(w io.Writer, dir string, info demo.Info) {
 	fmt.Fprintf(w, `
@@ -118,12 +118,23 @@ Try:
 
 Vendor emulators (connected both ways through the rule templates, e.g. Aircall ↔ Zendesk; users and credentials in demo.json):
 %[7]s
+Read an agent's state (%[11]s) straight from each vendor emulator, through that vendor's API and auth:
+%[12]s
   # an agent goes Unavailable "in Aircall": the hub follows and sets Zendesk to Offline
   curl -s -u aircall-demo-id:aircall-demo-secret -X PUT %[8]s -d '{"availability_status":"unavailable"}'
   curl -s -H "Authorization: Bearer $PRESENCE_HUB_KEY" $PRESENCE_HUB_URL/v1/tenants/demo/agents/%[9]s/timeline  # why: each change and its vendor writes
 %[10]s
 Stop with Ctrl-C; data stays in %[5]s.
-`, info.HubURL, info.AdminKey, info.TenantName, info.TenantID, dir, info.PairingCode, emulatorLines(info), firstAircallUser(info), info.PairingAgentID, punchClockLines(info))
+`, info.HubURL, info.AdminKey, info.TenantName, info.TenantID, dir, info.PairingCode, emulatorLines(info), firstAircallUser(info), info.PairingAgentID, punchClockLines(info),
+		readEmail(info), stateReadLines(info))
+}
+
+// readEmail is the demo agent whose state stateReadLines reads.
+func readEmail(info demo.Info) string {
+	if r := stateReads(info); len(r) > 0 {
+		return r[0].Email
+	}
+	return "none"
 }
 
 func emulatorLines(info demo.Info) string {

@@ -48,10 +48,12 @@ type serverFlags struct {
 	configPath, listen, dataDir, logLevel, logFormat string
 }
 
-func (f *serverFlags) register(cmd *cobra.Command) {
+// register adds the flags; dataDirDefault is what the command uses when neither flag, env nor file
+// names a data dir (shown in the help).
+func (f *serverFlags) register(cmd *cobra.Command, dataDirDefault string) {
 	cmd.Flags().StringVarP(&f.configPath, "config", "c", os.Getenv("PRESENCE_HUB_CONFIG"), "YAML config file (see hub/config.example.yaml); env PRESENCE_HUB_CONFIG")
 	cmd.Flags().StringVar(&f.listen, "listen", "", "host:port to serve on (env PRESENCE_HUB_LISTEN, default 127.0.0.1:8080)")
-	cmd.Flags().StringVar(&f.dataDir, "data-dir", "", "directory for the database and seal key (env PRESENCE_HUB_DATA_DIR, default ./data)")
+	cmd.Flags().StringVar(&f.dataDir, "data-dir", "", "directory for the database and seal key (env PRESENCE_HUB_DATA_DIR, default "+dataDirDefault+")")
 	cmd.Flags().StringVar(&f.logLevel, "log-level", "", "debug, info, warn or error (env PRESENCE_HUB_LOG_LEVEL)")
 	cmd.Flags().StringVar(&f.logFormat, "log-format", "", "text or json (env PRESENCE_HUB_LOG_FORMAT)")
 }

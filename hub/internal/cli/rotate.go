@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"presencehub.dev/hub/internal/config"
 	"presencehub.dev/hub/internal/model"
 	"presencehub.dev/hub/internal/seal"
 	"presencehub.dev/hub/internal/store"
@@ -90,7 +91,7 @@ the new key is printed: put it in PRESENCE_HUB_SEAL_KEY before starting the hub 
 			return nil
 		},
 	}
-	f.register(cmd)
+	f.register(cmd, config.Default().DataDir)
 	cmd.Flags().StringVar(&newKeyHex, "new-key", "", "the new key as 64 hex characters (default: generate one)")
 	return cmd
 }

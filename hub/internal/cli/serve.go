@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"presencehub.dev/hub/internal/app"
+	"presencehub.dev/hub/internal/config"
 )
 
 func newServeCommand() *cobra.Command {
@@ -34,6 +35,6 @@ func newServeCommand() *cobra.Command {
 			return a.Serve(cmd.Context(), ln)
 		},
 	}
-	f.register(cmd)
+	f.register(cmd, config.Default().DataDir)
 	return cmd
 }
