@@ -20,6 +20,7 @@ import (
 	"presencehub.dev/hub/internal/api"
 	"presencehub.dev/hub/internal/auth"
 	"presencehub.dev/hub/internal/bus"
+	"presencehub.dev/hub/internal/clock"
 	"presencehub.dev/hub/internal/config"
 	"presencehub.dev/hub/internal/leader"
 	"presencehub.dev/hub/internal/metrics"
@@ -96,7 +97,7 @@ func (a *App) newServer(ctx context.Context) (*server.Server, error) {
 	reg.Replica(a.Elector.ID(), a.Elector.Leading)
 	b := a.Bus
 	router := vendorsync.NewRouter(a.Store, 5*time.Second, nil)
-	engine := presence.New(a.Store, b, a.log, presence.Options{Planner: router, CachePresence: true})
+	engine := presence.New(a.Store, b, a.log, presence.Options{Planner: router, CachePresence: true, Clock: clock.Real()})
 	a.Engine = engine
 	sc := a.Config.Sync
 	a.Sync = vendorsync.New(a.Store, a.Sealer, engine, router, b, vendorsync.NewMetrics(reg), a.log, vendorsync.Options{
@@ -160,9 +161,11 @@ func (a *App) lead(ctx context.Context) {
 	a.log.Info("background work stopped", slog.String(logkey.Replica, a.Elector.ID()))
 }
 
-// Close ends live streams, disconnects from the other replicas and releases the store.
+// Close ends live streams, stops the engine's timers, disconnects from the other replicas and releases
+// the store.
 func (a *App) Close() error {
 	a.stopStreams()
+	a.Engine.Close()
 	a.closeBus()
 	return a.Store.Close()
 }

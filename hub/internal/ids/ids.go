@@ -22,6 +22,7 @@ const (
 	Device     = "dv"
 	Write      = "wr"
 	SyncRun    = "sr"
+	Hold       = "hd" // a presence change held by flow control
 )
 
 // New returns a fresh id with the given prefix. Ids made by one process increase strictly, even within

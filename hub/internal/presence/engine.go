@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"presencehub.dev/hub/internal/bus"
+	"presencehub.dev/hub/internal/clock"
 	"presencehub.dev/hub/internal/ids"
 	"presencehub.dev/hub/internal/model"
 	"presencehub.dev/hub/internal/store"
@@ -82,7 +83,8 @@ type Options struct {
 	DefaultMaxChangesPerMinute int
 	// CatalogTTL bounds how long a tenant's catalog and settings are cached (other replicas may edit them).
 	CatalogTTL time.Duration
-	Now        func() time.Time
+	// Clock tells the time for flow control, timestamps and the catalog cache (nil: the wall clock).
+	Clock clock.Clock
 	// Planner decides which vendor writes each change owes; they are saved with the change.
 	Planner Planner
 	// CachePresence keeps each agent's presence in memory between changes (saves still compare
@@ -96,16 +98,20 @@ type Planner interface {
 	Plan(ctx context.Context, agent *model.Agent, next *model.Presence, req Request) ([]*model.OutboxWrite, error)
 }
 
-// Engine applies presence changes.
+// Engine applies presence changes. Its timers (flushes of held changes) live until Close.
 type Engine struct {
 	st      Store
 	bus     bus.Bus
 	log     *slog.Logger
 	opts    Options
+	clock   clock.Clock
 	locks   [512]sync.Mutex
 	tenants *tenantCache
 	flows   *flowControl
 	cache   presenceCache
+	// life is the context of the engine's own work (flushes); Close cancels it.
+	life context.Context
+	stop context.CancelFunc
 }
 
 // New returns an engine over st publishing on b.
@@ -116,14 +122,20 @@ func New(st Store, b bus.Bus, log *slog.Logger, opts Options) *Engine {
 	if opts.CatalogTTL <= 0 {
 		opts.CatalogTTL = 30 * time.Second
 	}
-	if opts.Now == nil {
-		opts.Now = func() time.Time { return time.Now().UTC() }
-	}
-	e := &Engine{st: st, bus: b, log: log, opts: opts}
-	e.tenants = newTenantCache(st, opts.CatalogTTL, opts.Now)
-	e.flows = newFlowControl()
+	e := &Engine{st: st, bus: b, log: log, opts: opts, clock: clock.OrReal(opts.Clock)}
+	e.tenants = newTenantCache(st, opts.CatalogTTL, e.now)
+	e.flows = newFlowControl(e.clock)
+	e.life, e.stop = context.WithCancel(context.Background())
 	return e
 }
+
+// Close stops the engine's timers and waits for the flushes running. Held changes stay held.
+func (e *Engine) Close() {
+	e.stop()
+	e.flows.close()
+}
+
+func (e *Engine) now() time.Time { return e.clock.Now().UTC() }
 
 // Forget drops an agent's cached presence: another replica changed it.
 func (e *Engine) Forget(agentID string) { e.cache.drop(agentID) }
@@ -171,26 +183,49 @@ func (e *Engine) Apply(ctx context.Context, req Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	mu := e.lock(req.AgentID)
-	mu.Lock()
-	defer mu.Unlock()
 	for attempt := 0; ; attempt++ {
-		res, err := e.apply(ctx, agent, req, false)
+		res, err := e.applyLocked(ctx, agent, req)
 		if errors.Is(err, store.ErrConflict) && attempt < maxConflicts {
-			// Another replica changed the agent first: decide again on fresh state, after a short random
-			// pause so that two replicas hammering one agent do not keep colliding.
-			time.Sleep(time.Duration(rand.Int64N(int64(attempt+1) * int64(time.Millisecond))))
+			// Another replica changed the agent first: decide again on fresh state.
+			if err := e.backoff(ctx, attempt); err != nil {
+				return nil, err
+			}
 			continue
 		}
 		return res, err
 	}
 }
 
+func (e *Engine) applyLocked(ctx context.Context, agent *model.Agent, req Request) (*Result, error) {
+	mu := e.lock(req.AgentID)
+	mu.Lock()
+	defer mu.Unlock()
+	return e.apply(ctx, agent, req, nil)
+}
+
 // maxConflicts bounds how often a change is decided again because another replica saved first.
 const maxConflicts = 20
 
-// apply decides and persists one request; the agent's lock is held.
-func (e *Engine) apply(ctx context.Context, agent *model.Agent, req Request, flushing bool) (*Result, error) {
+// backoff waits a short random time after a lost race, so that two replicas hammering one agent do not
+// keep colliding. No lock is held meanwhile.
+func (e *Engine) backoff(ctx context.Context, attempt int) error {
+	d := time.Duration(rand.Int64N(int64(attempt+1) * int64(time.Millisecond)))
+	if d <= 0 {
+		return nil
+	}
+	t := e.clock.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.Chan():
+		return nil
+	}
+}
+
+// apply decides and persists one request; the agent's lock is held. flushing is the held change being
+// applied now that the rate allows (nil for a new request).
+func (e *Engine) apply(ctx context.Context, agent *model.Agent, req Request, flushing *heldChange) (*Result, error) {
 	t, err := e.tenants.get(ctx, req.TenantID)
 	if err != nil {
 		return nil, err
@@ -206,28 +241,24 @@ func (e *Engine) apply(ctx context.Context, agent *model.Agent, req Request, flu
 		}
 		return nil, err
 	}
-	admitted := flushing
-	if !flushing && e.flows.pending(req.AgentID) {
-		// A change is held: this one replaces it, even if it equals the current status.
-		delay, limited := e.flows.admit(req, t.maxPerMinute(e.opts.DefaultMaxChangesPerMinute))
-		if limited {
-			e.flows.schedule(delay, func() { e.flush(agent) })
-			return &Result{Presence: cur, Outcome: OutcomeCoalesced}, nil
+	if flushing == nil {
+		perMin := t.maxPerMinute(e.opts.DefaultMaxChangesPerMinute)
+		if e.flows.peek(req.AgentID) != nil {
+			// A change is held: this one replaces it, even if it equals the current status.
+			return e.hold(ctx, req, perMin, cur)
 		}
-		admitted = true // the held change was flushed meanwhile and the rate allows this one now
-	}
-	if d.outcome == OutcomeUnchanged {
+		if d.outcome == OutcomeUnchanged {
+			return &Result{Presence: cur, Outcome: OutcomeUnchanged}, nil
+		}
+		if !e.flows.allow(req.AgentID, perMin) {
+			return e.hold(ctx, req, perMin, cur)
+		}
+	} else if d.outcome == OutcomeUnchanged {
 		return &Result{Presence: cur, Outcome: OutcomeUnchanged}, nil
-	}
-	if !admitted {
-		if delay, limited := e.flows.admit(req, t.maxPerMinute(e.opts.DefaultMaxChangesPerMinute)); limited {
-			e.flows.schedule(delay, func() { e.flush(agent) })
-			return &Result{Presence: cur, Outcome: OutcomeCoalesced}, nil
-		}
 	}
 	next := d.next
 	next.Version = cur.Version + 1
-	next.UpdateTime = e.opts.Now()
+	next.UpdateTime = e.now()
 	entry := &model.TimelineEntry{
 		ID: ids.New(ids.Timeline), TenantID: req.TenantID, AgentID: req.AgentID, Outcome: d.outcome,
 		RequestedStatus: req.Status, Status: next.Status, PreviousStatus: cur.Status, Version: next.Version,
@@ -250,20 +281,63 @@ func (e *Engine) apply(ctx context.Context, agent *model.Agent, req Request, flu
 	return &Result{Presence: &next, Outcome: d.outcome, Reason: d.reason}, nil
 }
 
+// hold keeps req as the agent's held change (replacing any held before) and answers "coalesced".
+func (e *Engine) hold(_ context.Context, req Request, perMin int, cur *model.Presence) (*Result, error) {
+	h := &heldChange{id: ids.New(ids.Hold), req: req, due: e.flows.due(req.AgentID, perMin)}
+	e.flows.hold(req.AgentID, perMin, h, func() { e.flush(req.AgentID) })
+	return &Result{Presence: cur, Outcome: OutcomeCoalesced}, nil
+}
+
+// flushRetry is how long a held change waits after its flush failed for a reason other than a lost race.
+const flushRetry = time.Second
+
 // flush applies the latest change that arrived while the agent was over its rate. It takes the held
-// change under the agent's lock, so it cannot overtake or be overtaken by a newer request.
-func (e *Engine) flush(agent *model.Agent) {
-	ctx := context.Background()
-	mu := e.lock(agent.ID)
-	mu.Lock()
-	defer mu.Unlock()
-	req := e.flows.take(agent.ID)
-	if req == nil {
+// change under the agent's lock, so it cannot overtake or be overtaken by a newer request; it keeps it
+// held until applied, so a request arriving meanwhile replaces it rather than going first.
+func (e *Engine) flush(agentID string) {
+	for attempt := 0; ; attempt++ {
+		err := e.flushOnce(e.life, agentID)
+		if errors.Is(err, store.ErrConflict) && attempt < maxConflicts {
+			if e.backoff(e.life, attempt) != nil {
+				return
+			}
+			continue
+		}
+		if err != nil && e.life.Err() == nil {
+			e.log.Warn("applying coalesced change; trying again", slog.String(logkey.AgentID, agentID), slog.Any(logkey.Error, err))
+			e.flows.retry(agentID, flushRetry, func() { e.flush(agentID) })
+		}
 		return
 	}
-	if _, err := e.apply(ctx, agent, *req, true); err != nil {
-		e.log.Warn("applying coalesced change", slog.String(logkey.AgentID, req.AgentID), slog.Any(logkey.Error, err))
+}
+
+// flushOnce applies the agent's held change, if any, under the agent's lock. A change the rules now
+// refuse (the catalog changed, a system state refuses it) is resolved as well: it is not held again.
+func (e *Engine) flushOnce(ctx context.Context, agentID string) error {
+	mu := e.lock(agentID)
+	mu.Lock()
+	defer mu.Unlock()
+	h := e.flows.peek(agentID)
+	if h == nil {
+		return nil
 	}
+	agent, err := e.st.GetAgent(ctx, h.req.TenantID, agentID)
+	if err == nil {
+		_, err = e.apply(ctx, agent, h.req, h)
+	}
+	switch {
+	case errors.Is(err, store.ErrNotFound) || isRefusal(err):
+		e.log.Info("coalesced change not applied", slog.String(logkey.AgentID, agentID), slog.Any(logkey.Error, err))
+	case err != nil:
+		return err
+	}
+	e.flows.release(agentID, h.id)
+	return nil
+}
+
+// isRefusal reports an error of the rules (the request is answered, not retried).
+func isRefusal(err error) bool {
+	return errors.Is(err, ErrUnknownStatus) || errors.Is(err, ErrNotSettable) || errors.Is(err, ErrBlocked) || errors.Is(err, ErrNoPrevious)
 }
 
 func (e *Engine) publish(ctx context.Context, agent *model.Agent, p *model.Presence, t *tenantInfo, writes int) {
