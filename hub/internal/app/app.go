@@ -145,6 +145,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	defer context.AfterFunc(ctx, a.stopStreams)() // live streams end with the server
 	syncCtx, stopSync := context.WithCancel(ctx)
 	var wg sync.WaitGroup
+	wg.Go(func() { a.Engine.Run(syncCtx) }) // restores the changes held when the hub last stopped
 	wg.Go(func() { a.Sync.Run(syncCtx) })
 	wg.Go(func() { a.Elector.Run(syncCtx, a.lead) })
 	defer func() { stopSync(); wg.Wait(); a.AgentSync.Close() }()

@@ -72,6 +72,7 @@ type Result struct {
 // Store is what the engine needs persisted.
 type Store interface {
 	store.Presences
+	store.HeldChanges
 	GetAgent(ctx context.Context, tenantID, id string) (*model.Agent, error)
 	GetTenant(ctx context.Context, id string) (*model.Tenant, error)
 	ListStatuses(ctx context.Context, tenantID string, p store.Page) ([]*model.Status, string, error)
@@ -241,6 +242,11 @@ func (e *Engine) apply(ctx context.Context, agent *model.Agent, req Request, flu
 		}
 		return nil, err
 	}
+	if flushing != nil && cur.UpdateTime.After(flushing.since) {
+		// The agent changed after this change was held (on another replica that did not know it): the
+		// newer change wins.
+		return &Result{Presence: cur, Outcome: OutcomeUnchanged}, nil
+	}
 	if flushing == nil {
 		perMin := t.maxPerMinute(e.opts.DefaultMaxChangesPerMinute)
 		if e.flows.peek(req.AgentID) != nil {
@@ -270,7 +276,12 @@ func (e *Engine) apply(ctx context.Context, agent *model.Agent, req Request, flu
 			return nil, fmt.Errorf("planning vendor writes: %w", err)
 		}
 	}
-	if err := e.st.SavePresence(ctx, &next, cur.Version, entry, writes); err != nil {
+	if flushing != nil {
+		err = e.st.SaveHeldPresence(ctx, &next, cur.Version, entry, writes, flushing.id) // releases the hold with it
+	} else {
+		err = e.st.SavePresence(ctx, &next, cur.Version, entry, writes)
+	}
+	if err != nil {
 		e.cache.drop(req.AgentID) // decide again on the stored row
 		return nil, err
 	}
@@ -279,65 +290,6 @@ func (e *Engine) apply(ctx context.Context, agent *model.Agent, req Request, flu
 	}
 	e.publish(ctx, agent, &next, t, len(writes))
 	return &Result{Presence: &next, Outcome: d.outcome, Reason: d.reason}, nil
-}
-
-// hold keeps req as the agent's held change (replacing any held before) and answers "coalesced".
-func (e *Engine) hold(_ context.Context, req Request, perMin int, cur *model.Presence) (*Result, error) {
-	h := &heldChange{id: ids.New(ids.Hold), req: req, due: e.flows.due(req.AgentID, perMin)}
-	e.flows.hold(req.AgentID, perMin, h, func() { e.flush(req.AgentID) })
-	return &Result{Presence: cur, Outcome: OutcomeCoalesced}, nil
-}
-
-// flushRetry is how long a held change waits after its flush failed for a reason other than a lost race.
-const flushRetry = time.Second
-
-// flush applies the latest change that arrived while the agent was over its rate. It takes the held
-// change under the agent's lock, so it cannot overtake or be overtaken by a newer request; it keeps it
-// held until applied, so a request arriving meanwhile replaces it rather than going first.
-func (e *Engine) flush(agentID string) {
-	for attempt := 0; ; attempt++ {
-		err := e.flushOnce(e.life, agentID)
-		if errors.Is(err, store.ErrConflict) && attempt < maxConflicts {
-			if e.backoff(e.life, attempt) != nil {
-				return
-			}
-			continue
-		}
-		if err != nil && e.life.Err() == nil {
-			e.log.Warn("applying coalesced change; trying again", slog.String(logkey.AgentID, agentID), slog.Any(logkey.Error, err))
-			e.flows.retry(agentID, flushRetry, func() { e.flush(agentID) })
-		}
-		return
-	}
-}
-
-// flushOnce applies the agent's held change, if any, under the agent's lock. A change the rules now
-// refuse (the catalog changed, a system state refuses it) is resolved as well: it is not held again.
-func (e *Engine) flushOnce(ctx context.Context, agentID string) error {
-	mu := e.lock(agentID)
-	mu.Lock()
-	defer mu.Unlock()
-	h := e.flows.peek(agentID)
-	if h == nil {
-		return nil
-	}
-	agent, err := e.st.GetAgent(ctx, h.req.TenantID, agentID)
-	if err == nil {
-		_, err = e.apply(ctx, agent, h.req, h)
-	}
-	switch {
-	case errors.Is(err, store.ErrNotFound) || isRefusal(err):
-		e.log.Info("coalesced change not applied", slog.String(logkey.AgentID, agentID), slog.Any(logkey.Error, err))
-	case err != nil:
-		return err
-	}
-	e.flows.release(agentID, h.id)
-	return nil
-}
-
-// isRefusal reports an error of the rules (the request is answered, not retried).
-func isRefusal(err error) bool {
-	return errors.Is(err, ErrUnknownStatus) || errors.Is(err, ErrNotSettable) || errors.Is(err, ErrBlocked) || errors.Is(err, ErrNoPrevious)
 }
 
 func (e *Engine) publish(ctx context.Context, agent *model.Agent, p *model.Presence, t *tenantInfo, writes int) {

@@ -35,8 +35,8 @@ type heldChange struct {
 	// id names this hold; a later change replacing it gets a new one.
 	id  string
 	req Request
-	// due is when the flush runs.
-	due time.Time
+	// due is when the flush runs; since is when the change was requested.
+	due, since time.Time
 }
 
 func newFlowControl(c clock.Clock) *flowControl {
@@ -99,12 +99,16 @@ func (f *flowControl) hold(agentID string, perMin int, h *heldChange, fire func(
 	}
 	fl.held = h
 	if fl.timer == nil && !f.closed {
-		// The flush spends the rate at its due time: the limiter's reservation is its token.
-		now := f.clock.Now()
-		if d := h.due.Sub(now); d > 0 {
-			fl.limiter.ReserveN(now, 1)
-		}
-		fl.timer = f.clock.AfterFunc(max(h.due.Sub(now), 0), f.run(agentID, fire))
+		fl.timer = f.clock.AfterFunc(max(h.due.Sub(f.clock.Now()), 0), f.run(agentID, fire))
+	}
+}
+
+// spend counts a flushed change against the agent's rate (possibly into debt: the next change waits).
+func (f *flowControl) spend(agentID string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if fl := f.flows[agentID]; fl != nil {
+		fl.limiter.ReserveN(f.clock.Now(), 1)
 	}
 }
 

@@ -30,6 +30,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		"OutboxClaims":           testOutboxClaims,
 		"GroupCommit":            testGroupCommit,
 		"GroupFailure":           testGroupFailure,
+		"HeldChanges":            testHeldChanges,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, t.Context(), open(t)) })

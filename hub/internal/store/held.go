@@ -1,0 +1,108 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"presencehub.dev/hub/internal/model"
+)
+
+// HeldChange is a presence change the engine's flow control holds until the agent's rate allows it. The
+// engine answered it ("coalesced"), so it is stored before that answer and survives a crash.
+type HeldChange struct {
+	// ID names this hold; a later change of the agent replaces it under a new id.
+	ID       string
+	TenantID string
+	AgentID  string
+	// Status, Source, SourceID, Reason and RuleID are the request's.
+	Status, Source, SourceID, Reason, RuleID string
+	// DueTime is when the engine means to apply it; CreateTime is when it was requested.
+	DueTime, CreateTime time.Time
+}
+
+// ErrHoldGone answers the release of a held change that is no longer stored under that id (applied
+// elsewhere, or replaced by a later change).
+var ErrHoldGone = fmt.Errorf("held change released or replaced: %w", ErrNotFound)
+
+// HeldChanges persists the changes flow control holds, at most one per agent (newest wins).
+type HeldChanges interface {
+	HoldChange(ctx context.Context, h *HeldChange) error
+	ListHeldChanges(ctx context.Context, dueBefore time.Time, afterAgent string, limit int) ([]*HeldChange, error)
+	SaveHeldPresence(ctx context.Context, p *model.Presence, expectVersion int64, entry *model.TimelineEntry, writes []*model.OutboxWrite, holdID string) error
+	ReleaseHeldChange(ctx context.Context, tenantID, agentID, holdID string) error
+}
+
+var _ HeldChanges = (*DB)(nil)
+
+const heldCols = "agent_id, tenant_id, id, status, source, source_id, reason, rule_id, due_time, create_time"
+
+// HoldChange stores h as the agent's held change, replacing the one held before.
+func (s *DB) HoldChange(ctx context.Context, h *HeldChange) error {
+	_, err := s.x.ExecContext(ctx, s.q(`INSERT INTO held_changes (`+heldCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (agent_id) DO UPDATE SET id = excluded.id, status = excluded.status, source = excluded.source,
+		source_id = excluded.source_id, reason = excluded.reason, rule_id = excluded.rule_id, due_time = excluded.due_time,
+		create_time = excluded.create_time`),
+		h.AgentID, h.TenantID, h.ID, h.Status, h.Source, h.SourceID, h.Reason, h.RuleID, micros(h.DueTime), micros(h.CreateTime))
+	if err != nil {
+		return fmt.Errorf("holding change: %w", s.mapErr(err))
+	}
+	return nil
+}
+
+// ListHeldChanges pages through the held changes of every tenant due before dueBefore, by agent id
+// after afterAgent (for the engine's restore on start and its adoption of a stopped replica's holds).
+func (s *DB) ListHeldChanges(ctx context.Context, dueBefore time.Time, afterAgent string, limit int) ([]*HeldChange, error) {
+	rows, err := s.x.QueryContext(ctx, s.q("SELECT "+heldCols+" FROM held_changes WHERE due_time < ? AND agent_id > ? ORDER BY agent_id LIMIT ?"),
+		micros(dueBefore), afterAgent, limit)
+	if err != nil {
+		return nil, fmt.Errorf("listing held changes: %w", s.mapErr(err))
+	}
+	list, err := collect(rows, func(r scanner) (*HeldChange, error) {
+		var h HeldChange
+		var due, created int64
+		err := r.Scan(&h.AgentID, &h.TenantID, &h.ID, &h.Status, &h.Source, &h.SourceID, &h.Reason, &h.RuleID, &due, &created)
+		h.DueTime, h.CreateTime = fromMicros(due), fromMicros(created)
+		return &h, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("listing held changes: %w", err)
+	}
+	return list, nil
+}
+
+// SaveHeldPresence is SavePresence for the flush of a held change: the hold holdID is deleted in the
+// transaction of the change, so the change applies exactly once even across a crash. It answers
+// ErrHoldGone (nothing saved) when the agent's hold is no longer holdID.
+func (s *DB) SaveHeldPresence(ctx context.Context, p *model.Presence, expectVersion int64, entry *model.TimelineEntry, writes []*model.OutboxWrite, holdID string) error {
+	j := &saveJob{ctx: ctx, p: p, expect: expectVersion, entry: entry, writes: writes}
+	err := s.inTx(ctx, func(tx queryer) error {
+		if err := s.releaseHeld(ctx, tx, p.TenantID, p.AgentID, holdID); err != nil {
+			return err
+		}
+		return s.savePresenceTx(ctx, tx, j)
+	})
+	if err != nil {
+		return fmt.Errorf("saving held presence: %w", err)
+	}
+	return nil
+}
+
+// ReleaseHeldChange deletes the agent's held change if it is still holdID (ErrHoldGone otherwise).
+func (s *DB) ReleaseHeldChange(ctx context.Context, tenantID, agentID, holdID string) error {
+	if err := s.releaseHeld(ctx, s.x, tenantID, agentID, holdID); err != nil {
+		return fmt.Errorf("releasing held change: %w", s.mapErr(err))
+	}
+	return nil
+}
+
+func (s *DB) releaseHeld(ctx context.Context, q queryer, tenantID, agentID, holdID string) error {
+	res, err := q.ExecContext(ctx, s.q("DELETE FROM held_changes WHERE tenant_id = ? AND agent_id = ? AND id = ?"), tenantID, agentID, holdID)
+	if err != nil {
+		return err
+	}
+	if affectedOne(res) != nil {
+		return ErrHoldGone
+	}
+	return nil
+}
