@@ -96,14 +96,15 @@ func (a *App) newServer(ctx context.Context) (*server.Server, error) {
 	reg := metrics.New()
 	reg.Replica(a.Elector.ID(), a.Elector.Leading)
 	b := a.Bus
+	clk := clock.Real()
 	router := vendorsync.NewRouter(a.Store, 5*time.Second, nil)
-	engine := presence.New(a.Store, b, a.log, presence.Options{Planner: router, CachePresence: true, Clock: clock.Real()})
+	engine := presence.New(a.Store, b, a.log, presence.Options{Planner: router, CachePresence: true, Clock: clk})
 	a.Engine = engine
 	sc := a.Config.Sync
 	a.Sync = vendorsync.New(a.Store, a.Sealer, engine, router, b, vendorsync.NewMetrics(reg), a.log, vendorsync.Options{
 		Vendors: vendors.All(), MaxAttempts: sc.MaxAttempts, MinBackoff: sc.MinBackoff, MaxBackoff: sc.MaxBackoff,
 		EchoWindow: sc.EchoWindow, DriftInterval: sc.DriftInterval, PollInterval: sc.PollInterval,
-		Owner: a.Elector.ID(), Alive: a.Elector.Alive,
+		Owner: a.Elector.ID(), Alive: a.Elector.Alive, Clock: clk,
 	})
 	a.AgentSync = agentsync.New(a.Store, a.Sync, a.log, agentsync.Options{Interval: sc.AgentSyncInterval, Owner: a.Elector.ID(), Alive: a.Elector.Alive})
 	a.followReplicas()

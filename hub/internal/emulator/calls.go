@@ -15,7 +15,8 @@ type Call struct {
 	Query  string
 	Body   string
 	Status int
-	Time   time.Time
+	// Start is when the request arrived, Time when its answer was complete.
+	Start, Time time.Time
 }
 
 // Recorder records calls; it wraps an emulator's handler.
@@ -27,12 +28,13 @@ type Recorder struct {
 // Wrap records every request through next.
 func (r *Recorder) Wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		start := time.Now()
 		body, _ := io.ReadAll(io.LimitReader(req.Body, 1<<20))
 		req.Body = io.NopCloser(bytes.NewReader(body))
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(sw, req)
 		r.mu.Lock()
-		r.calls = append(r.calls, Call{Method: req.Method, Path: req.URL.Path, Query: req.URL.RawQuery, Body: string(body), Status: sw.status, Time: time.Now()})
+		r.calls = append(r.calls, Call{Method: req.Method, Path: req.URL.Path, Query: req.URL.RawQuery, Body: string(body), Status: sw.status, Start: start, Time: time.Now()})
 		r.mu.Unlock()
 	})
 }

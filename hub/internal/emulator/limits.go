@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"net/http"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -42,15 +43,35 @@ func (w *Window) Take() (limit, remaining int, reset time.Time, ok bool) {
 	return w.perMinute, w.perMinute - w.used, reset, true
 }
 
-// Outage answers 503 to everything while down.
-type Outage struct{ down atomic.Bool }
+// Outage answers 503 to everything while down, and 429 with a Retry-After while throttled.
+type Outage struct {
+	down     atomic.Bool
+	throttle atomic.Int64 // Retry-After in seconds; 0: not throttled
+}
 
 // Set turns the outage on or off.
 func (o *Outage) Set(down bool) { o.down.Store(down) }
 
-// Wrap answers 503 while down, else passes to next.
+// Throttle answers every request 429 with Retry-After retryAfter (whole seconds, at least 1) until
+// called with 0.
+func (o *Outage) Throttle(retryAfter time.Duration) {
+	s := int64(0)
+	if retryAfter > 0 {
+		s = max(1, int64(retryAfter/time.Second))
+	}
+	o.throttle.Store(s)
+}
+
+// Wrap answers 503 while down, 429 while throttled, else passes to next.
 func (o *Outage) Wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s := o.throttle.Load(); s > 0 {
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Retry-After", strconv.FormatInt(s, 10))
+			w.WriteHeader(http.StatusTooManyRequests)
+			_, _ = w.Write([]byte(`{"error":"Too Many Requests"}`))
+			return
+		}
 		if o.down.Load() {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusServiceUnavailable)

@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
 
+	"presencehub.dev/hub/internal/clock"
 	"presencehub.dev/hub/internal/model"
 	"presencehub.dev/hub/internal/seal"
 	"presencehub.dev/hub/internal/vendorapi"
@@ -26,46 +26,56 @@ var ErrUnsupportedVendor = errors.New("no adapter for this vendor yet")
 // nor does a system behind the generic HTTP connector.
 var defaultRatePerMinute = map[string]int{"zendesk": 400, "aircall": 60, "talkdesk": 120, "servicenow": 120, "salesforce": 60, "cxone": 60, "http": 60}
 
-// link is a connection's live side: its adapter (holding the opened credentials), its pace and what
-// the vendor last said about its rate limit. It is rebuilt when the connection is edited.
+// link is a connection's live side: its adapter (holding the opened credentials), its pace and its
+// gate (what the vendor last said about waiting). It is rebuilt when the connection is edited; the gate
+// is the connection's for the manager's life.
 type link struct {
 	conn    *model.Connection
 	adapter vendorapi.Adapter
+	clock   clock.Clock
 	limiter *rate.Limiter
-	// pausedUntil (unix nanos) holds writes back after the vendor said its budget is spent.
-	pausedUntil atomic.Int64
+	gate    *gate
 }
 
-// wait blocks until the connection may send one request.
+// wait blocks until the connection may send one request: its pace allows it, then its pause is over
+// (the gate is passed again right before each request is sent).
 func (l *link) wait(ctx context.Context) error {
-	if until := l.pausedUntil.Load(); until > 0 {
-		if d := time.Until(time.Unix(0, until)); d > 0 {
-			t := time.NewTimer(d)
-			defer t.Stop()
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-t.C:
-			}
+	now := l.clock.Now()
+	r := l.limiter.ReserveN(now, 1)
+	if d := r.DelayFrom(now); d > 0 {
+		t := l.clock.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			r.CancelAt(l.clock.Now())
+			return ctx.Err()
+		case <-t.Chan():
 		}
 	}
-	return l.limiter.Wait(ctx)
+	return l.gate.wait(ctx)
 }
 
-func (l *link) pause(until time.Time) {
-	for {
-		cur := l.pausedUntil.Load()
-		if until.UnixNano() <= cur || l.pausedUntil.CompareAndSwap(cur, until.UnixNano()) {
-			return
-		}
-	}
-}
+// pause holds every request to the connection back until until.
+func (l *link) pause(until time.Time) { l.gate.pause(until) }
 
 // links caches one link per connection.
 type links struct {
-	m  *Manager
-	mu sync.Mutex
-	by map[string]*link
+	m     *Manager
+	mu    sync.Mutex
+	by    map[string]*link
+	gates map[string]*gate // by connection id
+}
+
+// gateOf returns the connection's gate, made on first use.
+func (ls *links) gateOf(c *model.Connection) *gate {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	g := ls.gates[c.ID]
+	if g == nil {
+		g = &gate{clock: ls.m.opts.Clock, st: ls.m.st, log: ls.m.log, tenantID: c.TenantID, connectionID: c.ID}
+		ls.gates[c.ID] = g
+	}
+	return g
 }
 
 // get returns the link of a connection, rebuilding it when the connection changed since.
@@ -122,9 +132,9 @@ func (ls *links) build(ctx context.Context, c *model.Connection) (*link, error) 
 	if perMinute <= 0 {
 		perMinute = 60
 	}
-	l := &link{conn: c, limiter: rate.NewLimiter(rate.Limit(float64(perMinute)/60), 1)}
+	l := &link{conn: c, clock: ls.m.opts.Clock, limiter: rate.NewLimiter(rate.Limit(float64(perMinute)/60), 1), gate: ls.gateOf(c)}
 	l.adapter, err = factory(vendorapi.Config{
-		BaseURL: c.BaseURL, Credentials: creds, Settings: c.Settings, Spec: c.Spec, HTTPClient: ls.m.opts.HTTPClient, Log: ls.m.log,
+		BaseURL: c.BaseURL, Credentials: creds, Settings: c.Settings, Spec: c.Spec, HTTPClient: gatedClient(ls.m.opts.HTTPClient, l.gate), Log: ls.m.log,
 		OnRateLimit: func(rl vendorapi.RateLimit) {
 			if rl.Limit > 0 && rl.Remaining == 0 && !rl.Reset.IsZero() {
 				l.pause(rl.Reset)

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"presencehub.dev/hub/internal/bus"
+	"presencehub.dev/hub/internal/clock"
 	"presencehub.dev/hub/internal/model"
 	"presencehub.dev/hub/internal/presence"
 	"presencehub.dev/hub/internal/seal"
@@ -29,6 +30,7 @@ import (
 type Store interface {
 	store.Outbox
 	store.Health
+	store.Pauses
 	RouterStore
 	ConnectionByID(ctx context.Context, id string) (*model.Connection, error)
 	GetConnection(ctx context.Context, tenantID, id string) (*model.Connection, error)
@@ -58,7 +60,9 @@ type Options struct {
 	// Workers bounds concurrent writes per connection.
 	Workers    int
 	HTTPClient *http.Client
-	Now        func() time.Time
+	// Clock paces requests and times pauses (nil: the wall clock); Now defaults to it.
+	Clock clock.Clock
+	Now   func() time.Time
 	// Owner names this replica on the outbox writes it claims.
 	Owner string
 	// Alive reports whether the replica named owner still runs; nil means no other replica does (a
@@ -113,8 +117,9 @@ func New(st Store, sealer *seal.Sealer, engine *presence.Engine, router *Router,
 	if opts.HTTPClient == nil {
 		opts.HTTPClient = &http.Client{Timeout: 15 * time.Second}
 	}
+	opts.Clock = clock.OrReal(opts.Clock)
 	if opts.Now == nil {
-		opts.Now = func() time.Time { return time.Now().UTC() }
+		opts.Now = func() time.Time { return opts.Clock.Now().UTC() }
 	}
 	if opts.ClaimLease <= 0 {
 		opts.ClaimLease = time.Minute
@@ -122,7 +127,7 @@ func New(st Store, sealer *seal.Sealer, engine *presence.Engine, router *Router,
 	mgr := &Manager{st: st, sealer: sealer, engine: engine, router: router, bus: b, log: log, opts: opts, metrics: m,
 		echoes: newEchoes(opts.EchoWindow, opts.Now), wake: make(chan struct{}, 1),
 		inflight: map[string]bool{}, sems: map[string]chan struct{}{}}
-	mgr.links = &links{m: mgr, by: map[string]*link{}}
+	mgr.links = &links{m: mgr, by: map[string]*link{}, gates: map[string]*gate{}}
 	return mgr
 }
 

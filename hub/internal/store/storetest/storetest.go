@@ -31,6 +31,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		"GroupCommit":            testGroupCommit,
 		"GroupFailure":           testGroupFailure,
 		"HeldChanges":            testHeldChanges,
+		"ConnectionPause":        testConnectionPause,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, t.Context(), open(t)) })
