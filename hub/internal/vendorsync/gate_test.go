@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/http"
 	"path/filepath"
 	"testing"
 	"time"
@@ -97,5 +98,25 @@ func TestGateHoldsEveryReplicaAndProbes(t *testing.T) {
 	}
 	if got, err := st.ConnectionPausedUntil(ctx, conn.ID); err != nil || !got.Equal(fc.Now()) {
 		t.Fatalf("stored pause %v %v; want the last one given, %v", got, err, fc.Now())
+	}
+}
+
+func TestRetryAfterHeader(t *testing.T) {
+	now := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		header string
+		want   time.Duration
+	}{
+		{"", 0},
+		{"2", 2 * time.Second},
+		{" 120 ", 2 * time.Minute},
+		{"-1", 0},
+		{"soon", 0},
+		{now.Add(30 * time.Second).Format(http.TimeFormat), 30 * time.Second},
+		{now.Add(-time.Minute).Format(http.TimeFormat), 0},
+	} {
+		if got := retryAfter(c.header, now); got != c.want {
+			t.Errorf("Retry-After %q: %v, want %v", c.header, got, c.want)
+		}
 	}
 }
