@@ -32,6 +32,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		"GroupFailure":           testGroupFailure,
 		"HeldChanges":            testHeldChanges,
 		"ConnectionPause":        testConnectionPause,
+		"WritesUnderLoad":        testWritesUnderLoad,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, t.Context(), open(t)) })
