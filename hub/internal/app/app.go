@@ -95,6 +95,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 func (a *App) newServer(ctx context.Context) (*server.Server, error) {
 	reg := metrics.New()
 	reg.Replica(a.Elector.ID(), a.Elector.Leading)
+	a.Store.RegisterMetrics(reg)
 	b := a.Bus
 	clk := clock.Real()
 	router := vendorsync.NewRouter(a.Store, 5*time.Second, nil)

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"fmt"
 	"sync"
 	"time"
@@ -53,11 +54,21 @@ func (s *DB) stopCheckpointer() error {
 	return s.checkpoint("TRUNCATE")
 }
 
-// checkpoint runs one SQLite WAL checkpoint in mode (PASSIVE or TRUNCATE).
+// checkpoint runs one SQLite WAL checkpoint in mode. PASSIVE never takes the write lock and runs on a
+// pooled connection; TRUNCATE waits for writers, so it takes the writer's turn (writer.go) like any write.
 func (s *DB) checkpoint(mode string) error {
 	var busy, log, copied int
-	if err := s.db.QueryRow("PRAGMA wal_checkpoint("+mode+")").Scan(&busy, &log, &copied); err != nil {
-		return fmt.Errorf("checkpointing the write-ahead log: %w", err)
+	pragma := "PRAGMA wal_checkpoint(" + mode + ")"
+	if mode == "PASSIVE" || s.w == nil {
+		if err := s.db.QueryRow(pragma).Scan(&busy, &log, &copied); err != nil {
+			return fmt.Errorf("checkpointing the write-ahead log: %w", err)
+		}
+		return nil
 	}
-	return nil
+	return s.w.do(context.Background(), func(c *writerConn) error {
+		if err := c.conn.QueryRowContext(context.Background(), pragma).Scan(&busy, &log, &copied); err != nil {
+			return fmt.Errorf("checkpointing the write-ahead log: %w", err)
+		}
+		return nil
+	})
 }

@@ -81,6 +81,8 @@ func (postgresDialect) mapErr(err error) error {
 		return fmt.Errorf("%w", &ConflictError{Constraint: postgresConstraintName(pe.ConstraintName, pe.TableName)})
 	case "23503": // foreign_key_violation
 		return fmt.Errorf("%w: %s", ErrInUse, pe.Message)
+	case "40001", "40P01", "55P03": // serialization_failure, deadlock_detected, lock_not_available: retry later
+		return fmt.Errorf("%w: %s", ErrBusy, pe.Message)
 	}
 	return err
 }

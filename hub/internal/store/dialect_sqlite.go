@@ -27,7 +27,7 @@ func (sqliteDialect) rebind(q string) string {
 func (sqliteDialect) migrationOptions() ([]goose.ProviderOption, error) { return nil, nil }
 
 // sqliteMaxConns bounds SQLite connections: readers run in parallel under WAL, writers take turns.
-const sqliteMaxConns = 17 // 16 plus the one the committer keeps (writerconn.go)
+const sqliteMaxConns = 17 // 16 plus the one the writer keeps (writer.go)
 
 // open uses WAL, foreign keys, a busy timeout and immediate transactions (so a read-then-write
 // transaction never fails to upgrade its lock). Automatic checkpoints are off: the store checkpoints
@@ -60,6 +60,9 @@ func (sqliteDialect) mapErr(err error) error {
 	var se *sqlite.Error
 	if !errors.As(err, &se) {
 		return err
+	}
+	if se.Code()&0xff == sqlite3.SQLITE_BUSY { // the busy timeout ran out: another process holds the lock
+		return fmt.Errorf("%w: %v", ErrBusy, se)
 	}
 	switch se.Code() {
 	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:

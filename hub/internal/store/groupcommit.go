@@ -86,19 +86,13 @@ func (s *DB) stopCommitter() {
 	c.wg.Wait()
 }
 
-// txRunner runs fn in one transaction: DB.inTx, or the SQLite writer connection's.
+// txRunner runs fn in one transaction (DB.inTx).
 type txRunner func(ctx context.Context, fn func(tx queryer) error) error
 
 func (s *DB) commitLoop() {
 	c := &s.commits
 	batch := make([]*saveJob, 0, maxGroup)
-	inTx := txRunner(s.inTx)
-	if s.dialect.name() == "sqlite" {
-		if w, err := s.newWriterConn(context.Background()); err == nil {
-			defer w.close()
-			inTx = w.inTx
-		}
-	}
+	inTx := txRunner(s.inTx) // SQLite: each group takes the writer's turn (writer.go)
 	for {
 		select {
 		case j := <-c.jobs:
@@ -157,6 +151,12 @@ func (s *DB) commitGroup(batch []*saveJob, inTx txRunner) {
 		}
 		return nil
 	})
+	if errors.Is(err, ErrBusy) && s.w != nil { // SQLite stayed locked: alone, each change would wait as long again
+		for _, j := range batch {
+			j.done <- err
+		}
+		return
+	}
 	if err != nil {
 		for _, j := range batch {
 			j.done <- s.saveOne(j, inTx)

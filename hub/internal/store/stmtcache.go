@@ -17,6 +17,8 @@ const maxCachedStatements = 256
 // about a third of its CPU in SQLite's parser before this.
 type stmts struct {
 	db *sql.DB
+	// w, on SQLite, is the writer that single-statement writes (ExecContext) go through; reads use the pool.
+	w  *writer
 	mu sync.RWMutex
 	by map[string]*sql.Stmt
 }
@@ -75,7 +77,17 @@ func (c *stmts) close() {
 	}
 }
 
+// ExecContext runs a write. On SQLite it takes the writer's turn and runs on the writer's connection.
 func (c *stmts) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if c.w != nil {
+		var res sql.Result
+		err := c.w.do(ctx, func(wc *writerConn) error {
+			var err error
+			res, err = wc.ExecContext(ctx, query, args...)
+			return wc.s.mapErr(err)
+		})
+		return res, err
+	}
 	if st := c.get(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}

@@ -23,6 +23,9 @@ var (
 	ErrInUse = errors.New("in use")
 	// ErrInvalidPageToken means a page token was not one this store issued.
 	ErrInvalidPageToken = errors.New("invalid page token")
+	// ErrBusy means the database stayed locked past the write bound (SetWriteWait), or PostgreSQL
+	// refused a lock or serialization; retrying later may succeed.
+	ErrBusy = errors.New("the database is busy")
 )
 
 // ConflictError names the uniqueness rule a write broke.
@@ -44,6 +47,9 @@ type DB struct {
 	dialect dialect
 	now     func() time.Time
 	commits committer // group commit of presence changes
+	// w is SQLite's one writer (writer.go): every write takes a turn there; nil on PostgreSQL.
+	w       *writer
+	metrics *storeMetrics
 	// checkpoints copies SQLite's write-ahead log into the database file off the commit path.
 	checkpoints checkpointer
 	// onAgents runs after every local write that drops cached agents (OnAgentsChanged).
@@ -61,12 +67,17 @@ func Open(ctx context.Context, driver, dsn string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening %s database: %w", driver, err)
 	}
-	s := &DB{db: sqldb, x: newStmts(sqldb), dialect: d, now: func() time.Time { return time.Now().UTC() }}
+	s := &DB{db: sqldb, x: newStmts(sqldb), dialect: d, now: func() time.Time { return time.Now().UTC() }, metrics: newStoreMetrics()}
 	if err := s.Migrate(ctx); err != nil {
 		sqldb.Close()
 		return nil, err
 	}
 	if d.name() == "sqlite" {
+		if s.w, err = newWriter(ctx, s); err != nil {
+			sqldb.Close()
+			return nil, err
+		}
+		s.x.w = s.w
 		s.startCheckpointer()
 	}
 	return s, nil
@@ -77,7 +88,19 @@ func (s *DB) Close() error {
 	s.stopCommitter()
 	cerr := s.stopCheckpointer()
 	s.x.close()
+	if s.w != nil {
+		cerr = errors.Join(cerr, s.w.close())
+	}
 	return errors.Join(cerr, s.db.Close())
+}
+
+// SetWriteWait bounds how long a write waits for SQLite's write lock before it is refused with
+// ErrBusy (DefaultWriteWait unless set). PostgreSQL writes wait for row locks as the server decides.
+func (s *DB) SetWriteWait(ctx context.Context, d time.Duration) error {
+	if s.w == nil || d <= 0 {
+		return nil
+	}
+	return s.w.setBound(ctx, d)
 }
 
 // Ping checks that the database answers; /readyz uses it.
@@ -90,7 +113,7 @@ func (s *DB) Ping(ctx context.Context) error {
 }
 
 // SetMaxConns bounds the connections the store opens (n ≤ 0 keeps the dialect's default: unbounded
-// for SQLite, DefaultPostgresConns for PostgreSQL). SQLite gets one more, which its committer keeps
+// for SQLite, DefaultPostgresConns for PostgreSQL). SQLite gets one more, which its writer keeps
 // (writerconn.go), so n connections remain for everyone else.
 func (s *DB) SetMaxConns(n int) {
 	if n > 0 && s.dialect.name() == "sqlite" {
@@ -121,8 +144,22 @@ type queryer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// inTx runs fn in a transaction, committing when it returns nil.
+// inTx runs fn in a transaction, committing when it returns nil. On SQLite the transaction takes the
+// writer's turn (writer.go): fn must use tx alone — a write through s.x from inside fn would wait for
+// the turn fn holds.
 func (s *DB) inTx(ctx context.Context, fn func(tx queryer) error) error {
+	if s.w != nil {
+		return s.w.inTx(ctx, fn)
+	}
+	err := s.poolTx(ctx, fn)
+	if errors.Is(err, ErrBusy) {
+		s.metrics.busy.Inc()
+	}
+	return err
+}
+
+// poolTx runs fn in a transaction on a pooled connection (PostgreSQL).
+func (s *DB) poolTx(ctx context.Context, fn func(tx queryer) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("beginning transaction: %w", s.mapErr(err))

@@ -9,16 +9,19 @@ import (
 	"strings"
 )
 
-// writerConn is the SQLite committer's own connection, held for the store's life and used by the
-// commit goroutine alone. SQLite has one writer at a time anyway; owning the connection lets a commit
-// skip what database/sql's Tx costs on every change: BEGIN and COMMIT parsed again by the driver each
-// time, a goroutine watching the transaction's context, and one per statement watching the caller's
-// (the committer runs statements without cancellation: a change it has started is committed). The
-// statements, BEGIN IMMEDIATE and COMMIT included, are prepared once on this connection.
+// writerConn is SQLite's one connection for writing, held for the store's life and used only by the
+// holder of the writer's turn (writer.go): the committer's groups, every transaction and every
+// single-statement write. Owning the connection lets a write skip what database/sql's Tx costs: BEGIN
+// and COMMIT parsed again by the driver each time, a goroutine watching the transaction's context, and
+// one per statement watching the caller's (statements run without cancellation: a write that has
+// started is finished, and holds the lock for milliseconds). The statements, BEGIN IMMEDIATE and COMMIT
+// included, are prepared once on this connection.
 type writerConn struct {
 	s    *DB
 	conn *sql.Conn
 	by   map[string]*sql.Stmt
+	// pragmas (name → value) are set again on a connection that replaces a broken one (the busy timeout).
+	pragmas map[string]string
 	// broken: a rollback failed, so the connection may still be inside a transaction.
 	broken bool
 }
@@ -28,7 +31,7 @@ func (s *DB) newWriterConn(ctx context.Context) (*writerConn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reserving the writer connection: %w", err)
 	}
-	return &writerConn{s: s, conn: c, by: map[string]*sql.Stmt{}}, nil
+	return &writerConn{s: s, conn: c, by: map[string]*sql.Stmt{}, pragmas: map[string]string{}}, nil
 }
 
 // inTx has the signature of DB.inTx: fn's statements run in one immediate transaction on the connection.
@@ -72,45 +75,71 @@ func (w *writerConn) renew(ctx context.Context) error {
 		return fmt.Errorf("replacing the writer connection: %w", err)
 	}
 	w.conn, w.broken = c, false
+	for name, value := range w.pragmas {
+		if _, err := c.ExecContext(ctx, "PRAGMA "+name+" = "+value); err != nil {
+			return fmt.Errorf("preparing the writer connection: %w", err)
+		}
+	}
 	return nil
 }
 
+// pragma sets a pragma on the connection now and on any connection that replaces it.
+func (w *writerConn) pragma(ctx context.Context, name, value string) error {
+	if _, err := w.conn.ExecContext(ctx, "PRAGMA "+name+" = "+value); err != nil {
+		return fmt.Errorf("setting %s on the writer connection: %w", name, err)
+	}
+	w.pragmas[name] = value
+	return nil
+}
+
+// stmt returns the statement for query prepared on the connection, or nil once the cache is full
+// (the query then runs unprepared).
 func (w *writerConn) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	if st := w.by[query]; st != nil {
 		return st, nil
+	}
+	if len(w.by) >= maxCachedStatements {
+		return nil, nil
 	}
 	st, err := w.conn.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err
 	}
-	if len(w.by) < maxCachedStatements {
-		w.by[query] = st
-	}
+	w.by[query] = st
 	return st, nil
 }
 
 func (w *writerConn) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx = context.WithoutCancel(ctx)
 	st, err := w.stmt(ctx, query)
 	if err != nil {
 		return nil, err
 	}
-	return st.ExecContext(context.WithoutCancel(ctx), args...)
+	if st == nil {
+		return w.conn.ExecContext(ctx, query, args...)
+	}
+	return st.ExecContext(ctx, args...)
 }
 
 func (w *writerConn) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx = context.WithoutCancel(ctx)
 	st, err := w.stmt(ctx, query)
 	if err != nil {
 		return nil, err
 	}
-	return st.QueryContext(context.WithoutCancel(ctx), args...)
+	if st == nil {
+		return w.conn.QueryContext(ctx, query, args...)
+	}
+	return st.QueryContext(ctx, args...)
 }
 
 func (w *writerConn) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	ctx = context.WithoutCancel(ctx)
 	st, err := w.stmt(ctx, query)
-	if err != nil {
-		return w.conn.QueryRowContext(context.WithoutCancel(ctx), query, args...) // reports err
+	if err != nil || st == nil {
+		return w.conn.QueryRowContext(ctx, query, args...) // runs it unprepared, or reports err
 	}
-	return st.QueryRowContext(context.WithoutCancel(ctx), args...)
+	return st.QueryRowContext(ctx, args...)
 }
 
 func (w *writerConn) closeStmts() {
