@@ -23,24 +23,27 @@ import (
 )
 
 // errorTable is the one place domain errors become gRPC codes (and, through the gateway, HTTP statuses).
-// Anything not listed is an internal error: logged in full, answered without detail.
+// Anything not listed is an internal error: logged in full, answered without detail. An entry with a
+// retry delay answers it as RetryInfo, which the REST edge sends as Retry-After.
 var errorTable = []struct {
-	err  error
-	code codes.Code
+	err   error
+	code  codes.Code
+	retry time.Duration
 }{
-	{store.ErrNotFound, codes.NotFound},
-	{store.ErrConflict, codes.AlreadyExists},
-	{store.ErrInUse, codes.FailedPrecondition},
-	{store.ErrInvalidPageToken, codes.InvalidArgument},
-	{auth.ErrUnauthenticated, codes.Unauthenticated},
-	{errForbidden, codes.PermissionDenied},
-	{errHubWideOnly, codes.PermissionDenied},
-	{errConflictState, codes.FailedPrecondition},
-	{errRateLimited, codes.ResourceExhausted},
-	{vendorsync.ErrUnsupportedVendor, codes.FailedPrecondition},
-	{vendorsync.ErrVendor, codes.Unavailable},
-	{agentsync.ErrDisabled, codes.FailedPrecondition},
-	{agentsync.ErrUnsupported, codes.FailedPrecondition},
+	{store.ErrNotFound, codes.NotFound, 0},
+	{store.ErrConflict, codes.AlreadyExists, 0},
+	{store.ErrInUse, codes.FailedPrecondition, 0},
+	{store.ErrInvalidPageToken, codes.InvalidArgument, 0},
+	{store.ErrBusy, codes.Unavailable, busyRetry}, // 503: the write lock stayed taken past its bound
+	{auth.ErrUnauthenticated, codes.Unauthenticated, 0},
+	{errForbidden, codes.PermissionDenied, 0},
+	{errHubWideOnly, codes.PermissionDenied, 0},
+	{errConflictState, codes.FailedPrecondition, 0},
+	{errRateLimited, codes.ResourceExhausted, 0},
+	{vendorsync.ErrUnsupportedVendor, codes.FailedPrecondition, 0},
+	{vendorsync.ErrVendor, codes.Unavailable, 0},
+	{agentsync.ErrDisabled, codes.FailedPrecondition, 0},
+	{agentsync.ErrUnsupported, codes.FailedPrecondition, 0},
 }
 
 var (
@@ -92,6 +95,9 @@ func toStatus(ctx context.Context, log *slog.Logger, method string, err error) e
 	}
 	for _, e := range errorTable {
 		if errors.Is(err, e.err) {
+			if e.retry > 0 {
+				return withRetry(status.New(e.code, userMessage(err, e.err).Error()), e.retry)
+			}
 			return status.Error(e.code, userMessage(err, e.err).Error())
 		}
 	}
@@ -180,8 +186,15 @@ type retryError struct{ after time.Duration }
 func (e *retryError) Error() string { return errRateLimited.Error() }
 
 func (e *retryError) status() error {
-	st := status.New(codes.ResourceExhausted, errRateLimited.Error())
-	withDetails, err := st.WithDetails(&errdetails.RetryInfo{RetryDelay: durationpb.New(e.after)})
+	return withRetry(status.New(codes.ResourceExhausted, errRateLimited.Error()), e.after)
+}
+
+// busyRetry is the Retry-After of a write refused because the database stayed busy.
+const busyRetry = time.Second
+
+// withRetry adds a RetryInfo detail to st.
+func withRetry(st *status.Status, after time.Duration) error {
+	withDetails, err := st.WithDetails(&errdetails.RetryInfo{RetryDelay: durationpb.New(after)})
 	if err != nil {
 		return st.Err()
 	}

@@ -236,6 +236,12 @@ func writeStress(t *testing.T, h *hubtest.Hub) {
 			t.Errorf("%s: slowest answer took %v, want at most %v (waiting for the write lock)", k, tally.slowest[k], stressMaxLatency)
 		}
 	}
+	if busy := metricValue(t, h, "presencehub_store_busy_total"); busy != 0 {
+		t.Errorf("%v writes gave up waiting for the write lock", busy)
+	}
+	if h.App.Store.Driver() == "sqlite" && metricValue(t, h, "presencehub_store_write_wait_seconds_count") == 0 {
+		t.Errorf("the store's metrics show no write waits")
+	}
 	if paired.Load() == 0 || changes.Load() == 0 {
 		t.Errorf("the run did nothing: %d paired, %d changes", paired.Load(), changes.Load())
 	}

@@ -14,7 +14,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	cfg := Config{}
 	mode := fs.String("mode", "fanout", "idle (memory per connection), fanout (latency and CPU per delivery), reconnect (storm), slow (stalled supervisors),\n"+
-		"flap (an agent flapping), soak (churn over time, RSS drift), throughput (durable changes/s, in process) or agentsync (a punch-clock emulator's users synced)")
+		"flap (an agent flapping), soak (churn over time, RSS drift), throughput (durable changes/s, in process), agentsync (a punch-clock emulator's users synced)\n"+
+		"or provision (agents created and paired over REST per second, by -workers writers)")
 	fs.StringVar(&cfg.HubURL, "hub", "http://127.0.0.1:8080", "hub URL")
 	fs.StringVar(&cfg.Key, "key", "", "hub-wide admin key (provisions a fresh tenant)")
 	fs.IntVar(&cfg.Agents, "agents", 1000, "agents, one device stream each")
@@ -68,6 +69,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "provisioned %d agents in %.1fs\n", cfg.Agents, time.Since(start).Seconds())
 	switch *mode {
+	case "provision":
+		fmt.Fprintf(stdout, "provision: %d agents created and paired over REST by %d writers in %.1fs: %.0f agents/s\n",
+			len(f.Agents), cfg.Workers, f.AgentsTook.Seconds(), float64(len(f.Agents))/f.AgentsTook.Seconds())
 	case "idle":
 		err = Idle(ctx, cfg, f, *settle, stdout)
 	case "fanout":

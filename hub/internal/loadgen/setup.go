@@ -37,6 +37,8 @@ type Fleet struct {
 	Agents    []string
 	Tokens    []string // device token per agent
 	ViewerKey string
+	// AgentsTook is how long creating and pairing the agents took (cfg.Workers at once).
+	AgentsTook time.Duration
 }
 
 type client struct {
@@ -97,6 +99,8 @@ func Provision(ctx context.Context, cfg Config) (*Fleet, error) {
 	}
 	f.ViewerKey = k.Secret
 	f.Agents, f.Tokens = make([]string, cfg.Agents), make([]string, cfg.Agents)
+	start := time.Now()
+	defer func() { f.AgentsTook = time.Since(start) }()
 	err := parallel(ctx, cfg.Agents, max(1, cfg.Workers), func(i int) error {
 		var a struct{ Agent struct{ ID string } }
 		if err := c.do(ctx, "POST", base+"/agents", map[string]any{"email": fmt.Sprintf("a%d@load.example", i), "team_ids": []string{f.Teams[i/cfg.TeamSize]}}, &a); err != nil {
