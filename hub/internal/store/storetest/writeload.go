@@ -11,14 +11,17 @@ import (
 	"presencehub.dev/hub/internal/ids"
 	"presencehub.dev/hub/internal/model"
 	"presencehub.dev/hub/internal/store"
+	"presencehub.dev/hub/internal/testenv"
 )
 
 const (
 	// writeLoadFor is how long testWritesUnderLoad runs; long enough for a waiter that SQLite's busy
 	// handler keeps losing to show (issue 25 saw waits of 10 s; 3 s showed waits of seconds).
 	writeLoadFor = 3 * time.Second
-	// writeLoadMaxWait bounds any one write under that load.
-	writeLoadMaxWait = time.Second
+	// writeLoadMaxWait bounds any one write under that load (the race detector slows every write down
+	// several times: writeLoadMaxWaitRace).
+	writeLoadMaxWait     = time.Second
+	writeLoadMaxWaitRace = 3 * time.Second
 )
 
 // testWritesUnderLoad is issue 25 below the API: presence changes saved back to back by many callers
@@ -83,7 +86,7 @@ func testWritesUnderLoad(t *testing.T, ctx context.Context, s *store.DB) {
 					return
 				}
 				provisioned.Add(1)
-				switch k % 3 {
+				switch (w + k) % 3 {
 				case 0:
 					timed("create rule", func() error {
 						return s.CreateRule(ctx, &model.Rule{ID: ids.New(ids.Rule), TenantID: tn.ID, Name: name, ConnectionID: conn.ID, AgentIDs: []string{a.ID}})
@@ -102,9 +105,13 @@ func testWritesUnderLoad(t *testing.T, ctx context.Context, s *store.DB) {
 	}
 	wg.Wait()
 	t.Logf("%s: %d presence changes, %d agents provisioned in %v; slowest writes %v", s.Driver(), saves.Load(), provisioned.Load(), writeLoadFor, slowest)
+	bound := writeLoadMaxWait
+	if testenv.Race() {
+		bound = writeLoadMaxWaitRace
+	}
 	for kind, d := range slowest {
-		if d > writeLoadMaxWait {
-			t.Errorf("%s: the slowest took %v, want at most %v", kind, d, writeLoadMaxWait)
+		if d > bound {
+			t.Errorf("%s: the slowest took %v, want at most %v", kind, d, bound)
 		}
 	}
 	if saves.Load() == 0 || provisioned.Load() == 0 {
