@@ -15,7 +15,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cfg := Config{}
 	mode := fs.String("mode", "fanout", "idle (memory per connection), fanout (latency and CPU per delivery), reconnect (storm), slow (stalled supervisors),\n"+
 		"flap (an agent flapping), soak (churn over time, RSS drift), throughput (durable changes/s, in process), agentsync (a punch-clock emulator's users synced)\n"+
-		"or provision (agents created and paired over REST per second, by -workers writers)")
+		"or provision (agents created and paired over REST per second by -workers writers, while -rate presence changes/s)")
 	fs.StringVar(&cfg.HubURL, "hub", "http://127.0.0.1:8080", "hub URL")
 	fs.StringVar(&cfg.Key, "key", "", "hub-wide admin key (provisions a fresh tenant)")
 	fs.IntVar(&cfg.Agents, "agents", 1000, "agents, one device stream each")
@@ -26,7 +26,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.MaxChangesPerMinute, "max-changes-per-minute", 6000, "the tenant's per-agent flap limit (flap: try the hub's default, 60)")
 	first := fs.Int("source-first", 2, "first source address 127.0.0.N")
 	last := fs.Int("source-last", 41, "last source address 127.0.0.N")
-	rate := fs.Int("rate", 1000, "fanout: status changes per second")
+	rate := fs.Int("rate", 1000, "fanout, provision: status changes per second")
 	dur := fs.Duration("duration", 20*time.Second, "fanout: how long to drive changes")
 	settle := fs.Duration("settle", 5*time.Second, "idle, reconnect: wait after connecting before reading RSS")
 	stalled := fs.Int("stalled", 4, "slow: supervisor streams watching every team that never read")
@@ -37,6 +37,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&tc.Driver, "driver", "sqlite", "throughput: sqlite or postgres")
 	fs.StringVar(&tc.DSN, "dsn", "", "throughput: SQLite file or PostgreSQL DSN (a fresh database)")
 	fs.IntVar(&tc.Workers, "concurrency", 256, "throughput: concurrent change requests")
+	movers := fs.Int("movers", 200, "provision: agents whose status changes (-rate per second) during provisioning")
 	sc := AgentSyncConfig{}
 	fs.StringVar(&sc.EmulatorURL, "emulator", "", "agentsync: base URL of `presence-hub emulate http`")
 	fs.StringVar(&sc.EmulatorToken, "emulator-token", "punch-clock-demo-token", "agentsync: the emulator's api_token")
@@ -60,6 +61,13 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
+	if *mode == "provision" {
+		if err := Provisioning(ctx, cfg, ProvisionOptions{Rate: *rate, Movers: *movers}, stdout); err != nil {
+			fmt.Fprintln(stderr, "presence-load:", err)
+			return 1
+		}
+		return 0
+	}
 	cfg.Sources = Sources(*first, *last)
 	start := time.Now()
 	f, err := Provision(ctx, cfg)
@@ -69,9 +77,6 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "provisioned %d agents in %.1fs\n", cfg.Agents, time.Since(start).Seconds())
 	switch *mode {
-	case "provision":
-		fmt.Fprintf(stdout, "provision: %d agents created and paired over REST by %d writers in %.1fs: %.0f agents/s\n",
-			len(f.Agents), cfg.Workers, f.AgentsTook.Seconds(), float64(len(f.Agents))/f.AgentsTook.Seconds())
 	case "idle":
 		err = Idle(ctx, cfg, f, *settle, stdout)
 	case "fanout":
