@@ -35,4 +35,5 @@ const (
 	Replica    = "replica.id"
 	Subject    = "bus.subject"
 	Count      = "count"
+	Reason     = "reason"
 )

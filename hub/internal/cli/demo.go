@@ -69,7 +69,7 @@ func newDemoCommand() *cobra.Command {
 			if err := demo.Wire(cmd.Context(), a.Store, a.Sealer, cfg.PublicURL, &info, ems); err != nil {
 				return err
 			}
-			a.Sync.RepairDrift(cmd.Context()) // fresh emulators start out of step with the hub: align them
+			a.Sync.Align(cmd.Context()) // fresh emulators start out of step with the hub: align them
 			for _, e := range info.Emulators {
 				if e.AgentSync { // seed 001: agent sync links the demo agents to the punch clock's users
 					if _, err := a.AgentSync.Start(cmd.Context(), info.TenantID, e.ConnectionID, model.SyncTriggerManual); err != nil {

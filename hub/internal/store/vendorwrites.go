@@ -9,6 +9,12 @@ import (
 	"presencehub.dev/hub/internal/model"
 )
 
+// Deliveries is what the hub delivered to vendors, per agent and connection (drift repair's evidence).
+type Deliveries interface {
+	LastDelivered(ctx context.Context, tenantID, agentID, connectionID string) (*model.OutboxWrite, error)
+	DeliveredBefore(ctx context.Context, tenantID, agentID, connectionID, externalID, state, beforeID string) (bool, error)
+}
+
 // LatestWrite is the newest write owed to or made on a connection for an agent that a newer one has not
 // replaced: what the agent's tray shows for that system. ErrNotFound when nothing was ever written there.
 func (s *DB) LatestWrite(ctx context.Context, tenantID, agentID, connectionID string) (*model.OutboxWrite, error) {
@@ -22,4 +28,33 @@ func (s *DB) LatestWrite(ctx context.Context, tenantID, agentID, connectionID st
 		return nil, fmt.Errorf("reading latest write: %w", s.mapErr(err))
 	}
 	return w, nil
+}
+
+// LastDelivered is the newest write a vendor accepted for an agent on a connection: what the hub last put
+// there and, as its update time, when the vendor answered. ErrNotFound when nothing was ever delivered.
+// Drift repair judges a vendor's state against it.
+func (s *DB) LastDelivered(ctx context.Context, tenantID, agentID, connectionID string) (*model.OutboxWrite, error) {
+	w, err := scanWrite(s.x.QueryRowContext(ctx, s.q("SELECT "+outboxCols+` FROM outbox
+		WHERE tenant_id = ? AND agent_id = ? AND connection_id = ? AND state = ? ORDER BY id DESC LIMIT 1`),
+		tenantID, agentID, connectionID, model.WriteDelivered))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading last delivered write: %w", s.mapErr(err))
+	}
+	return w, nil
+}
+
+// DeliveredBefore reports whether the hub delivered state to the vendor user externalID of a connection,
+// for an agent, in a write older than the write beforeID (write ids are time-ordered).
+func (s *DB) DeliveredBefore(ctx context.Context, tenantID, agentID, connectionID, externalID, state, beforeID string) (bool, error) {
+	var n int
+	err := s.x.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM outbox WHERE tenant_id = ? AND agent_id = ? AND connection_id = ?
+		AND state = ? AND external_id = ? AND vendor_state = ? AND id < ?`),
+		tenantID, agentID, connectionID, model.WriteDelivered, externalID, state, beforeID).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("reading delivered writes: %w", s.mapErr(err))
+	}
+	return n > 0, nil
 }

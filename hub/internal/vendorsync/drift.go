@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"presencehub.dev/hub/internal/model"
-	"presencehub.dev/hub/internal/presence"
 	"presencehub.dev/hub/internal/store"
 	"presencehub.dev/hub/internal/vendorapi"
 	"presencehub.dev/shared/logkey"
@@ -29,10 +28,9 @@ func (m *Manager) runDrift(ctx context.Context) {
 	}
 }
 
-// RepairDrift reads back every linked agent of every enabled connection and fixes disagreements by the
-// rule's direction: where the hub writes this vendor (outbound mapping), the hub's status wins and a
-// write is queued; where it only reads it (inbound mapping), the vendor's state is applied. A state the
-// rule maps to the hub's current status is no drift (several vendor states may share one status).
+// RepairDrift reads back every linked agent of every enabled connection and rewrites the vendors that
+// lost or never applied what the hub delivered (see judgeDrift and docs/sync.md). It never changes the
+// hub's status: a real change inside a vendor reaches the hub through its webhooks or polls.
 func (m *Manager) RepairDrift(ctx context.Context) {
 	m.forEachTenant(ctx, m.repairTenant)
 }
@@ -80,8 +78,20 @@ func (m *Manager) repairOne(ctx context.Context, a *model.Agent, ident model.Ide
 	if err != nil || c == nil || rule == nil {
 		return
 	}
+	cur, err := m.engine.Current(ctx, a.TenantID, a.ID)
+	if err != nil {
+		return
+	}
+	want, writes := m.router.Want(ctx, a.TenantID, rule, cur.Status)
+	if !writes {
+		return // the rule writes nothing here for the hub's status: nothing to repair, nothing to read
+	}
 	if pending, err := m.st.HasPendingWrite(ctx, a.ID, c.ID); err != nil || pending {
 		return // a write is on its way: no drift to judge yet
+	}
+	last, err := m.lastDelivered(ctx, a, c.ID, ident.ExternalID)
+	if err != nil {
+		return
 	}
 	l, err := m.links.get(ctx, c.ID)
 	if err != nil {
@@ -100,28 +110,55 @@ func (m *Manager) repairOne(ctx context.Context, a *model.Agent, ident model.Ide
 		return
 	}
 	_ = m.st.RecordSuccess(ctx, a.TenantID, c.ID, now)
-	cur, err := m.engine.Current(ctx, a.TenantID, a.ID)
-	if err != nil {
-		return
-	}
-	want, writes := m.router.Want(ctx, a.TenantID, rule, cur.Status)
-	if in, ok := inboundStatus(rule, vs.State); (writes && vs.State == want) || (ok && in == cur.Status) {
-		return
-	}
-	log := m.log.With(slog.String(logkey.Connection, c.ID), slog.String(logkey.AgentID, a.ID), slog.String(logkey.State, vs.State))
-	if writes {
-		log.Info("drift: vendor disagrees with the hub; rewriting", slog.String(logkey.Result, want))
-		m.metrics.drift.WithLabelValues(c.Vendor, "rewrite").Inc()
-		m.enqueue(ctx, c.ID, ident.ExternalID, cur, rule, want)
-		return
-	}
+	f := driftFacts{vendor: vs, want: want, last: last,
+		fromHere: cur.Source == model.SourceConnection && cur.SourceID == c.ID}
 	if in, ok := inboundStatus(rule, vs.State); ok {
-		log.Info("drift: hub missed a vendor change; applying it")
-		m.metrics.drift.WithLabelValues(c.Vendor, "apply").Inc()
-		_, err := m.engine.Apply(ctx, presence.Request{TenantID: a.TenantID, AgentID: a.ID, Status: in, Source: model.SourceConnection,
-			SourceID: c.ID, RuleID: rule.ID, Reason: "read back from " + c.Name + ": " + vs.State})
-		if err != nil {
-			log.Warn("drift: applying vendor state", slog.Any(logkey.Error, err))
+		f.inStep = in == cur.Status
+	}
+	if last != nil && vs.UpdateTime.IsZero() && vs.State != want {
+		if f.wroteBefore, err = m.st.DeliveredBefore(ctx, a.TenantID, a.ID, c.ID, ident.ExternalID, vs.State, last.ID); err != nil {
+			return
 		}
 	}
+	rewrite, why := judgeDrift(f)
+	log := m.log.With(slog.String(logkey.Connection, c.ID), slog.String(logkey.AgentID, a.ID), slog.String(logkey.State, vs.State))
+	if !rewrite {
+		if vs.State != want {
+			log.Debug("drift: vendor differs from the hub; left alone", slog.String(logkey.Reason, why))
+			m.metrics.drift.WithLabelValues(c.Vendor, "left").Inc()
+		}
+		return
+	}
+	// The status or the deliveries may have moved while the vendor was read: judge only a still picture.
+	again, err := m.lastDelivered(ctx, a, c.ID, ident.ExternalID)
+	if err != nil || !sameWrite(last, again) {
+		return
+	}
+	if latest, err := m.engine.Current(ctx, a.TenantID, a.ID); err != nil || latest.Version != cur.Version {
+		return
+	}
+	log.Info("drift: vendor lost the hub's write; rewriting", slog.String(logkey.Result, want), slog.String(logkey.Reason, why))
+	m.metrics.drift.WithLabelValues(c.Vendor, "rewrite").Inc()
+	m.enqueue(ctx, c.ID, ident.ExternalID, cur, rule, want)
+}
+
+// lastDelivered is the newest write delivered to this vendor user for the agent (nil when none, or
+// when it went to another user: the identity was relinked since).
+func (m *Manager) lastDelivered(ctx context.Context, a *model.Agent, connectionID, externalID string) (*model.OutboxWrite, error) {
+	w, err := m.st.LastDelivered(ctx, a.TenantID, a.ID, connectionID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		m.log.Warn("drift: reading deliveries", slog.String(logkey.AgentID, a.ID), slog.Any(logkey.Error, err))
+		return nil, err
+	}
+	if w.ExternalID != externalID {
+		return nil, nil
+	}
+	return w, nil
+}
+
+func sameWrite(a, b *model.OutboxWrite) bool {
+	return (a == nil && b == nil) || (a != nil && b != nil && a.ID == b.ID)
 }

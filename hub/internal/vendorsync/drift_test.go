@@ -3,54 +3,84 @@ package vendorsync_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	"presencehub.dev/hub/internal/hubtest"
+	"presencehub.dev/shared/testwait"
 )
 
-func TestDriftRepairFollowsTheRuleDirection(t *testing.T) {
-	t.Run("TwoWayHubWins", func(t *testing.T) {
+func TestDriftRepairRewritesOnlyWhatAVendorLost(t *testing.T) {
+	t.Run("LostWriteRewritten", func(t *testing.T) {
 		h := hubtest.Start(t, fastRetries)
 		e := newEnv(t, h, 1, withoutWebhooks)
 		e.applyTemplate(t, "both")
 		e.setPresence(t, 0, "available")
-		// Aircall users start available, so wait for the writes themselves, not just the states.
-		eventually(t, 5*time.Second, "written", func() bool {
-			return e.vendorState(e.zd, 0) == "online" && noPending(t, e, e.zd) && noPending(t, e, e.ac)
-		})
-		// Changed inside the vendors, and nobody told the hub.
-		_ = e.zd.em.Change(e.users[e.zd][0], "away")
-		_ = e.ac.em.Change(e.users[e.ac][0], "unavailable")
+		testwait.For(t, "available written", func() bool { return delivered(t, e) && e.vendorState(e.zd, 0) == "online" })
+		e.setPresence(t, 0, "offline")
+		testwait.For(t, "offline written", func() bool { return delivered(t, e) && e.vendorState(e.ac, 0) == "unavailable" })
+		// Aircall loses the hub's last write: it is back on the state the hub wrote before (it says no
+		// time of change, so that is the proof).
+		_ = e.ac.em.Change(e.users[e.ac][0], "available")
 		h.App.Sync.RepairDrift(context.Background())
-		eventually(t, 5*time.Second, "vendors rewritten to the hub's status", func() bool {
-			return e.vendorState(e.zd, 0) == "online" && e.vendorState(e.ac, 0) == "available"
+		testwait.For(t, "Aircall rewritten to the hub's status", func() bool { return delivered(t, e) && e.vendorState(e.ac, 0) == "unavailable" })
+		if got := e.status(t, 0); got != "offline" {
+			t.Errorf("hub status %q; drift repair must not change it", got)
+		}
+	})
+	t.Run("ChoicesAfterOurWriteStand", func(t *testing.T) {
+		h := hubtest.Start(t, fastRetries)
+		e := newEnv(t, h, 1, withoutWebhooks)
+		e.applyTemplate(t, "both")
+		e.setPresence(t, 0, "available")
+		testwait.For(t, "available written", func() bool {
+			return delivered(t, e) && e.vendorState(e.zd, 0) == "online" && len(successfulPuts(e.ac, e.users[e.ac][0])) > 0
 		})
+		// People change both vendors after the hub's write, and no notification reaches the hub: Zendesk
+		// says when (after our write); Aircall's "custom" (Automatic Schedule) is a state the hub never writes.
+		_ = e.zd.em.Change(e.users[e.zd][0], "away")
+		_ = e.ac.em.Change(e.users[e.ac][0], "custom")
+		before := len(e.timeline(t, 0))
+		puts := len(successfulPuts(e.ac, e.users[e.ac][0])) + len(successfulPuts(e.zd, e.users[e.zd][0]))
+		for range 3 {
+			h.App.Sync.RepairDrift(context.Background())
+		}
 		if got := e.status(t, 0); got != "available" {
 			t.Errorf("hub status %q; want available kept", got)
 		}
+		if zd, ac := e.vendorState(e.zd, 0), e.vendorState(e.ac, 0); zd != "away" || ac != "custom" {
+			t.Errorf("vendors rewritten: zendesk %q, aircall %q; the people's choices must stand", zd, ac)
+		}
+		if n := len(successfulPuts(e.ac, e.users[e.ac][0])) + len(successfulPuts(e.zd, e.users[e.zd][0])); n != puts || !delivered(t, e) {
+			t.Errorf("drift repair wrote %d times", n-puts)
+		}
+		if after := len(e.timeline(t, 0)); after != before {
+			t.Errorf("drift repair added %d timeline entries", after-before)
+		}
 	})
-	t.Run("OneWayVendorWins", func(t *testing.T) {
+	t.Run("OneDirectionStaysAsConfigured", func(t *testing.T) {
 		h := hubtest.Start(t, fastRetries)
 		e := newEnv(t, h, 1, withoutWebhooks)
-		e.applyTemplate(t, "aircall_to_zendesk")
-		e.setPresence(t, 0, "available")
-		eventually(t, 5*time.Second, "zendesk written", func() bool { return e.vendorState(e.zd, 0) == "online" })
-		if got := e.vendorState(e.ac, 0); got != "available" {
-			t.Fatalf("aircall %q; the one-way rule only reads Aircall", got)
+		e.applyTemplate(t, "aircall_to_zendesk") // seed 002: Aircall is read, Zendesk written
+		e.setPresence(t, 0, "lunch")
+		testwait.For(t, "zendesk written", func() bool { return delivered(t, e) && e.vendorState(e.zd, 0) == "away" })
+		_ = e.ac.em.Change(e.users[e.ac][0], "unavailable") // unseen: no webhooks
+		before := len(e.timeline(t, 0))
+		for range 3 {
+			h.App.Sync.RepairDrift(context.Background())
 		}
-		_ = e.ac.em.Change(e.users[e.ac][0], "unavailable")
-		h.App.Sync.RepairDrift(context.Background())
-		eventually(t, 5*time.Second, "missed Aircall change applied and passed on", func() bool {
-			return e.status(t, 0) == "offline" && e.vendorState(e.zd, 0) == "offline"
-		})
-		// In sync now: another pass changes nothing.
-		before := len(e.applied(t, 0))
-		h.App.Sync.RepairDrift(context.Background())
-		if after := len(e.applied(t, 0)); after != before {
-			t.Errorf("a pass over agreeing systems applied %d changes", after-before)
+		if got := e.status(t, 0); got != "lunch" {
+			t.Errorf("hub status %q; drift repair must not take a read-only vendor's state as a change", got)
+		}
+		if got := e.vendorState(e.zd, 0); got != "away" || !delivered(t, e) {
+			t.Errorf("zendesk %q; want away kept", got)
+		}
+		if after := len(e.timeline(t, 0)); after != before {
+			t.Errorf("drift repair added %d timeline entries", after-before)
 		}
 	})
 }
+
+// delivered reports whether neither connection has a write waiting.
+func delivered(t testing.TB, e *env) bool { return noPending(t, e, e.zd) && noPending(t, e, e.ac) }
 
 // noPending reports whether a connection has no write waiting.
 func noPending(t testing.TB, e *env, va *vendorAccount) bool {

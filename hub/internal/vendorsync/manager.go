@@ -31,6 +31,7 @@ type Store interface {
 	store.Outbox
 	store.Health
 	store.Pauses
+	store.Deliveries
 	RouterStore
 	ConnectionByID(ctx context.Context, id string) (*model.Connection, error)
 	GetConnection(ctx context.Context, tenantID, id string) (*model.Connection, error)

@@ -1,0 +1,50 @@
+package vendorsync
+
+import (
+	"presencehub.dev/hub/internal/model"
+	"presencehub.dev/hub/internal/vendorapi"
+)
+
+// driftFacts is what drift repair knows about one agent on one connection whose rule writes the hub's
+// current status there.
+type driftFacts struct {
+	// vendor is the user's state read back now (UpdateTime zero when the vendor does not say).
+	vendor vendorapi.AgentState
+	// want is the state the rule writes for the hub's status.
+	want string
+	// inStep: the rule maps the vendor's state inbound to the hub's status (several states may share one).
+	inStep bool
+	// fromHere: the hub's status came from this connection (the vendor is where it was chosen).
+	fromHere bool
+	// last is the newest write delivered to this user (nil: the hub never delivered anything there).
+	last *model.OutboxWrite
+	// wroteBefore: the vendor's state is one the hub delivered to this user before last.
+	wroteBefore bool
+}
+
+// judgeDrift decides whether drift repair rewrites a vendor, and says why (docs/sync.md, "Drift
+// repair"). Only a vendor that lost or never applied what the hub delivered is rewritten: the hub
+// delivered the state it wants there now, and the vendor shows another one that is not newer than that
+// delivery — by the vendor's own modified-at where it gives one, else because it is a state the hub
+// itself wrote there earlier. A state changed after our write is a person's (or the vendor's) choice and
+// stands; if the rule maps it, it reached the hub through webhooks or polls.
+func judgeDrift(f driftFacts) (rewrite bool, why string) {
+	switch {
+	case f.vendor.State == f.want || f.inStep:
+		return false, "in step"
+	case f.fromHere:
+		return false, "the hub's status came from this vendor"
+	case f.last == nil:
+		return false, "the hub never delivered a state to this user"
+	case f.last.VendorState != f.want:
+		return false, "the hub's current status was not delivered here (failed, dropped or superseded): the outbox owns it"
+	case !f.vendor.UpdateTime.IsZero() && f.vendor.UpdateTime.After(f.last.UpdateTime):
+		return false, "changed in the vendor after the hub's write"
+	case !f.vendor.UpdateTime.IsZero():
+		return true, "the vendor's state is older than the hub's write: it lost or never applied it"
+	case f.wroteBefore:
+		return true, "the vendor shows a state the hub wrote there earlier: it lost the newer write"
+	default:
+		return false, "the vendor does not say when it changed, and the hub never wrote this state: a person's choice"
+	}
+}

@@ -1,0 +1,35 @@
+package vendorsync
+
+import (
+	"testing"
+	"time"
+
+	"presencehub.dev/hub/internal/model"
+	"presencehub.dev/hub/internal/vendorapi"
+)
+
+func TestJudgeDrift(t *testing.T) {
+	at := time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)
+	delivered := &model.OutboxWrite{ID: "wr_2", VendorState: "unavailable", UpdateTime: at}
+	for _, c := range []struct {
+		name    string
+		f       driftFacts
+		rewrite bool
+	}{
+		{"InStep", driftFacts{vendor: vendorapi.AgentState{State: "unavailable"}, want: "unavailable", last: delivered}, false},
+		{"AnotherStateOfTheSameStatus", driftFacts{vendor: vendorapi.AgentState{State: "away"}, want: "unavailable", inStep: true, last: delivered}, false},
+		{"StatusCameFromThisVendor", driftFacts{vendor: vendorapi.AgentState{State: "custom"}, want: "unavailable", fromHere: true, last: delivered}, false},
+		{"NeverDelivered", driftFacts{vendor: vendorapi.AgentState{State: "available"}, want: "unavailable"}, false},
+		{"CurrentStatusNotDelivered", driftFacts{vendor: vendorapi.AgentState{State: "available"}, want: "available", last: delivered}, false},
+		{"ChangedAfterOurWrite", driftFacts{vendor: vendorapi.AgentState{State: "available", UpdateTime: at.Add(time.Millisecond)}, want: "unavailable", last: delivered}, false},
+		{"OlderThanOurWrite", driftFacts{vendor: vendorapi.AgentState{State: "available", UpdateTime: at.Add(-time.Second)}, want: "unavailable", last: delivered}, true},
+		{"NoTimeAnEarlierWriteOfOurs", driftFacts{vendor: vendorapi.AgentState{State: "available"}, want: "unavailable", last: delivered, wroteBefore: true}, true},
+		{"NoTimeAStateWeNeverWrote", driftFacts{vendor: vendorapi.AgentState{State: "custom"}, want: "unavailable", last: delivered}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got, why := judgeDrift(c.f); got != c.rewrite {
+				t.Errorf("rewrite = %v (%s); want %v", got, why, c.rewrite)
+			}
+		})
+	}
+}
