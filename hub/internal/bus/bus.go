@@ -6,6 +6,7 @@ package bus
 import (
 	"context"
 	"sync"
+	"time"
 
 	"presencehub.dev/hub/internal/model"
 )
@@ -25,7 +26,8 @@ const (
 	// must reload.
 	KindTenantChanged = "tenant_changed"
 	// KindWriteExpected: a vendor write is about to be sent (ConnectionID, ExternalID, VendorState),
-	// so every replica recognises its echo, whichever receives the vendor's notification.
+	// so every replica recognises its echo, whichever receives the vendor's notification; published
+	// again with Answered once the vendor answered it.
 	KindWriteExpected = "write_expected"
 	// KindResync: this replica may have missed events of others (its bus connection was lost and is
 	// back); local caches must reload and streams resync. Never sent to other replicas.
@@ -49,6 +51,8 @@ type Event struct {
 	ConnectionID string
 	ExternalID   string
 	VendorState  string
+	// Answered is when the vendor answered that write (KindWriteExpected; zero: it is about to be sent).
+	Answered time.Time
 	// Remote is set on events that another replica published.
 	Remote bool
 }

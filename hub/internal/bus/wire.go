@@ -23,6 +23,7 @@ type wireEvent struct {
 	ConnectionID string        `json:"c,omitempty"`
 	ExternalID   string        `json:"x,omitempty"`
 	VendorState  string        `json:"s,omitempty"`
+	Answered     int64         `json:"n,omitempty"` // Unix microseconds
 }
 
 // wirePresence is a model.Presence; its tenant and agent are the event's.
@@ -42,6 +43,9 @@ type wirePresence struct {
 func encode(origin string, e Event) ([]byte, error) {
 	w := wireEvent{Origin: origin, Kind: e.Kind, TenantID: e.TenantID, AgentID: e.AgentID, TeamIDs: e.TeamIDs, DeviceID: e.DeviceID,
 		Blocked: e.Blocked, Writes: e.Writes, ConnectionID: e.ConnectionID, ExternalID: e.ExternalID, VendorState: e.VendorState}
+	if !e.Answered.IsZero() {
+		w.Answered = e.Answered.UnixMicro()
+	}
 	if p := e.Presence; p != nil {
 		w.Presence = &wirePresence{Status: p.Status, Version: p.Version, Source: p.Source, SourceID: p.SourceID, Reason: p.Reason,
 			PreviousStatus: p.PreviousStatus, HeldStatus: p.HeldStatus, QueuedStatus: p.QueuedStatus}
@@ -67,6 +71,9 @@ func decode(data []byte) (Event, string, error) {
 	}
 	e := Event{Kind: w.Kind, TenantID: w.TenantID, AgentID: w.AgentID, TeamIDs: w.TeamIDs, DeviceID: w.DeviceID, Blocked: w.Blocked,
 		Writes: w.Writes, ConnectionID: w.ConnectionID, ExternalID: w.ExternalID, VendorState: w.VendorState, Remote: true}
+	if w.Answered != 0 {
+		e.Answered = time.UnixMicro(w.Answered).UTC()
+	}
 	if p := w.Presence; p != nil {
 		e.Presence = &model.Presence{TenantID: w.TenantID, AgentID: w.AgentID, Status: p.Status, Version: p.Version, Source: p.Source,
 			SourceID: p.SourceID, Reason: p.Reason, PreviousStatus: p.PreviousStatus, HeldStatus: p.HeldStatus, QueuedStatus: p.QueuedStatus}

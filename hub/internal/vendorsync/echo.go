@@ -5,20 +5,33 @@ import (
 	"time"
 )
 
-// echoes remembers the writes the hub just made, so the change notification a vendor fires for our own
-// write (its "echo") is recognised and dropped instead of being applied as a new change. A write is
-// expected from just before it is sent until window after; a matching notification consumes it.
+// echoes remembers the writes the hub makes, so that the change notification a vendor fires for our
+// own write (its "echo") is recognised and dropped instead of being applied as a new change. An echo is
+// recognised by what the hub wrote — connection, vendor user and state — and, where the vendor stamps
+// its changes, by time: a change stamped after the vendor answered our write was made after it (by a
+// person), so it is no echo even in the state we wrote. Nothing is dropped for arriving soon after a
+// write: a change to another state is always applied. A write is expected from just before it is sent
+// until window after its answer (the window bounds memory, it never makes a change an echo).
 type echoes struct {
 	mu     sync.Mutex
 	window time.Duration
 	now    func() time.Time
-	m      map[string]map[string]time.Time // connection|user -> state -> expiry
-	// written: connection|user -> when the hub last wrote there
+	m      map[string][]*expectedWrite // connection|user -> writes, oldest first
+	// written: connection|user -> when the hub last wrote there (sent or answered)
 	written map[string]time.Time
 }
 
+// expectedWrite is one write whose echo may still come.
+type expectedWrite struct {
+	state string
+	// answered is when the vendor answered the write (zero while it is on its way): the vendor applied
+	// it no later than that.
+	answered time.Time
+	expires  time.Time
+}
+
 func newEchoes(window time.Duration, now func() time.Time) *echoes {
-	return &echoes{window: window, now: now, m: map[string]map[string]time.Time{}, written: map[string]time.Time{}}
+	return &echoes{window: window, now: now, m: map[string][]*expectedWrite{}, written: map[string]time.Time{}}
 }
 
 func echoKey(connectionID, externalID string) string { return connectionID + "|" + externalID }
@@ -29,15 +42,8 @@ func (e *echoes) expect(connectionID, externalID, state string) {
 	defer e.mu.Unlock()
 	now := e.now()
 	if len(e.m) > 10000 {
-		for k, states := range e.m {
-			for st, exp := range states {
-				if now.After(exp) {
-					delete(states, st)
-				}
-			}
-			if len(states) == 0 {
-				delete(e.m, k)
-			}
+		for k := range e.m {
+			e.prune(k, now)
 		}
 		for k, at := range e.written {
 			if now.Sub(at) > e.window {
@@ -46,44 +52,75 @@ func (e *echoes) expect(connectionID, externalID, state string) {
 		}
 	}
 	k := echoKey(connectionID, externalID)
-	if e.m[k] == nil {
-		e.m[k] = map[string]time.Time{}
-	}
-	e.m[k][state] = now.Add(e.window)
+	e.m[k] = append(e.m[k], &expectedWrite{state: state, expires: now.Add(e.window)})
 	e.written[k] = now
 }
 
-// consume reports whether a reported change is the echo of a recent write, and forgets that write.
-// A vendor read in order (polled: its state now) that shows another state has moved past every write
-// still expected there, so those are forgotten too: the state they would echo may come back later as
-// the agent's own choice. Likewise, one that shows the echo of a write has moved past the writes made
-// before it (a write that changed nothing there never echoes).
-func (e *echoes) consume(connectionID, externalID, state string, ordered bool) bool {
+// answer notes that the vendor answered the hub's write of state at (success or failure: either way it
+// applied it, if at all, no later than that).
+func (e *echoes) answer(connectionID, externalID, state string, at time.Time) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	k := echoKey(connectionID, externalID)
-	exp, ok := e.m[k][state]
-	if ordered || ok {
-		delete(e.m[k], state)
+	if at.After(e.written[k]) {
+		e.written[k] = at
 	}
-	if ordered && ok {
-		for st, other := range e.m[k] {
-			if other.Before(exp) {
-				delete(e.m[k], st)
-			}
+	list := e.m[k]
+	for i := len(list) - 1; i >= 0; i-- {
+		if w := list[i]; w.state == state && w.answered.IsZero() {
+			w.answered, w.expires = at, at.Add(e.window)
+			return
 		}
 	}
-	if ordered && !ok {
-		delete(e.m, k)
-	}
-	if len(e.m[k]) == 0 {
-		delete(e.m, k)
-	}
-	return ok && !e.now().After(exp)
 }
 
-// recent reports whether the hub wrote to this user within the window: a change the vendor reports
-// then may be older than our write (vendors deliver notifications late and unordered).
+// prune drops the expired writes of one key; e.mu must be held.
+func (e *echoes) prune(k string, now time.Time) {
+	list := e.m[k][:0]
+	for _, w := range e.m[k] {
+		if !now.After(w.expires) {
+			list = append(list, w)
+		}
+	}
+	if len(list) == 0 {
+		delete(e.m, k)
+		return
+	}
+	e.m[k] = list
+}
+
+// consume reports whether a reported change (state, stamped at by the vendor; zero when it does not
+// say) is the echo of one of the hub's writes. Webhooks come late, duplicated and unordered, so every
+// write still expected is matched and none is forgotten by matching. A polled vendor is read in order
+// (its state now): one that shows the echo of a write has moved past that write and the ones before it,
+// and one that shows anything else has moved past every write expected there; those are forgotten, so
+// the agent choosing such a state later is not mistaken for an echo.
+func (e *echoes) consume(connectionID, externalID, state string, at time.Time, ordered bool) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	k := echoKey(connectionID, externalID)
+	e.prune(k, e.now())
+	list := e.m[k]
+	match := -1
+	for i := len(list) - 1; i >= 0; i-- {
+		if w := list[i]; w.state == state && (at.IsZero() || w.answered.IsZero() || !at.After(w.answered)) {
+			match = i
+			break
+		}
+	}
+	if ordered {
+		if match < 0 {
+			delete(e.m, k)
+		} else if e.m[k] = list[match+1:]; len(e.m[k]) == 0 {
+			delete(e.m, k)
+		}
+	}
+	return match >= 0
+}
+
+// recent reports whether the hub wrote to this user within the window: a change the vendor reports now
+// may be older than that write (vendors deliver notifications late and unordered). It never makes a
+// change an echo; it makes the hub write its status back after applying the change (reassertion).
 func (e *echoes) recent(connectionID, externalID string) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()

@@ -9,6 +9,7 @@ func TestEchoesOfAPolledVendorFollowItsOrder(t *testing.T) {
 	now := time.Unix(1000, 0)
 	clock := func() time.Time { return now }
 	step := func() { now = now.Add(100 * time.Millisecond) }
+	var unstamped time.Time
 
 	// Polled (ordered): a write that changed nothing ("available" over "available") never echoes; once the
 	// vendor shows the echo of a later write, the agent picking "available" there is a real change.
@@ -17,22 +18,54 @@ func TestEchoesOfAPolledVendorFollowItsOrder(t *testing.T) {
 	step()
 	e.expect("c", "u", "offline")
 	step()
-	if !e.consume("c", "u", "offline", true) {
+	if !e.consume("c", "u", "offline", unstamped, true) {
 		t.Fatal("the echo of the latest write was not recognised")
 	}
-	if e.consume("c", "u", "available", true) {
+	if e.consume("c", "u", "available", unstamped, true) {
 		t.Fatal("a polled vendor's own change was taken for the echo of a write it had already moved past")
 	}
 
-	// Webhooks (unordered): notifications come late and in any order, so earlier writes still echo.
+	// Webhooks (unordered, at least once): notifications come late, in any order and twice, so every
+	// write still expected echoes, as often as it is delivered.
 	w := newEchoes(30*time.Second, clock)
 	w.expect("c", "u", "available")
 	step()
 	w.expect("c", "u", "offline")
-	if !w.consume("c", "u", "offline", false) || !w.consume("c", "u", "available", false) {
+	if !w.consume("c", "u", "offline", unstamped, false) || !w.consume("c", "u", "available", unstamped, false) {
 		t.Fatal("late webhook echoes must still be recognised")
 	}
-	if w.consume("c", "u", "available", false) {
-		t.Fatal("an echo is consumed once")
+	if !w.consume("c", "u", "available", unstamped, false) {
+		t.Fatal("a duplicated delivery of an echo must be recognised too")
+	}
+	now = now.Add(31 * time.Second)
+	if w.consume("c", "u", "available", unstamped, false) {
+		t.Fatal("a write is expected only for the window after it")
+	}
+}
+
+// TestEchoesAreWhatTheHubWrote is issue 17's dropped change: only the state the hub wrote, not stamped
+// after the vendor answered that write, is an echo; a time window alone never makes one.
+func TestEchoesAreWhatTheHubWrote(t *testing.T) {
+	now := time.Unix(1000, 0)
+	e := newEchoes(30*time.Second, func() time.Time { return now })
+	e.expect("c", "u", "online")
+	inFlight := now.Add(40 * time.Millisecond)
+	if !e.consume("c", "u", "online", inFlight, false) {
+		t.Fatal("the echo of a write on its way was not recognised")
+	}
+	answered := now.Add(50 * time.Millisecond)
+	e.answer("c", "u", "online", answered)
+	now = answered.Add(80 * time.Millisecond)
+	if e.consume("c", "u", "away", now, false) {
+		t.Fatal("a person's change to another state 0.08 s after our write was taken for its echo")
+	}
+	if !e.consume("c", "u", "online", answered.Add(-time.Millisecond), false) {
+		t.Fatal("the echo stamped before the vendor's answer was not recognised")
+	}
+	if e.consume("c", "u", "online", answered.Add(time.Millisecond), false) {
+		t.Fatal("the state we wrote, stamped after the vendor answered our write, is a person's change, not an echo")
+	}
+	if e.consume("c", "other", "online", answered, false) || e.consume("d", "u", "online", answered, false) {
+		t.Fatal("an echo is of one connection and one user")
 	}
 }

@@ -45,9 +45,10 @@ func (m *Manager) receiveAll(ctx context.Context, c *model.Connection, changes [
 
 func (m *Manager) receive(ctx context.Context, c *model.Connection, ch vendorapi.Change, ordered bool) string {
 	log := m.log.With(slog.String(logkey.Connection, c.ID), slog.String(logkey.ExternalID, ch.ExternalID), slog.String(logkey.State, ch.State))
-	// The echo of our own write: the exact state we just wrote, or an API-made change (as the vendor
-	// marks it) right after we wrote to that user.
-	if m.echoes.consume(c.ID, ch.ExternalID, ch.State, ordered) || (ch.ViaAPI && m.echoes.recent(c.ID, ch.ExternalID)) {
+	// The echo of our own write: the state we wrote to that user, not stamped after the vendor answered
+	// it. A change marked as API-made (Zendesk PUBLIC_API) is not an echo for that alone: a person's
+	// script or another integration uses the API too.
+	if m.echoes.consume(c.ID, ch.ExternalID, ch.State, ch.Time, ordered) {
 		log.Debug("dropping the echo of our write")
 		return inEcho
 	}

@@ -139,8 +139,10 @@ func (m *Manager) Run(ctx context.Context) {
 		switch {
 		case e.Kind == bus.KindPresence && e.Writes > 0:
 			m.kick()
-		case e.Kind == bus.KindWriteExpected && e.Remote:
+		case e.Kind == bus.KindWriteExpected && e.Remote && e.Answered.IsZero():
 			m.echoes.expect(e.ConnectionID, e.ExternalID, e.VendorState)
+		case e.Kind == bus.KindWriteExpected && e.Remote:
+			m.echoes.answer(e.ConnectionID, e.ExternalID, e.VendorState, e.Answered)
 		}
 	})
 	defer cancel()

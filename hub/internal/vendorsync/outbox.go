@@ -107,6 +107,9 @@ func (m *Manager) deliver(ctx context.Context, w *model.OutboxWrite) {
 		}
 		m.expectEcho(ctx, w)
 		err = l.adapter.SetState(m.withAgent(ctx, w), w.ExternalID, w.VendorState)
+		if ctx.Err() == nil || !errors.Is(err, context.Canceled) {
+			m.answerEcho(ctx, w, m.opts.Now())
+		}
 		if ra := vendorapi.RetryAfter(err); ra > 0 {
 			l.pause(m.opts.Now().Add(ra))
 		}

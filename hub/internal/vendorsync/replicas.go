@@ -88,3 +88,14 @@ func (m *Manager) expectEcho(ctx context.Context, w *model.OutboxWrite) {
 		m.log.Warn("announcing a write to other replicas", slog.String(logkey.WriteID, w.ID), slog.Any(logkey.Error, err))
 	}
 }
+
+// answerEcho notes, here and on every other replica, that the vendor answered w at: a change it stamps
+// later is no echo of w.
+func (m *Manager) answerEcho(ctx context.Context, w *model.OutboxWrite, at time.Time) {
+	m.echoes.answer(w.ConnectionID, w.ExternalID, w.VendorState, at)
+	err := m.bus.Publish(context.WithoutCancel(ctx), bus.Event{Kind: bus.KindWriteExpected, TenantID: w.TenantID, AgentID: w.AgentID,
+		ConnectionID: w.ConnectionID, ExternalID: w.ExternalID, VendorState: w.VendorState, Answered: at})
+	if err != nil {
+		m.log.Warn("announcing a write's answer to other replicas", slog.String(logkey.WriteID, w.ID), slog.Any(logkey.Error, err))
+	}
+}

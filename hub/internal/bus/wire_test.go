@@ -1,0 +1,31 @@
+package bus
+
+import (
+	"testing"
+	"time"
+)
+
+func TestWireKeepsWriteAnswers(t *testing.T) {
+	at := time.Date(2026, 12, 6, 10, 0, 0, 123456000, time.UTC)
+	b, err := encode("r1", Event{Kind: KindWriteExpected, TenantID: "tn_1", ConnectionID: "cn_1", ExternalID: "42", VendorState: "away", Answered: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, origin, err := decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if origin != "r1" || !e.Answered.Equal(at) || e.VendorState != "away" || e.ConnectionID != "cn_1" || e.ExternalID != "42" {
+		t.Errorf("decoded %+v from %s", e, origin)
+	}
+	if e, _, _ := decode(must(encode("r1", Event{Kind: KindWriteExpected, VendorState: "away"}))); !e.Answered.IsZero() {
+		t.Errorf("a write about to be sent decoded as answered at %v", e.Answered)
+	}
+}
+
+func must(b []byte, err error) []byte {
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
