@@ -28,6 +28,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		"PresenceVersions":       testPresenceVersions,
 		"ConcurrentSaves":        testConcurrentSaves,
 		"OutboxClaims":           testOutboxClaims,
+		"Deliveries":             testDeliveries,
 		"GroupCommit":            testGroupCommit,
 		"GroupFailure":           testGroupFailure,
 		"HeldChanges":            testHeldChanges,

@@ -1,0 +1,46 @@
+package storetest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"presencehub.dev/hub/internal/store"
+)
+
+// testDeliveries checks what drift repair reads: the newest delivered write of an agent on a
+// connection (not a pending, failed or superseded one), and whether a state was delivered before it.
+func testDeliveries(t *testing.T, ctx context.Context, s *store.DB) {
+	f := newPresenceFixture(t, ctx, s)
+	tn, ag, cn := f.tenant.ID, f.agent.ID, f.conn.ID
+	if _, err := s.LastDelivered(ctx, tn, ag, cn); err != store.ErrNotFound {
+		t.Fatalf("nothing delivered yet: got %v; want ErrNotFound", err)
+	}
+	at := time.Now().UTC().Truncate(time.Microsecond)
+	w1, err := f.change(ctx, s, 0, "available", "online", at)
+	must(t, err)
+	must(t, s.MarkDelivered(ctx, w1.ID, at.Add(time.Second)))
+	w2, err := f.change(ctx, s, 1, "offline", "offline", at.Add(2*time.Second))
+	must(t, err)
+	must(t, s.MarkDelivered(ctx, w2.ID, at.Add(3*time.Second)))
+	w3, err := f.change(ctx, s, 2, "lunch", "away", at.Add(4*time.Second)) // pending
+	must(t, err)
+	last, err := s.LastDelivered(ctx, tn, ag, cn)
+	must(t, err)
+	if last.ID != w2.ID || last.VendorState != "offline" || !last.UpdateTime.Equal(at.Add(3*time.Second)) {
+		t.Errorf("last delivered %s %q at %v; want %s offline answered at %v", last.ID, last.VendorState, last.UpdateTime, w2.ID, at.Add(3*time.Second))
+	}
+	for _, c := range []struct {
+		state, before string
+		want          bool
+	}{{"online", w2.ID, true}, {"offline", w2.ID, false}, {"online", w1.ID, false}, {"away", w3.ID, false}} {
+		got, err := s.DeliveredBefore(ctx, tn, ag, cn, "42", c.state, c.before)
+		must(t, err)
+		if got != c.want {
+			t.Errorf("DeliveredBefore(%q, %s) = %v; want %v", c.state, c.before, got, c.want)
+		}
+	}
+	if got, err := s.DeliveredBefore(ctx, tn, ag, cn, "43", "online", w2.ID); err != nil || got {
+		t.Errorf("another vendor user: DeliveredBefore = %v, %v; want false", got, err)
+	}
+}
