@@ -1,6 +1,7 @@
 package vendorsync
 
 import (
+	"slices"
 	"sync"
 	"time"
 )
@@ -93,8 +94,9 @@ func (e *echoes) prune(k string, now time.Time) {
 // say) is the echo of one of the hub's writes. Webhooks come late, duplicated and unordered, so every
 // write still expected is matched and none is forgotten by matching. A polled vendor is read in order
 // (its state now): one that shows the echo of a write has moved past that write and the ones before it,
-// and one that shows anything else has moved past every write expected there; those are forgotten, so
-// the agent choosing such a state later is not mistaken for an echo.
+// and one that shows anything else has moved past every write answered before that state was set;
+// those are forgotten, so the agent choosing such a state later is not mistaken for an echo. A write
+// still on its way, or answered after, is kept: the read may predate it.
 func (e *echoes) consume(connectionID, externalID, state string, at time.Time, ordered bool) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -109,13 +111,23 @@ func (e *echoes) consume(connectionID, externalID, state string, at time.Time, o
 		}
 	}
 	if ordered {
-		if match < 0 {
-			delete(e.m, k)
-		} else if e.m[k] = list[match+1:]; len(e.m[k]) == 0 {
+		if match >= 0 {
+			list = list[match+1:]
+		} else {
+			list = slices.DeleteFunc(list, func(w *expectedWrite) bool { return movedPast(w, at) })
+		}
+		if e.m[k] = list; len(list) == 0 {
 			delete(e.m, k)
 		}
 	}
 	return match >= 0
+}
+
+// movedPast reports whether a vendor read in order, showing another state stamped at (zero: not
+// stamped), has moved past write w: w was answered before that state was set. A write on its way, or
+// answered after the state read was set, may still land and echo.
+func movedPast(w *expectedWrite, at time.Time) bool {
+	return !w.answered.IsZero() && (at.IsZero() || w.answered.Before(at))
 }
 
 // recent reports whether the hub wrote to this user within the window: a change the vendor reports now

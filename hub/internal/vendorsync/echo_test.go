@@ -69,3 +69,30 @@ func TestEchoesAreWhatTheHubWrote(t *testing.T) {
 		t.Fatal("an echo is of one connection and one user")
 	}
 }
+
+// TestAPollReadBeforeOurWriteLandsKeepsItsEcho: a poll that read the state from before our write (it
+// is stamped earlier, or the write is still on its way) has not moved past that write, so the write's
+// echo in the next poll is still recognised.
+func TestAPollReadBeforeOurWriteLandsKeepsItsEcho(t *testing.T) {
+	now := time.Unix(1000, 0)
+	e := newEchoes(30*time.Second, func() time.Time { return now })
+	e.expect("c", "u", "busy")
+	if e.consume("c", "u", "available", time.Time{}, true) {
+		t.Fatal("another state is no echo")
+	}
+	e.answer("c", "u", "busy", now.Add(10*time.Millisecond))
+	if e.consume("c", "u", "available", now.Add(-time.Second), true) {
+		t.Fatal("another state is no echo")
+	}
+	if !e.consume("c", "u", "busy", now.Add(5*time.Millisecond), true) {
+		t.Fatal("the echo of a write the earlier polls read before it landed was not recognised")
+	}
+	e.expect("c", "u", "available")
+	e.answer("c", "u", "available", now.Add(20*time.Millisecond))
+	if e.consume("c", "u", "busy", now.Add(time.Second), true) {
+		t.Fatal("a state set after our write was answered is the agent's change")
+	}
+	if e.consume("c", "u", "available", now.Add(15*time.Millisecond), true) {
+		t.Fatal("a write the vendor moved past (it showed a later state) was not forgotten")
+	}
+}
