@@ -56,6 +56,40 @@ func TestDriftRepairRewritesOnlyWhatAVendorLost(t *testing.T) {
 			t.Errorf("drift repair added %d timeline entries", after-before)
 		}
 	})
+	t.Run("UnmappedStatesStand", func(t *testing.T) {
+		h := hubtest.Start(t, fastRetries)
+		e := newEnv(t, h, 1)
+		e.applyTemplate(t, "both")
+		e.setPresence(t, 0, "available")
+		testwait.For(t, "available written", func() bool { return delivered(t, e) && e.vendorState(e.zd, 0) == "online" })
+		// Seed 002: Aircall's Automatic Schedule and Zendesk's custom statuses are not synced.
+		_ = e.ac.em.Change(e.users[e.ac][0], "custom")
+		_ = e.zd.em.Change(e.users[e.zd][0], "custom:123")
+		testwait.For(t, "both reported and not synced", func() bool {
+			n := 0
+			for _, en := range e.timeline(t, 0) {
+				if en["outcome"] == "ignored" {
+					n++
+				}
+			}
+			return n == 2
+		})
+		before := len(e.timeline(t, 0))
+		for range 3 {
+			h.App.Sync.RepairDrift(context.Background())
+		}
+		if zd, ac := e.vendorState(e.zd, 0), e.vendorState(e.ac, 0); zd != "custom:123" || ac != "custom" || !delivered(t, e) {
+			t.Errorf("zendesk %q, aircall %q; unmapped states chosen in the vendors must stand", zd, ac)
+		}
+		if got, after := e.status(t, 0), len(e.timeline(t, 0)); got != "available" || after != before {
+			t.Errorf("hub status %q, %d new timeline entries; want available and none", got, after-before)
+		}
+		// Until the hub's status next changes to one the rules write there.
+		e.setPresence(t, 0, "offline")
+		testwait.For(t, "offline written to both", func() bool {
+			return delivered(t, e) && e.vendorState(e.zd, 0) == "offline" && e.vendorState(e.ac, 0) == "unavailable"
+		})
+	})
 	t.Run("OneDirectionStaysAsConfigured", func(t *testing.T) {
 		h := hubtest.Start(t, fastRetries)
 		e := newEnv(t, h, 1, withoutWebhooks)

@@ -10,7 +10,7 @@ import (
 )
 
 // runPolls asks every enabled connection whose vendor must be polled for its changes, each interval.
-// Cursors live in memory: after a restart polling starts from "now" and drift repair covers the gap.
+// Cursors live in memory: after a restart polling starts from "now" (see docs/sync.md, known gaps).
 func (m *Manager) runPolls(ctx context.Context) {
 	t := time.NewTicker(m.opts.PollInterval)
 	defer t.Stop()
