@@ -222,8 +222,15 @@ func (w *World) checkVendors(ctx context.Context, st *store.DB, i int, cur *mode
 			if last := lastDelivered(writes); last != nil && last.CreateTime.Before(p.at) && last.UpdateTime.After(p.at) && vs == last.VendorState {
 				continue // a write already on its way when the person chose
 			}
-			w.violateFor(checkUnmapped, focus, fmt.Sprintf("a%d: %s shows %s, but the person's choice there (%s at %s) is newer than the hub's last change (%s at %s)",
-				i, vendor, vs, p.state, w.at(p.at), cur.Status, w.at(th)))
+			check, by := checkUnmapped, ""
+			if x := overwrite(writes, p.at); x != nil {
+				by = fmt.Sprintf("; overwritten by a write of %s queued at %s", x.VendorState, w.at(x.CreateTime))
+				if w.duringDrift(x.CreateTime) {
+					check, by = checkDriftOverwrite, by+" by drift repair"
+				}
+			}
+			w.violateFor(check, focus, fmt.Sprintf("a%d: %s shows %s, but the person's choice there (%s at %s) is newer than the hub's last change (%s at %s)%s",
+				i, vendor, vs, p.state, w.at(p.at), cur.Status, w.at(th), by))
 			continue
 		}
 		want, ok := outbound(rule, cur.Status)
@@ -247,6 +254,17 @@ func (w *World) checkVendors(ctx context.Context, st *store.DB, i int, cur *mode
 		w.violateFor(checkConverge, focus, fmt.Sprintf("a%d: %s shows %s after the quiet time; the hub is %s, which its rule writes as %s (last write: %s)",
 			i, vendor, vs, cur.Status, want, last))
 	}
+}
+
+// overwrite is the newest write delivered that was queued after the person's choice at t (nil if none).
+func overwrite(writes []*model.OutboxWrite, t time.Time) *model.OutboxWrite {
+	var last *model.OutboxWrite
+	for _, x := range writes {
+		if x.State == model.WriteDelivered && x.CreateTime.After(t) {
+			last = x
+		}
+	}
+	return last
 }
 
 // busyStates are vendor states that show instead of whatever was written while they last: calls,

@@ -75,7 +75,7 @@ func (w *World) tick(d time.Duration, faulty bool) {
 	if d > 0 {
 		time.Sleep(d)
 	}
-	synctest.Wait()
+	w.quiesce()
 	h := w.hub
 	now := time.Now()
 	if now.Sub(w.lastPoll) >= pollInterval {
@@ -85,11 +85,21 @@ func (w *World) tick(d time.Duration, faulty bool) {
 		w.repairDrift()
 	}
 	h.mgr.DispatchDue(h.ctx)
-	synctest.Wait()
-	time.Sleep(time.Millisecond) // webhooks arrive strictly after what caused them
+	w.quiesce()
 	w.webhook.process(w.trace.step, faulty)
+	w.quiesce()
+}
+
+// quiesce lets what was just started run to its end (or to a held answer): a little virtual time for
+// request pacing, then until every goroutine is blocked. Work of one phase does not spill into the
+// next, so the interleavings, and the trace, depend only on the seed.
+func (w *World) quiesce() {
+	time.Sleep(settleTime)
 	synctest.Wait()
 }
+
+// settleTime is the virtual time each phase gets (requests are paced per connection; the simulated connections allow a billion a minute).
+const settleTime = 50 * time.Millisecond
 
 // agentSets has an agent's tray (source device) or an admin (PUT presence) ask for a status.
 func (w *World) agentSets(source string) {
@@ -169,8 +179,13 @@ func (w *World) startFault() {
 func (w *World) poll() {
 	w.lastPoll = time.Now()
 	h := w.hub
-	if h.background("poll", func(ctx context.Context) { h.mgr.PollOnce(ctx, h.cursors) }) {
-		synctest.Wait()
+	// One connection after the other, in setup order (the hub's own round walks a map).
+	if h.background("poll", func(ctx context.Context) {
+		for _, v := range w.order {
+			h.mgr.PollConnection(ctx, w.conns[v], h.cursors)
+		}
+	}) {
+		w.quiesce()
 	}
 }
 
@@ -188,7 +203,7 @@ func (w *World) repairDrift() {
 		w.vmu.Lock()
 		w.drifts = append(w.drifts, run)
 		w.vmu.Unlock()
-		synctest.Wait()
+		w.quiesce()
 	}
 }
 

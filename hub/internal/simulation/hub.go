@@ -60,7 +60,7 @@ func openHub(w *World, gen int) (*hub, error) {
 	engine := presence.New(st, b, log, presence.Options{Planner: router, CachePresence: true})
 	mgr := vendorsync.New(st, w.sealer, engine, router, b, vendorsync.NewMetrics(prometheus.NewRegistry()), log, vendorsync.Options{
 		Vendors: vendors.All(), MinBackoff: minBackoff, MaxBackoff: maxBackoff, DriftInterval: driftInterval,
-		PollInterval: pollInterval, HTTPClient: &http.Client{Timeout: httpTimeout}, Owner: fmt.Sprintf("sim-hub-%d", gen),
+		PollInterval: pollInterval, Workers: 16, HTTPClient: &http.Client{Timeout: httpTimeout}, Owner: fmt.Sprintf("sim-hub-%d", gen),
 	})
 	h := &hub{gen: gen, st: st, engine: engine, router: router, mgr: mgr, ctx: ctx, cancel: cancel,
 		cursors: vendorsync.PollCursors{}, busy: map[string]bool{}, mux: http.NewServeMux()}

@@ -16,6 +16,7 @@ var (
 	seedsFlag = flag.Int("seeds", 200, "how many seeds TestSimulation runs (from -first)")
 	firstFlag = flag.Uint64("first", 1, "the first seed TestSimulation runs")
 	statsFlag = flag.Bool("stats", false, "log which checks failed in which seeds")
+	detFlag   = flag.Int("determinism-seeds", 5, "how many seeds TestDeterminism replays")
 	allFlag   = flag.Bool("all-checks", false, "also fail on the checks listed in knownBroken")
 )
 
@@ -114,4 +115,33 @@ func TestSimulation(t *testing.T) {
 		t.Logf("known broken %s (%s): violated in %d seeds, e.g. %v", c, knownBroken[c], len(s), s[:min(len(s), 5)])
 	}
 	t.Logf("%d seeds, %d failures", *seedsFlag, failures)
+}
+
+// TestDeterminism replays seeds and requires the same trace each time.
+func TestDeterminism(t *testing.T) {
+	n := *detFlag
+	if testing.Short() {
+		n = min(n, 3)
+	}
+	differ := 0
+	for seed := uint64(1); seed <= uint64(n); seed++ {
+		a, b := runSeed(t, seed), runSeed(t, seed)
+		if a.Trace != b.Trace {
+			differ++
+			al, bl := strings.Split(a.Trace, "\n"), strings.Split(b.Trace, "\n")
+			k := 0
+			for k < min(len(al), len(bl)) && al[k] == bl[k] {
+				k++
+			}
+			t.Errorf("seed %d: two runs differ from trace line %d:\n  %s\n  %s", seed, k+1, at(al, k), at(bl, k))
+		}
+	}
+	t.Logf("%d seeds replayed, %d differed", n, differ)
+}
+
+func at(lines []string, k int) string {
+	if k < len(lines) {
+		return lines[k]
+	}
+	return "(end)"
 }

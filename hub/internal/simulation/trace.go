@@ -43,12 +43,13 @@ func (t *trace) short(focus []string, tail int) string {
 
 // Checks. Each failed check is a violation naming one of these.
 const (
-	checkReason            = "a-reason"   // a status change has an allowed cause, and the timeline names it
-	checkDriftApply        = "a-drift-apply" // ... a drift-repair read-back taken as a vendor change nobody made
-	checkStale             = "a-stale"    // a vendor change applied after the person had moved on in that vendor
-	checkAcked             = "b-acked"    // an acknowledged change survives (unless superseded)
-	checkConverge          = "c-converge" // after the quiet time, vendors the rule writes show the hub's status
-	checkUnmapped          = "c-left-alone"
+	checkReason            = "a-reason"          // a status change has an allowed cause, and the timeline names it
+	checkDriftApply        = "a-drift-apply"     // ... a drift-repair read-back taken as a vendor change nobody made
+	checkStale             = "a-stale"           // a vendor change applied after the person had moved on in that vendor
+	checkAcked             = "b-acked"           // an acknowledged change survives (unless superseded)
+	checkConverge          = "c-converge"        // after the quiet time, vendors the rule writes show the hub's status
+	checkUnmapped          = "c-left-alone"      // a person's newer choice inside a vendor is left alone
+	checkDriftOverwrite    = "c-drift-overwrite" // ... but drift repair overwrote it
 	checkLoops             = "d-loops"
 	checkRetryAfter        = "e-retry-after"         // no request before Retry-After, within one hub process
 	checkRetryAfterRestart = "e-retry-after-restart" // ... nor from the next process after a restart

@@ -10,6 +10,9 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"presencehub.dev/hub/internal/vendorapi"
+	"presencehub.dev/hub/internal/vendors"
 )
 
 // delivery is one webhook a vendor sent to the hub, caught on its way.
@@ -19,7 +22,9 @@ type delivery struct {
 	conn   string
 	header http.Header
 	body   []byte
-	due    int // the step it is delivered at (delayed ones)
+	due    int    // the step it is delivered at (delayed ones)
+	about  string // what it reports ("a1 away"), read with the vendor's own adapter
+	agent  int    // the agent it concerns (len(agents) if none), for a stable order
 }
 
 // webhooks holds the vendors' webhooks between the vendor and the hub: the network the faults act on.
@@ -61,7 +66,14 @@ func (wh *webhooks) take() []*delivery {
 	for i, v := range wh.w.order {
 		idx[v] = i
 	}
-	slices.SortStableFunc(got, func(a, b *delivery) int { return cmp.Compare(idx[a.vendor], idx[b.vendor]) })
+	for _, d := range got {
+		d.agent, d.about = wh.describe(d)
+	}
+	// Deliveries about different agents are sent by concurrent writes in any order; those about one
+	// agent in one vendor keep the vendor's order.
+	slices.SortStableFunc(got, func(a, b *delivery) int {
+		return cmp.Or(cmp.Compare(idx[a.vendor], idx[b.vendor]), cmp.Compare(a.agent, b.agent), cmp.Compare(a.about, b.about))
+	})
 	for _, d := range got {
 		wh.seq++
 		d.seq = wh.seq
@@ -118,10 +130,44 @@ func (wh *webhooks) deliver(d *delivery) {
 	req.Header = d.header.Clone()
 	rec := httptest.NewRecorder()
 	wh.w.hub.mux.ServeHTTP(rec, req)
-	wh.w.trace.add("webhook %s #%d delivered: %d %s", d.vendor, d.seq, rec.Code, strings.TrimSpace(rec.Body.String()))
+	wh.w.trace.add("webhook %s #%d (%s) delivered: %d %s", d.vendor, d.seq, d.about, rec.Code, strings.TrimSpace(rec.Body.String()))
 	if len(wh.delivered) < 200 {
 		wh.delivered = append(wh.delivered, d)
 	}
 }
 
 func (d *delivery) String() string { return fmt.Sprintf("%s#%d", d.vendor, d.seq) }
+
+// describe reads a delivery with the vendor's own adapter: which agent it concerns, and what it says.
+func (wh *webhooks) describe(d *delivery) (int, string) {
+	w := wh.w
+	none := len(w.agents)
+	v := w.vendors[d.vendor]
+	if v == nil {
+		return none, "?"
+	}
+	factory := vendors.All()[v.em.Vendor()]
+	a, err := factory(vendorapi.Config{BaseURL: "http://" + d.vendor + "." + w.name, Credentials: v.em.Credentials(), Settings: v.em.Settings()})
+	if err != nil {
+		return none, "?"
+	}
+	wr, ok := a.(vendorapi.WebhookReceiver)
+	if !ok {
+		return none, "?"
+	}
+	changes, err := wr.ParseWebhook(d.header, d.body)
+	if err != nil || len(changes) == 0 {
+		return none, "nothing"
+	}
+	agent, parts := none, []string{}
+	for _, c := range changes {
+		who := "?"
+		for i, ag := range w.agents {
+			if ag.users[d.vendor] == c.ExternalID {
+				who, agent = fmt.Sprintf("a%d", i), min(agent, i)
+			}
+		}
+		parts = append(parts, who+" "+c.State)
+	}
+	return agent, strings.Join(parts, ", ")
+}

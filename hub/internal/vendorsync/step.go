@@ -18,5 +18,10 @@ type PollCursors map[string]string
 // PollOnce asks every polled connection for its changes once, from and into cursors.
 func (m *Manager) PollOnce(ctx context.Context, cursors PollCursors) { m.pollAll(ctx, cursors) }
 
+// PollConnection asks one connection for its changes once (nothing if its vendor is not polled).
+func (m *Manager) PollConnection(ctx context.Context, connectionID string, cursors PollCursors) {
+	m.pollOne(ctx, connectionID, cursors)
+}
+
 // ReleaseClaims makes due the writes claimed by replicas that are gone (what Lead does first).
 func (m *Manager) ReleaseClaims(ctx context.Context) { m.releaseClaims(ctx) }
