@@ -181,7 +181,7 @@ func (w *World) checkAcks(i int, entries []*model.TimelineEntry, cur *model.Pres
 				return !e.CreateTime.Before(k.at) && (e.Outcome == presence.OutcomeApplied || e.Outcome == presence.OutcomeQueued)
 			})
 			if !later && cur.Status != k.status {
-				w.violateFor(checkAcked, focus, fmt.Sprintf("%s: never applied nor overtaken; the agent ended %s", what, cur.Status))
+				w.violateFor(checkAckedHeld, focus, fmt.Sprintf("%s: never applied nor overtaken; the agent ended %s", what, cur.Status))
 			}
 		}
 	}
@@ -234,8 +234,8 @@ func (w *World) checkVendors(ctx context.Context, st *store.DB, i int, cur *mode
 			continue
 		}
 		want, ok := outbound(rule, cur.Status)
-		if !ok {
-			continue
+		if !ok || len(applied) == 0 && len(writes) == 0 {
+			continue // not written there, or the agent's first status, which nothing announced yet
 		}
 		if in, ok := inbound(rule, vs); vs == want || ok && in == cur.Status {
 			continue

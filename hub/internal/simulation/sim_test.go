@@ -23,7 +23,18 @@ var (
 // knownBroken lists the checks that fail on main today because of bugs being fixed (issue 17, item
 // 2). Their violations are still computed and reported (t.Log), but do not fail the test; the lead
 // removes an entry when its fix lands, and -all-checks runs them all.
-var knownBroken = map[string]string{}
+var knownBroken = map[string]string{
+	// Known bugs of issue 17, being fixed:
+	checkDriftApply:        "issue 17: drift repair takes a read-back vendor state (often the hub's own write) as a change nobody made",
+	checkDriftOverwrite:    "issue 17: drift repair overwrites a state the person chose inside the vendor (unmapped ones included)",
+	checkAckedHeld:         "issue 17: a coalesced (held) change is lost when the hub is killed before it is applied",
+	checkRetryAfter:        "issue 17: Retry-After is not honoured across workers (polls and drift repair ignore it entirely)",
+	checkRetryAfterRestart: "issue 17: Retry-After is forgotten when the hub restarts",
+	// Found by the simulation, not yet in issue 17 (reported to the lead):
+	checkReason:   "sim: a duplicated or replayed webhook of the hub's own write is applied as a person's change (the first copy consumed the echo)",
+	checkUnmapped: "sim: after such a misread echo, reassertion/correction overwrites the person's newer choice inside the vendor",
+	checkStale:    "sim: a delayed (reordered) or replayed webhook applies a state the person had already left (no newest-wins by the vendor's time)",
+}
 
 func enabled(check string) bool {
 	_, broken := knownBroken[check]
@@ -102,6 +113,8 @@ func TestSimulation(t *testing.T) {
 			failures++
 			if failures <= 3 {
 				t.Error(report(res, failed))
+			} else {
+				t.Errorf("seed %d: [%s] %s (replay: %s)", seed, failed[0].Check, failed[0].Msg, replayCommand(seed))
 			}
 		}
 	}

@@ -46,7 +46,8 @@ const (
 	checkReason            = "a-reason"          // a status change has an allowed cause, and the timeline names it
 	checkDriftApply        = "a-drift-apply"     // ... a drift-repair read-back taken as a vendor change nobody made
 	checkStale             = "a-stale"           // a vendor change applied after the person had moved on in that vendor
-	checkAcked             = "b-acked"           // an acknowledged change survives (unless superseded)
+	checkAcked             = "b-acked"           // an acknowledged change (applied, queued) survives restarts
+	checkAckedHeld         = "b-acked-held"      // ... and so does one held by flow control (coalesced)
 	checkConverge          = "c-converge"        // after the quiet time, vendors the rule writes show the hub's status
 	checkUnmapped          = "c-left-alone"      // a person's newer choice inside a vendor is left alone
 	checkDriftOverwrite    = "c-drift-overwrite" // ... but drift repair overwrote it
