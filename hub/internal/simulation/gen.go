@@ -226,7 +226,7 @@ func (w *World) duringDrift(t time.Time) bool {
 func (w *World) restart() {
 	w.hub.kill()
 	gen := w.gen() + 1
-	h, err := openHub(w, gen)
+	h, err := openHub(w, gen, nil)
 	if err != nil {
 		w.violate(checkAcked, fmt.Sprintf("restarting the hub: %v", err))
 		return

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -47,12 +49,15 @@ const (
 )
 
 // openHub starts hub number gen on the world's database (what survived the previous one).
-func openHub(w *World, gen int) (*hub, error) {
+// st, when not nil, is the store already open on that file (the first hub, right after the setup).
+func openHub(w *World, gen int, st *store.DB) (*hub, error) {
 	ctx, cancel := context.WithCancel(context.Background())
-	st, err := store.Open(ctx, "sqlite", w.dbPath)
-	if err != nil {
-		cancel()
-		return nil, fmt.Errorf("opening the store: %w", err)
+	if st == nil {
+		var err error
+		if st, err = store.Open(ctx, "sqlite", w.dbPath); err != nil {
+			cancel()
+			return nil, fmt.Errorf("opening the store: %w", err)
+		}
 	}
 	log := slog.New(slog.DiscardHandler)
 	b := bus.NewLocal()
@@ -96,6 +101,39 @@ func (h *hub) kill() {
 	h.bg.Wait()
 	h.mgr.WaitDeliveries()
 	_ = h.st.Close()
+}
+
+// schema is an empty database with every migration applied, made once per process: each seed starts
+// from a copy instead of migrating its own.
+var schema struct {
+	once sync.Once
+	db   []byte
+	err  error
+}
+
+// emptyDatabase writes a migrated, empty database to path.
+func emptyDatabase(path string) error {
+	schema.once.Do(func() {
+		dir, err := os.MkdirTemp("", "presence-sim-schema-")
+		if err != nil {
+			schema.err = err
+			return
+		}
+		defer os.RemoveAll(dir)
+		file := filepath.Join(dir, "schema.db")
+		st, err := store.Open(context.Background(), "sqlite", file)
+		if err != nil {
+			schema.err = err
+			return
+		}
+		if schema.err = st.Close(); schema.err == nil {
+			schema.db, schema.err = os.ReadFile(file)
+		}
+	})
+	if schema.err != nil {
+		return fmt.Errorf("preparing the schema: %w", schema.err)
+	}
+	return os.WriteFile(path, schema.db, 0o600)
 }
 
 // running reports whether a poll or drift-repair round is still under way.

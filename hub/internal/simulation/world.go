@@ -96,18 +96,18 @@ func newWorld(seed uint64, dir string) (*World, error) {
 	}
 	worlds.Store(w.name, w)
 	ctx := context.Background()
+	if err := emptyDatabase(w.dbPath); err != nil {
+		return nil, err
+	}
 	st, err := store.Open(ctx, "sqlite", w.dbPath)
 	if err != nil {
 		return nil, fmt.Errorf("opening store: %w", err)
 	}
-	err = w.setup(ctx, st)
-	if cerr := st.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
+	if err := w.setup(ctx, st); err != nil {
+		_ = st.Close()
 		return nil, err
 	}
-	w.hub, err = openHub(w, 1)
+	w.hub, err = openHub(w, 1, st)
 	w.hubGen.Store(1)
 	return w, err
 }
