@@ -81,7 +81,6 @@ type vendorHost struct {
 	fault     fault
 	notBefore time.Time // the latest Retry-After the vendor gave ends here
 	raGen     int       // the hub instance that was told
-	requests  int
 	late      []chan struct{} // answers held until the next step (faultSlow)
 }
 
@@ -129,7 +128,6 @@ func (v *vendorHost) current(now time.Time) fault {
 func (v *vendorHost) serve(req *http.Request) (*http.Response, error) {
 	now := time.Now()
 	v.mu.Lock()
-	v.requests++
 	early, raGen := now.Before(v.notBefore), v.raGen
 	notBefore := v.notBefore
 	v.mu.Unlock()
