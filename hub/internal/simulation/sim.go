@@ -82,7 +82,6 @@ func (w *World) quiet(step int) {
 	for _, v := range w.order {
 		w.vendors[v].setFault(fault{})
 	}
-	w.faultsOff = time.Now()
 	w.trace.add("faults stop; quiet for %s", quietTime)
 	for end := time.Now().Add(quietTime); time.Now().Before(end); {
 		w.tick(10*time.Second, false)

@@ -79,8 +79,8 @@ type vendorHost struct {
 
 	mu        sync.Mutex
 	fault     fault
-	notBefore time.Time // the latest Retry-After the vendor gave ends here
-	raGen     int       // the hub instance that was told
+	notBefore time.Time       // the latest Retry-After the vendor gave ends here
+	raGen     int             // the hub instance that was told
 	late      []chan struct{} // answers held until the next step (faultSlow)
 }
 

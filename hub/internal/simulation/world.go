@@ -63,7 +63,6 @@ type World struct {
 	person     map[string][]personChange // connection|external id → the person's changes, oldest first
 	violations []violation
 	vmu        sync.Mutex
-	faultsOff  time.Time // when the quiet phase began
 	drifts     []*window
 	lastPoll   time.Time
 	lastDrift  time.Time
