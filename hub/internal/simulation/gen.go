@@ -1,0 +1,238 @@
+package simulation
+
+import (
+	"context"
+	"fmt"
+	"testing/synctest"
+	"time"
+
+	"presencehub.dev/hub/internal/emulator/cxoneemu"
+	"presencehub.dev/hub/internal/emulator/talkdeskemu"
+	"presencehub.dev/hub/internal/model"
+	"presencehub.dev/hub/internal/presence"
+)
+
+// personStates are what a person inside each vendor may pick, in the adapter's vocabulary: states the
+// templates map, system states (calls, wrap-up, ACW, refused, logged out) and states no rule maps
+// (Aircall's Automatic Schedule "custom", Zendesk custom statuses, Salesforce's Lunch, a Talkdesk custom
+// Busy). "finish" ends a CXone contact or ACW. Nobody acts inside the punch clock (it is write-only).
+var personStates = map[string][]string{
+	"aircall":    {"available", "unavailable", "custom", "in_call", "after_call_work", "offline"},
+	"zendesk":    {"online", "offline", "away", "transfers_only", "custom:123", "custom:124"},
+	"salesforce": {"Available_for_Chats", "Busy", "On_Break", "Lunch", "Available", "Offline"},
+	"cxone": {cxoneemu.Available, cxoneemu.Unavailable, cxoneemu.Refused, cxoneemu.AfterCallWork, "InboundContact",
+		cxoneemu.LoggedOut, "finish"},
+	"talkdesk":   {"available", "away", "offline", "on_call", "busy:" + talkdeskemu.Lunch.ID},
+	"servicenow": {"available", "away", "offline"},
+}
+
+// ack is a change the hub acknowledged to an agent's tray or an admin.
+type ack struct {
+	agent   int
+	source  string
+	status  string
+	outcome string
+	version int64
+	at      time.Time
+}
+
+// personChange is what a person did inside a vendor: what they asked for and the state it left.
+type personChange struct {
+	at    time.Time
+	asked string
+	state string
+}
+
+func personKey(conn, ext string) string { return conn + "|" + ext }
+
+// step runs one generated step of the chaotic phase, then lets time pass.
+func (w *World) step(i int) {
+	w.trace.step = i
+	time.Sleep(time.Millisecond) // what the step does comes strictly after what came before
+	switch r := w.rng.IntN(100); {
+	case r < 16:
+		w.agentSets(model.SourceDevice)
+	case r < 22:
+		w.agentSets(model.SourceAdmin)
+	case r < 46:
+		w.personActs()
+	case r < 56:
+		w.startFault()
+	case r < 63:
+		w.poll()
+	case r < 66:
+		w.repairDrift()
+	case r < 69:
+		w.restart()
+	}
+	w.tick(pick(w.rng, 0, 200*time.Millisecond, time.Second, 3*time.Second, 10*time.Second), true)
+}
+
+// tick lets d of virtual time pass, then does what the hub's loops would now: deliver due writes,
+// poll and repair drift on their intervals; webhooks meet their fate.
+func (w *World) tick(d time.Duration, faulty bool) {
+	w.release()
+	if d > 0 {
+		time.Sleep(d)
+	}
+	w.quiesce()
+	h := w.hub
+	now := time.Now()
+	if now.Sub(w.lastPoll) >= pollInterval {
+		w.poll()
+	}
+	if now.Sub(w.lastDrift) >= driftInterval {
+		w.repairDrift()
+	}
+	h.mgr.DispatchDue(h.ctx)
+	w.quiesce()
+	w.webhook.process(w.trace.step, faulty)
+	w.quiesce()
+}
+
+// quiesce lets what was just started run to its end (or to a held answer): a little virtual time for
+// request pacing, then until every goroutine is blocked. Work of one phase does not spill into the
+// next, so the interleavings, and the trace, depend only on the seed.
+func (w *World) quiesce() {
+	time.Sleep(settleTime)
+	synctest.Wait()
+}
+
+// settleTime is the virtual time each phase gets (requests are paced per connection; the simulated connections allow a billion a minute).
+const settleTime = 50 * time.Millisecond
+
+// agentSets has an agent's tray (source device) or an admin (PUT presence) ask for a status.
+func (w *World) agentSets(source string) {
+	i := w.rng.IntN(len(w.agents))
+	status, who := pick(w.rng, w.settable...), "tray"
+	if source == model.SourceAdmin {
+		status, who = pick(w.rng, w.statuses...), "admin"
+	}
+	sourceID := fmt.Sprintf("device-a%d", i)
+	if source == model.SourceAdmin {
+		sourceID = "admin-key"
+	}
+	res, err := w.hub.engine.Apply(context.Background(), presence.Request{TenantID: w.tenant, AgentID: w.agents[i].id,
+		Status: status, Source: source, SourceID: sourceID})
+	synctest.Wait()
+	if err != nil {
+		w.trace.add("a%d %s asks %s: error %v", i, who, status, err)
+		return
+	}
+	w.acks = append(w.acks, ack{agent: i, source: source, status: status, outcome: res.Outcome, version: res.Presence.Version, at: time.Now()})
+	w.trace.add("a%d %s asks %s: %s (v%d %s)", i, who, status, res.Outcome, res.Presence.Version, res.Presence.Status)
+}
+
+// personActs has a person change their state inside a vendor (the vendor fires its webhooks).
+func (w *World) personActs() {
+	var names []string
+	for _, v := range w.order {
+		if len(personStates[v]) > 0 {
+			names = append(names, v)
+		}
+	}
+	if len(names) == 0 {
+		return
+	}
+	vendor := pick(w.rng, names...)
+	i := w.rng.IntN(len(w.agents))
+	asked := pick(w.rng, personStates[vendor]...)
+	ext := w.agents[i].users[vendor]
+	em := w.vendors[vendor].em
+	var err error
+	if asked == "finish" {
+		err = em.(*cxoneemu.Emulator).FinishContact(ext)
+	} else {
+		err = em.Change(ext, asked)
+	}
+	if err != nil {
+		w.trace.add("a%d in %s picks %s: refused by the vendor (%v)", i, vendor, asked, err)
+		return
+	}
+	state, _ := em.State(ext)
+	k := personKey(w.conns[vendor], ext)
+	w.person[k] = append(w.person[k], personChange{at: time.Now(), asked: asked, state: state})
+	w.trace.add("a%d in %s picks %s: now %s", i, vendor, asked, state)
+	synctest.Wait()
+}
+
+// startFault makes one vendor misbehave for a while.
+func (w *World) startFault() {
+	vendor := pick(w.rng, w.order...)
+	f := fault{kind: pick(w.rng, fault5xx, fault429, faultHang, faultSlow),
+		until: time.Now().Add(time.Duration(5+w.rng.IntN(85)) * time.Second)}
+	detail := ""
+	switch f.kind {
+	case fault429:
+		f.retryAfter = time.Duration(1+w.rng.IntN(10)) * time.Second
+		detail = fmt.Sprintf(" (Retry-After %s)", f.retryAfter)
+	case faultHang:
+		if f.processed = w.rng.IntN(2) == 0; f.processed {
+			detail = " (after doing them)"
+		}
+	}
+	w.vendors[vendor].setFault(f)
+	w.trace.add("fault: %s answers %s%s until %s", vendor, f.kind, detail, w.at(f.until))
+}
+
+// poll starts one poll round (unless the last is still running).
+func (w *World) poll() {
+	w.lastPoll = time.Now()
+	h := w.hub
+	// One connection after the other, in setup order (the hub's own round walks a map).
+	if h.background("poll", func(ctx context.Context) {
+		for _, v := range w.order {
+			h.mgr.PollConnection(ctx, w.conns[v], h.cursors)
+		}
+	}) {
+		w.quiesce()
+	}
+}
+
+// repairDrift starts one drift-repair round (unless the last is still running).
+func (w *World) repairDrift() {
+	w.lastDrift = time.Now()
+	h := w.hub
+	run := &window{from: time.Now()}
+	if h.background("drift", func(ctx context.Context) {
+		h.mgr.RepairDrift(ctx)
+		w.vmu.Lock()
+		run.to = time.Now()
+		w.vmu.Unlock()
+	}) {
+		w.vmu.Lock()
+		w.drifts = append(w.drifts, run)
+		w.vmu.Unlock()
+		w.quiesce()
+	}
+}
+
+// window is when one drift-repair round ran (to is zero while it runs).
+type window struct{ from, to time.Time }
+
+// duringDrift reports whether t falls in a drift-repair round.
+func (w *World) duringDrift(t time.Time) bool {
+	w.vmu.Lock()
+	defer w.vmu.Unlock()
+	for _, d := range w.drifts {
+		if !t.Before(d.from) && (d.to.IsZero() || !t.After(d.to)) {
+			return true
+		}
+	}
+	return false
+}
+
+// restart kills the hub (kill -9) and starts a new one on what it committed.
+func (w *World) restart() {
+	w.hub.kill()
+	gen := w.gen() + 1
+	h, err := openHub(w, gen, nil)
+	if err != nil {
+		w.violate(checkAcked, fmt.Sprintf("restarting the hub: %v", err))
+		return
+	}
+	w.hub = h
+	w.hubGen.Store(int64(gen))
+	w.trace.add("hub killed (kill -9) and restarted as #%d", gen)
+	synctest.Wait()
+}

@@ -1,0 +1,177 @@
+package simulation
+
+import (
+	"flag"
+	"fmt"
+	"maps"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"testing/synctest"
+)
+
+var (
+	seedFlag  = flag.Int64("seed", -1, "replay this one seed (full trace with -v)")
+	seedsFlag = flag.Int("seeds", 200, "how many seeds TestSimulation runs (from -first)")
+	firstFlag = flag.Uint64("first", 1, "the first seed TestSimulation runs")
+	statsFlag = flag.Bool("stats", false, "log which checks failed in which seeds")
+	detFlag   = flag.Int("determinism-seeds", 0, "how many seeds TestDeterminism replays (0: skip)")
+	allFlag   = flag.Bool("all-checks", false, "also fail on the checks listed in knownBroken")
+)
+
+// knownBroken lists the checks that fail on main today because of bugs being fixed (issue 17, item
+// 2). Their violations are still computed and reported (t.Log), but do not fail the test; the lead
+// removes an entry when its fix lands, and -all-checks runs them all.
+var knownBroken = map[string]string{
+	// Known bugs of issue 17, being fixed:
+	checkDriftApply:        "issue 17: drift repair takes a read-back vendor state (often the hub's own write) as a change nobody made",
+	checkDriftOverwrite:    "issue 17: drift repair overwrites a state the person chose inside the vendor (unmapped ones included)",
+	checkAckedHeld:         "issue 17: a coalesced (held) change is lost when the hub is killed before it is applied",
+	checkRetryAfter:        "issue 17: Retry-After is not honoured across workers (polls and drift repair ignore it entirely)",
+	checkRetryAfterRestart: "issue 17: Retry-After is forgotten when the hub restarts",
+	// Found by the simulation, not yet in issue 17 (reported to the lead):
+	checkReason:   "sim: a duplicated or replayed webhook of the hub's own write is applied as a person's change (the first copy consumed the echo)",
+	checkUnmapped: "sim: after such a misread echo, reassertion/correction overwrites the person's newer choice inside the vendor",
+	checkStale:    "sim: a delayed (reordered) or replayed webhook applies a state the person had already left (no newest-wins by the vendor's time)",
+}
+
+func enabled(check string) bool {
+	_, broken := knownBroken[check]
+	return *allFlag || !broken
+}
+
+// runSeed plays one seed in its own synctest bubble.
+func runSeed(t *testing.T, seed uint64) *Result {
+	var res *Result
+	synctest.Test(t, func(t *testing.T) {
+		dir := t.TempDir()
+		// The database goes on tmpfs when there is one: the hub's SQLite syncs its file on every
+		// checkpoint, and the simulation checkpoints every 500 ms of virtual time. (kill -9 loses a
+		// process's memory, not the file system, so this changes nothing the checks look at.)
+		if shm, err := os.MkdirTemp("/dev/shm", "presence-sim-"); err == nil {
+			dir = shm
+			defer os.RemoveAll(shm)
+		}
+		var err error
+		if res, err = Run(seed, dir); err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+	})
+	return res
+}
+
+func replayCommand(seed uint64) string {
+	return fmt.Sprintf("go test ./hub/internal/simulation -run 'TestSimulation$' -seed %d -v", seed)
+}
+
+// report describes a seed's violations of the enabled checks, with the shortened trace.
+func report(res *Result, failed []Violation) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "seed %d: %d violation(s); replay: %s\n", res.Seed, len(failed), replayCommand(res.Seed))
+	for k, v := range failed {
+		if k == 3 {
+			fmt.Fprintf(&b, "  … and %d more\n", len(failed)-3)
+			break
+		}
+		fmt.Fprintf(&b, "  [%s] %s\n", v.Check, v.Msg)
+	}
+	fmt.Fprintf(&b, "trace (shortened):\n%s", res.Short(failed[0]))
+	return b.String()
+}
+
+func TestSimulation(t *testing.T) {
+	if *seedFlag >= 0 {
+		res := runSeed(t, uint64(*seedFlag))
+		t.Logf("seed %d: %d steps, %d restarts\n%s", res.Seed, res.Steps, res.Restarts, res.Trace)
+		for _, v := range res.Violations {
+			t.Logf("[%s] %s", v.Check, v.Msg)
+		}
+		if failed := res.Failed(enabled); len(failed) > 0 {
+			t.Error(report(res, failed))
+		}
+		return
+	}
+	if testing.Short() {
+		*seedsFlag = min(*seedsFlag, 20)
+	}
+	// Seeds run in parallel (-test.parallel, GOMAXPROCS by default), each in its own bubble; their
+	// results are judged in seed order.
+	results := make([]*Result, *seedsFlag)
+	t.Run("seeds", func(t *testing.T) {
+		for i := range results {
+			seed := *firstFlag + uint64(i)
+			t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) {
+				t.Parallel()
+				results[i] = runSeed(t, seed)
+			})
+		}
+	})
+	failures := 0
+	brokenSeeds, allSeeds := map[string][]uint64{}, map[string][]uint64{}
+	for _, res := range results {
+		if res == nil {
+			continue // the seed's subtest failed and said why
+		}
+		seed := res.Seed
+		for _, v := range res.Violations {
+			if s := allSeeds[v.Check]; len(s) == 0 || s[len(s)-1] != seed {
+				allSeeds[v.Check] = append(s, seed)
+			}
+			if !enabled(v.Check) {
+				if s := brokenSeeds[v.Check]; len(s) == 0 || s[len(s)-1] != seed {
+					brokenSeeds[v.Check] = append(s, seed)
+				}
+			}
+		}
+		if failed := res.Failed(enabled); len(failed) > 0 {
+			failures++
+			if failures <= 3 {
+				t.Error(report(res, failed))
+			} else {
+				t.Errorf("seed %d: [%s] %s (replay: %s)", seed, failed[0].Check, failed[0].Msg, replayCommand(seed))
+			}
+		}
+	}
+	if *statsFlag {
+		for _, c := range slices.Sorted(maps.Keys(allSeeds)) {
+			t.Logf("check %s violated in %d seeds, e.g. %v", c, len(allSeeds[c]), allSeeds[c][:min(len(allSeeds[c]), 8)])
+		}
+	}
+	for _, c := range slices.Sorted(maps.Keys(brokenSeeds)) {
+		s := brokenSeeds[c]
+		t.Logf("known broken %s (%s): violated in %d seeds, e.g. %v", c, knownBroken[c], len(s), s[:min(len(s), 5)])
+	}
+	t.Logf("%d seeds, %d failures", *seedsFlag, failures)
+}
+
+// TestDeterminism replays seeds and requires the same trace each time. It is opt-in
+// (-determinism-seeds N): writes of different agents running concurrently inside one phase can still
+// interleave differently, in a few seeds out of a hundred (see the package doc), so it would flake in CI.
+func TestDeterminism(t *testing.T) {
+	n := *detFlag
+	if n <= 0 {
+		t.Skip("opt-in: -determinism-seeds N")
+	}
+	differ := 0
+	for seed := uint64(1); seed <= uint64(n); seed++ {
+		a, b := runSeed(t, seed), runSeed(t, seed)
+		if a.Trace != b.Trace {
+			differ++
+			al, bl := strings.Split(a.Trace, "\n"), strings.Split(b.Trace, "\n")
+			k := 0
+			for k < min(len(al), len(bl)) && al[k] == bl[k] {
+				k++
+			}
+			t.Errorf("seed %d: two runs differ from trace line %d:\n  %s\n  %s", seed, k+1, at(al, k), at(bl, k))
+		}
+	}
+	t.Logf("%d seeds replayed, %d differed", n, differ)
+}
+
+func at(lines []string, k int) string {
+	if k < len(lines) {
+		return lines[k]
+	}
+	return "(end)"
+}
