@@ -71,6 +71,7 @@ func openHub(w *World, gen int, st *store.DB) (*hub, error) {
 		cursors: vendorsync.PollCursors{}, busy: map[string]bool{}, mux: http.NewServeMux()}
 	h.mux.Handle("POST /v1/webhooks/{connection}", mgr.WebhookHandler())
 	h.bg.Go(func() { mgr.Run(ctx) })
+	h.bg.Go(func() { engine.Run(ctx) }) // restores the held (coalesced) changes the last hub acknowledged
 	mgr.ReleaseClaims(ctx)
 	return h, nil
 }
@@ -98,6 +99,7 @@ func (h *hub) background(kind string, fn func(ctx context.Context)) bool {
 // for, so none of them acts later) and the store is closed without flushing anything of the engine.
 func (h *hub) kill() {
 	h.cancel()
+	h.engine.Close() // its flow-control timers: a killed process fires none
 	h.bg.Wait()
 	h.mgr.WaitDeliveries()
 	_ = h.st.Close()

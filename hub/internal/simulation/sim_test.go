@@ -25,11 +25,7 @@ var (
 // removes an entry when its fix lands, and -all-checks runs them all.
 var knownBroken = map[string]string{
 	// Known bugs of issue 17, being fixed:
-	checkDriftApply:        "issue 17: drift repair takes a read-back vendor state (often the hub's own write) as a change nobody made",
 	checkDriftOverwrite:    "issue 17: drift repair overwrites a state the person chose inside the vendor (unmapped ones included)",
-	checkAckedHeld:         "issue 17: a coalesced (held) change is lost when the hub is killed before it is applied",
-	checkRetryAfter:        "issue 17: Retry-After is not honoured across workers (polls and drift repair ignore it entirely)",
-	checkRetryAfterRestart: "issue 17: Retry-After is forgotten when the hub restarts",
 	// Found by the simulation, not yet in issue 17 (reported to the lead):
 	checkReason:   "sim: a duplicated or replayed webhook of the hub's own write is applied as a person's change (the first copy consumed the echo)",
 	checkUnmapped: "sim: after such a misread echo, reassertion/correction overwrites the person's newer choice inside the vendor",
