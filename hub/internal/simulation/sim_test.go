@@ -25,7 +25,7 @@ var (
 // removes an entry when its fix lands, and -all-checks runs them all.
 var knownBroken = map[string]string{
 	// Known bugs of issue 17, being fixed:
-	checkDriftOverwrite:    "issue 17: drift repair overwrites a state the person chose inside the vendor (unmapped ones included)",
+	checkDriftOverwrite: "issue 17: drift repair overwrites a state the person chose inside the vendor (unmapped ones included)",
 	// Found by the simulation, not yet in issue 17 (reported to the lead):
 	checkReason:   "sim: a duplicated or replayed webhook of the hub's own write is applied as a person's change (the first copy consumed the echo)",
 	checkUnmapped: "sim: after such a misread echo, reassertion/correction overwrites the person's newer choice inside the vendor",
