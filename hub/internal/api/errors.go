@@ -85,6 +85,10 @@ func toStatus(ctx context.Context, log *slog.Logger, method string, err error) e
 	if errors.As(err, &re) {
 		return re.status()
 	}
+	var ue *unverifiedError
+	if errors.As(err, &ue) {
+		return ue.status()
+	}
 	var ce *store.ConflictError
 	if errors.As(err, &ce) {
 		msg, ok := conflictMessages[ce.Constraint]
@@ -209,4 +213,32 @@ func RetryAfter(st *status.Status) (time.Duration, bool) {
 		}
 	}
 	return 0, false
+}
+
+// errStatesUnverified: a rule maps vendor states that only the vendor can confirm, and it could not be
+// asked. The rule is not saved: saved unchecked, its writes could go dead later.
+var errStatesUnverified = errors.New("the vendor's states could not be verified; the rule was not saved")
+
+// unverifiedError is errStatesUnverified for some fields: 503 Unavailable, with RetryInfo (the REST
+// edge's Retry-After) and the fields that could not be checked.
+type unverifiedError struct {
+	fields []string
+	after  time.Duration
+}
+
+func (e *unverifiedError) Error() string {
+	return errStatesUnverified.Error() + ": " + strings.Join(e.fields, ", ")
+}
+
+func (e *unverifiedError) status() error {
+	st := status.New(codes.Unavailable, "could not reach the vendor to verify "+strings.Join(e.fields, ", ")+"; the rule was not saved, try again later")
+	fv := make([]*errdetails.BadRequest_FieldViolation, len(e.fields))
+	for i, f := range e.fields {
+		fv[i] = &errdetails.BadRequest_FieldViolation{Field: f, Description: "the vendor could not be asked whether it has this state"}
+	}
+	withDetails, err := st.WithDetails(&errdetails.RetryInfo{RetryDelay: durationpb.New(e.after)}, &errdetails.BadRequest{FieldViolations: fv})
+	if err != nil {
+		return st.Err()
+	}
+	return withDetails.Err()
 }

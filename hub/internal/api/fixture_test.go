@@ -33,7 +33,7 @@ func newFixture(t *testing.T, h *hubtest.Hub, name string) fixture {
 	f.teamID = id(h.Must(t, http.StatusOK, root, "POST", base+"/teams", map[string]any{"name": "Support"}), "team")
 	f.connectionID = id(h.Must(t, http.StatusOK, root, "POST", base+"/connections", map[string]any{
 		"name": "aircall", "vendor": "aircall", "base_url": "https://api.aircall.io",
-		"credentials": map[string]string{"api_id": "id-" + name, "api_token": f.secretValue},
+		"credentials": map[string]string{"api_id": "id-" + name, "api_token": f.secretValue, "webhook_token": "wh-" + name},
 	}), "connection")
 	f.agentID = id(h.Must(t, http.StatusOK, root, "POST", base+"/agents", map[string]any{
 		"email": "alice@" + name + ".example", "display_name": "Alice", "team_ids": []string{f.teamID},

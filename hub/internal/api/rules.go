@@ -15,7 +15,7 @@ import (
 func (s *Service) CreateRule(ctx context.Context, req *phv1.CreateRuleRequest) (*phv1.CreateRuleResponse, error) {
 	r := &model.Rule{ID: ids.New(ids.Rule), TenantID: tenantID(ctx)}
 	applyRule(r, req.GetRule(), nil)
-	if err := s.checkRule(ctx, r); err != nil {
+	if err := s.checkRule(ctx, r, true); err != nil {
 		return nil, err
 	}
 	if err := s.st.CreateRule(ctx, r); err != nil {
@@ -57,8 +57,12 @@ func (s *Service) UpdateRule(ctx context.Context, req *phv1.UpdateRuleRequest) (
 	if err != nil {
 		return nil, err
 	}
-	applyRule(r, req.GetRule(), maskPaths(req.GetUpdateMask().GetPaths()))
-	if err := s.checkRule(ctx, r); err != nil {
+	mask := maskPaths(req.GetUpdateMask().GetPaths())
+	applyRule(r, req.GetRule(), mask)
+	// The vendor is asked only when the mappings (or their connection) change: an update of anything
+	// else stays possible while the vendor is unreachable.
+	mappings := wants(mask, "inbound") || wants(mask, "outbound") || wants(mask, "connection_id")
+	if err := s.checkRule(ctx, r, mappings); err != nil {
 		return nil, err
 	}
 	if err := s.st.UpdateRule(ctx, r); err != nil {
@@ -77,8 +81,9 @@ func (s *Service) DeleteRule(ctx context.Context, req *phv1.DeleteRuleRequest) (
 	return &phv1.DeleteRuleResponse{}, nil
 }
 
-// checkRule validates fields and every reference: connection, statuses, teams and agents of the tenant.
-func (s *Service) checkRule(ctx context.Context, r *model.Rule) error {
+// checkRule validates fields and every reference: connection, statuses, teams and agents of the
+// tenant, and, when vendorStates, the vendor states the rule maps (checkVendorStates).
+func (s *Service) checkRule(ctx context.Context, r *model.Rule, vendorStates bool) error {
 	fe := check(r)
 	if r.ConnectionID != "" {
 		if _, err := s.st.GetConnection(ctx, r.TenantID, r.ConnectionID); errors.Is(err, store.ErrNotFound) {
@@ -114,7 +119,6 @@ func (s *Service) checkRule(ctx context.Context, r *model.Rule) error {
 		seen[m.Status] = true
 	}
 	known("fallback_status", r.FallbackStatus, false)
-	s.checkVendorStates(ctx, r, cat, fe)
 	if r.SkipUnavailableValidation {
 		t, err := s.st.GetTenant(ctx, r.TenantID)
 		if err != nil {
@@ -132,6 +136,11 @@ func (s *Service) checkRule(ctx context.Context, r *model.Rule) error {
 	}
 	if err := checkRefs(fe, "agent_ids", r.AgentIDs, func(id string) error { _, err := s.st.GetAgent(ctx, r.TenantID, id); return err }); err != nil {
 		return err
+	}
+	if vendorStates { // last: an unreachable vendor (503) is reported only when nothing else is wrong
+		if err := s.checkVendorStates(ctx, r, cat, fe); err != nil {
+			return err
+		}
 	}
 	return fe.orNil()
 }

@@ -21,7 +21,7 @@ func TestCredentialsAreWriteOnly(t *testing.T) {
 	if got["credentials_set"] != true || len(got["credentials"].(map[string]any)) != 0 {
 		t.Fatalf("connection should report credentials set without values: %v", got)
 	}
-	if k := got["credential_keys"].([]any); len(k) != 2 || k[0] != "api_id" || k[1] != "api_token" {
+	if k := got["credential_keys"].([]any); len(k) != 3 || k[0] != "api_id" || k[1] != "api_token" || k[2] != "webhook_token" {
 		t.Fatalf("credential_keys = %v", k)
 	}
 	if got["credentials_update_time"] == nil {

@@ -127,7 +127,7 @@ func (s *Service) ApplyRuleTemplate(ctx context.Context, req *phv1.ApplyRuleTemp
 	for _, r := range rules {
 		r.ID, r.TenantID = ids.New(ids.Rule), tenant
 		r.TeamIDs, r.AgentIDs = append(r.TeamIDs, req.GetTeamIds()...), append(r.AgentIDs, req.GetAgentIds()...)
-		if err := s.checkRule(ctx, r); err != nil {
+		if err := s.checkRule(ctx, r, true); err != nil {
 			return nil, err
 		}
 	}

@@ -68,7 +68,7 @@ func TestValidationNamesEveryBadField(t *testing.T) {
 			[]string{"vendor", "base_url", "credentials[token]"}},
 		{"rule", "POST", base + "/rules", `{"name":"r","connection_id":"cn_nope","inbound":[{"vendor_state":"","status":"ghost"},{"vendor_state":"a","status":"previous"},{"vendor_state":"a","status":"busy"}],"outbound":[{"status":"previous","vendor_state":"x"}],"fallback_status":"nope"}`,
 			[]string{"connection_id", "inbound[0].vendor_state", "inbound[0].status", "inbound[2].vendor_state", "outbound[0].status", "fallback_status"}},
-		{"rule skipping validation without a default unavailable", "POST", base + "/rules", `{"name":"r2","connection_id":"` + f.connectionID + `","outbound":[{"status":"busy","vendor_state":"x"}],"skip_unavailable_validation":true}`,
+		{"rule skipping validation without a default unavailable", "POST", base + "/rules", `{"name":"r2","connection_id":"` + f.connectionID + `","outbound":[{"status":"busy","vendor_state":"unavailable"}],"skip_unavailable_validation":true}`,
 			[]string{"skip_unavailable_validation"}},
 		{"api key", "POST", base + "/api-keys", `{"name":"","role":"root"}`, []string{"name", "role"}},
 		{"negative page size", "GET", base + "/agents?page_size=-1", ``, []string{"page_size"}},

@@ -113,7 +113,7 @@ func TestE2E(t *testing.T) {
 
 	var conn phv1.CreateConnectionResponse
 	e.json(&conn, with("connections", "create", "--name", "zendesk", "--vendor", "zendesk",
-		"--base-url", "https://acme.zendesk.com", "--setting", "subdomain=acme",
+		"--base-url", "https://acme.zendesk.com", "--setting", "subdomain=acme", "--setting", "email=ops@acme.test",
 		"--credential", "api_token="+e2eSecret)...)
 	connID := conn.GetConnection().GetId()
 	if c := conn.GetConnection(); !c.GetCredentialsSet() || strings.Join(c.GetCredentialKeys(), ",") != "api_token" {

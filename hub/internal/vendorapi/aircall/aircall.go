@@ -99,3 +99,9 @@ func settable(state string) bool {
 	}
 	return false
 }
+
+// StaticStates is the whole vocabulary: Aircall has no account-specific states.
+func (a *Adapter) StaticStates() []vendorapi.State { return append([]vendorapi.State(nil), states...) }
+
+// Dynamic is false: a state not in the vocabulary does not exist.
+func (a *Adapter) Dynamic(string) bool { return false }

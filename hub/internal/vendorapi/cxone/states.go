@@ -139,3 +139,12 @@ func httpErr(err error) *vendorapi.HTTPError {
 	}
 	return nil
 }
+
+// StaticStates are the states every business unit has.
+func (a *Adapter) StaticStates() []vendorapi.State { return append([]vendorapi.State(nil), fixed...) }
+
+// Dynamic: only "unavailable:<code>" with a non-empty code can be a business unit's unavailable code.
+func (a *Adapter) Dynamic(id string) bool {
+	rest, ok := strings.CutPrefix(id, UnavailablePrefix)
+	return ok && rest != ""
+}

@@ -21,6 +21,18 @@ func (a *Adapter) ListStates(context.Context) ([]vendorapi.State, error) {
 	return out, nil
 }
 
+// StaticStates is the spec's states list: the connector's whole vocabulary.
+func (a *Adapter) StaticStates() []vendorapi.State {
+	out, _ := a.ListStates(context.Background())
+	return out
+}
+
+// Dynamic is false: a state not in the spec's list does not exist.
+func (a *Adapter) Dynamic(string) bool { return false }
+
+// AcceptsAnyState: a spec without a states list lets rules write any state.
+func (a *Adapter) AcceptsAnyState() bool { return len(a.spec.States) == 0 }
+
 // GetState is not supported: the connector only writes (drift repair skips it).
 func (a *Adapter) GetState(context.Context, string) (vendorapi.AgentState, error) {
 	return vendorapi.AgentState{}, fmt.Errorf("reading a user's state: %w", vendorapi.ErrUnsupported)

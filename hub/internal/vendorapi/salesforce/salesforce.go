@@ -143,6 +143,14 @@ func (a *Adapter) authorize(r *http.Request) {
 	}
 }
 
+// StaticStates is Offline, the one state every org has; its presence statuses are the org's own.
+func (a *Adapter) StaticStates() []vendorapi.State {
+	return []vendorapi.State{{ID: StateOffline, Name: "Offline (logged out of Omni-Channel)", Settable: true}}
+}
+
+// Dynamic: any other DeveloperName can only be confirmed by the org.
+func (a *Adapter) Dynamic(id string) bool { return id != "" }
+
 // ListStates lists the org's presence statuses (DeveloperName, MasterLabel) and Offline. All are
 // settable through the utility-bar component; none is a system state (Omni keeps the chosen status
 // during work).

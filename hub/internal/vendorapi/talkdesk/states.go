@@ -109,3 +109,12 @@ func sortedKeys(m map[string]string) []string {
 	slices.SortFunc(keys, func(a, b string) int { return cmp.Or(cmp.Compare(m[a], m[b]), cmp.Compare(a, b)) })
 	return keys
 }
+
+// StaticStates are the states every account has (Available, the generic Busy, Offline, On a Call).
+func (a *Adapter) StaticStates() []vendorapi.State { return append([]vendorapi.State(nil), fixed...) }
+
+// Dynamic: only "busy:<id>" with a non-empty id can be an account's custom Busy status.
+func (a *Adapter) Dynamic(id string) bool {
+	rest, ok := strings.CutPrefix(id, BusyPrefix)
+	return ok && rest != ""
+}

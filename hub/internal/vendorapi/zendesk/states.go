@@ -180,3 +180,22 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 	*f = flexInt(v)
 	return nil
 }
+
+// StaticStates are the default statuses every account has (in talk mode, the whole vocabulary).
+func (a *Adapter) StaticStates() []vendorapi.State {
+	out := make([]vendorapi.State, 0, len(defaultStatuses))
+	for _, d := range defaultStatuses {
+		out = append(out, vendorapi.State{ID: d.name, Name: d.label, Settable: true})
+	}
+	return out
+}
+
+// Dynamic: only "custom:<id>" (unified statuses) can be an account's custom status.
+func (a *Adapter) Dynamic(id string) bool {
+	rest, ok := strings.CutPrefix(id, customPrefix)
+	if a.talk || !ok {
+		return false
+	}
+	n, err := strconv.ParseInt(rest, 10, 64)
+	return err == nil && n > 0
+}
