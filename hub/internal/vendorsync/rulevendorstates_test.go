@@ -15,6 +15,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
+	"presencehub.dev/hub/internal/emulator/punchclockemu"
 	"presencehub.dev/hub/internal/emulator/servicenowemu"
 	"presencehub.dev/hub/internal/emulator/talkdeskemu"
 	"presencehub.dev/hub/internal/hubtest"
@@ -67,6 +68,23 @@ func TestRuleVendorStatesMustBeTheVendors(t *testing.T) {
 	_, err = c.UpdateRule(ctx, &phv1.UpdateRuleRequest{Tenant: e.tenant, RuleId: rule, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"inbound"}},
 		Rule: &phv1.Rule{Inbound: []*phv1.InboundMapping{{VendorState: "foo", Status: "busy"}}}})
 	wantViolation(t, "gRPC UpdateRule", err, "inbound[0].vendor_state")
+}
+
+// The generic HTTP connector's states list is its whole vocabulary: a rule maps only those, and no
+// request is needed to say so.
+func TestRuleVendorStatesOfTheHTTPConnector(t *testing.T) {
+	h := hubtest.Start(t, fastRetries)
+	e := newEnv(t, h, 1)
+	pc := punchclockemu.New(punchclockemu.Options{RatePerMinute: -1})
+	va := e.connect(t, "punch-clock", pc)
+	pc.SetDown(true) // nothing to ask: the states are the connection's own
+	for _, bad := range []string{"IN", "punch", ""} {
+		resp := h.Do(t, h.AdminKey, "POST", e.base+"/rules", map[string]any{"name": "punch", "connection_id": va.conn,
+			"outbound": []map[string]string{{"status": "available", "vendor_state": "in"}, {"status": "offline", "vendor_state": bad}}})
+		wantField(t, "http connector state "+bad, resp, http.StatusBadRequest, "outbound[1].vendor_state")
+	}
+	e.must(t, "POST", "/rules", map[string]any{"name": "punch", "connection_id": va.conn,
+		"outbound": []map[string]string{{"status": "available", "vendor_state": "in"}, {"status": "offline", "vendor_state": "out"}}})
 }
 
 // When the vendor cannot be asked, states every account of it has are still checked; a rule mapping
