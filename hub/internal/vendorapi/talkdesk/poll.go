@@ -11,7 +11,9 @@ import (
 )
 
 // Poll reads every active user's presence and reports those that changed since the cursor, which
-// holds each user's last state (JSON). The first poll ("") only takes that baseline. While a write to
+// holds each user's last state (JSON). The first poll ("") takes that baseline and reports only the
+// calls already in progress (so does a user seen for the first time): the hub cannot have seen them
+// start, and an agent on a call must show as such until it ends. While a write to
 // an agent waits for it to leave Offline or On a Call, its changes are held back (its cursor entry
 // stays), so the end of a call does not cancel the hub's newer choice; they are reported once the
 // write lands. A change is marked ViaAPI when Talkdesk says this client made it.
@@ -49,7 +51,7 @@ func (a *Adapter) Poll(ctx context.Context, cursor string) ([]vendorapi.Change, 
 				continue
 			}
 			next[u.ExternalID] = state
-			if seen && before != "" && before != state {
+			if (seen && before != "" && before != state) || (before == "" && state == StateOnCall) {
 				changes = append(changes, vendorapi.Change{ExternalID: u.ExternalID, State: state, Time: p.updated(),
 					ViaAPI: a.madeByUs(p.UpdatedBy)})
 			}

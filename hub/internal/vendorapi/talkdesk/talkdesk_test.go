@@ -298,3 +298,31 @@ func TestUsersListFollowsHALLinks(t *testing.T) {
 		t.Error("bad cursor accepted")
 	}
 }
+
+// Issue 17: a call already in progress at the first poll (the baseline) is reported; other states at
+// the baseline are not (they are not news), and the call's end is reported by the next poll.
+func TestCallInProgressAtTheBaselineIsReported(t *testing.T) {
+	em, a := start(t, talkdeskemu.Options{}, nil)
+	onCall := em.AddUser("ana@example.com", "Ana")
+	idle := em.AddUser("bo@example.com", "Bo")
+	if err := em.Change(onCall, talkdesk.StateOnCall); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	changes, cursor, err := a.Poll(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(changes) != 1 || changes[0].ExternalID != onCall || changes[0].State != talkdesk.StateOnCall || changes[0].ViaAPI {
+		t.Fatalf("baseline changes %+v; want only Ana's call (%s), not Bo's idle state", changes, idle)
+	}
+	if changes, cursor, err = a.Poll(ctx, cursor); err != nil || len(changes) != 0 {
+		t.Fatalf("second poll, nothing changed: %+v, %v; want no changes", changes, err)
+	}
+	if err := em.Change(onCall, talkdesk.StateAvailable); err != nil {
+		t.Fatal(err)
+	}
+	if changes, _, err = a.Poll(ctx, cursor); err != nil || len(changes) != 1 || changes[0].State != talkdesk.StateAvailable {
+		t.Fatalf("after the call: %+v, %v; want Ana available", changes, err)
+	}
+}
