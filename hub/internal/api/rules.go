@@ -119,6 +119,10 @@ func (s *Service) checkRule(ctx context.Context, r *model.Rule, vendorStates boo
 		seen[m.Status] = true
 	}
 	known("fallback_status", r.FallbackStatus, false)
+	if c := cat[r.FallbackStatus]; c != nil && c.Kind == model.KindSystem {
+		// The fallback applies to any state the rule does not map, none of them a vendor's system state.
+		fe.add("fallback_status", "%q is system-managed: only a vendor's own system state can set it", r.FallbackStatus)
+	}
 	if r.SkipUnavailableValidation {
 		t, err := s.st.GetTenant(ctx, r.TenantID)
 		if err != nil {

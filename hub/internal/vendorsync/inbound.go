@@ -67,7 +67,7 @@ func (m *Manager) receive(ctx context.Context, c *model.Connection, ch vendorapi
 		return inFailed
 	}
 	req := presence.Request{TenantID: c.TenantID, AgentID: agent.ID, Source: model.SourceConnection, SourceID: c.ID}
-	status, ok := inboundStatus(rule, ch.State)
+	status, fallback, ok := inboundFor(rule, ch.State)
 	if !ok {
 		req.Status = ""
 		if rule != nil {
@@ -77,6 +77,9 @@ func (m *Manager) receive(ctx context.Context, c *model.Connection, ch vendorapi
 		return inIgnored
 	}
 	req.Status, req.RuleID, req.Reason = status, rule.ID, fmt.Sprintf("%s: %s", c.Name, ch.State)
+	if fallback {
+		req.Reason += " (not mapped: the rule's fallback)"
+	}
 	// What we still meant to write to this vendor is older than what it just reported.
 	if err := m.st.SupersedePending(ctx, agent.ID, c.ID, m.opts.Now()); err != nil {
 		log.Warn("superseding writes", slog.Any(logkey.Error, err))

@@ -218,7 +218,21 @@ func outboundState(rl *model.Rule, status string) (string, bool) {
 	return "", false
 }
 
-// inboundStatus maps a vendor state to the catalog status (or "previous") the rule applies for it.
+// inboundFor is what a reported vendor state does under a rule: its inbound mapping, else the rule's
+// fallback_status when set (fallback true). ok is false when neither applies: the state is the
+// agent's business in that vendor and is not synced.
+func inboundFor(rl *model.Rule, state string) (status string, fallback, ok bool) {
+	if status, ok := inboundStatus(rl, state); ok {
+		return status, false, true
+	}
+	if rl != nil && rl.FallbackStatus != "" {
+		return rl.FallbackStatus, true, true
+	}
+	return "", false, false
+}
+
+// inboundStatus maps a vendor state to the catalog status (or "previous") the rule's inbound mappings
+// apply for it (the fallback not included: see inboundFor).
 func inboundStatus(rl *model.Rule, state string) (string, bool) {
 	if rl == nil {
 		return "", false
