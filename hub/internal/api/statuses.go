@@ -15,7 +15,7 @@ import (
 func (s *Service) CreateStatus(ctx context.Context, req *phv1.CreateStatusRequest) (*phv1.CreateStatusResponse, error) {
 	st := &model.Status{ID: ids.New(ids.Status), TenantID: tenantID(ctx)}
 	applyStatus(st, req.GetStatus(), nil)
-	if err := check(st).orNil(); err != nil {
+	if err := s.checkStatus(ctx, st); err != nil {
 		return nil, err
 	}
 	if err := s.st.CreateStatus(ctx, st); err != nil {
@@ -59,7 +59,7 @@ func (s *Service) UpdateStatus(ctx context.Context, req *phv1.UpdateStatusReques
 	}
 	oldName := st.Name
 	applyStatus(st, req.GetStatus(), maskPaths(req.GetUpdateMask().GetPaths()))
-	if err := check(st).orNil(); err != nil {
+	if err := s.checkStatus(ctx, st); err != nil {
 		return nil, err
 	}
 	if st.Name != oldName {
@@ -163,6 +163,9 @@ func applyStatus(st *model.Status, in *phv1.Status, mask fieldMask) {
 	if wants(mask, "kind") {
 		st.Kind = in.GetKind()
 	}
+	if wants(mask, "system_role") {
+		st.SystemRole = in.GetSystemRole()
+	}
 	if wants(mask, "color") {
 		st.Color = in.GetColor()
 	}
@@ -182,6 +185,28 @@ func applyStatus(st *model.Status, in *phv1.Status, mask fieldMask) {
 	if st.DisplayName == "" && mask == nil {
 		st.DisplayName = st.Name
 	}
+}
+
+// checkStatus validates st's fields; a system role needs kind "system" and belongs to one status of
+// the tenant (409 when another has it).
+func (s *Service) checkStatus(ctx context.Context, st *model.Status) error {
+	fe := check(st)
+	if st.SystemRole != "" && st.Kind != model.KindSystem {
+		fe.add("system_role", "only a status of kind \"system\" stands for a system state")
+	}
+	if err := fe.orNil(); err != nil || st.SystemRole == "" {
+		return err
+	}
+	cat, err := s.catalog(ctx, st.TenantID)
+	if err != nil {
+		return err
+	}
+	for _, o := range cat {
+		if o.ID != st.ID && o.SystemRole == st.SystemRole {
+			return &userError{msg: fmt.Sprintf("status %q already stands for %s", o.Name, st.SystemRole), err: store.ErrConflict}
+		}
+	}
+	return nil
 }
 
 func statusProto(st *model.Status) *phv1.Status { return protoconv.Status(st) }

@@ -59,6 +59,8 @@ func TestValidationNamesEveryBadField(t *testing.T) {
 		{"status", "POST", base + "/statuses", `{"kind":"happy","color":"red"}`, []string{"name", "display_name", "kind", "color"}},
 		{"status reserved name", "POST", base + "/statuses", `{"name":"previous","kind":"busy"}`, []string{"name"}},
 		{"status update", "PATCH", base + "/statuses/" + f.statusID, `{"kind":"","order":-4}`, []string{"kind", "order"}},
+		{"status role of a non-system status", "POST", base + "/statuses", `{"name":"x","kind":"away","system_role":"on_call"}`, []string{"system_role"}},
+		{"status unknown role", "POST", base + "/statuses", `{"name":"y","kind":"system","system_role":"lunch"}`, []string{"system_role"}},
 		{"team", "POST", base + "/teams", `{"name":""}`, []string{"name"}},
 		{"agent", "POST", base + "/agents", `{"email":"not-an-email","team_ids":["tm_missing",""],"identities":[{"connection_id":"","external_id":""}]}`,
 			[]string{"email", "team_ids[0]", "team_ids[1]", "identities[0].connection_id", "identities[0].external_id"}},
@@ -111,7 +113,9 @@ func TestCallerMistakesGetClearStatuses(t *testing.T) {
 		{"connection used by a rule", "DELETE", base + "/connections/" + f.connectionID, ``, 409},
 		{"status used by a rule", "DELETE", base + "/statuses/" + f.statusID, ``, 409},
 		{"renaming a status used by a rule", "PATCH", base + "/statuses/" + f.statusID, `{"name":"ready"}`, 409},
+		{"a system role another status has", "POST", base + "/statuses", `{"name":"talking","kind":"system","system_role":"on_call"}`, 409},
 	}
+	h.Must(t, http.StatusOK, f.adminKey, "POST", base+"/statuses", map[string]any{"name": "on-call", "kind": "system", "system_role": "on_call"})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			key := f.adminKey

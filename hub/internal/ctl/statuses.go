@@ -14,6 +14,7 @@ var statusResource = resource{what: "status", segment: "statuses"}
 // statusFlags are the settable fields of a catalog status.
 type statusFlags struct {
 	name, displayName, kind, color string
+	systemRole                     string
 	settable                       bool
 	order                          int32
 }
@@ -23,6 +24,7 @@ func (f *statusFlags) fields() []flagField {
 		{"name", "name"},
 		{"display-name", "display_name"},
 		{"kind", "kind"},
+		{"system-role", "system_role"},
 		{"color", "color"},
 		{"settable", "agent_settable"},
 		{"order", "order"},
@@ -34,6 +36,7 @@ func (f *statusFlags) register(cmd *cobra.Command) {
 	fs.StringVar(&f.name, "name", "", "slug, unique per tenant (lowercase letters, digits, - and _)")
 	fs.StringVar(&f.displayName, "display-name", "", "name shown to agents")
 	fs.StringVar(&f.kind, "kind", "", "available, busy, away, offline or system")
+	fs.StringVar(&f.systemRole, "system-role", "", "what a system status stands for: on_call, after_call_work or refused")
 	fs.StringVar(&f.color, "color", "", "display color as #rrggbb")
 	fs.BoolVar(&f.settable, "settable", false,
 		"whether agents may pick this status (if not given: true, but false for kind system)")
@@ -45,6 +48,7 @@ func (f *statusFlags) build(cmd *cobra.Command) (proto.Message, error) {
 		Name:          f.name,
 		DisplayName:   f.displayName,
 		Kind:          f.kind,
+		SystemRole:    f.systemRole,
 		Color:         f.color,
 		AgentSettable: optBool(cmd, "settable", f.settable),
 		Order:         f.order,
@@ -92,6 +96,7 @@ func writeStatus(w io.Writer, s *phv1.Status) error {
 		{"Name", s.GetName()},
 		{"Display name", s.GetDisplayName()},
 		{"Kind", s.GetKind()},
+		{"System role", s.GetSystemRole()},
 		{"Color", s.GetColor()},
 		{"Agent settable", statusSettable(s)},
 		{"Order", strconv.Itoa(int(s.GetOrder()))},

@@ -124,8 +124,8 @@ var catalog = []model.Status{
 	{Name: "lunch", DisplayName: "Lunch", Kind: model.KindAway, Color: "#f59e0b"},
 	{Name: "break", DisplayName: "Break", Kind: model.KindAway, Color: "#fbbf24"},
 	{Name: "offline", DisplayName: "Offline", Kind: model.KindOffline, Color: "#6b7280"},
-	{Name: "on-call", DisplayName: "On a call", Kind: model.KindSystem, Color: "#8b5cf6"},
-	{Name: "after-call-work", DisplayName: "After call work", Kind: model.KindSystem, Color: "#a78bfa"},
+	{Name: "on-call", DisplayName: "On a call", Kind: model.KindSystem, SystemRole: model.SystemOnCall, Color: "#8b5cf6"},
+	{Name: "after-call-work", DisplayName: "After call work", Kind: model.KindSystem, SystemRole: model.SystemAfterCallWork, Color: "#a78bfa"},
 }
 
 var people = [][2]string{

@@ -13,6 +13,13 @@ const (
 	KindSystem    = "system"
 )
 
+// System roles: what a system status stands for.
+const (
+	SystemOnCall        = "on_call"
+	SystemAfterCallWork = "after_call_work"
+	SystemRefused       = "refused"
+)
+
 // Vendors a connection can talk to.
 var Vendors = []string{"zendesk", "aircall", "talkdesk", "servicenow", "salesforce", "cxone", "http"}
 
@@ -44,11 +51,14 @@ type TenantSettings struct {
 
 // Status is one unified catalog entry.
 type Status struct {
-	ID            string
-	TenantID      string
-	Name          string `json:"name" validate:"required,statusname"`
-	DisplayName   string `json:"display_name" validate:"required,max=100"`
-	Kind          string `json:"kind" validate:"required,oneof=available busy away offline system"`
+	ID          string
+	TenantID    string
+	Name        string `json:"name" validate:"required,statusname"`
+	DisplayName string `json:"display_name" validate:"required,max=100"`
+	Kind        string `json:"kind" validate:"required,oneof=available busy away offline system"`
+	// SystemRole says what a system status stands for (SystemOnCall, SystemAfterCallWork,
+	// SystemRefused), so templates map vendors' system states to it; "" for other statuses.
+	SystemRole    string `json:"system_role" validate:"omitempty,oneof=on_call after_call_work refused"`
 	Color         string `json:"color" validate:"omitempty,color"`
 	AgentSettable bool
 	Order         int32 `json:"order" validate:"gte=0,lte=100000"`

@@ -23,7 +23,7 @@ func Timestamp(t time.Time) *timestamppb.Timestamp {
 func Status(st *model.Status) *phv1.Status {
 	settable := st.AgentSettable
 	return &phv1.Status{
-		Id: st.ID, Name: st.Name, DisplayName: st.DisplayName, Kind: st.Kind, Color: st.Color,
+		Id: st.ID, Name: st.Name, DisplayName: st.DisplayName, Kind: st.Kind, SystemRole: st.SystemRole, Color: st.Color,
 		AgentSettable: &settable, Order: st.Order, CreateTime: Timestamp(st.CreateTime), UpdateTime: Timestamp(st.UpdateTime),
 	}
 }

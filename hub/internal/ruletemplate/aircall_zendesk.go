@@ -16,7 +16,8 @@ const (
 // directions at once are safe (the hub drops the echoes of its own writes).
 //
 // Through the catalog: Aircall available/unavailable read as the first "available"/"offline" statuses,
-// Aircall calls and wrap-up as the first two "system" statuses (shown, never written to Zendesk);
+// Aircall calls and wrap-up as the system statuses standing for a call and for after-call work
+// (system_role on_call, after_call_work; shown, never written to Zendesk);
 // Zendesk online/offline/away/transfers_only read as available/offline/first away/first busy. Written
 // to Aircall: available → available, everything else → unavailable. Written to Zendesk: available →
 // online, offline → offline, away statuses → away, busy → transfers_only.
@@ -43,9 +44,9 @@ func buildAircallZendesk(c catalog, dir string) (map[string]mappings, error) {
 	if dir == AircallToZendesk || dir == Both {
 		ac.in = append(ac.in, model.InboundMapping{VendorState: "available", Status: available},
 			model.InboundMapping{VendorState: "unavailable", Status: offline})
-		for i, state := range []string{"in_call", "after_call_work"} {
-			if s := c.nth(model.KindSystem, i); s != "" {
-				ac.in = append(ac.in, model.InboundMapping{VendorState: state, Status: s})
+		for _, m := range [][2]string{{"in_call", model.SystemOnCall}, {"after_call_work", model.SystemAfterCallWork}} {
+			if s := c.role(m[1]); s != "" {
+				ac.in = append(ac.in, model.InboundMapping{VendorState: m[0], Status: s})
 			}
 		}
 		zd.out = append(zd.out, model.OutboundMapping{Status: available, VendorState: "online"},

@@ -2,6 +2,8 @@
 // integration articles, that an admin applies in one call. A template is pure: given the tenant's
 // catalog and a direction it returns the rules to create, one per connection, mapping through the
 // unified catalog (vendor A → hub status → vendor B). Vendor states a template leaves out are not synced.
+// Statuses are picked by kind, and system statuses by their system_role (a call, after-call work, a
+// refused contact): a vendor's system state the catalog has no status for is left unmapped.
 package ruletemplate
 
 import (
@@ -102,10 +104,14 @@ func (c catalog) all(kind string) []string {
 	return names
 }
 
-// nth is the n-th status of a kind ("" when there are fewer).
-func (c catalog) nth(kind string, n int) string {
-	if list := c.byKind[kind]; len(list) > n {
-		return list[n].Name
+// role is the system status standing for a system state (model.SystemOnCall…), "" when none does.
+// A system status is picked by what it is, never by its position or name: a tenant's "refused" is
+// not a call.
+func (c catalog) role(role string) string {
+	for _, s := range c.byKind[model.KindSystem] {
+		if s.SystemRole == role {
+			return s.Name
+		}
 	}
 	return ""
 }

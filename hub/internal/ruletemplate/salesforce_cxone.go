@@ -13,9 +13,10 @@ const (
 // status. CXone's unavailable codes and the org's other statuses differ per account: add them to the
 // rules (ListVendorStates lists both sides).
 //
-// Publisher side (CXone → Salesforce): CXone's contact states read as the first system status and After
-// Call Work as the second, both shown in Salesforce as Busy; they are never written to CXone, whose
-// system states are its own. Subscriber side (Salesforce → CXone): Available_for_Chats → Available,
+// Publisher side (CXone → Salesforce): CXone's contact states read as the system status standing for a
+// call, After Call Work and Refused as those standing for after-call work and a refused contact
+// (system_role on_call, after_call_work, refused; unmapped when the catalog has none), all shown in
+// Salesforce as Busy; they are never written to CXone, whose system states are its own. Subscriber side (Salesforce → CXone): Available_for_Chats → Available,
 // Busy and On_Break → Unavailable.
 var salesforceCXone = &Template{
 	Name:        "salesforce-cxone",
@@ -35,7 +36,7 @@ func buildSalesforceCXone(c catalog, dir string) (map[string]mappings, error) {
 		return nil, err
 	}
 	away, _ := c.first(model.KindAway, false)
-	contact, acw := c.nth(model.KindSystem, 0), c.nth(model.KindSystem, 1)
+	contact, acw, refused := c.role(model.SystemOnCall), c.role(model.SystemAfterCallWork), c.role(model.SystemRefused)
 	var sf, cx mappings
 	if dir == SalesforceToCXone || dir == Both {
 		sf.in = append(sf.in, model.InboundMapping{VendorState: "Available_for_Chats", Status: available},
@@ -55,18 +56,17 @@ func buildSalesforceCXone(c catalog, dir string) (map[string]mappings, error) {
 		if away != "" {
 			sf.out = append(sf.out, model.OutboundMapping{Status: away, VendorState: "On_Break"})
 		}
-		for i, st := range []string{contact, acw} {
-			if st == "" {
+		for _, m := range []struct {
+			status string
+			states []string
+		}{{contact, []string{"InboundContact", "OutboundContact"}}, {acw, []string{"AfterCallWork"}}, {refused, []string{"Refused"}}} {
+			if m.status == "" {
 				continue
 			}
-			states := []string{"InboundContact", "OutboundContact"}
-			if i == 1 {
-				states = []string{"AfterCallWork"}
+			for _, vs := range m.states {
+				cx.in = append(cx.in, model.InboundMapping{VendorState: vs, Status: m.status})
 			}
-			for _, vs := range states {
-				cx.in = append(cx.in, model.InboundMapping{VendorState: vs, Status: st})
-			}
-			sf.out = append(sf.out, model.OutboundMapping{Status: st, VendorState: "Busy"})
+			sf.out = append(sf.out, model.OutboundMapping{Status: m.status, VendorState: "Busy"})
 		}
 	}
 	return map[string]mappings{"salesforce": sf, "cxone": cx}, nil

@@ -18,9 +18,9 @@ const (
 //
 // Through the catalog: ServiceNow available/away/offline read as the first available/away/offline
 // statuses; Talkdesk available/offline likewise, its generic Busy as the first away status and On a
-// Call as the first system status. Written to ServiceNow: available → available, offline → offline,
-// away and busy statuses → away, and the first system status (a Talkdesk call) → away, so AWA offers
-// no work during a call.
+// Call as the system status standing for a call (system_role on_call; unmapped when there is none).
+// Written to ServiceNow: available → available, offline → offline, away and busy statuses → away, and
+// the call status → away, so AWA offers no work during a call.
 var servicenowTalkdesk = &Template{
 	Name:        "servicenow-talkdesk",
 	Description: "ServiceNow AWA ↔ Talkdesk presence sync (the Talkdesk ServiceNow Connector's mapping, without account-specific custom Busy statuses), in one direction or both.",
@@ -39,7 +39,7 @@ func buildServiceNowTalkdesk(c catalog, dir string) (map[string]mappings, error)
 		return nil, err
 	}
 	away, _ := c.first(model.KindAway, false)
-	call := c.nth(model.KindSystem, 0)
+	call := c.role(model.SystemOnCall)
 	var sn, td mappings
 	if dir == ServiceNowToTalkdesk || dir == Both {
 		sn.in = append(sn.in, model.InboundMapping{VendorState: "available", Status: available},

@@ -15,7 +15,7 @@ func catalog() []*model.Status {
 		{Name: "busy", Kind: model.KindBusy, Order: 1},
 		{Name: "lunch", Kind: model.KindAway, Order: 2},
 		{Name: "offline", Kind: model.KindOffline, Order: 3},
-		{Name: "on-call", Kind: model.KindSystem, Order: 4},
+		{Name: "on-call", Kind: model.KindSystem, SystemRole: model.SystemOnCall, Order: 4},
 	}
 }
 
@@ -75,7 +75,8 @@ func TestSalesforceCXoneTemplate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cat := append(catalog(), &model.Status{Name: "acw", Kind: model.KindSystem, Order: 5})
+	cat := append(catalog(), &model.Status{Name: "acw", Kind: model.KindSystem, SystemRole: model.SystemAfterCallWork, Order: 5},
+		&model.Status{Name: "refused", Kind: model.KindSystem, SystemRole: model.SystemRefused, Order: 6})
 	rules, err := tpl.Rules(cat, ruletemplate.Both, map[string]string{"salesforce": "cn_sf", "cxone": "cn_cx"})
 	if err != nil || len(rules) != 2 {
 		t.Fatalf("rules %v, %v", rules, err)
@@ -89,8 +90,8 @@ func TestSalesforceCXoneTemplate(t *testing.T) {
 		got, want []string
 	}{
 		{"salesforce in", in(sf), []string{"Available_for_Chats>available", "Busy>busy", "On_Break>lunch"}},
-		{"salesforce out", out(sf), []string{"acw>Busy", "available>Available_for_Chats", "busy>Busy", "lunch>On_Break", "on-call>Busy"}},
-		{"cxone in", in(cx), []string{"AfterCallWork>acw", "Available>available", "InboundContact>on-call", "OutboundContact>on-call", "Unavailable>busy"}},
+		{"salesforce out", out(sf), []string{"acw>Busy", "available>Available_for_Chats", "busy>Busy", "lunch>On_Break", "on-call>Busy", "refused>Busy"}},
+		{"cxone in", in(cx), []string{"AfterCallWork>acw", "Available>available", "InboundContact>on-call", "OutboundContact>on-call", "Refused>refused", "Unavailable>busy"}},
 		// ACW and contacts are CXone's own system states: published to Salesforce, never written to CXone.
 		{"cxone out", out(cx), []string{"available>Available", "busy>Unavailable", "lunch>Unavailable"}},
 	} {
@@ -105,6 +106,48 @@ func TestSalesforceCXoneTemplate(t *testing.T) {
 	for _, r := range oneWay {
 		if (r.ConnectionID == "cn_sf" && len(r.Outbound) != 0) || (r.ConnectionID == "cn_cx" && len(r.Inbound) != 0) {
 			t.Errorf("salesforce→cxone only: %s in %v out %v", r.ConnectionID, in(r), out(r))
+		}
+	}
+}
+
+// Issue 17: system statuses are picked by what they stand for (system_role), not by their position in
+// the catalog or their name. A tenant whose first system status is "refused" got Talkdesk on_call
+// mapped to it; a status merely named like a role, without it, is not taken either.
+func TestSystemStatusesArePickedByRole(t *testing.T) {
+	cat := []*model.Status{
+		{Name: "available", Kind: model.KindAvailable, Order: 0},
+		{Name: "offline", Kind: model.KindOffline, Order: 1},
+		{Name: "refused", Kind: model.KindSystem, SystemRole: model.SystemRefused, Order: 2},
+		{Name: "on-call", Kind: model.KindSystem, Order: 3}, // named like a call, but stands for nothing
+		{Name: "talking", Kind: model.KindSystem, SystemRole: model.SystemOnCall, Order: 4},
+		{Name: "wrap-up", Kind: model.KindSystem, SystemRole: model.SystemAfterCallWork, Order: 5},
+	}
+	conns := map[string]string{"servicenow": "cn_sn", "talkdesk": "cn_td", "aircall": "cn_ac", "zendesk": "cn_zd"}
+	tpl, _ := ruletemplate.Find("servicenow-talkdesk")
+	rules, err := tpl.Rules(cat, ruletemplate.Both, conns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := in(rules[1]); !slices.Contains(got, "on_call>talking") || slices.Contains(got, "on_call>refused") {
+		t.Errorf("talkdesk in %v; want on_call mapped to the status standing for a call (talking)", got)
+	}
+	tpl, _ = ruletemplate.Find("aircall-zendesk")
+	rules, err = tpl.Rules(cat, ruletemplate.Both, conns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := in(rules[0]); !slices.Contains(got, "in_call>talking") || !slices.Contains(got, "after_call_work>wrap-up") {
+		t.Errorf("aircall in %v; want in_call>talking and after_call_work>wrap-up", got)
+	}
+	// No status stands for a call: on_call is left unmapped rather than guessed.
+	tpl, _ = ruletemplate.Find("servicenow-talkdesk")
+	none, err := tpl.Rules(cat[:4], ruletemplate.Both, conns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range none[1].Inbound {
+		if m.VendorState == "on_call" {
+			t.Errorf("talkdesk on_call mapped to %q; want it unmapped when no status stands for a call", m.Status)
 		}
 	}
 }

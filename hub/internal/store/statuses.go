@@ -16,13 +16,13 @@ type Statuses interface {
 	DeleteStatus(ctx context.Context, tenantID, id string) error
 }
 
-const statusCols = "id, tenant_id, name, display_name, kind, color, agent_settable, sort_order, create_time, update_time"
+const statusCols = "id, tenant_id, name, display_name, kind, system_role, color, agent_settable, sort_order, create_time, update_time"
 
 // CreateStatus inserts st.
 func (s *DB) CreateStatus(ctx context.Context, st *model.Status) error {
 	st.CreateTime, st.UpdateTime = s.now(), s.now()
-	_, err := s.x.ExecContext(ctx, s.q("INSERT INTO statuses ("+statusCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-		st.ID, st.TenantID, st.Name, st.DisplayName, st.Kind, st.Color, st.AgentSettable, st.Order,
+	_, err := s.x.ExecContext(ctx, s.q("INSERT INTO statuses ("+statusCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+		st.ID, st.TenantID, st.Name, st.DisplayName, st.Kind, st.SystemRole, st.Color, st.AgentSettable, st.Order,
 		micros(st.CreateTime), micros(st.UpdateTime))
 	if err != nil {
 		return fmt.Errorf("creating status: %w", s.mapErr(err))
@@ -61,9 +61,9 @@ func (s *DB) ListStatuses(ctx context.Context, tenantID string, p Page) ([]*mode
 // UpdateStatus writes st's mutable fields.
 func (s *DB) UpdateStatus(ctx context.Context, st *model.Status) error {
 	st.UpdateTime = s.now()
-	res, err := s.x.ExecContext(ctx, s.q(`UPDATE statuses SET name = ?, display_name = ?, kind = ?, color = ?,
+	res, err := s.x.ExecContext(ctx, s.q(`UPDATE statuses SET name = ?, display_name = ?, kind = ?, system_role = ?, color = ?,
 		agent_settable = ?, sort_order = ?, update_time = ? WHERE tenant_id = ? AND id = ?`),
-		st.Name, st.DisplayName, st.Kind, st.Color, st.AgentSettable, st.Order, micros(st.UpdateTime), st.TenantID, st.ID)
+		st.Name, st.DisplayName, st.Kind, st.SystemRole, st.Color, st.AgentSettable, st.Order, micros(st.UpdateTime), st.TenantID, st.ID)
 	if err != nil {
 		return fmt.Errorf("updating status: %w", s.mapErr(err))
 	}
@@ -82,7 +82,7 @@ func (s *DB) DeleteStatus(ctx context.Context, tenantID, id string) error {
 func scanStatus(r scanner) (*model.Status, error) {
 	var st model.Status
 	var ct, ut int64
-	if err := r.Scan(&st.ID, &st.TenantID, &st.Name, &st.DisplayName, &st.Kind, &st.Color, &st.AgentSettable,
+	if err := r.Scan(&st.ID, &st.TenantID, &st.Name, &st.DisplayName, &st.Kind, &st.SystemRole, &st.Color, &st.AgentSettable,
 		&st.Order, &ct, &ut); err != nil {
 		return nil, err
 	}

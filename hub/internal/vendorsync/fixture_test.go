@@ -58,8 +58,8 @@ func newEnv(t testing.TB, h *hubtest.Hub, agents int, opts ...func(*env)) *env {
 		{"name": "busy", "display_name": "Busy", "kind": "busy"},
 		{"name": "lunch", "display_name": "Lunch", "kind": "away"},
 		{"name": "offline", "display_name": "Offline", "kind": "offline"},
-		{"name": "on-call", "display_name": "On a call", "kind": "system"},
-		{"name": "acw", "display_name": "After call work", "kind": "system"},
+		{"name": "on-call", "display_name": "On a call", "kind": "system", "system_role": "on_call"},
+		{"name": "acw", "display_name": "After call work", "kind": "system", "system_role": "after_call_work"},
 	} {
 		st["order"] = i
 		h.Must(t, http.StatusOK, h.AdminKey, "POST", e.base+"/statuses", st)

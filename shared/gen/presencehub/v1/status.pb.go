@@ -38,9 +38,14 @@ type Status struct {
 	// Whether agents may pick this status themselves. Defaults to true, and to false for kind "system".
 	AgentSettable *bool `protobuf:"varint,6,opt,name=agent_settable,json=agentSettable,proto3,oneof" json:"agent_settable,omitempty"`
 	// Position in pickers, lowest first.
-	Order         int32                  `protobuf:"varint,7,opt,name=order,proto3" json:"order,omitempty"`
-	CreateTime    *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
-	UpdateTime    *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
+	Order      int32                  `protobuf:"varint,7,opt,name=order,proto3" json:"order,omitempty"`
+	CreateTime *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
+	// What a status of kind "system" stands for: "on_call", "after_call_work" or "refused" ("" for
+	// other statuses). Rule templates map vendors' system states (a call, after-call work, a refused
+	// contact) to the status with that role, never by position or name; a role belongs to one status
+	// of the tenant.
+	SystemRole    string `protobuf:"bytes,10,opt,name=system_role,json=systemRole,proto3" json:"system_role,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -136,6 +141,13 @@ func (x *Status) GetUpdateTime() *timestamppb.Timestamp {
 		return x.UpdateTime
 	}
 	return nil
+}
+
+func (x *Status) GetSystemRole() string {
+	if x != nil {
+		return x.SystemRole
+	}
+	return ""
 }
 
 type CreateStatusRequest struct {
@@ -646,7 +658,7 @@ var File_presencehub_v1_status_proto protoreflect.FileDescriptor
 
 const file_presencehub_v1_status_proto_rawDesc = "" +
 	"\n" +
-	"\x1bpresencehub/v1/status.proto\x12\x0epresencehub.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc8\x02\n" +
+	"\x1bpresencehub/v1/status.proto\x12\x0epresencehub.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xe9\x02\n" +
 	"\x06Status\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12!\n" +
@@ -658,7 +670,10 @@ const file_presencehub_v1_status_proto_rawDesc = "" +
 	"\vcreate_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"createTime\x12;\n" +
 	"\vupdate_time\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"updateTimeB\x11\n" +
+	"updateTime\x12\x1f\n" +
+	"\vsystem_role\x18\n" +
+	" \x01(\tR\n" +
+	"systemRoleB\x11\n" +
 	"\x0f_agent_settable\"]\n" +
 	"\x13CreateStatusRequest\x12\x16\n" +
 	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12.\n" +
