@@ -140,7 +140,7 @@ func writeStress(t *testing.T, h *hubtest.Hub) {
 	// is refused at once instead of waiting on the network.
 	newConnection := func(name string) map[string]any {
 		return map[string]any{"name": name, "vendor": "aircall", "base_url": "http://127.0.0.1:9",
-			"credentials": map[string]string{"api_id": "id", "api_token": "token"}}
+			"credentials": map[string]string{"api_id": "id", "api_token": "token", "webhook_token": "wh"}}
 	}
 	conn := id(h.Must(t, http.StatusOK, root, "POST", base+"/connections", newConnection("seed")), "connection")
 	// The agents whose presence changes all along (no identities: their changes owe no vendor writes).
