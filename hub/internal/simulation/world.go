@@ -123,8 +123,8 @@ var demoCatalog = []model.Status{
 	{Name: "lunch", DisplayName: "Lunch", Kind: model.KindAway},
 	{Name: "break", DisplayName: "Break", Kind: model.KindAway},
 	{Name: "offline", DisplayName: "Offline", Kind: model.KindOffline},
-	{Name: "on-call", DisplayName: "On a call", Kind: model.KindSystem},
-	{Name: "after-call-work", DisplayName: "After call work", Kind: model.KindSystem},
+	{Name: "on-call", DisplayName: "On a call", Kind: model.KindSystem, SystemRole: model.SystemOnCall},
+	{Name: "after-call-work", DisplayName: "After call work", Kind: model.KindSystem, SystemRole: model.SystemAfterCallWork},
 }
 
 // setup draws the seed's configuration: which vendor pairs (rule templates, each in a random
