@@ -161,6 +161,18 @@ type auditNote struct {
 	tenantID   string
 	objectType string
 	objectID   string
+	also       []string // further actions on the same object, each its own record
+}
+
+// actionEndpointChanged is audited when a connection's base URL moves to another scheme, host or port.
+const actionEndpointChanged = "ChangeConnectionEndpoint"
+
+// noteAlso records a further action of the current call on its object (e.g. a connection's endpoint
+// changed along with its credentials).
+func noteAlso(ctx context.Context, action string) {
+	if n, ok := ctx.Value(auditNoteKey{}).(*auditNote); ok {
+		n.also = append(n.also, action)
+	}
 }
 
 type auditNoteKey struct{}
@@ -190,11 +202,13 @@ func (s *Service) recordAudit(ctx context.Context, method string, note *auditNot
 	} else if d := deviceFrom(ctx); d != nil {
 		actor = "device:" + d.ID
 	}
-	rec := &model.AuditRecord{
-		ID: ids.New(ids.Audit), TenantID: tenant, Actor: actor,
-		Action: method, ObjectType: note.objectType, ObjectID: note.objectID,
-	}
-	if err := s.st.AppendAudit(ctx, rec); err != nil {
-		s.log.ErrorContext(ctx, "writing audit record", slog.String(logkey.Method, method), slog.Any(logkey.Error, err))
+	for _, action := range append([]string{method}, note.also...) {
+		rec := &model.AuditRecord{
+			ID: ids.New(ids.Audit), TenantID: tenant, Actor: actor,
+			Action: action, ObjectType: note.objectType, ObjectID: note.objectID,
+		}
+		if err := s.st.AppendAudit(ctx, rec); err != nil {
+			s.log.ErrorContext(ctx, "writing audit record", slog.String(logkey.Method, action), slog.Any(logkey.Error, err))
+		}
 	}
 }

@@ -98,9 +98,14 @@ func (s *Service) UpdateConnection(ctx context.Context, req *phv1.UpdateConnecti
 		return nil, err
 	}
 	mask := maskPaths(req.GetUpdateMask().GetPaths())
+	before := c.BaseURL
 	applyConnection(c, req.GetConnection(), mask)
 	creds := req.GetConnection().GetCredentials()
 	fe := check(c)
+	moved := endpointChanged(before, c.BaseURL)
+	if moved && len(c.CredentialKeys) > 0 && !wants(mask, "credentials") {
+		fe.add("credentials", "must be given again when base_url changes scheme, host or port: stored credentials are only sent where they were given for")
+	}
 	checkCredentials(fe, creds)
 	checkSettings(fe, c)
 	credKeys := c.CredentialKeys
@@ -124,6 +129,9 @@ func (s *Service) UpdateConnection(ctx context.Context, req *phv1.UpdateConnecti
 		return nil, err
 	}
 	noteObject(ctx, "connection", c.ID)
+	if moved {
+		noteAlso(ctx, actionEndpointChanged)
+	}
 	return &phv1.UpdateConnectionResponse{Connection: connectionProto(c)}, nil
 }
 
