@@ -24,6 +24,7 @@ import (
 	"presencehub.dev/hub/internal/config"
 	"presencehub.dev/hub/internal/leader"
 	"presencehub.dev/hub/internal/metrics"
+	"presencehub.dev/hub/internal/outbound"
 	"presencehub.dev/hub/internal/presence"
 	"presencehub.dev/hub/internal/seal"
 	"presencehub.dev/hub/internal/server"
@@ -102,10 +103,14 @@ func (a *App) newServer(ctx context.Context) (*server.Server, error) {
 	engine := presence.New(a.Store, b, a.log, presence.Options{Planner: router, CachePresence: true, Clock: clk})
 	a.Engine = engine
 	sc := a.Config.Sync
+	vendorHTTP, err := outbound.NewClient(a.Config.Outbound.Policy())
+	if err != nil {
+		return nil, err
+	}
 	a.Sync = vendorsync.New(a.Store, a.Sealer, engine, router, b, vendorsync.NewMetrics(reg), a.log, vendorsync.Options{
 		Vendors: vendors.All(), MaxAttempts: sc.MaxAttempts, MinBackoff: sc.MinBackoff, MaxBackoff: sc.MaxBackoff,
 		EchoWindow: sc.EchoWindow, DriftInterval: sc.DriftInterval, PollInterval: sc.PollInterval,
-		Owner: a.Elector.ID(), Alive: a.Elector.Alive, Clock: clk,
+		Owner: a.Elector.ID(), Alive: a.Elector.Alive, Clock: clk, HTTPClient: vendorHTTP,
 	})
 	a.AgentSync = agentsync.New(a.Store, a.Sync, a.log, agentsync.Options{Interval: sc.AgentSyncInterval, Owner: a.Elector.ID(), Alive: a.Elector.Alive})
 	a.followReplicas()

@@ -28,6 +28,7 @@ func newDemoCommand() *cobra.Command {
 				if c.DataDir == config.Default().DataDir {
 					c.DataDir = demoDataDir
 				}
+				c.Outbound.Allow = append(c.Outbound.Allow, "127.0.0.1") // the emulators below
 			})
 			if err != nil {
 				return err

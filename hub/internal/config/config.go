@@ -37,6 +37,9 @@ type Config struct {
 	Log     Log    `yaml:"log"`
 	Stream  Stream `yaml:"stream"`
 	Sync    Sync   `yaml:"sync"`
+	// HTTP bounds requests and connections; Outbound bounds where the hub's own requests go.
+	HTTP     HTTP     `yaml:"http"`
+	Outbound Outbound `yaml:"outbound"`
 	// ShutdownTimeout bounds a graceful stop.
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
 }
@@ -119,6 +122,8 @@ func Default() Config {
 		Stream:   Stream{AllowedOrigins: []string{}, Heartbeat: 15 * time.Second},
 		Sync: Sync{MaxAttempts: 10, MinBackoff: time.Second, MaxBackoff: 5 * time.Minute, EchoWindow: 30 * time.Second,
 			DriftInterval: 5 * time.Minute, PollInterval: 30 * time.Second, AgentSyncInterval: 24 * time.Hour},
+		HTTP:            DefaultHTTP(),
+		Outbound:        Outbound{Allow: []string{}},
 		ShutdownTimeout: 10 * time.Second,
 	}
 }
@@ -166,6 +171,19 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 	set("PRESENCE_HUB_LOG_FORMAT", &c.Log.Format)
 	if v := getenv("PRESENCE_HUB_ALLOWED_ORIGINS"); v != "" {
 		c.Stream.AllowedOrigins = strings.Split(v, ",")
+	}
+	if v := getenv("PRESENCE_HUB_TRUSTED_PROXIES"); v != "" {
+		c.HTTP.TrustedProxies = strings.Split(v, ",")
+	}
+	if v := getenv("PRESENCE_HUB_OUTBOUND_ALLOW"); v != "" {
+		c.Outbound.Allow = strings.Split(v, ",")
+	}
+	if v := getenv("PRESENCE_HUB_OUTBOUND_ALLOW_PRIVATE"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("PRESENCE_HUB_OUTBOUND_ALLOW_PRIVATE %q: want true or false", v)
+		}
+		c.Outbound.AllowPrivate = b
 	}
 	if v := getenv("PRESENCE_HUB_DB_MAX_CONNS"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -223,6 +241,10 @@ func (c *Config) Finish() error {
 	}
 	if c.Sync.EchoWindow <= 0 || c.Sync.PollInterval <= 0 || c.Sync.DriftInterval < 0 || c.Sync.AgentSyncInterval < 0 {
 		errs = append(errs, errors.New("sync.echo_window and sync.poll_interval must be positive, sync.drift_interval and sync.agent_sync_interval not negative"))
+	}
+	errs = append(errs, c.HTTP.check()...)
+	if err := c.Outbound.Policy().Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("outbound.allow: %w", err))
 	}
 	if c.Stream.Heartbeat < time.Second {
 		errs = append(errs, fmt.Errorf("stream.heartbeat %s: want at least 1s", c.Stream.Heartbeat))

@@ -42,6 +42,13 @@ func WithDataDir(dir string) Option { return func(c *config.Config) { c.DataDir 
 // second hub can take over the address of one that was stopped, so that clients reconnect to it.
 func WithListen(addr string) Option { return func(c *config.Config) { c.Listen = addr } }
 
+// WithOutbound replaces the outbound policy (by default loopback is allowed, where tests run their
+// vendor emulators); WithOutbound(config.Outbound{}) gives a hub the production default.
+func WithOutbound(o config.Outbound) Option { return func(c *config.Config) { c.Outbound = o } }
+
+// WithConfig adjusts any setting before start.
+func WithConfig(f func(*config.Config)) Option { return Option(f) }
+
 // Start runs a hub until the test ends (or Stop).
 func Start(t testing.TB, opts ...Option) *Hub {
 	t.Helper()
@@ -50,6 +57,7 @@ func Start(t testing.TB, opts ...Option) *Hub {
 	cfg.Listen = "127.0.0.1:0"
 	cfg.BootstrapKey = "phk_test_bootstrap_key_0123456789"
 	cfg.Log.Level = "debug"
+	cfg.Outbound.Allow = []string{"127.0.0.0/8", "::1"} // the tests' vendor emulators listen on loopback
 	for _, o := range opts {
 		o(&cfg)
 	}

@@ -256,7 +256,7 @@ func TestReplicasFailover(t *testing.T) {
 func startCluster(t *testing.T, bin, dsn, natsURL string) *cluster {
 	t.Helper()
 	cfg := filepath.Join(t.TempDir(), "hub.yaml")
-	yaml := "sync:\n  min_backoff: 50ms\n  max_backoff: 500ms\n  drift_interval: 0s\n  poll_interval: 1s\n"
+	yaml := "sync:\n  min_backoff: 50ms\n  max_backoff: 500ms\n  drift_interval: 0s\n  poll_interval: 1s\noutbound:\n  allow: [127.0.0.1]\n"
 	if err := os.WriteFile(cfg, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)
 	}

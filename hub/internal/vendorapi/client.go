@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"presencehub.dev/hub/internal/outbound"
 )
 
 // RateHeaders names a vendor's rate-limit response headers.
@@ -34,7 +36,7 @@ type Client struct {
 func NewClient(cfg Config, authorize func(*http.Request), rate RateHeaders) *Client {
 	hc := cfg.HTTPClient
 	if hc == nil {
-		hc = &http.Client{Timeout: 15 * time.Second}
+		hc = outbound.Strict()
 	}
 	return &Client{BaseURL: strings.TrimRight(cfg.BaseURL, "/"), HTTP: hc, Authorize: authorize, Rate: rate, OnRateLimit: cfg.OnRateLimit}
 }

@@ -20,6 +20,7 @@ import (
 	"presencehub.dev/hub/internal/bus"
 	"presencehub.dev/hub/internal/clock"
 	"presencehub.dev/hub/internal/model"
+	"presencehub.dev/hub/internal/outbound"
 	"presencehub.dev/hub/internal/presence"
 	"presencehub.dev/hub/internal/seal"
 	"presencehub.dev/hub/internal/store"
@@ -116,7 +117,7 @@ func New(st Store, sealer *seal.Sealer, engine *presence.Engine, router *Router,
 		opts.Workers = 4
 	}
 	if opts.HTTPClient == nil {
-		opts.HTTPClient = &http.Client{Timeout: 15 * time.Second}
+		opts.HTTPClient = outbound.Strict()
 	}
 	opts.Clock = clock.OrReal(opts.Clock)
 	if opts.Now == nil {

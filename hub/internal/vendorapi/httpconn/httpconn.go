@@ -12,8 +12,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
+	"presencehub.dev/hub/internal/outbound"
 	"presencehub.dev/hub/internal/vendorapi"
 )
 
@@ -44,7 +44,7 @@ func New(cfg vendorapi.Config) (vendorapi.Adapter, error) {
 	}
 	hc := cfg.HTTPClient
 	if hc == nil {
-		hc = &http.Client{Timeout: 15 * time.Second}
+		hc = outbound.Strict()
 	}
 	v := variables{}
 	for k, val := range cfg.Credentials {

@@ -103,7 +103,7 @@ func TestNextLinkStaysOnTheHost(t *testing.T) {
 	}))
 	defer srv.Close()
 	spec := `{"list_users":{"request":{"method":"GET","url":"/users"},"pagination":"next_link","users_path":"users","id_path":"id","email_path":"email","next_path":"next"}}`
-	a, err := httpconn.New(vendorapi.Config{BaseURL: srv.URL, Spec: spec})
+	a, err := httpconn.New(vendorapi.Config{BaseURL: srv.URL, Spec: spec, HTTPClient: srv.Client()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +150,7 @@ func TestTemplatesEscapeValues(t *testing.T) {
 	}))
 	defer srv.Close()
 	spec := `{"actions":[{"name":"a","event":"status_change","request":{"method":"POST","url":"/u/{{external_id}}?s={{status}}","headers":{"X-Who":"{{email}}"},"body":"{\"s\":\"{{status}}\"}"}}]}`
-	a, err := httpconn.New(vendorapi.Config{BaseURL: srv.URL + "/base/", Spec: spec})
+	a, err := httpconn.New(vendorapi.Config{BaseURL: srv.URL + "/base/", Spec: spec, HTTPClient: srv.Client()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +176,7 @@ func TestCredentialsNeverInErrorsOrDryRuns(t *testing.T) {
 	}))
 	defer srv.Close()
 	spec := `{"list_users":{"request":{"method":"GET","url":"/users?page={{page}}&key={{credentials.token}}"},"users_path":"users","id_path":"id","email_path":"email","total_path":"total"}}`
-	a, err := httpconn.New(vendorapi.Config{BaseURL: srv.URL, Spec: spec, Credentials: map[string]string{"token": token}})
+	a, err := httpconn.New(vendorapi.Config{BaseURL: srv.URL, Spec: spec, Credentials: map[string]string{"token": token}, HTTPClient: srv.Client()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +202,7 @@ func TestRateLimit(t *testing.T) {
 	defer srv.Close()
 	em.AddUser("a@acme.example", "")
 	var seen []vendorapi.RateLimit
-	a, err := httpconn.New(vendorapi.Config{BaseURL: srv.URL, Credentials: em.Credentials(), Spec: punchclockemu.ConnectorSpec(true),
+	a, err := httpconn.New(vendorapi.Config{BaseURL: srv.URL, Credentials: em.Credentials(), Spec: punchclockemu.ConnectorSpec(true), HTTPClient: srv.Client(),
 		OnRateLimit: func(rl vendorapi.RateLimit) { seen = append(seen, rl) }})
 	if err != nil {
 		t.Fatal(err)

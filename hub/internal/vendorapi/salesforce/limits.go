@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"presencehub.dev/hub/internal/outbound"
 	"presencehub.dev/hub/internal/vendorapi"
 )
 
@@ -32,10 +33,10 @@ func observeLimits(hc *http.Client, onRate func(vendorapi.RateLimit)) *http.Clie
 	if onRate == nil {
 		return hc
 	}
-	c := http.Client{}
-	if hc != nil {
-		c = *hc
+	if hc == nil {
+		hc = outbound.Strict()
 	}
+	c := *hc
 	if c.Timeout == 0 {
 		c.Timeout = vendorapiTimeout
 	}

@@ -3,7 +3,8 @@ package servicenow
 import (
 	"context"
 	"net/http"
-	"time"
+
+	"presencehub.dev/hub/internal/outbound"
 )
 
 // headersKey carries, in a request's context, where to put its response's headers.
@@ -14,7 +15,7 @@ type headersKey struct{}
 // says nothing remains (ServiceNow sends no X-RateLimit-Remaining).
 func withHeaders(hc *http.Client) *http.Client {
 	if hc == nil {
-		hc = &http.Client{Timeout: 15 * time.Second}
+		hc = outbound.Strict()
 	}
 	out := *hc
 	base := hc.Transport

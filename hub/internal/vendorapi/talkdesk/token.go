@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"presencehub.dev/hub/internal/outbound"
 	"presencehub.dev/hub/internal/vendorapi"
 )
 
@@ -29,7 +30,7 @@ type tokenSource struct {
 func newTokenSource(cfg vendorapi.Config, tokenURL, id, secret, scopes string) *tokenSource {
 	hc := cfg.HTTPClient
 	if hc == nil {
-		hc = &http.Client{Timeout: 15 * time.Second}
+		hc = outbound.Strict()
 	}
 	return &tokenSource{http: hc, url: tokenURL, id: id, secret: secret, scp: scopes}
 }

@@ -97,7 +97,7 @@ func TestOAuthBearer(t *testing.T) {
 	if as, err := e.a.GetState(ctx(t), id); err != nil || as.State != "online" {
 		t.Errorf("GetState = %+v, %v", as, err)
 	}
-	bad, _ := zendesk.New(vendorapi.Config{BaseURL: e.srv.URL, Credentials: map[string]string{"oauth_token": "nope"}})
+	bad, _ := zendesk.New(vendorapi.Config{BaseURL: e.srv.URL, Credentials: map[string]string{"oauth_token": "nope"}, HTTPClient: e.srv.Client()})
 	if _, err := bad.GetState(ctx(t), id); !errors.Is(err, vendorapi.ErrAuth) {
 		t.Errorf("wrong bearer token: %v; want ErrAuth", err)
 	}
