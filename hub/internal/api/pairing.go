@@ -3,15 +3,11 @@ package api
 import (
 	"context"
 	"errors"
-	"net"
-	"strings"
 	"time"
-
-	"google.golang.org/grpc/metadata"
-	"google.golang.org/grpc/peer"
 
 	"presencehub.dev/hub/internal/auth"
 	"presencehub.dev/hub/internal/bus"
+	"presencehub.dev/hub/internal/clientip"
 	"presencehub.dev/hub/internal/ids"
 	"presencehub.dev/hub/internal/model"
 	"presencehub.dev/hub/internal/store"
@@ -137,20 +133,7 @@ func deviceProto(d *model.Device) *phv1.Device {
 	return &phv1.Device{Id: d.ID, AgentId: d.AgentID, Name: d.Name, CreateTime: ts(d.CreateTime), LastSeenTime: ts(d.LastSeenTime), Supervisor: d.Supervisor}
 }
 
-// clientAddr is the caller's IP: the connection's peer for gRPC, the address the gateway saw for REST
-// (the last x-forwarded-for entry, which the gateway appends itself; earlier ones are caller-supplied).
-func clientAddr(ctx context.Context) string {
-	if md, ok := metadata.FromIncomingContext(ctx); ok {
-		if v := md.Get("x-forwarded-for"); len(v) > 0 {
-			parts := strings.Split(v[len(v)-1], ",")
-			return strings.TrimSpace(parts[len(parts)-1])
-		}
-	}
-	if p, ok := peer.FromContext(ctx); ok && p.Addr != nil {
-		if host, _, err := net.SplitHostPort(p.Addr.String()); err == nil {
-			return host
-		}
-		return p.Addr.String()
-	}
-	return "unknown"
-}
+// clientAddr is what the pairing throttle counts for the caller: its address as the server's
+// clientip resolver decided (the socket's peer, forwarded headers only from trusted proxies), an IPv6
+// address by its /64.
+func clientAddr(ctx context.Context) string { return clientip.ThrottleKey(clientip.FromContext(ctx)) }

@@ -20,6 +20,7 @@ import (
 	"presencehub.dev/hub/internal/api"
 	"presencehub.dev/hub/internal/auth"
 	"presencehub.dev/hub/internal/bus"
+	"presencehub.dev/hub/internal/clientip"
 	"presencehub.dev/hub/internal/clock"
 	"presencehub.dev/hub/internal/config"
 	"presencehub.dev/hub/internal/leader"
@@ -121,7 +122,12 @@ func (a *App) newServer(ctx context.Context) (*server.Server, error) {
 	streams := stream.New(streamCtx, a.Store, engine, authn, b, a.log, stream.Options{
 		OriginPatterns: a.Config.Stream.AllowedOrigins, Heartbeat: a.Config.Stream.Heartbeat,
 	})
-	g := grpc.NewServer(grpc.ChainUnaryInterceptor(reg.UnaryInterceptor(), svc.UnaryInterceptor(authn)))
+	proxies, err := a.Config.HTTP.Proxies()
+	if err != nil {
+		return nil, err
+	}
+	clientIP := clientip.New(proxies)
+	g := grpc.NewServer(grpc.ChainUnaryInterceptor(clientIP.UnaryInterceptor(), reg.UnaryInterceptor(), svc.UnaryInterceptor(authn)))
 	phv1.RegisterPresenceHubServiceServer(g, svc)
 	var tlsCfg *tls.Config
 	if a.Config.TLS.CertFile != "" {
@@ -133,7 +139,7 @@ func (a *App) newServer(ctx context.Context) (*server.Server, error) {
 	}
 	return server.New(ctx, server.Options{
 		Log: a.log, GRPC: g, Register: phv1.RegisterPresenceHubServiceHandler, Ready: a.Store, Metrics: reg, TLS: tlsCfg,
-		Extra: map[string]http.Handler{"GET /v1/stream": streams, "POST /v1/webhooks/{connection}": a.Sync.WebhookHandler()},
+		ClientIP: clientIP, Extra: map[string]http.Handler{"GET /v1/stream": streams, "POST /v1/webhooks/{connection}": a.Sync.WebhookHandler()},
 	})
 }
 

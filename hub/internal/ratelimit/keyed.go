@@ -1,43 +1,60 @@
 // Package ratelimit throttles by key (a client address, a code): a token bucket per key from
-// golang.org/x/time/rate, with idle keys forgotten so memory stays bounded.
+// golang.org/x/time/rate, held in a fixed-size LRU so memory stays bounded and every call is O(1)
+// whatever the number of keys an attacker makes up.
 package ratelimit
 
 import (
 	"sync"
 	"time"
 
+	lru "github.com/hashicorp/golang-lru/v2"
 	"golang.org/x/time/rate"
 )
+
+// DefaultKeys is how many keys a Keyed remembers unless told otherwise. When full, the key used least
+// recently is forgotten (its bucket starts full again if it comes back).
+const DefaultKeys = 100_000
 
 // Keyed is a set of token buckets, one per key.
 type Keyed struct {
 	mu      sync.Mutex
 	every   time.Duration
 	burst   int
-	buckets map[string]*bucket
+	buckets *lru.Cache[string, *rate.Limiter]
 	now     func() time.Time
 }
 
-type bucket struct {
-	lim  *rate.Limiter
-	seen time.Time
+// NewKeyed allows burst events per key, refilled one every interval, remembering DefaultKeys keys.
+func NewKeyed(every time.Duration, burst int) *Keyed { return NewKeyedSize(every, burst, DefaultKeys) }
+
+// NewKeyedSize is NewKeyed remembering at most size keys.
+func NewKeyedSize(every time.Duration, burst, size int) *Keyed {
+	c, err := lru.New[string, *rate.Limiter](max(size, 1))
+	if err != nil {
+		panic(err) // only for a size below 1
+	}
+	return &Keyed{every: every, burst: burst, buckets: c, now: time.Now}
 }
 
-// NewKeyed allows burst events per key, refilled one every interval.
-func NewKeyed(every time.Duration, burst int) *Keyed {
-	return &Keyed{every: every, burst: burst, buckets: map[string]*bucket{}, now: time.Now}
+// WithClock makes k read time from now (tests).
+func (k *Keyed) WithClock(now func() time.Time) *Keyed {
+	k.now = now
+	return k
 }
 
 // Blocked reports whether key has no event left, and how long until it has one again.
 func (k *Keyed) Blocked(key string) (time.Duration, bool) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	b := k.get(key)
+	lim, ok := k.buckets.Get(key)
+	if !ok {
+		return 0, false // a key never seen (or forgotten) has a full bucket
+	}
 	now := k.now()
-	if b.lim.TokensAt(now) >= 1 {
+	if lim.TokensAt(now) >= 1 {
 		return 0, false
 	}
-	r := b.lim.ReserveN(now, 1)
+	r := lim.ReserveN(now, 1)
 	wait := r.DelayFrom(now)
 	r.CancelAt(now)
 	return wait, true
@@ -47,28 +64,13 @@ func (k *Keyed) Blocked(key string) (time.Duration, bool) {
 func (k *Keyed) Use(key string) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	k.get(key).lim.AllowN(k.now(), 1)
-}
-
-func (k *Keyed) get(key string) *bucket {
-	b, ok := k.buckets[key]
+	lim, ok := k.buckets.Get(key)
 	if !ok {
-		if len(k.buckets) >= 50000 {
-			k.prune()
-		}
-		b = &bucket{lim: rate.NewLimiter(rate.Every(k.every), k.burst)}
-		k.buckets[key] = b
+		lim = rate.NewLimiter(rate.Every(k.every), k.burst)
+		k.buckets.Add(key, lim)
 	}
-	b.seen = k.now()
-	return b
+	lim.AllowN(k.now(), 1)
 }
 
-// prune forgets keys whose bucket has refilled.
-func (k *Keyed) prune() {
-	full := k.now().Add(-k.every * time.Duration(k.burst))
-	for key, b := range k.buckets {
-		if b.seen.Before(full) {
-			delete(k.buckets, key)
-		}
-	}
-}
+// Len is how many keys are remembered.
+func (k *Keyed) Len() int { return k.buckets.Len() }

@@ -16,6 +16,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"presencehub.dev/hub/internal/api"
+	"presencehub.dev/hub/internal/clientip"
 )
 
 // RegisterFunc registers generated gateway handlers on mux, calling the service through conn.
@@ -34,7 +35,7 @@ func newGateway(ctx context.Context, srv *grpc.Server, register RegisterFunc) (*
 	go func() { _ = srv.Serve(lis) }()
 	conn, err := grpc.NewClient("passthrough:///in-memory",
 		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }),
-		grpc.WithTransportCredentials(insecure.NewCredentials()))
+		grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithUnaryInterceptor(clientip.GatewayInterceptor()))
 	if err != nil {
 		return nil, fmt.Errorf("dialing in-memory gRPC: %w", err)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"google.golang.org/grpc"
 
+	"presencehub.dev/hub/internal/clientip"
 	"presencehub.dev/hub/internal/metrics"
 	"presencehub.dev/shared/logkey"
 )
@@ -44,6 +45,9 @@ type Options struct {
 	TLS      *tls.Config // nil for plaintext (gRPC over unencrypted HTTP/2, prior knowledge)
 	// Extra mounts more handlers (websockets, webhooks) on the HTTP mux.
 	Extra map[string]http.Handler
+	// ClientIP decides each request's client address (recorded in its context, passed to the service
+	// by the gateway); nil trusts no proxy.
+	ClientIP *clientip.Resolver
 }
 
 // New builds the server; call Serve to run it.
@@ -66,7 +70,11 @@ func New(ctx context.Context, o Options) (*Server, error) {
 		mux.ServeHTTP(w, r)
 	})
 	s := &Server{log: o.Log, grpc: o.GRPC, gateway: gw, tls: o.TLS}
-	s.http = &http.Server{Handler: root, ReadHeaderTimeout: 10 * time.Second, TLSConfig: o.TLS, ErrorLog: slog.NewLogLogger(o.Log.Handler(), slog.LevelWarn)}
+	if o.ClientIP == nil {
+		o.ClientIP = clientip.New(nil)
+	}
+	h := o.ClientIP.Middleware(root)
+	s.http = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, TLSConfig: o.TLS, ErrorLog: slog.NewLogLogger(o.Log.Handler(), slog.LevelWarn)}
 	if o.TLS == nil {
 		// gRPC and HTTP/1 on one plaintext port: net/http serves HTTP/2 with prior knowledge itself.
 		s.http.Protocols = new(http.Protocols)
