@@ -122,12 +122,13 @@ func (a *App) newServer(ctx context.Context) (*server.Server, error) {
 	streams := stream.New(streamCtx, a.Store, engine, authn, b, a.log, stream.Options{
 		OriginPatterns: a.Config.Stream.AllowedOrigins, Heartbeat: a.Config.Stream.Heartbeat,
 	})
-	proxies, err := a.Config.HTTP.Proxies()
+	hc := a.Config.HTTP
+	proxies, err := hc.Proxies()
 	if err != nil {
 		return nil, err
 	}
 	clientIP := clientip.New(proxies)
-	g := grpc.NewServer(grpc.ChainUnaryInterceptor(clientIP.UnaryInterceptor(), reg.UnaryInterceptor(), svc.UnaryInterceptor(authn)))
+	g := grpc.NewServer(grpc.MaxRecvMsgSize(a.Config.HTTP.MaxBodyBytes), grpc.ChainUnaryInterceptor(clientIP.UnaryInterceptor(), reg.UnaryInterceptor(), svc.UnaryInterceptor(authn)))
 	phv1.RegisterPresenceHubServiceServer(g, svc)
 	var tlsCfg *tls.Config
 	if a.Config.TLS.CertFile != "" {
@@ -139,7 +140,9 @@ func (a *App) newServer(ctx context.Context) (*server.Server, error) {
 	}
 	return server.New(ctx, server.Options{
 		Log: a.log, GRPC: g, Register: phv1.RegisterPresenceHubServiceHandler, Ready: a.Store, Metrics: reg, TLS: tlsCfg,
-		ClientIP: clientIP, Extra: map[string]http.Handler{"GET /v1/stream": streams, "POST /v1/webhooks/{connection}": a.Sync.WebhookHandler()},
+		ClientIP: clientIP, Limits: server.Limits{ReadTimeout: hc.ReadTimeout, WriteTimeout: hc.WriteTimeout,
+			IdleTimeout: hc.IdleTimeout, MaxHeaderBytes: hc.MaxHeaderBytes, MaxBodyBytes: hc.MaxBodyBytes},
+		Extra: map[string]http.Handler{"GET /v1/stream": server.Unbounded(streams), "POST /v1/webhooks/{connection}": a.Sync.WebhookHandler()},
 	})
 }
 

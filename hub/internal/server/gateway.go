@@ -72,6 +72,9 @@ func writeError(_ context.Context, _ *runtime.ServeMux, m runtime.Marshaler, w h
 		return
 	}
 	code := api.HTTPStatus(st.Code())
+	if messageTooLarge(st) {
+		code = http.StatusRequestEntityTooLarge
+	}
 	w.Header().Set("Content-Type", "application/json")
 	if code == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="presence-hub"`)

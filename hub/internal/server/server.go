@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"time"
 
 	"google.golang.org/grpc"
@@ -48,6 +47,8 @@ type Options struct {
 	// ClientIP decides each request's client address (recorded in its context, passed to the service
 	// by the gateway); nil trusts no proxy.
 	ClientIP *clientip.Resolver
+	// Limits bound requests and connections (timeouts, header and body sizes).
+	Limits Limits
 }
 
 // New builds the server; call Serve to run it.
@@ -62,8 +63,9 @@ func New(ctx context.Context, o Options) (*Server, error) {
 	for pattern, h := range o.Extra {
 		mux.Handle(pattern, h)
 	}
+	lim := o.Limits.withDefaults()
 	root := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ProtoMajor == 2 && strings.HasPrefix(r.Header.Get("Content-Type"), "application/grpc") {
+		if isGRPC(r) {
 			o.GRPC.ServeHTTP(w, r)
 			return
 		}
@@ -73,8 +75,10 @@ func New(ctx context.Context, o Options) (*Server, error) {
 	if o.ClientIP == nil {
 		o.ClientIP = clientip.New(nil)
 	}
-	h := o.ClientIP.Middleware(root)
-	s.http = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, TLSConfig: o.TLS, ErrorLog: slog.NewLogLogger(o.Log.Handler(), slog.LevelWarn)}
+	h := o.ClientIP.Middleware(limitBody(lim.MaxBodyBytes, root))
+	s.http = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: lim.ReadTimeout,
+		WriteTimeout: lim.WriteTimeout, IdleTimeout: lim.IdleTimeout, MaxHeaderBytes: lim.MaxHeaderBytes,
+		TLSConfig: o.TLS, ErrorLog: slog.NewLogLogger(o.Log.Handler(), slog.LevelWarn)}
 	if o.TLS == nil {
 		// gRPC and HTTP/1 on one plaintext port: net/http serves HTTP/2 with prior knowledge itself.
 		s.http.Protocols = new(http.Protocols)
