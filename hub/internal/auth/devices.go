@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"presencehub.dev/hub/internal/model"
@@ -23,20 +24,35 @@ func NewDeviceToken() string {
 }
 
 // NewPairingCode returns an 8-character code shown as "ABCD-EFGH" (about 40 bits; attempts are
-// rate-limited, codes expire and work once).
+// rate-limited, codes expire and work once). Every character of the alphabet is equally likely.
 func NewPairingCode() string {
-	b := make([]byte, 8)
-	if _, err := rand.Read(b); err != nil {
+	code, err := pairingCode(rand.Reader)
+	if err != nil {
 		panic("reading random code: " + err.Error())
 	}
-	out := make([]byte, 0, 9)
-	for i, v := range b {
-		if i == 4 {
-			out = append(out, '-')
+	return code
+}
+
+// pairingCode draws the code's characters from r by rejection sampling: a byte at or above the
+// largest multiple of the alphabet's size is drawn again, so "byte % size" favours no character.
+func pairingCode(r io.Reader) (string, error) {
+	const length = 8
+	n := len(pairingAlphabet)
+	limit := 256 - 256%n
+	chars := make([]byte, 0, length)
+	buf := make([]byte, length)
+	for len(chars) < length {
+		need := buf[:length-len(chars)] // no byte read is dropped unless rejected
+		if _, err := io.ReadFull(r, need); err != nil {
+			return "", err
 		}
-		out = append(out, pairingAlphabet[int(v)%len(pairingAlphabet)])
+		for _, v := range need {
+			if int(v) < limit {
+				chars = append(chars, pairingAlphabet[int(v)%n])
+			}
+		}
 	}
-	return string(out)
+	return string(chars[:4]) + "-" + string(chars[4:]), nil
 }
 
 // NormalizePairingCode accepts any case, spaces and dashes.
