@@ -52,6 +52,9 @@ func (s *Service) UnaryInterceptor(authn *auth.Authenticator) grpc.UnaryServerIn
 	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
 		method := info.FullMethod[strings.LastIndex(info.FullMethod, "/")+1:]
 		ctx, err := s.authorize(ctx, authn, method, req)
+		if err == nil {
+			err = checkUpdateMask(req)
+		}
 		if err != nil {
 			return nil, toStatus(ctx, s.log, method, err)
 		}

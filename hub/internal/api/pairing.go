@@ -60,6 +60,8 @@ func (s *Service) Pair(ctx context.Context, req *phv1.PairRequest) (*phv1.PairRe
 	}
 	if len(req.GetDeviceName()) > 200 {
 		fe.add("device_name", "must be at most 200 characters")
+	} else if !safeText(req.GetDeviceName(), false) {
+		fe.add("device_name", "must not contain control characters or bidirectional overrides")
 	}
 	if err := fe.orNil(); err != nil {
 		return nil, err

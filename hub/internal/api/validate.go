@@ -41,6 +41,8 @@ func newValidator() *validator.Validate {
 		s := fl.Field().String()
 		return statusNameRE.MatchString(s) && s != model.StatusPrevious
 	})
+	must("safetext", func(fl validator.FieldLevel) bool { return safeText(fl.Field().String(), false) })
+	must("safeprose", func(fl validator.FieldLevel) bool { return safeText(fl.Field().String(), true) })
 	must("color", func(fl validator.FieldLevel) bool { return colorRE.MatchString(fl.Field().String()) })
 	must("vendor", func(fl validator.FieldLevel) bool { return slices.Contains(model.Vendors, fl.Field().String()) })
 	return v
@@ -93,6 +95,10 @@ func describe(e validator.FieldError) string {
 		return "must be 1-63 lowercase letters, digits or hyphens, not starting or ending with a hyphen"
 	case "statusname":
 		return `must be 1-63 lowercase letters, digits, "-" or "_" (and not "previous")`
+	case "safetext":
+		return "must not contain control characters (such as NUL, ESC or BEL) or bidirectional overrides"
+	case "safeprose":
+		return "must not contain control characters other than line breaks and tabs, or bidirectional overrides"
 	case "color":
 		return `must be a color like "#22c55e"`
 	case "vendor":

@@ -36,7 +36,7 @@ const StatusPrevious = "previous"
 type Tenant struct {
 	ID          string
 	Name        string         `json:"name" validate:"required,slug"`
-	DisplayName string         `json:"display_name" validate:"max=200"`
+	DisplayName string         `json:"display_name" validate:"max=200,safetext"`
 	Settings    TenantSettings `json:"settings"`
 	CreateTime  time.Time
 	UpdateTime  time.Time
@@ -54,7 +54,7 @@ type Status struct {
 	ID          string
 	TenantID    string
 	Name        string `json:"name" validate:"required,statusname"`
-	DisplayName string `json:"display_name" validate:"required,max=100"`
+	DisplayName string `json:"display_name" validate:"required,max=100,safetext"`
 	Kind        string `json:"kind" validate:"required,oneof=available busy away offline system"`
 	// SystemRole says what a system status stands for (SystemOnCall, SystemAfterCallWork,
 	// SystemRefused), so templates map vendors' system states to it; "" for other statuses.
@@ -70,8 +70,8 @@ type Status struct {
 type Team struct {
 	ID          string
 	TenantID    string
-	Name        string `json:"name" validate:"required,max=100"`
-	Description string `json:"description" validate:"max=2000"`
+	Name        string `json:"name" validate:"required,max=100,safetext"`
+	Description string `json:"description" validate:"max=2000,safeprose"`
 	CreateTime  time.Time
 	UpdateTime  time.Time
 }
@@ -80,8 +80,8 @@ type Team struct {
 type Agent struct {
 	ID          string
 	TenantID    string
-	Email       string     `json:"email" validate:"required,max=254,email"`
-	DisplayName string     `json:"display_name" validate:"max=200"`
+	Email       string     `json:"email" validate:"required,max=254,safetext,email"`
+	DisplayName string     `json:"display_name" validate:"max=200,safetext"`
 	TeamIDs     []string   `json:"team_ids" validate:"max=100,dive,required"`
 	Identities  []Identity `json:"identities" validate:"max=50,dive"`
 	CreateTime  time.Time
@@ -91,7 +91,7 @@ type Agent struct {
 // Identity links an agent to a vendor user of one connection.
 type Identity struct {
 	ConnectionID string `json:"connection_id" validate:"required"`
-	ExternalID   string `json:"external_id" validate:"required,max=200"`
+	ExternalID   string `json:"external_id" validate:"required,max=200,safetext"`
 	Pinned       bool
 	LinkTime     time.Time
 }
@@ -101,7 +101,7 @@ type Identity struct {
 type Connection struct {
 	ID       string
 	TenantID string
-	Name     string            `json:"name" validate:"required,max=100"`
+	Name     string            `json:"name" validate:"required,max=100,safetext"`
 	Vendor   string            `json:"vendor" validate:"required,vendor"`
 	BaseURL  string            `json:"base_url" validate:"required,max=2000,http_url"`
 	Settings map[string]string `json:"settings" validate:"max=100,dive,keys,required,max=100,endkeys,max=4000"`
@@ -125,7 +125,7 @@ type SealedSecret struct {
 type Rule struct {
 	ID             string
 	TenantID       string
-	Name           string            `json:"name" validate:"required,max=100"`
+	Name           string            `json:"name" validate:"required,max=100,safetext"`
 	ConnectionID   string            `json:"connection_id" validate:"required"`
 	Inbound        []InboundMapping  `json:"inbound" validate:"max=500,dive"`
 	Outbound       []OutboundMapping `json:"outbound" validate:"max=500,dive"`
@@ -154,7 +154,7 @@ type OutboundMapping struct {
 // APIKey authenticates an admin caller; TenantID is empty for hub-wide keys.
 type APIKey struct {
 	ID          string
-	Name        string `json:"name" validate:"required,max=100"`
+	Name        string `json:"name" validate:"required,max=100,safetext"`
 	TenantID    string
 	Role        string `json:"role" validate:"required,oneof=admin viewer"`
 	Prefix      string

@@ -119,7 +119,7 @@ func TestStreamOutlivesTheWriteTimeout(t *testing.T) {
 	agent := objectID(h.Must(t, http.StatusOK, key, "POST", base+"/agents", map[string]any{"email": "a@acme.example", "display_name": "A"}), "agent")
 	token, _ := h.Pair(t, key, tenantID, agent, false)
 	s := h.Dial(t, token)
-	s.Next(5 * time.Second) // snapshot
+	s.Next(5 * time.Second)               // snapshot
 	<-time.After(2500 * time.Millisecond) // past the 1s read and write deadlines of the upgrade request
 	if m := s.SetStatus("r1", "busy"); m.GetAck() == nil {
 		t.Fatalf("stream after the write timeout: %v", m)
