@@ -42,6 +42,7 @@ var errorTable = []struct {
 	{errRateLimited, codes.ResourceExhausted, 0},
 	{vendorsync.ErrUnsupportedVendor, codes.FailedPrecondition, 0},
 	{vendorsync.ErrVendor, codes.Unavailable, 0},
+	{vendorsync.ErrCredentialsUnreadable, codes.FailedPrecondition, 0},
 	{agentsync.ErrDisabled, codes.FailedPrecondition, 0},
 	{agentsync.ErrUnsupported, codes.FailedPrecondition, 0},
 }
@@ -118,6 +119,9 @@ func userMessage(err, sentinel error) error {
 	}
 	if sentinel == store.ErrNotFound {
 		return err // store wraps it as "getting agent: not found": no driver detail
+	}
+	if sentinel == vendorsync.ErrCredentialsUnreadable {
+		return errors.New(err.Error()[strings.Index(err.Error(), sentinel.Error()):]) // from the sentinel on: names connection, key, remedy
 	}
 	return sentinel
 }

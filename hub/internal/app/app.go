@@ -58,6 +58,7 @@ type App struct {
 	server      *server.Server
 	stopStreams context.CancelFunc
 	closeBus    func()
+	unlock      func() error // releases the data dir lock
 }
 
 // Open prepares everything short of listening. cfg must have passed Finish.
@@ -65,6 +66,21 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("creating data dir: %w", err)
 	}
+	unlock, err := seal.LockDataDir(cfg.DataDir, false) // held while serving: no key rotation underneath
+	if err != nil {
+		return nil, err
+	}
+	a, err := open(ctx, cfg, log)
+	if err != nil {
+		_ = unlock()
+		return nil, err
+	}
+	a.unlock = unlock
+	return a, nil
+}
+
+// open assembles the hub once its data dir is locked.
+func open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
 	sealer, err := openSealer(cfg, log)
 	if err != nil {
 		return nil, err
@@ -184,7 +200,11 @@ func (a *App) Close() error {
 	a.stopStreams()
 	a.Engine.Close()
 	a.closeBus()
-	return a.Store.Close()
+	err := a.Store.Close()
+	if a.unlock != nil {
+		_ = a.unlock()
+	}
+	return err
 }
 
 // openSealer uses the configured key, or a key file in the data dir (created on first start).

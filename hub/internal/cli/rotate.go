@@ -29,6 +29,11 @@ the new key is printed: put it in PRESENCE_HUB_SEAL_KEY before starting the hub 
 			if err != nil {
 				return err
 			}
+			unlock, err := seal.LockDataDir(cfg.DataDir, true)
+			if err != nil {
+				return err
+			}
+			defer func() { _ = unlock() }()
 			var oldKey []byte
 			if cfg.SealKey != "" {
 				oldKey, err = seal.ParseHexKey(cfg.SealKey)

@@ -118,6 +118,9 @@ func (ls *links) build(ctx context.Context, c *model.Connection) (*link, error) 
 	}
 	if sec != nil && len(sec.Sealed) > 0 {
 		plain, err := ls.m.sealer.Open(sec.KeyID, sec.Sealed, seal.ConnectionOwner(c.TenantID, c.ID))
+		if errors.Is(err, seal.ErrUnknownKey) {
+			return nil, unreadableCredentials(c, sec.KeyID)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("opening credentials: %w", err)
 		}
