@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"presencehub.dev/hub/internal/bus"
@@ -33,6 +34,7 @@ type Store interface {
 	store.Health
 	store.Pauses
 	store.Deliveries
+	store.WebhookReplay
 	RouterStore
 	ConnectionByID(ctx context.Context, id string) (*model.Connection, error)
 	GetConnection(ctx context.Context, tenantID, id string) (*model.Connection, error)
@@ -94,6 +96,8 @@ type Manager struct {
 	sems     map[string]chan struct{}
 	// deliveries tracks the writes being sent, so leadership ends only once they are recorded.
 	deliveries sync.WaitGroup
+	// lastForget is when expired webhook deliveries were last deleted (unix nanoseconds; replay.go).
+	lastForget atomic.Int64
 }
 
 // New assembles a manager; Run follows the other replicas' events, Lead runs the workers.

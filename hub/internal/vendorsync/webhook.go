@@ -5,8 +5,10 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 
+	"presencehub.dev/hub/internal/clientip"
 	"presencehub.dev/hub/internal/store"
 	"presencehub.dev/hub/internal/vendorapi"
 	"presencehub.dev/shared/logkey"
@@ -21,7 +23,7 @@ const maxWebhookBody = 1 << 20
 func (m *Manager) WebhookHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.PathValue("connection")
-		log := m.log.With(slog.String(logkey.Connection, id), slog.String(logkey.Addr, r.RemoteAddr))
+		log := m.log.With(slog.String(logkey.Connection, id), slog.String(logkey.Addr, clientip.FromContext(r.Context())))
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxWebhookBody))
 		if err != nil {
 			m.webhookAnswer(w, "", http.StatusRequestEntityTooLarge, "body too large")
@@ -60,7 +62,14 @@ func (m *Manager) WebhookHandler() http.Handler {
 			m.webhookAnswer(w, c.Vendor, http.StatusBadRequest, "malformed delivery")
 			return
 		}
-		counts := m.Receive(r.Context(), c, changes)
+		fresh, drops, err := m.admitDelivery(r.Context(), c, r.Header, body, changes) // replays: acknowledged, not applied
+		if err != nil {
+			log.Error("checking for a replayed delivery", slog.Any(logkey.Error, err))
+			m.webhookAnswer(w, c.Vendor, http.StatusServiceUnavailable, "try again")
+			return
+		}
+		counts := m.Receive(r.Context(), c, fresh)
+		maps.Copy(counts, drops)
 		m.metrics.webhooks.WithLabelValues(c.Vendor, "accepted").Inc()
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(map[string]any{"received": len(changes), "outcomes": counts})
