@@ -26,7 +26,8 @@ func TestMain(m *testing.M) {
 func childHub(t *testing.T, dir, addr string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "serve", "--data-dir", dir, "--listen", addr, "--log-level", "debug")
-	cmd.Env = append(os.Environ(), "PRESENCE_HUB_TEST_CHILD=1", "PRESENCE_HUB_BOOTSTRAP_KEY=phk_test_bootstrap_key_0123456789")
+	cmd.Env = append(os.Environ(), "PRESENCE_HUB_TEST_CHILD=1", "PRESENCE_HUB_BOOTSTRAP_KEY=phk_test_bootstrap_key_0123456789",
+		"PRESENCE_HUB_OUTBOUND_ALLOW=127.0.0.1") // the emulators listen on loopback
 	log, err := os.OpenFile(filepath.Join(dir, "child.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 	if err != nil {
 		t.Fatal(err)
