@@ -46,8 +46,8 @@ func (w *wiretap) get(i int) delivery {
 	return w.seen[i]
 }
 
-// post sends a delivery to the hub's webhook endpoint and returns the answer's outcomes.
-func post(t *testing.T, h *hubtest.Hub, conn string, d delivery) map[string]any {
+// postDelivery sends a delivery to the hub's webhook endpoint and returns the answer's outcomes.
+func postDelivery(t *testing.T, h *hubtest.Hub, conn string, d delivery) map[string]any {
 	t.Helper()
 	req, _ := http.NewRequest("POST", h.URL+"/v1/webhooks/"+conn, bytes.NewReader(d.body))
 	for k, v := range d.header {
@@ -96,7 +96,7 @@ func TestWebhookReplaysAcknowledgedNotApplied(t *testing.T) {
 	}
 	eventually(t, 5*time.Second, "available from zendesk online", func() bool { return e.status(t, 0) == "available" && tap.count() > n })
 
-	if out := post(t, h, e.zd.conn, away); out["replayed"] != float64(1) || out["applied"] != nil {
+	if out := postDelivery(t, h, e.zd.conn, away); out["replayed"] != float64(1) || out["applied"] != nil {
 		t.Fatalf("replayed delivery: outcomes %v, want replayed", out)
 	}
 	// The same event, re-signed with a new id: older than what Zendesk already said about the user.
@@ -106,7 +106,7 @@ func TestWebhookReplaysAcknowledgedNotApplied(t *testing.T) {
 	}
 	env["id"] = ulid.Make().String()
 	body, _ := json.Marshal(env)
-	if out := post(t, h, e.zd.conn, delivery{zd.Sign(body), body}); out["stale"] != float64(1) || out["applied"] != nil {
+	if out := postDelivery(t, h, e.zd.conn, delivery{zd.Sign(body), body}); out["stale"] != float64(1) || out["applied"] != nil {
 		t.Fatalf("older delivery: outcomes %v, want stale", out)
 	}
 	if got := e.status(t, 0); got != "available" {
