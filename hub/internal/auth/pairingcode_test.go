@@ -53,7 +53,7 @@ func TestPairingCodeRejectsBiasedBytes(t *testing.T) {
 	if err != nil || code != "ABCD-EFGH" {
 		t.Fatalf("code %q, %v; want ABCD-EFGH (from bytes 0-7, after skipping 248-255)", code, err)
 	}
-	if NewPairingCode() == NewPairingCode() {
-		t.Fatal("two codes alike")
+	if a, b := NewPairingCode(), NewPairingCode(); a == b {
+		t.Fatalf("two codes alike: %s", a)
 	}
 }
