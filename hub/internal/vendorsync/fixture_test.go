@@ -14,6 +14,7 @@ import (
 	"presencehub.dev/hub/internal/emulator/aircallemu"
 	"presencehub.dev/hub/internal/emulator/zendeskemu"
 	"presencehub.dev/hub/internal/hubtest"
+	"presencehub.dev/shared/testwait"
 )
 
 // fastRetries makes failed vendor writes come back within tens of milliseconds.
@@ -24,9 +25,10 @@ func fastRetries(c *config.Config) {
 
 // vendorAccount is one emulated vendor account wired to the hub as a connection.
 type vendorAccount struct {
-	em   emulator.Emulator
-	srv  *httptest.Server
-	conn string
+	em     emulator.Emulator
+	srv    *httptest.Server
+	conn   string
+	marker string // a user linked to no agent, for processed (none for vendors without markerStates)
 }
 
 // env is a tenant with a catalog, one team, agents linked on every connection, and emulators.
@@ -86,6 +88,7 @@ func (e *env) connect(t testing.TB, name string, em emulator.Emulator) *vendorAc
 	if c, ok := em.(interface{ Close() }); ok {
 		t.Cleanup(c.Close)
 	}
+	marker := addMarker(em) // before the hub knows the account: in the first poll's baseline
 	settings := map[string]string{"rate_limit_per_minute": "60000"}
 	for k, v := range em.Settings() {
 		settings[k] = v
@@ -95,7 +98,7 @@ func (e *env) connect(t testing.TB, name string, em emulator.Emulator) *vendorAc
 		body["http_connector"] = json.RawMessage(c.ConnectorSpec())
 	}
 	c := e.must(t, "POST", "/connections", body)["connection"].(map[string]any)
-	va := &vendorAccount{em: em, srv: srv, conn: c["id"].(string)}
+	va := &vendorAccount{em: em, srv: srv, conn: c["id"].(string), marker: marker}
 	if !e.noHooks {
 		em.AddWebhook(e.h.URL + "/v1/webhooks/" + va.conn)
 	}
@@ -143,25 +146,16 @@ func (e *env) vendorState(va *vendorAccount, agent int) string {
 	return s
 }
 
-// eventually polls cond until it holds or fails the test after timeout.
-func eventually(t testing.TB, timeout time.Duration, what string, cond func() bool) {
+// explained is testwait.Seen for a condition that cannot describe itself: explain's account of the
+// state (it may be costly: it is asked only while cond does not hold) is what the failure shows.
+func explained(t testing.TB, timeout time.Duration, what string, cond func() bool, explain func() string) {
 	t.Helper()
-	eventuallyExplained(t, timeout, what, cond, nil)
-}
-
-// eventuallyExplained is eventually, with explain's account of the state in the failure.
-func eventuallyExplained(t testing.TB, timeout time.Duration, what string, cond func() bool, explain func() string) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			if explain != nil {
-				what += "\n" + explain()
-			}
-			t.Fatalf("not within %s: %s", timeout, what)
+	testwait.Seen(t, timeout, what, func() (bool, string) {
+		if cond() {
+			return true, ""
 		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return false, explain()
+	})
 }
 
 // timeline returns an agent's timeline entries, oldest first.

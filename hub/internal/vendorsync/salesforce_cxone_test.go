@@ -9,6 +9,7 @@ import (
 	"presencehub.dev/hub/internal/emulator/cxoneemu"
 	"presencehub.dev/hub/internal/emulator/salesforceemu"
 	"presencehub.dev/hub/internal/hubtest"
+	"presencehub.dev/shared/testwait"
 )
 
 // fastPolls asks polled vendors (Salesforce, CXone) for changes ten times a second.
@@ -23,14 +24,17 @@ func withSalesforceAndCXone(t *testing.T, e *env) (sf, cx *vendorAccount) {
 	t.Helper()
 	sfEm := salesforceemu.New(salesforceemu.Options{})
 	t.Cleanup(sfEm.Close)
-	sf = e.connect(t, "salesforce", sfEm)
-	cx = e.connect(t, "cxone", cxoneemu.New(cxoneemu.Options{}))
+	cxEm := cxoneemu.New(cxoneemu.Options{})
+	// The agent exists in both before the hub connects them, as in a real org: a user added after the
+	// first poll took its baseline would be reported as a change (CXone's new agent is Unavailable),
+	// and applied once linked.
+	sfUser, cxUser := sfEm.AddUser("agent0@acme.example", "Agent Zero"), cxEm.AddUser("agent0@acme.example", "Agent Zero")
+	sf, cx = e.connect(t, "salesforce", sfEm), e.connect(t, "cxone", cxEm)
+	e.users[sf], e.users[cx] = []string{sfUser}, []string{cxUser}
 	agent := e.must(t, "GET", "/agents/"+e.agents[0], nil)["agent"].(map[string]any)
 	idents := agent["identities"].([]any)
 	for _, va := range []*vendorAccount{sf, cx} {
-		id := va.em.AddUser("agent0@acme.example", "Agent Zero")
-		e.users[va] = []string{id}
-		idents = append(idents, map[string]any{"connection_id": va.conn, "external_id": id})
+		idents = append(idents, map[string]any{"connection_id": va.conn, "external_id": e.users[va][0]})
 	}
 	e.must(t, "PATCH", "/agents/"+e.agents[0]+"?update_mask=identities", map[string]any{"identities": idents})
 	rule := func(name, conn string, in, out [][2]string) {
@@ -51,7 +55,7 @@ func withSalesforceAndCXone(t *testing.T, e *env) (sf, cx *vendorAccount) {
 			{"InboundContact", "on-call"}, {"AfterCallWork", "acw"}},
 		[][2]string{{"available", "Available"}, {"lunch", "unavailable:Lunch"}, {"busy", "Unavailable"}})
 	// Polling starts from "now" (its first poll takes a baseline): wait until both are past it.
-	eventually(t, 5*time.Second, "salesforce and cxone polled", func() bool {
+	testwait.Within(t, 5*time.Second, "salesforce and cxone polled", func() bool {
 		return polledSince(sf, "SystemModstamp+%3E%3D") && polledSince(cx, "updatedSince=")
 	})
 	return sf, cx
@@ -81,7 +85,7 @@ func TestSalesforceChangeReachesCXoneOtherVendorsAndStream(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitEvent(t, tray, "lunch")
-	eventually(t, 5*time.Second, "lunch everywhere", func() bool {
+	testwait.Within(t, 5*time.Second, "lunch everywhere", func() bool {
 		return e.vendorState(cx, 0) == "unavailable:Lunch" && e.vendorState(e.zd, 0) == "away" && e.vendorState(e.ac, 0) == "unavailable"
 	})
 	// Back to Available for Chats.
@@ -89,7 +93,7 @@ func TestSalesforceChangeReachesCXoneOtherVendorsAndStream(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitEvent(t, tray, "available")
-	eventually(t, 5*time.Second, "available everywhere", func() bool {
+	testwait.Within(t, 5*time.Second, "available everywhere", func() bool {
 		return e.vendorState(cx, 0) == "Available" && e.vendorState(e.zd, 0) == "online" && e.vendorState(e.ac, 0) == "available"
 	})
 
@@ -99,9 +103,12 @@ func TestSalesforceChangeReachesCXoneOtherVendorsAndStream(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitEvent(t, tray, "busy")
-	eventually(t, 5*time.Second, "salesforce busy", func() bool { return e.vendorState(sf, 0) == "Busy" })
+	testwait.Within(t, 5*time.Second, "salesforce busy", func() bool { return e.vendorState(sf, 0) == "Busy" })
 
-	time.Sleep(500 * time.Millisecond) // several polls: the echoes of the hub's writes come back
+	// The echoes of the hub's writes come back (polled, or as webhooks): once the hub has processed
+	// everything each vendor said, none of them may have been applied.
+	e.writesSettled(t, 0)
+	e.processed(t, e.all(sf, cx)...)
 	want := []string{"lunch<-" + sf.conn, "available<-" + sf.conn, "busy<-" + cx.conn}
 	if got := e.applied(t, 0); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("applied %v; want %v (echoes of the hub's writes dropped)", got, want)
@@ -115,10 +122,10 @@ func TestCXoneWriteWaitsOutAfterCallWork(t *testing.T) {
 	if err := cx.em.Change(e.users[cx][0], "AfterCallWork"); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 5*time.Second, "hub in after call work", func() bool { return e.status(t, 0) == "acw" })
+	testwait.Within(t, 5*time.Second, "hub in after call work", func() bool { return e.status(t, 0) == "acw" })
 	// The agent sets Lunch on the tray during ACW: CXone answers 409, the write waits.
 	e.setPresence(t, 0, "lunch")
-	eventually(t, 5*time.Second, "write held with its reason", func() bool {
+	testwait.Within(t, 5*time.Second, "write held with its reason", func() bool {
 		for _, en := range e.timeline(t, 0) {
 			for _, w := range asList(en["writes"]) {
 				if w["connection_id"] == cx.conn && w["state"] == "pending" && strings.Contains(w["last_error"].(string), "After Call Work") {
@@ -135,7 +142,7 @@ func TestCXoneWriteWaitsOutAfterCallWork(t *testing.T) {
 	if err := cx.em.(*cxoneemu.Emulator).FinishContact(e.users[cx][0]); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 5*time.Second, "hub and cxone agree once ACW is over", func() bool {
+	testwait.Within(t, 5*time.Second, "hub and cxone agree once ACW is over", func() bool {
 		s := e.status(t, 0)
 		return (s == "lunch" && e.vendorState(cx, 0) == "unavailable:Lunch") || (s == "available" && e.vendorState(cx, 0) == "Available")
 	})
