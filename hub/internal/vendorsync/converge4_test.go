@@ -9,6 +9,7 @@ import (
 	"presencehub.dev/hub/internal/emulator/servicenowemu"
 	"presencehub.dev/hub/internal/emulator/talkdeskemu"
 	"presencehub.dev/hub/internal/hubtest"
+	"presencehub.dev/shared/testwait"
 )
 
 // fourVendors links agent 0 in Zendesk and Aircall (the seed-002 template both ways), Talkdesk and
@@ -28,11 +29,10 @@ func fourVendors(t *testing.T) (e *env, td, sn *vendorAccount) {
 	// those new rows (Offline in ServiceNow) before the admin's change, not after it.
 	pollsPass(t, td, sn)
 	e.setPresence(t, 0, "available")
-	eventuallyExplained(t, 5*time.Second, "every vendor available", func() bool {
+	explained(t, 5*time.Second, "every vendor available", func() bool {
 		return e.vendorState(e.zd, 0) == "online" && e.vendorState(e.ac, 0) == "available" &&
 			e.vendorState(td, 0) == "available" && e.vendorState(sn, 0) == "available"
 	}, e.explainAgent(t, 0, map[string]*vendorAccount{"zendesk": e.zd, "aircall": e.ac, "talkdesk": td, "servicenow": sn}))
-	time.Sleep(200 * time.Millisecond) // the polls take their baselines
 	return e, td, sn
 }
 
@@ -89,7 +89,7 @@ func TestFourVendorsConvergeWhereverAChangeStarts(t *testing.T) {
 		if err := s.vendor.em.Change(e.users[s.vendor][0], s.state); err != nil {
 			t.Fatal(err)
 		}
-		eventuallyExplained(t, 5*time.Second, round+": hub follows", func() bool { return e.status(t, 0) == s.status },
+		explained(t, 5*time.Second, round+": hub follows", func() bool { return e.status(t, 0) == s.status },
 			e.explainAgent(t, 0, map[string]*vendorAccount{"zendesk": e.zd, "aircall": e.ac, "talkdesk": td, "servicenow": sn}))
 		if got := settle(t, e, td, sn); got != s.status {
 			t.Fatalf("%s: hub settled on %s; want %s", round, got, s.status)
@@ -123,7 +123,6 @@ func TestFourVendorsChangingAtOnceConverge(t *testing.T) {
 			}()
 		}
 		wg.Wait()
-		time.Sleep(200 * time.Millisecond) // let the polled vendors be read
 		final := settle(t, e, td, sn)
 		if final == "offline" {
 			tdBefore = e.vendorState(td, 0) // Talkdesk cannot be set Offline: whatever the round left there stays
@@ -143,7 +142,7 @@ func pollsPass(t *testing.T, vas ...*vendorAccount) {
 	for i, va := range vas {
 		marks[i] = len(va.em.Calls())
 	}
-	eventually(t, 10*time.Second, "two more polls", func() bool {
+	testwait.Within(t, 10*time.Second, "two more polls", func() bool {
 		for i, va := range vas {
 			if len(va.em.Calls()) < marks[i]+2 {
 				return false

@@ -1,12 +1,14 @@
 package vendorsync_test
 
 import (
+	"fmt"
 	"sync"
 	"testing"
 	"time"
 
 	"presencehub.dev/hub/internal/emulator/zendeskemu"
 	"presencehub.dev/hub/internal/hubtest"
+	"presencehub.dev/shared/testwait"
 )
 
 // TestThreeSystemsChangingAtOnceConverge links one agent on three two-way connections (Zendesk,
@@ -70,25 +72,32 @@ func TestThreeSystemsChangingAtOnceConverge(t *testing.T) {
 	}
 }
 
-// settle waits until nothing is pending anywhere and the hub's version holds still for 500 ms.
+// settle waits until the sync is at rest and returns the hub's status: no vendor write pending, every
+// vendor's reports (the echoes of those writes among them) processed, and the hub's version unchanged
+// meanwhile.
 func settle(t *testing.T, e *env, extra ...*vendorAccount) string {
 	t.Helper()
+	vas := e.all(extra...)
 	var status string
-	var version any
-	stableSince := time.Now()
-	eventually(t, 15*time.Second, "sync settles", func() bool {
-		p := e.must(t, "GET", "/agents/"+e.agents[0]+"/presence", nil)["presence"].(map[string]any)
-		if p["version"] != version {
-			version, status, stableSince = p["version"], p["status"].(string), time.Now()
-			return false
-		}
-		for _, va := range append([]*vendorAccount{e.zd, e.ac}, extra...) {
+	testwait.Seen(t, 30*time.Second, "sync settles", func() (bool, string) {
+		version := e.must(t, "GET", "/agents/"+e.agents[0]+"/presence", nil)["presence"].(map[string]any)["version"]
+		for _, va := range vas {
 			if !noPending(t, e, va) {
-				stableSince = time.Now()
-				return false
+				return false, va.em.Vendor() + " has writes pending"
 			}
 		}
-		return time.Since(stableSince) > 500*time.Millisecond
+		e.processed(t, vas...)
+		p := e.must(t, "GET", "/agents/"+e.agents[0]+"/presence", nil)["presence"].(map[string]any)
+		status = p["status"].(string)
+		if p["version"] != version {
+			return false, fmt.Sprintf("the hub moved from version %v to %v (%s)", version, p["version"], status)
+		}
+		for _, va := range vas {
+			if !noPending(t, e, va) {
+				return false, va.em.Vendor() + " has writes pending"
+			}
+		}
+		return true, ""
 	})
 	return status
 }

@@ -12,6 +12,7 @@ import (
 
 	"presencehub.dev/hub/internal/cli"
 	"presencehub.dev/hub/internal/hubtest"
+	"presencehub.dev/shared/testwait"
 )
 
 // TestMain lets this test binary run as a hub (a child process that can be killed with SIGKILL).
@@ -38,7 +39,7 @@ func childHub(t *testing.T, dir, addr string) *exec.Cmd {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _, _ = cmd.Process.Wait() })
-	eventually(t, 20*time.Second, "child hub ready", func() bool {
+	testwait.Within(t, 20*time.Second, "child hub ready", func() bool {
 		resp, err := http.Get("http://" + addr + "/readyz")
 		if err != nil {
 			return false
@@ -69,7 +70,7 @@ func TestHubKilledMidOutboxDeliversAfterRestart(t *testing.T) {
 	for i := range e.agents {
 		e.setPresence(t, i, []string{"lunch", "available", "busy"}[i])
 	}
-	eventually(t, 5*time.Second, "writes queued and failing", func() bool {
+	testwait.Within(t, 5*time.Second, "writes queued and failing", func() bool {
 		for _, va := range []*vendorAccount{e.zd, e.ac} {
 			hl := e.must(t, "GET", "/connections/"+va.conn, nil)["connection"].(map[string]any)["health"].(map[string]any)
 			if hl["pending_writes"] != "3" || hl["error_count"] == "0" {
@@ -88,7 +89,7 @@ func TestHubKilledMidOutboxDeliversAfterRestart(t *testing.T) {
 	want := [][2]string{{"away", "unavailable"}, {"online", "available"}, {"transfers_only", "unavailable"}}
 	// Each write is delivered exactly once, and the vendors end in the hub's statuses. (Aircall users
 	// start available, so the state alone would not prove agent 1's write arrived: count the PUTs.)
-	eventually(t, 20*time.Second, "writes delivered after restart", func() bool {
+	testwait.Within(t, 20*time.Second, "writes delivered after restart", func() bool {
 		for i, w := range want {
 			if e.vendorState(e.zd, i) != w[0] || e.vendorState(e.ac, i) != w[1] {
 				return false
@@ -101,7 +102,10 @@ func TestHubKilledMidOutboxDeliversAfterRestart(t *testing.T) {
 		}
 		return true
 	})
-	time.Sleep(200 * time.Millisecond) // a duplicate delivery would land now
+	// A duplicate would be a write still owed: once the outbox owes neither vendor anything, none can come.
+	for _, va := range []*vendorAccount{e.zd, e.ac} {
+		testwait.For(t, va.em.Vendor()+" owed nothing", func() bool { return noPending(t, e, va) })
+	}
 	for i := range e.agents {
 		for _, va := range []*vendorAccount{e.zd, e.ac} {
 			if n := len(successfulPuts(va, e.users[va][i])); n != 1 {

@@ -8,6 +8,7 @@ import (
 
 	"presencehub.dev/hub/internal/hubtest"
 	phv1 "presencehub.dev/shared/gen/presencehub/v1"
+	"presencehub.dev/shared/testwait"
 )
 
 func TestTrayChangeUpdatesBothVendors(t *testing.T) {
@@ -26,7 +27,7 @@ func TestTrayChangeUpdatesBothVendors(t *testing.T) {
 		if ack := tray.SetStatus("r-"+step.status, step.status); ack.GetAck() == nil {
 			t.Fatalf("set %s: %v", step.status, ack)
 		}
-		eventually(t, 5*time.Second, step.status+" written to both vendors", func() bool {
+		testwait.Within(t, 5*time.Second, step.status+" written to both vendors", func() bool {
 			return e.vendorState(e.zd, 0) == step.zendesk && e.vendorState(e.ac, 0) == step.aircall
 		})
 	}
@@ -42,7 +43,7 @@ func TestTrayChangeUpdatesBothVendors(t *testing.T) {
 		t.Fatalf("last change lists %d writes; want 2: %v", len(writes), last)
 	}
 	for _, w := range writes {
-		eventually(t, 2*time.Second, "write marked delivered", func() bool {
+		testwait.Within(t, 2*time.Second, "write marked delivered", func() bool {
 			for _, en := range e.timeline(t, 0) {
 				for _, ww := range asList(en["writes"]) {
 					if ww["id"] == w.(map[string]any)["id"] {
@@ -54,7 +55,7 @@ func TestTrayChangeUpdatesBothVendors(t *testing.T) {
 		})
 	}
 	// Echoes of the hub's own writes were dropped: the only applied changes are the tray's four.
-	time.Sleep(300 * time.Millisecond) // let the emulators' echo webhooks arrive
+	e.processed(t, e.all()...) // the emulators' echo webhooks have arrived
 	if got := e.applied(t, 0); len(got) != 4 {
 		t.Errorf("applied changes %v; want only the tray's 4 (echoes must be dropped)", got)
 	}
@@ -90,14 +91,14 @@ func TestVendorChangeReachesOtherVendorAndStream(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitEvent(t, tray, "available")
-	eventually(t, 5*time.Second, "zendesk online", func() bool { return e.vendorState(e.zd, 0) == "online" })
+	testwait.Within(t, 5*time.Second, "zendesk online", func() bool { return e.vendorState(e.zd, 0) == "online" })
 
 	// Then Away in Zendesk: hub Lunch (first away status), Aircall unavailable.
 	if err := e.zd.em.Change(e.users[e.zd][0], "away"); err != nil {
 		t.Fatal(err)
 	}
 	waitEvent(t, tray, "lunch")
-	eventually(t, 5*time.Second, "aircall unavailable", func() bool { return e.vendorState(e.ac, 0) == "unavailable" })
+	testwait.Within(t, 5*time.Second, "aircall unavailable", func() bool { return e.vendorState(e.ac, 0) == "unavailable" })
 
 	// A call in Aircall shows as the system status; the call's end restores what Aircall reports.
 	if err := e.ac.em.Change(e.users[e.ac][0], "in_call"); err != nil {
@@ -112,7 +113,7 @@ func TestVendorChangeReachesOtherVendorAndStream(t *testing.T) {
 	if err := e.zd.em.Change(e.users[e.zd][0], "custom:123"); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 5*time.Second, "unmapped state noted in the timeline", func() bool {
+	testwait.Within(t, 5*time.Second, "unmapped state noted in the timeline", func() bool {
 		tl := e.timeline(t, 0)
 		last := tl[len(tl)-1]
 		return last["outcome"] == "ignored" && strings.Contains(last["reason"].(string), "custom:123")
@@ -120,7 +121,8 @@ func TestVendorChangeReachesOtherVendorAndStream(t *testing.T) {
 	if got := e.status(t, 0); got != "on-call" {
 		t.Errorf("status %q after an unmapped vendor state; want on-call kept", got)
 	}
-	time.Sleep(300 * time.Millisecond)
+	e.writesSettled(t, 0)
+	e.processed(t, e.all()...) // the echoes of the hub's writes have arrived
 	want := []string{"available<-" + e.ac.conn, "lunch<-" + e.zd.conn, "on-call<-" + e.ac.conn}
 	if got := e.applied(t, 0); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("applied %v; want %v (no echo applied)", got, want)

@@ -8,6 +8,7 @@ import (
 
 	"presencehub.dev/hub/internal/config"
 	"presencehub.dev/hub/internal/hubtest"
+	"presencehub.dev/shared/testwait"
 )
 
 func TestVendorOutageDelaysWritesNeverDropsThem(t *testing.T) {
@@ -20,10 +21,10 @@ func TestVendorOutageDelaysWritesNeverDropsThem(t *testing.T) {
 		e.setPresence(t, 0, s)
 	}
 	e.setPresence(t, 1, "lunch")
-	eventually(t, 5*time.Second, "aircall (up) written", func() bool {
+	testwait.Within(t, 5*time.Second, "aircall (up) written", func() bool {
 		return e.vendorState(e.ac, 0) == "available" && e.vendorState(e.ac, 1) == "unavailable"
 	})
-	eventually(t, 5*time.Second, "failures visible in zendesk health", func() bool {
+	testwait.Within(t, 5*time.Second, "failures visible in zendesk health", func() bool {
 		h := e.must(t, "GET", "/connections/"+e.zd.conn, nil)["connection"].(map[string]any)["health"].(map[string]any)
 		return h["error_count"] != "0" && h["pending_writes"] == "2" && strings.Contains(h["last_error"].(string), "503")
 	})
@@ -31,7 +32,7 @@ func TestVendorOutageDelaysWritesNeverDropsThem(t *testing.T) {
 		t.Fatalf("zendesk changed to %q while down", s)
 	}
 	e.zd.em.SetDown(false)
-	eventually(t, 5*time.Second, "zendesk caught up after the outage", func() bool {
+	testwait.Within(t, 5*time.Second, "zendesk caught up after the outage", func() bool {
 		return e.vendorState(e.zd, 0) == "online" && e.vendorState(e.zd, 1) == "away"
 	})
 	// Only the latest status per agent was owed (older pending ones were superseded), each applied once.
@@ -42,7 +43,7 @@ func TestVendorOutageDelaysWritesNeverDropsThem(t *testing.T) {
 		t.Errorf("zendesk accepted %d writes for agent 1: %v; want 1", len(puts), puts)
 	}
 	var states map[string]int
-	eventually(t, 5*time.Second, "zendesk outbox: 2 delivered, 4 superseded", func() bool {
+	testwait.Within(t, 5*time.Second, "zendesk outbox: 2 delivered, 4 superseded", func() bool {
 		states = map[string]int{}
 		for _, w := range asList(e.must(t, "GET", "/connections/"+e.zd.conn+"/writes", nil)["writes"]) {
 			states[w["state"].(string)]++
@@ -60,10 +61,11 @@ func TestWritesStayInOrderThroughRetries(t *testing.T) {
 	// Each change waits until the vendor has it; between them the vendor fails a while.
 	for _, step := range []struct{ status, want string }{{"lunch", "away"}, {"available", "online"}, {"busy", "transfers_only"}} {
 		e.zd.em.SetDown(true)
+		refused := refusedPuts(e.zd, e.users[e.zd][0])
 		tray.SetStatus("r-"+step.status, step.status)
-		time.Sleep(100 * time.Millisecond) // a few failed attempts
+		testwait.For(t, "zendesk to refuse a few attempts", func() bool { return refusedPuts(e.zd, e.users[e.zd][0]) >= refused+2 })
 		e.zd.em.SetDown(false)
-		eventually(t, 5*time.Second, "zendesk "+step.want, func() bool { return e.vendorState(e.zd, 0) == step.want })
+		testwait.Within(t, 5*time.Second, "zendesk "+step.want, func() bool { return e.vendorState(e.zd, 0) == step.want })
 	}
 	puts := successfulPuts(e.zd, e.users[e.zd][0])
 	want := []string{`"id":4`, `"id":3`, `"id":5`} // away, online, transfers only: in order, once each
@@ -90,7 +92,7 @@ func TestDeadLetteredWriteIsVisibleAndRetryable(t *testing.T) {
 	e.must(t, "PATCH", "/connections/"+e.ac.conn+"?update_mask=credentials", map[string]any{"credentials": bad})
 	e.setPresence(t, 0, "lunch")
 	var dead map[string]any
-	eventually(t, 5*time.Second, "write dead-lettered", func() bool {
+	testwait.Within(t, 5*time.Second, "write dead-lettered", func() bool {
 		list := asList(e.must(t, "GET", "/connections/"+e.ac.conn+"/writes?state=dead", nil)["writes"])
 		if len(list) == 1 {
 			dead = list[0]
@@ -112,9 +114,20 @@ func TestDeadLetteredWriteIsVisibleAndRetryable(t *testing.T) {
 	// The admin fixes the credentials and retries: delivered.
 	e.must(t, "PATCH", "/connections/"+e.ac.conn+"?update_mask=credentials", map[string]any{"credentials": good})
 	e.must(t, "POST", "/writes/"+dead["id"].(string)+":retry", map[string]any{})
-	eventually(t, 5*time.Second, "retried write delivered", func() bool { return e.vendorState(e.ac, 0) == "unavailable" })
+	testwait.Within(t, 5*time.Second, "retried write delivered", func() bool { return e.vendorState(e.ac, 0) == "unavailable" })
 	resp = h.Do(t, h.AdminKey, "POST", e.base+"/writes/"+dead["id"].(string)+":retry", map[string]any{})
 	if resp.Status != http.StatusConflict {
 		t.Errorf("retry of a delivered write: %d; want 409", resp.Status)
 	}
+}
+
+// refusedPuts counts the state-setting requests an emulator refused for a user with a server error.
+func refusedPuts(va *vendorAccount, user string) int {
+	n := 0
+	for _, c := range va.em.Calls() {
+		if c.Method == http.MethodPut && c.Status >= 500 && containsUser(c.Path, user) {
+			n++
+		}
+	}
+	return n
 }

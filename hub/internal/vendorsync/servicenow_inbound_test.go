@@ -10,6 +10,7 @@ import (
 	"presencehub.dev/hub/internal/emulator/servicenowemu"
 	"presencehub.dev/hub/internal/hubtest"
 	"presencehub.dev/hub/internal/vendorapi/servicenow"
+	"presencehub.dev/shared/testwait"
 )
 
 // snRule maps ServiceNow AWA both ways: Available, Away (lunch), Break (busy), Offline.
@@ -34,8 +35,8 @@ func TestServiceNowBusinessRuleCalls(t *testing.T) {
 	user := e.linkUser(t, sn, 0)
 	e.ruleFor(t, sn, "servicenow two-way", snRule, invert(snRule))
 	e.setPresence(t, 0, "available")
-	eventually(t, 5*time.Second, "servicenow available", func() bool { return e.vendorState(sn, 0) == "available" })
-	time.Sleep(200 * time.Millisecond) // the echo comes back by both paths
+	testwait.Within(t, 5*time.Second, "servicenow available", func() bool { return e.vendorState(sn, 0) == "available" })
+	e.processed(t, sn) // the echo has come back by both paths
 	if n := e.appliedFromConn(t, 0, sn); n != 0 {
 		t.Fatalf("%d changes applied from servicenow; the echo of the hub's write must be dropped", n)
 	}
@@ -43,8 +44,8 @@ func TestServiceNowBusinessRuleCalls(t *testing.T) {
 	if err := sn.em.Change(user, "away"); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 5*time.Second, "servicenow away reaches the hub", func() bool { return e.status(t, 0) == "lunch" })
-	time.Sleep(300 * time.Millisecond)
+	testwait.Within(t, 5*time.Second, "servicenow away reaches the hub", func() bool { return e.status(t, 0) == "lunch" })
+	e.processed(t, sn) // by both paths
 	if n := e.appliedFromConn(t, 0, sn); n != 1 {
 		t.Errorf("%d changes applied from servicenow for one change; want 1: %v", n, e.applied(t, 0))
 	}
@@ -112,14 +113,15 @@ func TestServiceNowIsPolledWithoutTheBusinessRule(t *testing.T) {
 	sn := e.connect(t, "servicenow", servicenowemu.New(servicenowemu.Options{}))
 	user := e.linkUser(t, sn, 0)
 	e.ruleFor(t, sn, "servicenow two-way", snRule, invert(snRule))
-	time.Sleep(150 * time.Millisecond) // the first poll takes the baseline
+	testwait.For(t, "servicenow polled past its baseline", func() bool { return pollBaselines["servicenow"](sn.em.Calls()) })
 	if err := sn.em.Change(user, "state:"+servicenowemu.Break.SysID); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 5*time.Second, "servicenow Break reaches the hub by polling", func() bool { return e.status(t, 0) == "busy" })
+	testwait.Within(t, 5*time.Second, "servicenow Break reaches the hub by polling", func() bool { return e.status(t, 0) == "busy" })
 	e.setPresence(t, 0, "lunch")
-	eventually(t, 5*time.Second, "hub lunch written to servicenow", func() bool { return e.vendorState(sn, 0) == "away" })
-	time.Sleep(200 * time.Millisecond)
+	testwait.Within(t, 5*time.Second, "hub lunch written to servicenow", func() bool { return e.vendorState(sn, 0) == "away" })
+	e.writesSettled(t, 0)
+	e.processed(t, sn) // the write's echo has been polled back
 	if n := e.appliedFromConn(t, 0, sn); n != 1 {
 		t.Errorf("%d changes applied from servicenow; want 1 (the echo of the write polled back is dropped): %v", n, e.applied(t, 0))
 	}

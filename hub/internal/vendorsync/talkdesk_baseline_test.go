@@ -7,6 +7,7 @@ import (
 
 	"presencehub.dev/hub/internal/emulator/talkdeskemu"
 	"presencehub.dev/hub/internal/hubtest"
+	"presencehub.dev/shared/testwait"
 )
 
 // Issue 17: an agent already On a Call in Talkdesk when the hub first polls the connection (the
@@ -31,9 +32,9 @@ func TestTalkdeskCallInProgressAtTheFirstPollIsReported(t *testing.T) {
 	}
 	e.ruleFor(t, td, "talkdesk", map[string]string{"available": "available", "on_call": "on-call"}, map[string]string{"available": "available"})
 	e.must(t, "PATCH", "/connections/"+td.conn+"?update_mask=enabled", map[string]any{"enabled": true})
-	eventually(t, 5*time.Second, "the call in progress shows in the hub", func() bool { return e.status(t, 0) == "on-call" })
+	testwait.Within(t, 5*time.Second, "the call in progress shows in the hub", func() bool { return e.status(t, 0) == "on-call" })
 	if err := em.Change(user, "available"); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 5*time.Second, "the call's end shows in the hub", func() bool { return e.status(t, 0) == "available" })
+	testwait.Within(t, 5*time.Second, "the call's end shows in the hub", func() bool { return e.status(t, 0) == "available" })
 }

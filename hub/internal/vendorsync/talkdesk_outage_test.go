@@ -7,6 +7,7 @@ import (
 	"presencehub.dev/hub/internal/emulator/servicenowemu"
 	"presencehub.dev/hub/internal/emulator/talkdeskemu"
 	"presencehub.dev/hub/internal/hubtest"
+	"presencehub.dev/shared/testwait"
 )
 
 // An outage of Talkdesk or ServiceNow (token endpoints included) delays writes, never drops them:
@@ -24,7 +25,7 @@ func TestTalkdeskAndServiceNowOutagesDelayWrites(t *testing.T) {
 	for _, s := range []string{"busy", "available", "lunch"} {
 		e.setPresence(t, 0, s)
 	}
-	eventually(t, 15*time.Second, "failures recorded while down", func() bool {
+	testwait.Within(t, 15*time.Second, "failures recorded while down", func() bool {
 		for _, va := range []*vendorAccount{td, sn} {
 			hl := e.must(t, "GET", "/connections/"+va.conn, nil)["connection"].(map[string]any)["health"].(map[string]any)
 			if hl["error_count"] == "0" || hl["pending_writes"] != "1" {
@@ -35,7 +36,7 @@ func TestTalkdeskAndServiceNowOutagesDelayWrites(t *testing.T) {
 	})
 	td.em.SetDown(false)
 	sn.em.SetDown(false)
-	eventually(t, 15*time.Second, "both caught up", func() bool {
+	testwait.Within(t, 15*time.Second, "both caught up", func() bool {
 		return e.vendorState(td, 0) == tdLunch && e.vendorState(sn, 0) == "away"
 	})
 	for _, va := range []struct {

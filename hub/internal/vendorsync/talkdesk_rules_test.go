@@ -7,6 +7,7 @@ import (
 
 	"presencehub.dev/hub/internal/emulator/talkdeskemu"
 	"presencehub.dev/hub/internal/hubtest"
+	"presencehub.dev/shared/testwait"
 )
 
 // Seed 000, rule 1: a Talkdesk agent's status can only be changed to Available or a custom Busy
@@ -40,9 +41,9 @@ func TestTalkdeskOnlyAvailableOrCustomBusyIsWritten(t *testing.T) {
 	rule["outbound"] = rule["outbound"].([]map[string]string)[:2]
 	e.must(t, "POST", "/rules", rule)
 	e.setPresence(t, 0, "lunch")
-	eventually(t, 5*time.Second, "talkdesk set to the Lunch custom Busy status", func() bool { return e.vendorState(td, 0) == tdLunch })
+	testwait.Within(t, 5*time.Second, "talkdesk set to the Lunch custom Busy status", func() bool { return e.vendorState(td, 0) == tdLunch })
 	e.setPresence(t, 0, "available")
-	eventually(t, 5*time.Second, "talkdesk available", func() bool { return e.vendorState(td, 0) == "available" })
+	testwait.Within(t, 5*time.Second, "talkdesk available", func() bool { return e.vendorState(td, 0) == "available" })
 	for _, body := range putsFor(td, user) {
 		if strings.Contains(body, "offline") {
 			t.Errorf("a write of offline reached Talkdesk: %s", body)
@@ -62,20 +63,24 @@ func TestTalkdeskWriteWaitsWhileAgentIsOnACall(t *testing.T) {
 		map[string]string{"available": "available", tdLunch: "lunch", "on_call": "on-call"},
 		map[string]string{"available": "available", "lunch": tdLunch})
 	// No write before the call: an unconsumed echo of "available" would hide what this test checks.
-	time.Sleep(150 * time.Millisecond) // a few polls: the baseline is taken
+	e.polledPast(t, td) // the poll's baseline has the agent, so the call is reported
 	if err := td.em.Change(user, "on_call"); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 5*time.Second, "the call shows in the hub", func() bool { return e.status(t, 0) == "on-call" })
+	testwait.Within(t, 5*time.Second, "the call shows in the hub", func() bool { return e.status(t, 0) == "on-call" })
 	before := len(putsFor(td, user))
 	// The agent picks Lunch elsewhere (here: an admin) during the call.
 	e.setPresence(t, 0, "lunch")
-	eventually(t, 5*time.Second, "the Talkdesk write waits, saying why", func() bool {
+	testwait.Within(t, 5*time.Second, "the Talkdesk write waits, saying why", func() bool {
 		w := e.newestWrite(t, 0, td)
 		return w != nil && w["vendor_state"] == tdLunch && w["state"] == "pending" &&
 			strings.HasPrefix(w["last_error"].(string), "waiting: the agent is On a Call in Talkdesk")
 	})
-	time.Sleep(300 * time.Millisecond) // several retries and polls
+	// The hub tries the write twice more and reads Talkdesk again, holding it each time.
+	held := `presencehub_vendor_writes_total{result="waiting",vendor="talkdesk"}`
+	n := e.counter(t, held)
+	testwait.For(t, "the write tried again and held", func() bool { return e.counter(t, held) >= n+2 })
+	e.processed(t, td)
 	if got := e.vendorState(td, 0); got != "on_call" {
 		t.Fatalf("talkdesk %q during the call; the hub must not change an agent on a call", got)
 	}
@@ -86,11 +91,11 @@ func TestTalkdeskWriteWaitsWhileAgentIsOnACall(t *testing.T) {
 	if err := td.em.Change(user, "available"); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 5*time.Second, "the waiting write delivered after the call", func() bool {
+	testwait.Within(t, 5*time.Second, "the waiting write delivered after the call", func() bool {
 		w := e.newestWrite(t, 0, td)
 		return e.vendorState(td, 0) == tdLunch && w["state"] == "delivered"
 	})
-	time.Sleep(200 * time.Millisecond)
+	e.processed(t, td) // the call's end, read back, has been processed
 	if got := e.status(t, 0); got != "lunch" {
 		t.Errorf("hub %q after the call; want lunch (the choice made during the call)", got)
 	}
@@ -111,14 +116,15 @@ func TestTalkdeskWriteToOfflineAgentIsDropped(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.setPresence(t, 0, "lunch")
-	eventually(t, 5*time.Second, "the write dropped, saying why", func() bool {
+	testwait.Within(t, 5*time.Second, "the write dropped, saying why", func() bool {
 		w := e.newestWrite(t, 0, td)
 		return w != nil && w["state"] == "dead" && w["last_error"] == "dropped: the agent is Offline in Talkdesk"
 	})
 	if err := td.em.Change(user, "available"); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(300 * time.Millisecond)
+	e.processed(t, td) // the agent's return has been read
+	e.writesSettled(t, 0)
 	if got := e.vendorState(td, 0); got != "available" {
 		t.Errorf("talkdesk %q; the dropped write must stay dropped", got)
 	}
@@ -140,14 +146,13 @@ func TestTalkdeskMappingDirections(t *testing.T) {
 	user := e.linkUser(t, td, 0)
 	ruleID := e.ruleFor(t, td, "talkdesk to hub", map[string]string{"available": "available", tdLunch: "lunch"}, nil)
 	e.setPresence(t, 0, "busy")
-	time.Sleep(150 * time.Millisecond)
+	e.polledPast(t, td) // the poll's baseline has the agent, so its change is reported
 	// One way: Talkdesk → hub only.
 	if err := td.em.Change(user, tdLunch); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 5*time.Second, "talkdesk lunch reaches the hub", func() bool { return e.status(t, 0) == "lunch" })
-	e.setPresence(t, 0, "available")
-	time.Sleep(300 * time.Millisecond)
+	testwait.Within(t, 5*time.Second, "talkdesk lunch reaches the hub", func() bool { return e.status(t, 0) == "lunch" })
+	e.setPresence(t, 0, "available") // its vendor writes, if any, are planned with the change
 	if got := e.vendorState(td, 0); got != tdLunch || len(e.writesFor(t, 0, td)) != 0 {
 		t.Errorf("talkdesk %q, writes %v; a one-way (inbound) rule must not write Talkdesk", got, e.writesFor(t, 0, td))
 	}
@@ -155,7 +160,7 @@ func TestTalkdeskMappingDirections(t *testing.T) {
 	if err := td.em.Change(user, tdMeeting); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 5*time.Second, "unmapped status noted in the timeline", func() bool {
+	testwait.Within(t, 5*time.Second, "unmapped status noted in the timeline", func() bool {
 		tl := e.timeline(t, 0)
 		last := tl[len(tl)-1]
 		return last["outcome"] == "ignored" && strings.Contains(last["reason"].(string), tdMeeting)
@@ -167,11 +172,11 @@ func TestTalkdeskMappingDirections(t *testing.T) {
 	e.must(t, "PATCH", "/rules/"+ruleID+"?update_mask=outbound", map[string]any{
 		"outbound": []map[string]string{{"status": "available", "vendor_state": "available"}, {"status": "lunch", "vendor_state": tdLunch}}})
 	e.setPresence(t, 0, "lunch")
-	eventually(t, 5*time.Second, "two-way: hub lunch written to talkdesk", func() bool { return e.vendorState(td, 0) == tdLunch })
+	testwait.Within(t, 5*time.Second, "two-way: hub lunch written to talkdesk", func() bool { return e.vendorState(td, 0) == tdLunch })
 	if err := td.em.Change(user, "available"); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 5*time.Second, "two-way: talkdesk available reaches the hub", func() bool { return e.status(t, 0) == "available" })
+	testwait.Within(t, 5*time.Second, "two-way: talkdesk available reaches the hub", func() bool { return e.status(t, 0) == "available" })
 }
 
 // Seed 000, rule 4: only agents linked (synced) to the connection are synced.
@@ -184,20 +189,20 @@ func TestTalkdeskOnlyLinkedAgentsAreSynced(t *testing.T) {
 	e.ruleFor(t, td, "talkdesk two-way", map[string]string{"available": "available", tdLunch: "lunch"},
 		map[string]string{"available": "available", "lunch": tdLunch})
 	e.setPresence(t, 1, "busy")
-	time.Sleep(150 * time.Millisecond)
+	e.polledPast(t, td) // the poll's baseline has both users, so their changes are reported
 	for _, u := range []string{linked, unlinked} {
 		if err := td.em.Change(u, tdLunch); err != nil {
 			t.Fatal(err)
 		}
 	}
-	eventually(t, 5*time.Second, "the linked agent follows Talkdesk", func() bool { return e.status(t, 0) == "lunch" })
-	time.Sleep(200 * time.Millisecond)
+	testwait.Within(t, 5*time.Second, "the linked agent follows Talkdesk", func() bool { return e.status(t, 0) == "lunch" })
+	e.processed(t, td) // the unlinked user's change has been read too
 	if got := e.status(t, 1); got != "busy" {
 		t.Errorf("unlinked agent %q; want busy (a Talkdesk user linked to no agent is not synced)", got)
 	}
 	e.setPresence(t, 1, "available")
 	e.setPresence(t, 0, "available")
-	eventually(t, 5*time.Second, "the linked agent written", func() bool { return e.vendorState(td, 0) == "available" })
+	testwait.Within(t, 5*time.Second, "the linked agent written", func() bool { return e.vendorState(td, 0) == "available" })
 	if got, _ := td.em.State(unlinked); got != tdLunch || len(putsFor(td, unlinked)) != 0 {
 		t.Errorf("unlinked Talkdesk user %q with writes %v; the hub must not touch it", got, putsFor(td, unlinked))
 	}
