@@ -104,7 +104,7 @@ func (c *conn) subscribeTeam(req *phv1.SubscribeTeam) {
 	}
 	for _, p := range again.GetPresences() {
 		if v, ok := sent[p.GetAgentId()]; !ok || p.GetVersion() > v {
-			if data, err := protojson.Marshal(&phv1.PresenceEvent{Presence: p, TeamId: req.GetTeamId()}); err == nil {
+			if data, err := encodeEvent(&phv1.PresenceEvent{Presence: p, TeamId: req.GetTeamId()}); err == nil {
 				c.enqueue(outMsg{event: data, team: req.GetTeamId(), agent: p.GetAgentId(), version: p.GetVersion()})
 			}
 		}
