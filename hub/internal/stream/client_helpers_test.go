@@ -7,6 +7,7 @@ package stream_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -17,6 +18,7 @@ import (
 	"presencehub.dev/hub/internal/hubtest"
 	phv1 "presencehub.dev/shared/gen/presencehub/v1"
 	"presencehub.dev/shared/streamclient"
+	"presencehub.dev/shared/testwait"
 )
 
 // client is a streamclient.Client whose Run runs in the background until the test ends.
@@ -29,6 +31,7 @@ type client struct {
 	upgrades atomic.Int32 // upgrade requests the client made (each a connection attempt)
 	slow     atomic.Bool  // while set, the client's socket is read slowly (a consumer on a bad network)
 	requests atomic.Int32 // websocket text frames the client wrote (each a request, or a request's retry)
+	pongs    atomic.Int32 // pongs the client wrote (each answers a ping of the hub)
 	logs     *hubtest.SyncBuffer
 }
 
@@ -87,7 +90,7 @@ type clientConn struct {
 
 func (cc *clientConn) Read(p []byte) (int, error) {
 	if cc.c.slow.Load() {
-		time.Sleep(2 * time.Millisecond)
+		time.Sleep(2 * time.Millisecond) // paces the reads of a slow consumer: not a wait
 		p = p[:min(len(p), 256)]
 	}
 	return cc.Conn.Read(p)
@@ -97,6 +100,9 @@ func (cc *clientConn) Write(p []byte) (int, error) {
 	// A small message is written as one frame in one Write; 0x81 is a final text frame.
 	if len(p) > 0 && p[0] == 0x81 {
 		cc.c.requests.Add(1)
+	}
+	if len(p) > 0 && p[0] == 0x8A { // a final pong frame
+		cc.c.pongs.Add(1)
 	}
 	return cc.Conn.Write(p)
 }
@@ -167,25 +173,19 @@ func (c *client) event(what string, ok func(*phv1.PresenceEvent) bool) *phv1.Pre
 // upgradesReach waits until the client has made n upgrade requests.
 func (c *client) upgradesReach(n int32) {
 	c.t.Helper()
-	deadline := time.Now().Add(wait)
-	for c.upgrades.Load() < n {
-		if time.Now().After(deadline) {
-			c.t.Fatalf("%d upgrade requests, want %d", c.upgrades.Load(), n)
-		}
-		time.Sleep(time.Millisecond)
-	}
+	testwait.Seen(c.t, wait, fmt.Sprintf("%d upgrade requests", n), func() (bool, string) {
+		got := c.upgrades.Load()
+		return got >= n, fmt.Sprintf("%d upgrade requests", got)
+	})
 }
 
 // requestsReach waits until the client has written n requests.
 func (c *client) requestsReach(n int32) {
 	c.t.Helper()
-	deadline := time.Now().Add(wait)
-	for c.requests.Load() < n {
-		if time.Now().After(deadline) {
-			c.t.Fatalf("%d requests written, want %d", c.requests.Load(), n)
-		}
-		time.Sleep(time.Millisecond)
-	}
+	testwait.Seen(c.t, wait, fmt.Sprintf("%d requests written", n), func() (bool, string) {
+		got := c.requests.Load()
+		return got >= n, fmt.Sprintf("%d requests written", got)
+	})
 }
 
 func ownEvent(agent, status string) func(*phv1.PresenceEvent) bool {

@@ -13,9 +13,10 @@ import (
 	"github.com/coder/websocket"
 
 	"presencehub.dev/hub/internal/bus"
+	"presencehub.dev/shared/testwait"
 )
 
-const patience = 5 * time.Second
+const patience = testwait.Default
 
 // fakeClock is a Clock whose single ticker ticks when the test says so. The channel is unbuffered
 // and the wheel handles a tick completely before taking the next, so once tick returns, every
@@ -96,17 +97,5 @@ func (ss *streamServer) dial(t *testing.T, opts *websocket.DialOptions) (*websoc
 	case <-time.After(patience):
 		t.Fatal("the server never finished the handshake")
 		return nil, nil
-	}
-}
-
-// eventually waits for cond, failing the test after a while.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(patience)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("never: %s", what)
-		}
-		time.Sleep(time.Millisecond)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"presencehub.dev/shared/testwait"
 )
 
 // recorder is a wheel member that notes its beats.
@@ -105,7 +106,7 @@ func TestHeartbeatPingsAndKeepsAnAnsweringStream(t *testing.T) {
 		case <-time.After(patience):
 			t.Fatalf("revolution %d: no ping", rev)
 		}
-		eventually(t, "the pong reaches the hub", func() bool { return !c.pinging.Load() })
+		testwait.For(t, "the pong reaches the hub", func() bool { return !c.pinging.Load() })
 	}
 	ss.clock.tickTo(t, 3*wheelSlots+1) // every beat of the last revolution is handled
 	select {
@@ -150,7 +151,7 @@ func TestShutdownClosesStreamsWithGoingAway(t *testing.T) {
 			t.Fatalf("stream %d after shutdown: %v, want close 1001", i, err)
 		}
 	}
-	eventually(t, "the wheel stops", func() bool {
+	testwait.For(t, "the wheel stops", func() bool {
 		ss.s.beats.mu.Lock()
 		defer ss.s.beats.mu.Unlock()
 		return ss.s.beats.stopped
@@ -182,7 +183,7 @@ func TestHeartbeatCutsAWriteThatStaysBlocked(t *testing.T) {
 	for blocked := false; !blocked; {
 		c.reply(big)
 		before := c.writeSeq.Load()
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(50 * time.Millisecond) // samples the writer's progress: a write still on the same frame is blocked
 		after := c.writeSeq.Load()
 		blocked = after%2 == 1 && after == before
 	}
@@ -190,7 +191,7 @@ func TestHeartbeatCutsAWriteThatStaysBlocked(t *testing.T) {
 	select {
 	case <-c.ctx.Done():
 		t.Fatal("a write blocked for less than an interval was cut")
-	case <-time.After(100 * time.Millisecond):
+	case <-time.After(100 * time.Millisecond): // can only miss a wrong cut, never fail a right one
 	}
 	ss.clock.tickTo(t, 2*wheelSlots+1)
 	select {

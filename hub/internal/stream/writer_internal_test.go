@@ -3,6 +3,7 @@ package stream
 import (
 	"context"
 	"fmt"
+	"presencehub.dev/shared/testwait"
 	"strings"
 	"testing"
 )
@@ -17,7 +18,7 @@ func TestIdleStreamHoldsNoQueueOrWriter(t *testing.T) {
 		defer c.mu.Unlock()
 		return c.queue == nil && !c.writing
 	}
-	eventually(t, "the stream is idle after its snapshot", idle)
+	testwait.For(t, "the stream is idle after its snapshot", idle)
 	for round := range 2 {
 		for i := range 5 {
 			c.reply(streamError(fmt.Sprintf("%d-%d", round, i), "invalid", "test"))
@@ -30,6 +31,6 @@ func TestIdleStreamHoldsNoQueueOrWriter(t *testing.T) {
 			}
 		}
 		cancel()
-		eventually(t, "the writer ends once the queue is empty", idle)
+		testwait.For(t, "the writer ends once the queue is empty", idle)
 	}
 }
