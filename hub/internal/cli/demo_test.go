@@ -11,6 +11,7 @@ import (
 
 	"presencehub.dev/hub/internal/demo"
 	"presencehub.dev/hub/internal/emulator/emulators"
+	"presencehub.dev/shared/testwait"
 )
 
 func TestDemoSeedsATenantAndWritesDemoJSON(t *testing.T) {
@@ -109,7 +110,7 @@ func TestDemoIsWiredToTheVendorEmulators(t *testing.T) {
 			t.Logf("runs %s\nconn %.600s", runs, cn)
 		}
 	}()
-	waitFor(t, "the punch-clock link made by agent sync", func() bool {
+	testwait.For(t, "the punch-clock link made by agent sync", func() bool {
 		_, body := get(t, info.HubURL+"/v1/tenants/demo/agents", info.AdminKey)
 		var got struct {
 			Agents []struct {
@@ -167,7 +168,7 @@ func TestDemoIsWiredToTheVendorEmulators(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	// Available punched the agent in at the punch clock, with the external id agent sync linked.
-	waitFor(t, "a punch in", func() bool {
+	testwait.For(t, "a punch in", func() bool {
 		req, _ := http.NewRequest("GET", pc.BaseURL+"/users/"+pc.Users[email]+"/punch-clock", nil)
 		req.Header.Set("Authorization", "Bearer "+pc.Credentials["api_token"])
 		resp, err := http.DefaultClient.Do(req)
@@ -179,16 +180,4 @@ func TestDemoIsWiredToTheVendorEmulators(t *testing.T) {
 		_ = json.NewDecoder(resp.Body).Decode(&got)
 		return len(got.Punches) > 0 && got.Punches[len(got.Punches)-1].Action == "in"
 	})
-}
-
-// waitFor polls cond for up to 30 s: the demo paces each vendor connection as in production (the
-// punch clock at 60 requests a minute, shared by agent sync, writes and drift repair), so on a busy
-// machine a write can queue behind others for a while.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(30 * time.Second); !cond(); time.Sleep(50 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("not within 30s: %s", what)
-		}
-	}
 }

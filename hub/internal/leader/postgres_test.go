@@ -10,6 +10,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
 
 	"presencehub.dev/hub/internal/testenv"
+	"presencehub.dev/shared/testwait"
 )
 
 // terms records who led when, and fails the test if two replicas ever worked at once.
@@ -44,17 +45,6 @@ func (r *terms) leader() string {
 	return r.active
 }
 
-func waitFor(t *testing.T, d time.Duration, what string, ok func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 // TestPostgresElection runs three electors on one database: exactly one leads; when the server ends the
 // leader's session (as when its process dies) another takes over within Retry + Grace, and the old one
 // stops before the new one starts; a replica that stops is no longer Alive.
@@ -79,7 +69,7 @@ func TestPostgresElection(t *testing.T) {
 		}
 		wg.Wait()
 	})
-	waitFor(t, 5*time.Second, "a leader", func() bool { return rec.leader() != "" })
+	testwait.Within(t, 5*time.Second, "a leader", func() bool { return rec.leader() != "" })
 	first := rec.leader()
 	for id, e := range electors {
 		if e.Leading() != (id == first) {
@@ -100,7 +90,7 @@ func TestPostgresElection(t *testing.T) {
 		AND classid = $1 AND objid = $2`, uint32(key>>32), uint32(key)).Scan(&n); err != nil || n != 1 {
 		t.Fatalf("terminating the leader's session: %d sessions, %v", n, err)
 	}
-	waitFor(t, 5*time.Second, "another leader", func() bool { l := rec.leader(); return l != "" && l != first })
+	testwait.Within(t, 5*time.Second, "another leader", func() bool { l := rec.leader(); return l != "" && l != first })
 	second := rec.leader()
 	failover := time.Since(killed)
 	t.Logf("leader %s's session ended; %s leads after %s", first, second, failover.Round(time.Millisecond))
@@ -113,9 +103,9 @@ func TestPostgresElection(t *testing.T) {
 
 	// The new leader stops cleanly: the third replica takes over, and the stopped one is not alive.
 	stops[second]()
-	waitFor(t, 5*time.Second, "a third leader", func() bool { l := rec.leader(); return l != "" && l != second })
+	testwait.Within(t, 5*time.Second, "a third leader", func() bool { l := rec.leader(); return l != "" && l != second })
 	survivor := electors[rec.leader()]
-	waitFor(t, 5*time.Second, "the stopped replica to be gone", func() bool {
+	testwait.Within(t, 5*time.Second, "the stopped replica to be gone", func() bool {
 		alive, err := survivor.Alive(context.Background(), second)
 		return err == nil && !alive
 	})
@@ -123,7 +113,7 @@ func TestPostgresElection(t *testing.T) {
 		if id == second {
 			continue
 		}
-		waitFor(t, 5*time.Second, id+" alive", func() bool {
+		testwait.Within(t, 5*time.Second, id+" alive", func() bool {
 			alive, err := survivor.Alive(context.Background(), id)
 			return err == nil && alive
 		})

@@ -27,6 +27,7 @@ import (
 	"presencehub.dev/hub/internal/emulator/zendeskemu"
 	"presencehub.dev/hub/internal/hubtest"
 	"presencehub.dev/hub/internal/testenv"
+	"presencehub.dev/shared/testwait"
 )
 
 const bootstrapKey = "phk_replicas_bootstrap_key_0123456789"
@@ -102,7 +103,7 @@ func TestReplicasFailover(t *testing.T) {
 		}
 		trays[i] = startTray(t, tok, home, urls)
 	}
-	eventually(t, 20*time.Second, "every tray connected", func() bool {
+	testwait.Within(t, 20*time.Second, "every tray connected", func() bool {
 		for _, tr := range trays {
 			if _, v := tr.seen(); v == 0 {
 				return false
@@ -153,7 +154,7 @@ func TestReplicasFailover(t *testing.T) {
 			}
 		})
 	}
-	eventually(t, 60*time.Second, "a third of the changes made", func() bool { return int(made.Load()) >= total/3 })
+	testwait.Within(t, 60*time.Second, "a third of the changes made", func() bool { return int(made.Load()) >= total/3 })
 	_, deadID, err := c.reps[leader].leading()
 	if err != nil {
 		t.Fatal(err)
@@ -179,7 +180,7 @@ func TestReplicasFailover(t *testing.T) {
 	for i := range c.agents {
 		final[i] = changes[i][len(changes[i])-1]
 	}
-	eventually(t, 30*time.Second, "hub, trays and Zendesk agree on every agent's final status", func() bool {
+	testwait.Within(t, 30*time.Second, "hub, trays and Zendesk agree on every agent's final status", func() bool {
 		for i, want := range final {
 			p := api.Must(t, http.StatusOK, bootstrapKey, "GET", c.path("/agents/"+c.agents[i]+"/presence"), nil)["presence"].(map[string]any)
 			if p["status"] != want.status {
@@ -219,7 +220,7 @@ func TestReplicasFailover(t *testing.T) {
 	// The outbox carried on: nothing pending, each delivered write reached Zendesk, and Zendesk got no
 	// more than that, apart from the writes being sent when a newer change superseded them (sent once,
 	// never marked delivered) and the ones the dead leader was sending when killed (maybe sent twice).
-	eventually(t, 30*time.Second, "no write pending", func() bool {
+	testwait.Within(t, 30*time.Second, "no write pending", func() bool {
 		h := api.Must(t, http.StatusOK, bootstrapKey, "GET", c.path("/connections/"+c.conn), nil)["connection"].(map[string]any)["health"].(map[string]any)
 		return h["pending_writes"] == nil || h["pending_writes"] == "0"
 	})
@@ -311,7 +312,7 @@ func setUp(t *testing.T, c *cluster, hook int) {
 			t.Fatal(err)
 		}
 	}
-	eventually(t, 20*time.Second, "Zendesk changes reach the hub", func() bool {
+	testwait.Within(t, 20*time.Second, "Zendesk changes reach the hub", func() bool {
 		for _, id := range c.agents {
 			p := api.Must(t, http.StatusOK, bootstrapKey, "GET", c.path("/agents/"+id+"/presence"), nil)["presence"].(map[string]any)
 			if p["status"] != "lunch" {
@@ -399,7 +400,7 @@ func traySet(tr *tray, status string) (change, error) {
 func waitLeader(t *testing.T, c *cluster, not int) int {
 	t.Helper()
 	found := -1
-	eventually(t, 30*time.Second, "a leader", func() bool {
+	testwait.Within(t, 30*time.Second, "a leader", func() bool {
 		found = -1
 		for _, j := range c.alive(0) {
 			if ok, _, err := c.reps[j].leading(); err == nil && ok && j != not {
