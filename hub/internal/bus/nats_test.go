@@ -12,6 +12,7 @@ import (
 
 	"presencehub.dev/hub/internal/model"
 	"presencehub.dev/hub/internal/testenv"
+	"presencehub.dev/shared/testwait"
 )
 
 // inbox collects what a subscriber receives.
@@ -28,13 +29,15 @@ func (in *inbox) list() []Event {
 	return append([]Event(nil), in.events...)
 }
 
-// waitLen waits until in holds n events, then a little longer to catch extra ones.
+// waitLen waits until in holds n events and fails if it holds more. NATS delivers a subscription's
+// messages in order, so an extra event (one coming back to its publisher) shows up by the time a later
+// event does: each test's next waitLen catches it.
 func (in *inbox) waitLen(t *testing.T, n int) []Event {
 	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); len(in.list()) < n && time.Now().Before(deadline); {
-		time.Sleep(5 * time.Millisecond)
-	}
-	time.Sleep(100 * time.Millisecond)
+	testwait.Seen(t, testwait.Default, fmt.Sprintf("%d events", n), func() (bool, string) {
+		got := in.list()
+		return len(got) >= n, fmt.Sprintf("%d events: %+v", len(got), got)
+	})
 	got := in.list()
 	if len(got) != n {
 		t.Fatalf("received %d events, want %d: %+v", len(got), n, got)
@@ -113,14 +116,14 @@ func TestNATSReconnectResyncs(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-			if c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port)); err == nil {
+		testwait.For(t, "nats-server to listen", func() bool {
+			c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+			if err == nil {
 				c.Close()
-				return cmd
 			}
-		}
-		t.Fatal("nats-server did not start")
-		return nil
+			return err == nil
+		})
+		return cmd
 	}
 	srv := start()
 	url := fmt.Sprintf("nats://127.0.0.1:%d", port)

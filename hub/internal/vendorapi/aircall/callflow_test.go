@@ -3,16 +3,17 @@ package aircall_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"sync"
 	"testing"
-	"time"
 
 	"presencehub.dev/hub/internal/vendorapi"
 	"presencehub.dev/hub/internal/vendorapi/aircall"
+	"presencehub.dev/shared/testwait"
 )
 
 // sink records webhook bodies in arrival order.
@@ -31,12 +32,12 @@ func (s *sink) ServeHTTP(_ http.ResponseWriter, r *http.Request) {
 // states waits until the deliveries parse to at least n changes and returns their states.
 func (s *sink) states(t *testing.T, a vendorapi.WebhookReceiver, id string, n int) []string {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
+	var got []string
+	testwait.Seen(t, testwait.Default, fmt.Sprintf("%d changes delivered", n), func() (bool, string) {
 		s.mu.Lock()
 		bodies := slices.Clone(s.bodies)
 		s.mu.Unlock()
-		var got []string
+		got = got[:0]
 		for _, b := range bodies {
 			cs, err := a.ParseWebhook(http.Header{}, b)
 			if err != nil {
@@ -49,11 +50,9 @@ func (s *sink) states(t *testing.T, a vendorapi.WebhookReceiver, id string, n in
 				got = append(got, c.State)
 			}
 		}
-		if len(got) >= n || time.Now().After(deadline) {
-			return got
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return len(got) >= n, fmt.Sprint(got)
+	})
+	return got
 }
 
 func TestCallFlow(t *testing.T) {

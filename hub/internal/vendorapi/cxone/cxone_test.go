@@ -203,9 +203,9 @@ func TestPollReportsSystemStatesInOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = em.Change(ana, "InboundContact")
-	time.Sleep(2 * time.Millisecond)
+	time.Sleep(2 * time.Millisecond) // distinct update times, which order the changes: not a wait
 	_ = em.Change(bo, "Refused")
-	time.Sleep(2 * time.Millisecond)
+	time.Sleep(2 * time.Millisecond) // likewise
 	_ = em.Change(ana, "AfterCallWork")
 	changes, _, err := p.Poll(ctx(t), cursor)
 	if err != nil {

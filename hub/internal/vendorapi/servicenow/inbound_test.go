@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -18,6 +19,7 @@ import (
 	"presencehub.dev/hub/internal/emulator/servicenowemu"
 	"presencehub.dev/hub/internal/vendorapi"
 	"presencehub.dev/hub/internal/vendorapi/servicenow"
+	"presencehub.dev/shared/testwait"
 )
 
 // calls records the business rule's calls.
@@ -35,19 +37,18 @@ func (c *calls) ServeHTTP(_ http.ResponseWriter, r *http.Request) {
 }
 
 // wait returns the i-th call once it arrived.
-func (c *calls) wait(t *testing.T, i int) (http.Header, []byte) {
+func (c *calls) wait(t *testing.T, i int) (h http.Header, b []byte) {
 	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+	testwait.For(t, fmt.Sprintf("business rule call %d", i), func() bool {
 		c.mu.Lock()
+		defer c.mu.Unlock()
 		if len(c.got) > i {
-			h, b := c.got[i], c.body[i]
-			c.mu.Unlock()
-			return h, b
+			h, b = c.got[i], c.body[i]
+			return true
 		}
-		c.mu.Unlock()
-	}
-	t.Fatalf("business rule call %d did not arrive", i)
-	return nil, nil
+		return false
+	})
+	return h, b
 }
 
 func sign(secret string, ts int64, body []byte) http.Header {
