@@ -10,6 +10,7 @@ import (
 	"presencehub.dev/hub/internal/emulator/aircallemu"
 	"presencehub.dev/hub/internal/emulator/emulators"
 	"presencehub.dev/hub/internal/hubtest"
+	"presencehub.dev/shared/testwait"
 )
 
 // TestEveryVendorsPagination links 120 agents on a connection to each built-in emulator at once (one run
@@ -172,21 +173,19 @@ func TestOneRunAtATime(t *testing.T) {
 	if r.Status != http.StatusConflict || !strings.Contains(string(r.Body), "already running") {
 		t.Fatalf("second run: %d %s", r.Status, r.Body)
 	}
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+	testwait.Seen(t, testwait.Default, "2 pages while running", func() (bool, string) {
 		cur := e.must(t, "GET", "/connections/"+conn+"/sync-runs/"+run, nil)["sync_run"].(map[string]any)
 		if cur["state"] != "running" {
 			t.Fatalf("no progress seen while running: %v", cur)
 		}
-		if fmt.Sprint(cur["pages"]) == "2" {
-			if users := fmt.Sprint(cur["report"].(map[string]any)["users"]); users != "100" {
-				t.Fatalf("after 2 pages: %s users", users)
-			}
-			break
+		if fmt.Sprint(cur["pages"]) != "2" {
+			return false, fmt.Sprint(cur)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("stuck: %v", cur)
+		if users := fmt.Sprint(cur["report"].(map[string]any)["users"]); users != "100" {
+			t.Fatalf("after 2 pages: %s users", users)
 		}
-	}
+		return true, ""
+	})
 	final := e.waitSync(t, conn, run, 30*time.Second)
 	if final["state"] != "succeeded" || fmt.Sprint(final["pages"]) != "6" {
 		t.Fatalf("final: %v", final)

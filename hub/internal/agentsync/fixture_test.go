@@ -11,6 +11,7 @@ import (
 
 	"presencehub.dev/hub/internal/emulator"
 	"presencehub.dev/hub/internal/hubtest"
+	"presencehub.dev/shared/testwait"
 )
 
 // env is a tenant of a real hub, with connections to emulators served over real HTTP.
@@ -99,17 +100,12 @@ func (e *env) startSync(t testing.TB, conn string) string {
 // waitSync waits for a run to end and returns it.
 func (e *env) waitSync(t testing.TB, conn, run string, timeout time.Duration) map[string]any {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		r := e.must(t, "GET", "/connections/"+conn+"/sync-runs/"+run, nil)["sync_run"].(map[string]any)
-		if r["state"] != "running" {
-			return r
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("sync run %s still running after %s: %v", run, timeout, r)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	var r map[string]any
+	testwait.Seen(t, timeout, "sync run "+run+" to end", func() (bool, string) {
+		r = e.must(t, "GET", "/connections/"+conn+"/sync-runs/"+run, nil)["sync_run"].(map[string]any)
+		return r["state"] != "running", fmt.Sprint(r)
+	})
+	return r
 }
 
 // syncNow runs a sync to its end and returns its report, failing unless it succeeded.

@@ -11,6 +11,7 @@ import (
 	"presencehub.dev/hub/internal/emulator/zendeskemu"
 	"presencehub.dev/hub/internal/hubtest"
 	"presencehub.dev/hub/internal/store"
+	"presencehub.dev/shared/testwait"
 )
 
 // interrupted starts a paced run of conn on a hub over dir, stops the hub once pages have been applied,
@@ -18,15 +19,13 @@ import (
 func interrupted(t *testing.T, h *hubtest.Hub, e *env, conn string, pages int) (string, int) {
 	t.Helper()
 	run := e.startSync(t, conn)
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+	testwait.Seen(t, testwait.Default, fmt.Sprintf("%d pages applied", pages), func() (bool, string) {
 		cur := e.must(t, "GET", "/connections/"+conn+"/sync-runs/"+run, nil)["sync_run"].(map[string]any)
-		if cur["state"] != "running" || time.Now().After(deadline) {
-			t.Fatalf("run ended or stalled before the restart: %v", cur)
+		if cur["state"] != "running" {
+			t.Fatalf("run ended before the restart: %v", cur)
 		}
-		if num(cur, "pages") >= pages {
-			break
-		}
-	}
+		return num(cur, "pages") >= pages, fmt.Sprint(cur)
+	})
 	h.Stop()
 	st, err := store.Open(t.Context(), h.App.Config.Database.Driver, h.App.Config.Database.DSN)
 	if err != nil {

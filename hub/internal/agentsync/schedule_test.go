@@ -11,6 +11,7 @@ import (
 	"presencehub.dev/hub/internal/model"
 	"presencehub.dev/hub/internal/store"
 	"presencehub.dev/hub/internal/vendorapi"
+	"presencehub.dev/shared/testwait"
 )
 
 func TestIsDue(t *testing.T) {
@@ -73,11 +74,11 @@ func TestScheduleStartsDueConnections(t *testing.T) {
 	now := time.Now().UTC().Add(2 * time.Hour)
 	s := New(st, oneUser{}, slog.New(slog.DiscardHandler), Options{Interval: 24 * time.Hour, Now: func() time.Time { return now }})
 	s.schedule(ctx)
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		if r, err := st.LatestSyncRun(ctx, tn.ID, hourly.ID); err == nil && r.State != model.SyncRunning {
-			break
-		}
-	}
+	// The other connections' runs, had they been started, were started in the same pass as this one.
+	testwait.For(t, "the hourly run to end", func() bool {
+		r, err := st.LatestSyncRun(ctx, tn.ID, hourly.ID)
+		return err == nil && r.State != model.SyncRunning
+	})
 	s.stop()
 	s.wg.Wait()
 	for _, c := range []string{"daily", "off", "disabled", "unsupported"} {

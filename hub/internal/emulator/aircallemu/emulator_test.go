@@ -2,6 +2,7 @@ package aircallemu_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"presencehub.dev/hub/internal/emulator/aircallemu"
+	"presencehub.dev/shared/testwait"
 )
 
 func serve(t *testing.T, opts aircallemu.Options) (*aircallemu.Emulator, *httptest.Server) {
@@ -151,16 +153,14 @@ func (s *hookSink) ServeHTTP(_ http.ResponseWriter, r *http.Request) {
 
 func (s *hookSink) wait(t *testing.T, n int) []map[string]any {
 	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+	var got []map[string]any
+	testwait.Seen(t, testwait.Default, fmt.Sprintf("%d deliveries", n), func() (bool, string) {
 		s.mu.Lock()
-		got := append([]map[string]any(nil), s.got...)
+		got = append([]map[string]any(nil), s.got...)
 		s.mu.Unlock()
-		if len(got) >= n {
-			return got
-		}
-	}
-	t.Fatalf("fewer than %d deliveries", n)
-	return nil
+		return len(got) >= n, fmt.Sprint(got)
+	})
+	return got
 }
 
 func TestWebhookEnvelopesAndManagement(t *testing.T) {
@@ -195,9 +195,19 @@ func TestWebhookEnvelopesAndManagement(t *testing.T) {
 	if err := em.Change(id, "available"); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(100 * time.Millisecond)
-	if n := len(sink.wait(t, 2)); n != 2 {
-		t.Errorf("%d deliveries after deactivation; want 2", n)
+	// Active again, a later change is delivered: deliveries go out in order, so one for the change made
+	// while inactive would have come first.
+	if _, reactivated := do(t, srv, "PUT", "/v1/webhooks/"+wh["webhook_id"].(string), `{"active":true}`, false); reactivated["webhook"].(map[string]any)["active"] != true {
+		t.Fatalf("reactivated webhook %v", reactivated)
+	}
+	if err := em.Change(id, "unavailable"); err != nil {
+		t.Fatal(err)
+	}
+	got = sink.wait(t, 3)
+	for _, d := range got[2:] {
+		if data, _ := d["data"].(map[string]any); data["availability_status"] == "available" {
+			t.Errorf("delivery %v of the change made while the webhook was inactive", d)
+		}
 	}
 	if resp, _ := do(t, srv, "DELETE", "/v1/webhooks/nope", "", false); resp.StatusCode != 404 {
 		t.Errorf("DELETE unknown webhook: %d", resp.StatusCode)
