@@ -14,6 +14,7 @@ import (
 	"presencehub.dev/desktop/internal/model"
 	"presencehub.dev/desktop/internal/secrets"
 	"presencehub.dev/shared/streamclient"
+	"presencehub.dev/shared/testwait"
 )
 
 // TestEndToEnd runs a real hub (the presence-hub binary), signs the tray in with a pairing code through
@@ -91,7 +92,7 @@ func TestEndToEnd(t *testing.T) {
 	if p := c.State().Pending; p == nil || p.Sent {
 		t.Fatalf("offline change should be pending, unsent: %+v", p)
 	}
-	time.Sleep(200 * time.Millisecond)
+	// The proxy refuses every connection while cut, so nothing can have gone out after this point.
 	if p := h.presence(t, tn); p["status"] != "busy" {
 		t.Fatalf("the hub got the change while the tray was offline: %v", p)
 	}
@@ -118,10 +119,12 @@ func TestEndToEnd(t *testing.T) {
 	if s.Presence.Status != "offline" || s.Pending != nil {
 		t.Fatalf("after the hub won: status %s pending %+v", s.Presence.Status, s.Pending)
 	}
-	time.Sleep(200 * time.Millisecond)
-	if p := h.presence(t, tn); p["status"] != "offline" {
-		t.Fatalf("the overtaken change reached the hub: %v", p)
+	// The tray's next change reaches the second device after anything it sent before: had the
+	// overtaken lunch gone out, the watcher would see it first.
+	if err := c.SetStatus("busy"); err != nil {
+		t.Fatal(err)
 	}
+	watcher.waitFor(t, "busy", stored.DeviceID, [2]string{"lunch", stored.DeviceID})
 
 	// Sign out: revoked on the hub, gone from the keyring.
 	if err := c.SignOut(ctx); err != nil {
@@ -161,14 +164,19 @@ func newWatcher(ctx context.Context, hubURL, token string) *watcher {
 	return w
 }
 
-func (w *watcher) waitFor(t *testing.T, status, sourceID string) {
+// waitFor waits until the second device sees status set by sourceID, failing if it sees any of never
+// (status, source id) first.
+func (w *watcher) waitFor(t *testing.T, status, sourceID string, never ...[2]string) {
 	t.Helper()
-	deadline := time.After(10 * time.Second)
+	deadline := time.After(testwait.Default)
 	for {
 		select {
 		case got := <-w.seen:
 			if got == [2]string{status, sourceID} {
 				return
+			}
+			if slices.Contains(never, got) {
+				t.Fatalf("the second device saw %s by %s before %s", got[0], got[1], status)
 			}
 		case <-deadline:
 			t.Fatalf("the second device never saw %s by %s", status, sourceID)

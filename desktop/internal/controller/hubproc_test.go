@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"presencehub.dev/shared/testwait"
 )
 
 // hubBinEnv names a prebuilt presence-hub binary; without it the test builds one from the workspace.
@@ -115,19 +117,15 @@ func startHub(t *testing.T) *hub {
 		}
 	})
 	h := &hub{url: "http://" + addr, logs: logs}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		if resp, err := http.Get(h.url + "/readyz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return h
-			}
+	testwait.Seen(t, testwait.Default, "the hub ready at "+h.url, func() (bool, string) {
+		resp, err := http.Get(h.url + "/readyz")
+		if err != nil {
+			return false, err.Error() + "\n" + logs.String()
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("hub not ready at %s:\n%s", h.url, logs.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK, resp.Status + "\n" + logs.String()
+	})
+	return h
 }
 
 func freeAddr(t *testing.T) string {

@@ -5,7 +5,8 @@ import (
 	"net"
 	"sync"
 	"testing"
-	"time"
+
+	"presencehub.dev/shared/testwait"
 )
 
 // proxy forwards TCP to the hub and can cut the tray off (closing every connection and refusing new
@@ -87,16 +88,13 @@ func (p *proxy) cut() {
 
 // restore accepts connections again on the same address.
 func (p *proxy) restore() {
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		ln, err := net.Listen("tcp", p.addr)
-		if err == nil {
-			p.serve(ln)
-			return
+	var ln net.Listener
+	testwait.Seen(p.t, testwait.Default, "re-listening on "+p.addr, func() (bool, string) {
+		var err error
+		if ln, err = net.Listen("tcp", p.addr); err != nil {
+			return false, err.Error()
 		}
-		if time.Now().After(deadline) {
-			p.t.Fatalf("re-listening on %s: %v", p.addr, err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return true, ""
+	})
+	p.serve(ln)
 }
