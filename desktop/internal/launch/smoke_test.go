@@ -2,6 +2,7 @@ package launch
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +14,8 @@ import (
 	"time"
 
 	"github.com/godbus/dbus/v5"
+
+	"presencehub.dev/shared/testwait"
 )
 
 // sessionEnv marks a private desktop session made for these tests (scripts/test: Xvfb, D-Bus and
@@ -39,6 +42,7 @@ func TestTraySmoke(t *testing.T) {
 	if err != nil {
 		t.Fatalf("no session bus: %v", err)
 	}
+	watcher := serveWatcher(t, bus)
 
 	home, run := t.TempDir(), t.TempDir()
 	var logs bytes.Buffer
@@ -58,6 +62,11 @@ func TestTraySmoke(t *testing.T) {
 	}()
 
 	name := waitForItem(t, bus, tray.Process.Pid, exited)
+	var owner string
+	if err := bus.BusObject().Call("org.freedesktop.DBus.GetNameOwner", 0, name).Store(&owner); err != nil {
+		t.Fatalf("owner of %s: %v", name, err)
+	}
+	testwait.For(t, "the tray to register with the StatusNotifierWatcher", func() bool { return watcher.registered(owner) })
 	labels := menuLabels(t, bus, name)
 	for _, want := range []string{"Signed out", "Open Presence Hub", "Sign in…", "Quit"} {
 		if !slices.Contains(labels, want) {
@@ -95,25 +104,26 @@ func TestTraySmoke(t *testing.T) {
 func waitForItem(t *testing.T, bus *dbus.Conn, pid int, exited <-chan error) string {
 	t.Helper()
 	prefix := "org.kde.StatusNotifierItem-" + strconv.Itoa(pid) + "-"
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
+	var found string
+	testwait.Seen(t, testwait.Default, "the tray to export a StatusNotifierItem", func() (bool, string) {
+		select {
+		case err := <-exited:
+			t.Fatalf("the tray exited early: %v", err)
+		default:
+		}
 		var names []string
 		if err := bus.BusObject().Call("org.freedesktop.DBus.ListNames", 0).Store(&names); err != nil {
 			t.Fatal(err)
 		}
 		for _, n := range names {
 			if strings.HasPrefix(n, prefix) {
-				return n
+				found = n
+				return true, ""
 			}
 		}
-		select {
-		case err := <-exited:
-			t.Fatalf("the tray exited early: %v", err)
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
-	t.Fatal("the tray never exported a StatusNotifierItem")
-	return ""
+		return false, fmt.Sprint(names)
+	})
+	return found
 }
 
 // layout is a com.canonical.dbusmenu layout node: (id, properties, children).
@@ -153,18 +163,15 @@ func label(l layout) string {
 func menuLabels(t *testing.T, bus *dbus.Conn, name string) []string {
 	t.Helper()
 	var out []string
-	deadline := time.Now().Add(10 * time.Second)
-	for len(out) == 0 && time.Now().Before(deadline) { // the menu is filled right after the item appears
+	testwait.Seen(t, testwait.Default, "the tray menu filled in", func() (bool, string) { // right after the item appears
+		out = nil
 		for _, c := range children(getLayout(t, bus, name)) {
 			if l := label(c); l != "" {
 				out = append(out, l)
 			}
 		}
-		if !slices.Contains(out, "Signed out") {
-			out = nil
-			time.Sleep(100 * time.Millisecond)
-		}
-	}
+		return slices.Contains(out, "Signed out"), fmt.Sprint(out)
+	})
 	return out
 }
 
