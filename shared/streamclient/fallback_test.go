@@ -38,7 +38,7 @@ func replica(t *testing.T, name string, down *atomic.Bool, hits *atomic.Int32) *
 			if ctx.Err() != nil {
 				return
 			}
-			time.Sleep(10 * time.Millisecond)
+			time.Sleep(10 * time.Millisecond) // the fake replica holds the stream until marked down: not a test wait
 		}
 		ws.CloseNow() // the replica dies
 	}))

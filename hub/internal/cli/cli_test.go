@@ -12,9 +12,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"presencehub.dev/hub/internal/seal"
+	"presencehub.dev/shared/testwait"
 )
 
 func freeAddr(t *testing.T) string {
@@ -34,24 +34,23 @@ func run(t *testing.T, addr string, args ...string) (stdout *bytes.Buffer, stop 
 	stdout = &bytes.Buffer{}
 	done := make(chan int, 1)
 	go func() { done <- Execute(ctx, args, stdout, io.Discard) }()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		resp, err := http.Get("http://" + addr + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			break
-		}
+	up, saw := testwait.Poll(testwait.Default, func() (bool, string) {
 		select {
 		case code := <-done:
 			cancel()
 			t.Fatalf("presence-hub %v exited with %d before serving", args, code)
 		default:
 		}
-		if time.Now().After(deadline) {
-			cancel()
-			t.Fatal("hub did not come up")
+		resp, err := http.Get("http://" + addr + "/healthz")
+		if err != nil {
+			return false, err.Error()
 		}
-		time.Sleep(20 * time.Millisecond)
+		resp.Body.Close()
+		return true, ""
+	})
+	if !up {
+		cancel()
+		t.Fatalf("hub did not come up: %s", saw)
 	}
 	var stopped bool
 	var code int

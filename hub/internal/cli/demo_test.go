@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"presencehub.dev/hub/internal/demo"
 	"presencehub.dev/hub/internal/emulator/emulators"
@@ -142,8 +141,7 @@ func TestDemoIsWiredToTheVendorEmulators(t *testing.T) {
 		resp.Body.Close()
 	}
 	// Zendesk, read through its own API, follows: online.
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	testwait.Seen(t, testwait.Default, "zendesk online after the Aircall change", func() (bool, string) {
 		req, _ := http.NewRequest("GET", zd.BaseURL+"/api/v2/agent_availabilities/"+zd.Users[email], nil)
 		req.SetBasicAuth(zd.Credentials["email"]+"/token", zd.Credentials["api_token"])
 		resp, err := http.DefaultClient.Do(req)
@@ -159,14 +157,8 @@ func TestDemoIsWiredToTheVendorEmulators(t *testing.T) {
 		}
 		_ = json.NewDecoder(resp.Body).Decode(&got)
 		resp.Body.Close()
-		if got.Data.Attributes.AgentStatus.Name == "online" {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("zendesk agent status %q; want online after the Aircall change", got.Data.Attributes.AgentStatus.Name)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return got.Data.Attributes.AgentStatus.Name == "online", "agent status " + got.Data.Attributes.AgentStatus.Name
+	})
 	// Available punched the agent in at the punch clock, with the external id agent sync linked.
 	testwait.For(t, "a punch in", func() bool {
 		req, _ := http.NewRequest("GET", pc.BaseURL+"/users/"+pc.Users[email]+"/punch-clock", nil)

@@ -143,7 +143,7 @@ func TestReplicasFailover(t *testing.T) {
 				}
 				changes[i] = append(changes[i], ch)
 				made.Add(1)
-				time.Sleep(time.Duration(100+rand.IntN(200)) * time.Millisecond)
+				time.Sleep(time.Duration(100+rand.IntN(200)) * time.Millisecond) // paces the agents' changes: not a wait
 				if i%2 == 1 {
 					select {
 					case <-killedCh:

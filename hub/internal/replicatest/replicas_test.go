@@ -16,6 +16,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"presencehub.dev/shared/testwait"
 )
 
 // hubBinEnv names a prebuilt presence-hub binary; without it the test builds one from the workspace.
@@ -127,21 +129,18 @@ func startReplica(t *testing.T, bin, name string, args, env []string) *replica {
 			t.Logf("replica %s log (last 6000 bytes):\n%s", name, tail(b, 6000))
 		}
 	})
-	deadline := time.Now().Add(60 * time.Second)
-	for {
+	testwait.Seen(t, 60*time.Second, "replica "+name+" ready", func() (bool, string) {
 		resp, err := http.Get(r.url + "/readyz")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return r
+				return true, ""
 			}
 		}
-		if time.Now().After(deadline) {
-			b, _ := os.ReadFile(r.log)
-			t.Fatalf("replica %s not ready: %v\n%s", name, err, tail(b, 4000))
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		b, _ := os.ReadFile(r.log)
+		return false, fmt.Sprintf("%v\n%s", err, tail(b, 4000))
+	})
+	return r
 }
 
 // kill ends the process with SIGKILL: no shutdown path runs, its sessions just drop.

@@ -5,11 +5,11 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"presencehub.dev/hub/internal/ids"
 	"presencehub.dev/hub/internal/model"
 	"presencehub.dev/hub/internal/store"
+	"presencehub.dev/shared/testwait"
 )
 
 // Commits never checkpoint (that cost one change in ~250 several ms); the store's own loop copies the
@@ -35,13 +35,9 @@ func TestSQLiteCheckpointsInTheBackground(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for size(path) <= before {
-		if time.Now().After(deadline) {
-			s.Close()
-			t.Fatalf("the database file stayed at %d bytes (WAL %d bytes): nothing checkpointed it", before, size(path+"-wal"))
-		}
-		time.Sleep(20 * time.Millisecond)
+	if grew, _ := testwait.Poll(testwait.Default, func() (bool, string) { return size(path) > before, "" }); !grew {
+		s.Close()
+		t.Fatalf("the database file stayed at %d bytes (WAL %d bytes): nothing checkpointed it", before, size(path+"-wal"))
 	}
 	if err := s.Close(); err != nil {
 		t.Fatalf("closing: %v", err)
