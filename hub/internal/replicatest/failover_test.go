@@ -328,7 +328,7 @@ func setUp(t *testing.T, c *cluster, hook int) {
 func slowWrites(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPut {
-			time.Sleep(100 * time.Millisecond)
+			time.Sleep(100 * time.Millisecond) // a slow vendor server: not a test wait
 		}
 		next.ServeHTTP(w, r)
 	})
