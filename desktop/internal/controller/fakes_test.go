@@ -3,15 +3,16 @@ package controller
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
-	"time"
 
 	"presencehub.dev/desktop/internal/hubapi"
 	"presencehub.dev/desktop/internal/model"
 	"presencehub.dev/desktop/internal/secrets"
 	phv1 "presencehub.dev/shared/gen/presencehub/v1"
 	"presencehub.dev/shared/streamclient"
+	"presencehub.dev/shared/testwait"
 )
 
 // recorder is a View that keeps everything it was shown.
@@ -19,53 +20,37 @@ type recorder struct {
 	mu      sync.Mutex
 	states  []model.State
 	notices []model.Notice
-	changed chan struct{}
 }
 
-func newRecorder() *recorder { return &recorder{changed: make(chan struct{}, 1)} }
+func newRecorder() *recorder { return &recorder{} }
 
 func (r *recorder) Show(s model.State) {
 	r.mu.Lock()
 	r.states = append(r.states, s)
 	r.mu.Unlock()
-	r.poke()
 }
 
 func (r *recorder) Notify(n model.Notice) {
 	r.mu.Lock()
 	r.notices = append(r.notices, n)
 	r.mu.Unlock()
-	r.poke()
-}
-
-func (r *recorder) poke() {
-	select {
-	case r.changed <- struct{}{}:
-	default:
-	}
 }
 
 // waitFor waits until cond holds for the last state shown and the notices so far.
 func (r *recorder) waitFor(t *testing.T, what string, cond func(model.State, []model.Notice) bool) model.State {
 	t.Helper()
-	deadline := time.After(10 * time.Second)
-	for {
+	var last model.State
+	testwait.Seen(t, testwait.Default, what, func() (bool, string) {
 		r.mu.Lock()
-		var last model.State
+		defer r.mu.Unlock()
+		last = model.State{}
 		if len(r.states) > 0 {
 			last = r.states[len(r.states)-1]
 		}
-		ok := cond(last, append([]model.Notice(nil), r.notices...))
-		r.mu.Unlock()
-		if ok {
-			return last
-		}
-		select {
-		case <-r.changed:
-		case <-deadline:
-			t.Fatalf("timed out waiting for %s; last state %+v, notices %+v", what, last, r.notices)
-		}
-	}
+		notices := append([]model.Notice(nil), r.notices...)
+		return cond(last, notices), fmt.Sprintf("last state %+v, notices %+v", last, notices)
+	})
+	return last
 }
 
 func hasNotice(k model.NoticeKind) func(model.State, []model.Notice) bool {
