@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"sync"
 	"testing"
-	"time"
 
 	"presencehub.dev/hub/internal/emulator/servicenowemu"
 	"presencehub.dev/hub/internal/emulator/talkdeskemu"
@@ -29,7 +28,7 @@ func fourVendors(t *testing.T) (e *env, td, sn *vendorAccount) {
 	// those new rows (Offline in ServiceNow) before the admin's change, not after it.
 	pollsPass(t, td, sn)
 	e.setPresence(t, 0, "available")
-	explained(t, 5*time.Second, "every vendor available", func() bool {
+	explained(t, testwait.Default, "every vendor available", func() bool {
 		return e.vendorState(e.zd, 0) == "online" && e.vendorState(e.ac, 0) == "available" &&
 			e.vendorState(td, 0) == "available" && e.vendorState(sn, 0) == "available"
 	}, e.explainAgent(t, 0, map[string]*vendorAccount{"zendesk": e.zd, "aircall": e.ac, "talkdesk": td, "servicenow": sn}))
@@ -89,7 +88,7 @@ func TestFourVendorsConvergeWhereverAChangeStarts(t *testing.T) {
 		if err := s.vendor.em.Change(e.users[s.vendor][0], s.state); err != nil {
 			t.Fatal(err)
 		}
-		explained(t, 5*time.Second, round+": hub follows", func() bool { return e.status(t, 0) == s.status },
+		explained(t, testwait.Default, round+": hub follows", func() bool { return e.status(t, 0) == s.status },
 			e.explainAgent(t, 0, map[string]*vendorAccount{"zendesk": e.zd, "aircall": e.ac, "talkdesk": td, "servicenow": sn}))
 		if got := settle(t, e, td, sn); got != s.status {
 			t.Fatalf("%s: hub settled on %s; want %s", round, got, s.status)
@@ -142,7 +141,7 @@ func pollsPass(t *testing.T, vas ...*vendorAccount) {
 	for i, va := range vas {
 		marks[i] = len(va.em.Calls())
 	}
-	testwait.Within(t, 10*time.Second, "two more polls", func() bool {
+	testwait.For(t, "two more polls", func() bool {
 		for i, va := range vas {
 			if len(va.em.Calls()) < marks[i]+2 {
 				return false

@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"presencehub.dev/hub/internal/cli"
 	"presencehub.dev/hub/internal/hubtest"
@@ -39,7 +38,7 @@ func childHub(t *testing.T, dir, addr string) *exec.Cmd {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _, _ = cmd.Process.Wait() })
-	testwait.Within(t, 20*time.Second, "child hub ready", func() bool {
+	testwait.For(t, "child hub ready", func() bool {
 		resp, err := http.Get("http://" + addr + "/readyz")
 		if err != nil {
 			return false
@@ -70,7 +69,7 @@ func TestHubKilledMidOutboxDeliversAfterRestart(t *testing.T) {
 	for i := range e.agents {
 		e.setPresence(t, i, []string{"lunch", "available", "busy"}[i])
 	}
-	testwait.Within(t, 5*time.Second, "writes queued and failing", func() bool {
+	testwait.For(t, "writes queued and failing", func() bool {
 		for _, va := range []*vendorAccount{e.zd, e.ac} {
 			hl := e.must(t, "GET", "/connections/"+va.conn, nil)["connection"].(map[string]any)["health"].(map[string]any)
 			if hl["pending_writes"] != "3" || hl["error_count"] == "0" {
@@ -89,7 +88,7 @@ func TestHubKilledMidOutboxDeliversAfterRestart(t *testing.T) {
 	want := [][2]string{{"away", "unavailable"}, {"online", "available"}, {"transfers_only", "unavailable"}}
 	// Each write is delivered exactly once, and the vendors end in the hub's statuses. (Aircall users
 	// start available, so the state alone would not prove agent 1's write arrived: count the PUTs.)
-	testwait.Within(t, 20*time.Second, "writes delivered after restart", func() bool {
+	testwait.For(t, "writes delivered after restart", func() bool {
 		for i, w := range want {
 			if e.vendorState(e.zd, i) != w[0] || e.vendorState(e.ac, i) != w[1] {
 				return false

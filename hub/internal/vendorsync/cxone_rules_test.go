@@ -3,7 +3,6 @@ package vendorsync_test
 import (
 	"fmt"
 	"testing"
-	"time"
 
 	"presencehub.dev/hub/internal/emulator/cxoneemu"
 	"presencehub.dev/hub/internal/emulator/salesforceemu"
@@ -37,7 +36,7 @@ func cxoneModel(t *testing.T, e *env) (sf, cx *vendorAccount) {
 	e.must(t, "POST", "/rules", rule("cxone team", cx.conn, []string{e.team}, nil,
 		[][2]string{{"Available", "available"}, {"unavailable:Lunch", "lunch"}, {"Unavailable", "busy"}, {"InboundContact", "on-call"}, {"AfterCallWork", "acw"}},
 		[][2]string{{"available", "Available"}, {"lunch", "unavailable:Lunch"}, {"busy", "Unavailable"}}))
-	testwait.Within(t, 5*time.Second, "salesforce and cxone polled", func() bool {
+	testwait.For(t, "salesforce and cxone polled", func() bool {
 		return polledSince(sf, "SystemModstamp+%3E%3D") && polledSince(cx, "updatedSince=")
 	})
 	return sf, cx
@@ -64,18 +63,18 @@ func TestCXoneSalesforcePublisherAndSubscriberStates(t *testing.T) {
 
 	// Subscriber: the agent picks On Break, then Available for Chats, in Salesforce.
 	must(t, sf.em.Change(sfUser, "On_Break"))
-	testwait.Within(t, 5*time.Second, "cxone on lunch", func() bool { return e.vendorState(cx, 0) == "unavailable:Lunch" })
+	testwait.For(t, "cxone on lunch", func() bool { return e.vendorState(cx, 0) == "unavailable:Lunch" })
 	must(t, sf.em.Change(sfUser, "Available_for_Chats"))
-	testwait.Within(t, 5*time.Second, "cxone open", func() bool { return e.status(t, 0) == "available" && e.vendorState(cx, 0) == "Available" })
+	testwait.For(t, "cxone open", func() bool { return e.status(t, 0) == "available" && e.vendorState(cx, 0) == "Available" })
 	// Publisher: Unavailable in CXone shows as Busy in Salesforce, Available as Available for Chats.
 	must(t, cx.em.Change(cxUser, "Unavailable"))
-	testwait.Within(t, 5*time.Second, "salesforce busy", func() bool { return e.status(t, 0) == "busy" && e.vendorState(sf, 0) == "Busy" })
+	testwait.For(t, "salesforce busy", func() bool { return e.status(t, 0) == "busy" && e.vendorState(sf, 0) == "Busy" })
 	must(t, cx.em.Change(cxUser, "Available"))
-	testwait.Within(t, 5*time.Second, "salesforce available for chats", func() bool { return e.vendorState(sf, 0) == "Available_for_Chats" })
+	testwait.For(t, "salesforce available for chats", func() bool { return e.vendorState(sf, 0) == "Available_for_Chats" })
 
 	// After Call Work is system-managed: published to Salesforce, never written to CXone.
 	must(t, cx.em.Change(cxUser, "AfterCallWork"))
-	testwait.Within(t, 5*time.Second, "acw published", func() bool { return e.status(t, 0) == "acw" && e.vendorState(sf, 0) == "Busy" })
+	testwait.For(t, "acw published", func() bool { return e.status(t, 0) == "acw" && e.vendorState(sf, 0) == "Busy" })
 	for _, w := range asList(e.must(t, "GET", "/connections/"+cx.conn+"/writes", nil)["writes"]) {
 		if w["status"] == "acw" || w["vendor_state"] == "AfterCallWork" {
 			t.Fatalf("a write of ACW to CXone: %v", w)
@@ -84,7 +83,7 @@ func TestCXoneSalesforcePublisherAndSubscriberStates(t *testing.T) {
 	// Previous State: the agent picks Available for Voice, mapped to Previous State, in Salesforce:
 	// the hub returns to the status held before the interaction, and CXone follows once ACW is over.
 	must(t, sf.em.Change(sfUser, "Available_for_Voice"))
-	testwait.Within(t, 5*time.Second, "previous state restored", func() bool { return e.status(t, 0) == "available" })
+	testwait.For(t, "previous state restored", func() bool { return e.status(t, 0) == "available" })
 	var asked string
 	for _, en := range e.timeline(t, 0) {
 		if en["status"] == "available" && en["source_id"] == sf.conn {
@@ -95,7 +94,7 @@ func TestCXoneSalesforcePublisherAndSubscriberStates(t *testing.T) {
 		t.Errorf("timeline: available from salesforce requested %q; want previous", asked)
 	}
 	must(t, cx.em.(*cxoneemu.Emulator).FinishContact(cxUser))
-	testwait.Within(t, 5*time.Second, "cxone available after ACW", func() bool { return e.vendorState(cx, 0) == "Available" })
+	testwait.For(t, "cxone available after ACW", func() bool { return e.vendorState(cx, 0) == "Available" })
 }
 
 // An agent's own rule wins over the team's; "skip validation of unavailable codes" writes a status the
@@ -112,13 +111,13 @@ func TestCXoneRuleAssignmentAndSkipValidation(t *testing.T) {
 	for i := range 3 {
 		e.setPresence(t, i, "available")
 	}
-	testwait.Within(t, 5*time.Second, "everyone available in cxone", func() bool {
+	testwait.For(t, "everyone available in cxone", func() bool {
 		return e.vendorState(cx, 0) == "Available" && e.vendorState(cx, 1) == "Available" && e.vendorState(cx, 2) == "Available"
 	})
 	for i := range 3 {
 		e.setPresence(t, i, "lunch")
 	}
-	testwait.Within(t, 5*time.Second, "lunch per rule", func() bool {
+	testwait.For(t, "lunch per rule", func() bool {
 		return e.vendorState(cx, 0) == "unavailable:Lunch" && e.vendorState(cx, 1) == "Unavailable"
 	})
 	// Writes are planned with the change they follow: once agent 2's have settled, none can still come.

@@ -27,7 +27,7 @@ func TestTrayChangeUpdatesBothVendors(t *testing.T) {
 		if ack := tray.SetStatus("r-"+step.status, step.status); ack.GetAck() == nil {
 			t.Fatalf("set %s: %v", step.status, ack)
 		}
-		testwait.Within(t, 5*time.Second, step.status+" written to both vendors", func() bool {
+		testwait.For(t, step.status+" written to both vendors", func() bool {
 			return e.vendorState(e.zd, 0) == step.zendesk && e.vendorState(e.ac, 0) == step.aircall
 		})
 	}
@@ -43,7 +43,7 @@ func TestTrayChangeUpdatesBothVendors(t *testing.T) {
 		t.Fatalf("last change lists %d writes; want 2: %v", len(writes), last)
 	}
 	for _, w := range writes {
-		testwait.Within(t, 2*time.Second, "write marked delivered", func() bool {
+		testwait.For(t, "write marked delivered", func() bool {
 			for _, en := range e.timeline(t, 0) {
 				for _, ww := range asList(en["writes"]) {
 					if ww["id"] == w.(map[string]any)["id"] {
@@ -91,14 +91,14 @@ func TestVendorChangeReachesOtherVendorAndStream(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitEvent(t, tray, "available")
-	testwait.Within(t, 5*time.Second, "zendesk online", func() bool { return e.vendorState(e.zd, 0) == "online" })
+	testwait.For(t, "zendesk online", func() bool { return e.vendorState(e.zd, 0) == "online" })
 
 	// Then Away in Zendesk: hub Lunch (first away status), Aircall unavailable.
 	if err := e.zd.em.Change(e.users[e.zd][0], "away"); err != nil {
 		t.Fatal(err)
 	}
 	waitEvent(t, tray, "lunch")
-	testwait.Within(t, 5*time.Second, "aircall unavailable", func() bool { return e.vendorState(e.ac, 0) == "unavailable" })
+	testwait.For(t, "aircall unavailable", func() bool { return e.vendorState(e.ac, 0) == "unavailable" })
 
 	// A call in Aircall shows as the system status; the call's end restores what Aircall reports.
 	if err := e.ac.em.Change(e.users[e.ac][0], "in_call"); err != nil {
@@ -113,7 +113,7 @@ func TestVendorChangeReachesOtherVendorAndStream(t *testing.T) {
 	if err := e.zd.em.Change(e.users[e.zd][0], "custom:123"); err != nil {
 		t.Fatal(err)
 	}
-	testwait.Within(t, 5*time.Second, "unmapped state noted in the timeline", func() bool {
+	testwait.For(t, "unmapped state noted in the timeline", func() bool {
 		tl := e.timeline(t, 0)
 		last := tl[len(tl)-1]
 		return last["outcome"] == "ignored" && strings.Contains(last["reason"].(string), "custom:123")
@@ -132,7 +132,7 @@ func TestVendorChangeReachesOtherVendorAndStream(t *testing.T) {
 // waitEvent reads the stream until an event shows status.
 func waitEvent(t *testing.T, s *hubtest.StreamConn, status string) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(testwait.Default)
 	for time.Now().Before(deadline) {
 		m, err := s.TryNext(time.Until(deadline))
 		if err != nil {

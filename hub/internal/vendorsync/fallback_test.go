@@ -3,7 +3,6 @@ package vendorsync_test
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"presencehub.dev/hub/internal/emulator/salesforceemu"
 	"presencehub.dev/hub/internal/hubtest"
@@ -22,17 +21,17 @@ func TestUnmappedInboundStateTakesTheRulesFallback(t *testing.T) {
 	sf := e.connect(t, "salesforce", em)
 	user := e.linkUser(t, sf, 0)
 	rule := e.ruleFor(t, sf, "salesforce", map[string]string{"Available_for_Chats": "available"}, map[string]string{"available": "Available_for_Chats"})
-	testwait.Within(t, 5*time.Second, "salesforce polled past its baseline", func() bool { return polledSince(sf, "SystemModstamp+%3E%3D") })
+	testwait.For(t, "salesforce polled past its baseline", func() bool { return polledSince(sf, "SystemModstamp+%3E%3D") })
 
 	// No fallback: Lunch is the agent's business in Salesforce.
 	if err := sf.em.Change(user, "Available_for_Chats"); err != nil {
 		t.Fatal(err)
 	}
-	testwait.Within(t, 5*time.Second, "available from salesforce", func() bool { return e.status(t, 0) == "available" })
+	testwait.For(t, "available from salesforce", func() bool { return e.status(t, 0) == "available" })
 	if err := sf.em.Change(user, "Lunch"); err != nil {
 		t.Fatal(err)
 	}
-	testwait.Within(t, 5*time.Second, "the unmapped state ignored", func() bool { return hasEntry(e.timeline(t, 0), "ignored", `"Lunch"`) })
+	testwait.For(t, "the unmapped state ignored", func() bool { return hasEntry(e.timeline(t, 0), "ignored", `"Lunch"`) })
 	if got := e.status(t, 0); got != "available" {
 		t.Fatalf("status %q after an unmapped state without a fallback; want it unchanged (available)", got)
 	}
@@ -44,7 +43,7 @@ func TestUnmappedInboundStateTakesTheRulesFallback(t *testing.T) {
 	if err := sf.em.Change(user, "On_Break"); err != nil {
 		t.Fatal(err)
 	}
-	testwait.Within(t, 5*time.Second, "the rule's fallback applied", func() bool { return e.status(t, 0) == "busy" })
+	testwait.For(t, "the rule's fallback applied", func() bool { return e.status(t, 0) == "busy" })
 	if !hasEntry(e.timeline(t, 0), "applied", "On_Break (not mapped: the rule's fallback)") {
 		t.Errorf("timeline %v; want the fallback's entry to say why", e.timeline(t, 0))
 	}

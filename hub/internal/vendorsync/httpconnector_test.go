@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"presencehub.dev/hub/internal/emulator/punchclockemu"
 	"presencehub.dev/hub/internal/hubtest"
@@ -25,7 +24,7 @@ func punchClock(t *testing.T, e *env) (*vendorAccount, *punchclockemu.Emulator, 
 	pc.AddUser("stranger@acme.example", "")
 	va := e.connect(t, "punch-clock", pc)
 	run := e.must(t, "POST", "/connections/"+va.conn+"/sync-runs", map[string]any{})["sync_run"].(map[string]any)["id"].(string)
-	testwait.Within(t, 10*time.Second, "agent sync", func() bool {
+	testwait.For(t, "agent sync", func() bool {
 		r := e.must(t, "GET", "/connections/"+va.conn+"/sync-runs/"+run, nil)["sync_run"].(map[string]any)
 		rep := r["report"].(map[string]any)
 		return r["state"] == "succeeded" && rep["linked"] == fmt.Sprint(len(e.agents)) && rep["unmatched_vendor"] == "1" && r["pages"] == "2"
@@ -54,10 +53,10 @@ func TestPunchClockOnStatusChange(t *testing.T) {
 	for _, st := range []string{"lunch", "available", "busy", "offline"} {
 		e.setPresence(t, 1, st)
 		if st == "available" {
-			testwait.Within(t, 5*time.Second, "punch in", func() bool { return slices.Equal(actions(pc, ids[1]), []string{"in"}) })
+			testwait.For(t, "punch in", func() bool { return slices.Equal(actions(pc, ids[1]), []string{"in"}) })
 		}
 	}
-	testwait.Within(t, 5*time.Second, "punch out", func() bool { return slices.Equal(actions(pc, ids[1]), []string{"in", "out"}) })
+	testwait.For(t, "punch out", func() bool { return slices.Equal(actions(pc, ids[1]), []string{"in", "out"}) })
 	var bodies []string
 	for _, c := range pc.Calls() {
 		if c.Method == http.MethodPost {
@@ -160,7 +159,7 @@ func TestConnectorValidatedAndSecretsKept(t *testing.T) {
 	e.must(t, "PATCH", "/connections/"+va.conn, map[string]any{"credentials": creds, "http_connector": spec})
 	run := e.must(t, "POST", "/connections/"+va.conn+"/sync-runs", map[string]any{})["sync_run"].(map[string]any)["id"].(string)
 	var seen []string
-	testwait.Within(t, 10*time.Second, "the run fails", func() bool {
+	testwait.For(t, "the run fails", func() bool {
 		r := h.Do(t, h.AdminKey, "GET", e.base+"/connections/"+va.conn+"/sync-runs/"+run, nil)
 		seen = append(seen, string(r.Body))
 		return strings.Contains(string(r.Body), `"failed"`)

@@ -21,10 +21,10 @@ func TestVendorOutageDelaysWritesNeverDropsThem(t *testing.T) {
 		e.setPresence(t, 0, s)
 	}
 	e.setPresence(t, 1, "lunch")
-	testwait.Within(t, 5*time.Second, "aircall (up) written", func() bool {
+	testwait.For(t, "aircall (up) written", func() bool {
 		return e.vendorState(e.ac, 0) == "available" && e.vendorState(e.ac, 1) == "unavailable"
 	})
-	testwait.Within(t, 5*time.Second, "failures visible in zendesk health", func() bool {
+	testwait.For(t, "failures visible in zendesk health", func() bool {
 		h := e.must(t, "GET", "/connections/"+e.zd.conn, nil)["connection"].(map[string]any)["health"].(map[string]any)
 		return h["error_count"] != "0" && h["pending_writes"] == "2" && strings.Contains(h["last_error"].(string), "503")
 	})
@@ -32,7 +32,7 @@ func TestVendorOutageDelaysWritesNeverDropsThem(t *testing.T) {
 		t.Fatalf("zendesk changed to %q while down", s)
 	}
 	e.zd.em.SetDown(false)
-	testwait.Within(t, 5*time.Second, "zendesk caught up after the outage", func() bool {
+	testwait.For(t, "zendesk caught up after the outage", func() bool {
 		return e.vendorState(e.zd, 0) == "online" && e.vendorState(e.zd, 1) == "away"
 	})
 	// Only the latest status per agent was owed (older pending ones were superseded), each applied once.
@@ -43,7 +43,7 @@ func TestVendorOutageDelaysWritesNeverDropsThem(t *testing.T) {
 		t.Errorf("zendesk accepted %d writes for agent 1: %v; want 1", len(puts), puts)
 	}
 	var states map[string]int
-	testwait.Within(t, 5*time.Second, "zendesk outbox: 2 delivered, 4 superseded", func() bool {
+	testwait.For(t, "zendesk outbox: 2 delivered, 4 superseded", func() bool {
 		states = map[string]int{}
 		for _, w := range asList(e.must(t, "GET", "/connections/"+e.zd.conn+"/writes", nil)["writes"]) {
 			states[w["state"].(string)]++
@@ -65,7 +65,7 @@ func TestWritesStayInOrderThroughRetries(t *testing.T) {
 		tray.SetStatus("r-"+step.status, step.status)
 		testwait.For(t, "zendesk to refuse a few attempts", func() bool { return refusedPuts(e.zd, e.users[e.zd][0]) >= refused+2 })
 		e.zd.em.SetDown(false)
-		testwait.Within(t, 5*time.Second, "zendesk "+step.want, func() bool { return e.vendorState(e.zd, 0) == step.want })
+		testwait.For(t, "zendesk "+step.want, func() bool { return e.vendorState(e.zd, 0) == step.want })
 	}
 	puts := successfulPuts(e.zd, e.users[e.zd][0])
 	want := []string{`"id":4`, `"id":3`, `"id":5`} // away, online, transfers only: in order, once each
@@ -92,7 +92,7 @@ func TestDeadLetteredWriteIsVisibleAndRetryable(t *testing.T) {
 	e.must(t, "PATCH", "/connections/"+e.ac.conn+"?update_mask=credentials", map[string]any{"credentials": bad})
 	e.setPresence(t, 0, "lunch")
 	var dead map[string]any
-	testwait.Within(t, 5*time.Second, "write dead-lettered", func() bool {
+	testwait.For(t, "write dead-lettered", func() bool {
 		list := asList(e.must(t, "GET", "/connections/"+e.ac.conn+"/writes?state=dead", nil)["writes"])
 		if len(list) == 1 {
 			dead = list[0]
@@ -114,7 +114,7 @@ func TestDeadLetteredWriteIsVisibleAndRetryable(t *testing.T) {
 	// The admin fixes the credentials and retries: delivered.
 	e.must(t, "PATCH", "/connections/"+e.ac.conn+"?update_mask=credentials", map[string]any{"credentials": good})
 	e.must(t, "POST", "/writes/"+dead["id"].(string)+":retry", map[string]any{})
-	testwait.Within(t, 5*time.Second, "retried write delivered", func() bool { return e.vendorState(e.ac, 0) == "unavailable" })
+	testwait.For(t, "retried write delivered", func() bool { return e.vendorState(e.ac, 0) == "unavailable" })
 	resp = h.Do(t, h.AdminKey, "POST", e.base+"/writes/"+dead["id"].(string)+":retry", map[string]any{})
 	if resp.Status != http.StatusConflict {
 		t.Errorf("retry of a delivered write: %d; want 409", resp.Status)

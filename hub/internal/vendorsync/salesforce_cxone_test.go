@@ -55,7 +55,7 @@ func withSalesforceAndCXone(t *testing.T, e *env) (sf, cx *vendorAccount) {
 			{"InboundContact", "on-call"}, {"AfterCallWork", "acw"}},
 		[][2]string{{"available", "Available"}, {"lunch", "unavailable:Lunch"}, {"busy", "Unavailable"}})
 	// Polling starts from "now" (its first poll takes a baseline): wait until both are past it.
-	testwait.Within(t, 5*time.Second, "salesforce and cxone polled", func() bool {
+	testwait.For(t, "salesforce and cxone polled", func() bool {
 		return polledSince(sf, "SystemModstamp+%3E%3D") && polledSince(cx, "updatedSince=")
 	})
 	return sf, cx
@@ -85,7 +85,7 @@ func TestSalesforceChangeReachesCXoneOtherVendorsAndStream(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitEvent(t, tray, "lunch")
-	testwait.Within(t, 5*time.Second, "lunch everywhere", func() bool {
+	testwait.For(t, "lunch everywhere", func() bool {
 		return e.vendorState(cx, 0) == "unavailable:Lunch" && e.vendorState(e.zd, 0) == "away" && e.vendorState(e.ac, 0) == "unavailable"
 	})
 	// Back to Available for Chats.
@@ -93,7 +93,7 @@ func TestSalesforceChangeReachesCXoneOtherVendorsAndStream(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitEvent(t, tray, "available")
-	testwait.Within(t, 5*time.Second, "available everywhere", func() bool {
+	testwait.For(t, "available everywhere", func() bool {
 		return e.vendorState(cx, 0) == "Available" && e.vendorState(e.zd, 0) == "online" && e.vendorState(e.ac, 0) == "available"
 	})
 
@@ -103,7 +103,7 @@ func TestSalesforceChangeReachesCXoneOtherVendorsAndStream(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitEvent(t, tray, "busy")
-	testwait.Within(t, 5*time.Second, "salesforce busy", func() bool { return e.vendorState(sf, 0) == "Busy" })
+	testwait.For(t, "salesforce busy", func() bool { return e.vendorState(sf, 0) == "Busy" })
 
 	// The echoes of the hub's writes come back (polled, or as webhooks): once the hub has processed
 	// everything each vendor said, none of them may have been applied.
@@ -122,10 +122,10 @@ func TestCXoneWriteWaitsOutAfterCallWork(t *testing.T) {
 	if err := cx.em.Change(e.users[cx][0], "AfterCallWork"); err != nil {
 		t.Fatal(err)
 	}
-	testwait.Within(t, 5*time.Second, "hub in after call work", func() bool { return e.status(t, 0) == "acw" })
+	testwait.For(t, "hub in after call work", func() bool { return e.status(t, 0) == "acw" })
 	// The agent sets Lunch on the tray during ACW: CXone answers 409, the write waits.
 	e.setPresence(t, 0, "lunch")
-	testwait.Within(t, 5*time.Second, "write held with its reason", func() bool {
+	testwait.For(t, "write held with its reason", func() bool {
 		for _, en := range e.timeline(t, 0) {
 			for _, w := range asList(en["writes"]) {
 				if w["connection_id"] == cx.conn && w["state"] == "pending" && strings.Contains(w["last_error"].(string), "After Call Work") {
@@ -142,7 +142,7 @@ func TestCXoneWriteWaitsOutAfterCallWork(t *testing.T) {
 	if err := cx.em.(*cxoneemu.Emulator).FinishContact(e.users[cx][0]); err != nil {
 		t.Fatal(err)
 	}
-	testwait.Within(t, 5*time.Second, "hub and cxone agree once ACW is over", func() bool {
+	testwait.For(t, "hub and cxone agree once ACW is over", func() bool {
 		s := e.status(t, 0)
 		return (s == "lunch" && e.vendorState(cx, 0) == "unavailable:Lunch") || (s == "available" && e.vendorState(cx, 0) == "Available")
 	})

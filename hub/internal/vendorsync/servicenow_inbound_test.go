@@ -35,7 +35,7 @@ func TestServiceNowBusinessRuleCalls(t *testing.T) {
 	user := e.linkUser(t, sn, 0)
 	e.ruleFor(t, sn, "servicenow two-way", snRule, invert(snRule))
 	e.setPresence(t, 0, "available")
-	testwait.Within(t, 5*time.Second, "servicenow available", func() bool { return e.vendorState(sn, 0) == "available" })
+	testwait.For(t, "servicenow available", func() bool { return e.vendorState(sn, 0) == "available" })
 	e.processed(t, sn) // the echo has come back by both paths
 	if n := e.appliedFromConn(t, 0, sn); n != 0 {
 		t.Fatalf("%d changes applied from servicenow; the echo of the hub's write must be dropped", n)
@@ -44,7 +44,7 @@ func TestServiceNowBusinessRuleCalls(t *testing.T) {
 	if err := sn.em.Change(user, "away"); err != nil {
 		t.Fatal(err)
 	}
-	testwait.Within(t, 5*time.Second, "servicenow away reaches the hub", func() bool { return e.status(t, 0) == "lunch" })
+	testwait.For(t, "servicenow away reaches the hub", func() bool { return e.status(t, 0) == "lunch" })
 	e.processed(t, sn) // by both paths
 	if n := e.appliedFromConn(t, 0, sn); n != 1 {
 		t.Errorf("%d changes applied from servicenow for one change; want 1: %v", n, e.applied(t, 0))
@@ -117,9 +117,9 @@ func TestServiceNowIsPolledWithoutTheBusinessRule(t *testing.T) {
 	if err := sn.em.Change(user, "state:"+servicenowemu.Break.SysID); err != nil {
 		t.Fatal(err)
 	}
-	testwait.Within(t, 5*time.Second, "servicenow Break reaches the hub by polling", func() bool { return e.status(t, 0) == "busy" })
+	testwait.For(t, "servicenow Break reaches the hub by polling", func() bool { return e.status(t, 0) == "busy" })
 	e.setPresence(t, 0, "lunch")
-	testwait.Within(t, 5*time.Second, "hub lunch written to servicenow", func() bool { return e.vendorState(sn, 0) == "away" })
+	testwait.For(t, "hub lunch written to servicenow", func() bool { return e.vendorState(sn, 0) == "away" })
 	e.writesSettled(t, 0)
 	e.processed(t, sn) // the write's echo has been polled back
 	if n := e.appliedFromConn(t, 0, sn); n != 1 {

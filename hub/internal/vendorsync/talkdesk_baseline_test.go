@@ -3,7 +3,6 @@ package vendorsync_test
 import (
 	"net/http/httptest"
 	"testing"
-	"time"
 
 	"presencehub.dev/hub/internal/emulator/talkdeskemu"
 	"presencehub.dev/hub/internal/hubtest"
@@ -32,9 +31,9 @@ func TestTalkdeskCallInProgressAtTheFirstPollIsReported(t *testing.T) {
 	}
 	e.ruleFor(t, td, "talkdesk", map[string]string{"available": "available", "on_call": "on-call"}, map[string]string{"available": "available"})
 	e.must(t, "PATCH", "/connections/"+td.conn+"?update_mask=enabled", map[string]any{"enabled": true})
-	testwait.Within(t, 5*time.Second, "the call in progress shows in the hub", func() bool { return e.status(t, 0) == "on-call" })
+	testwait.For(t, "the call in progress shows in the hub", func() bool { return e.status(t, 0) == "on-call" })
 	if err := em.Change(user, "available"); err != nil {
 		t.Fatal(err)
 	}
-	testwait.Within(t, 5*time.Second, "the call's end shows in the hub", func() bool { return e.status(t, 0) == "available" })
+	testwait.For(t, "the call's end shows in the hub", func() bool { return e.status(t, 0) == "available" })
 }

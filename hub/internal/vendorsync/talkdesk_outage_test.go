@@ -2,7 +2,6 @@ package vendorsync_test
 
 import (
 	"testing"
-	"time"
 
 	"presencehub.dev/hub/internal/emulator/servicenowemu"
 	"presencehub.dev/hub/internal/emulator/talkdeskemu"
@@ -25,7 +24,7 @@ func TestTalkdeskAndServiceNowOutagesDelayWrites(t *testing.T) {
 	for _, s := range []string{"busy", "available", "lunch"} {
 		e.setPresence(t, 0, s)
 	}
-	testwait.Within(t, 15*time.Second, "failures recorded while down", func() bool {
+	testwait.For(t, "failures recorded while down", func() bool {
 		for _, va := range []*vendorAccount{td, sn} {
 			hl := e.must(t, "GET", "/connections/"+va.conn, nil)["connection"].(map[string]any)["health"].(map[string]any)
 			if hl["error_count"] == "0" || hl["pending_writes"] != "1" {
@@ -36,7 +35,7 @@ func TestTalkdeskAndServiceNowOutagesDelayWrites(t *testing.T) {
 	})
 	td.em.SetDown(false)
 	sn.em.SetDown(false)
-	testwait.Within(t, 15*time.Second, "both caught up", func() bool {
+	testwait.For(t, "both caught up", func() bool {
 		return e.vendorState(td, 0) == tdLunch && e.vendorState(sn, 0) == "away"
 	})
 	for _, va := range []struct {

@@ -3,7 +3,6 @@ package vendorsync_test
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"presencehub.dev/hub/internal/emulator/talkdeskemu"
 	"presencehub.dev/hub/internal/hubtest"
@@ -41,9 +40,9 @@ func TestTalkdeskOnlyAvailableOrCustomBusyIsWritten(t *testing.T) {
 	rule["outbound"] = rule["outbound"].([]map[string]string)[:2]
 	e.must(t, "POST", "/rules", rule)
 	e.setPresence(t, 0, "lunch")
-	testwait.Within(t, 5*time.Second, "talkdesk set to the Lunch custom Busy status", func() bool { return e.vendorState(td, 0) == tdLunch })
+	testwait.For(t, "talkdesk set to the Lunch custom Busy status", func() bool { return e.vendorState(td, 0) == tdLunch })
 	e.setPresence(t, 0, "available")
-	testwait.Within(t, 5*time.Second, "talkdesk available", func() bool { return e.vendorState(td, 0) == "available" })
+	testwait.For(t, "talkdesk available", func() bool { return e.vendorState(td, 0) == "available" })
 	for _, body := range putsFor(td, user) {
 		if strings.Contains(body, "offline") {
 			t.Errorf("a write of offline reached Talkdesk: %s", body)
@@ -67,11 +66,11 @@ func TestTalkdeskWriteWaitsWhileAgentIsOnACall(t *testing.T) {
 	if err := td.em.Change(user, "on_call"); err != nil {
 		t.Fatal(err)
 	}
-	testwait.Within(t, 5*time.Second, "the call shows in the hub", func() bool { return e.status(t, 0) == "on-call" })
+	testwait.For(t, "the call shows in the hub", func() bool { return e.status(t, 0) == "on-call" })
 	before := len(putsFor(td, user))
 	// The agent picks Lunch elsewhere (here: an admin) during the call.
 	e.setPresence(t, 0, "lunch")
-	testwait.Within(t, 5*time.Second, "the Talkdesk write waits, saying why", func() bool {
+	testwait.For(t, "the Talkdesk write waits, saying why", func() bool {
 		w := e.newestWrite(t, 0, td)
 		return w != nil && w["vendor_state"] == tdLunch && w["state"] == "pending" &&
 			strings.HasPrefix(w["last_error"].(string), "waiting: the agent is On a Call in Talkdesk")
@@ -91,7 +90,7 @@ func TestTalkdeskWriteWaitsWhileAgentIsOnACall(t *testing.T) {
 	if err := td.em.Change(user, "available"); err != nil {
 		t.Fatal(err)
 	}
-	testwait.Within(t, 5*time.Second, "the waiting write delivered after the call", func() bool {
+	testwait.For(t, "the waiting write delivered after the call", func() bool {
 		w := e.newestWrite(t, 0, td)
 		return e.vendorState(td, 0) == tdLunch && w["state"] == "delivered"
 	})
@@ -116,7 +115,7 @@ func TestTalkdeskWriteToOfflineAgentIsDropped(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.setPresence(t, 0, "lunch")
-	testwait.Within(t, 5*time.Second, "the write dropped, saying why", func() bool {
+	testwait.For(t, "the write dropped, saying why", func() bool {
 		w := e.newestWrite(t, 0, td)
 		return w != nil && w["state"] == "dead" && w["last_error"] == "dropped: the agent is Offline in Talkdesk"
 	})
@@ -151,7 +150,7 @@ func TestTalkdeskMappingDirections(t *testing.T) {
 	if err := td.em.Change(user, tdLunch); err != nil {
 		t.Fatal(err)
 	}
-	testwait.Within(t, 5*time.Second, "talkdesk lunch reaches the hub", func() bool { return e.status(t, 0) == "lunch" })
+	testwait.For(t, "talkdesk lunch reaches the hub", func() bool { return e.status(t, 0) == "lunch" })
 	e.setPresence(t, 0, "available") // its vendor writes, if any, are planned with the change
 	if got := e.vendorState(td, 0); got != tdLunch || len(e.writesFor(t, 0, td)) != 0 {
 		t.Errorf("talkdesk %q, writes %v; a one-way (inbound) rule must not write Talkdesk", got, e.writesFor(t, 0, td))
@@ -160,7 +159,7 @@ func TestTalkdeskMappingDirections(t *testing.T) {
 	if err := td.em.Change(user, tdMeeting); err != nil {
 		t.Fatal(err)
 	}
-	testwait.Within(t, 5*time.Second, "unmapped status noted in the timeline", func() bool {
+	testwait.For(t, "unmapped status noted in the timeline", func() bool {
 		tl := e.timeline(t, 0)
 		last := tl[len(tl)-1]
 		return last["outcome"] == "ignored" && strings.Contains(last["reason"].(string), tdMeeting)
@@ -172,11 +171,11 @@ func TestTalkdeskMappingDirections(t *testing.T) {
 	e.must(t, "PATCH", "/rules/"+ruleID+"?update_mask=outbound", map[string]any{
 		"outbound": []map[string]string{{"status": "available", "vendor_state": "available"}, {"status": "lunch", "vendor_state": tdLunch}}})
 	e.setPresence(t, 0, "lunch")
-	testwait.Within(t, 5*time.Second, "two-way: hub lunch written to talkdesk", func() bool { return e.vendorState(td, 0) == tdLunch })
+	testwait.For(t, "two-way: hub lunch written to talkdesk", func() bool { return e.vendorState(td, 0) == tdLunch })
 	if err := td.em.Change(user, "available"); err != nil {
 		t.Fatal(err)
 	}
-	testwait.Within(t, 5*time.Second, "two-way: talkdesk available reaches the hub", func() bool { return e.status(t, 0) == "available" })
+	testwait.For(t, "two-way: talkdesk available reaches the hub", func() bool { return e.status(t, 0) == "available" })
 }
 
 // Seed 000, rule 4: only agents linked (synced) to the connection are synced.
@@ -195,14 +194,14 @@ func TestTalkdeskOnlyLinkedAgentsAreSynced(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	testwait.Within(t, 5*time.Second, "the linked agent follows Talkdesk", func() bool { return e.status(t, 0) == "lunch" })
+	testwait.For(t, "the linked agent follows Talkdesk", func() bool { return e.status(t, 0) == "lunch" })
 	e.processed(t, td) // the unlinked user's change has been read too
 	if got := e.status(t, 1); got != "busy" {
 		t.Errorf("unlinked agent %q; want busy (a Talkdesk user linked to no agent is not synced)", got)
 	}
 	e.setPresence(t, 1, "available")
 	e.setPresence(t, 0, "available")
-	testwait.Within(t, 5*time.Second, "the linked agent written", func() bool { return e.vendorState(td, 0) == "available" })
+	testwait.For(t, "the linked agent written", func() bool { return e.vendorState(td, 0) == "available" })
 	if got, _ := td.em.State(unlinked); got != tdLunch || len(putsFor(td, unlinked)) != 0 {
 		t.Errorf("unlinked Talkdesk user %q with writes %v; the hub must not touch it", got, putsFor(td, unlinked))
 	}
