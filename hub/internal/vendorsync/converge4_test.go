@@ -17,7 +17,7 @@ func fourVendors(t *testing.T) (e *env, td, sn *vendorAccount) {
 	h := hubtest.Start(t, pollQuickly)
 	e = newEnv(t, h, 1)
 	e.applyTemplate(t, "both")
-	td = e.connect(t, "talkdesk", talkdeskemu.New(talkdeskemu.Options{}))
+	td = e.connect(t, "talkdesk", talkdeskemu.New(talkdeskemu.Options{RatePerMinute: unlimited}))
 	sn = e.connect(t, "servicenow", servicenowemu.New(servicenowemu.Options{}))
 	e.linkUser(t, td, 0)
 	e.linkUser(t, sn, 0)

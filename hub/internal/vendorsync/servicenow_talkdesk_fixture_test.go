@@ -17,6 +17,11 @@ func pollQuickly(c *config.Config) {
 	c.Sync.PollInterval = 50 * time.Millisecond
 }
 
+// unlimited is the request budget of a Talkdesk emulator polled as pollQuickly does (20 polls a second,
+// each a read per user): the emulator's 600 a minute would run out within seconds of a long test, and
+// every poll (all vendors' polls share one loop) would then wait out Talkdesk's Retry-After.
+const unlimited = -1
+
 // Talkdesk vocabulary of the emulator's custom Busy statuses.
 var (
 	tdLunch   = "busy:" + talkdeskemu.Lunch.ID

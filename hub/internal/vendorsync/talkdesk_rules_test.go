@@ -16,7 +16,7 @@ import (
 func TestTalkdeskOnlyAvailableOrCustomBusyIsWritten(t *testing.T) {
 	h := hubtest.Start(t, pollQuickly)
 	e := newEnv(t, h, 1)
-	td := e.connect(t, "talkdesk", talkdeskemu.New(talkdeskemu.Options{}))
+	td := e.connect(t, "talkdesk", talkdeskemu.New(talkdeskemu.Options{RatePerMinute: unlimited}))
 	user := e.linkUser(t, td, 0)
 	settable := map[string]bool{}
 	for _, s := range asList(e.must(t, "GET", "/connections/"+td.conn+"/vendor-states", nil)["states"]) {
@@ -56,7 +56,7 @@ func TestTalkdeskOnlyAvailableOrCustomBusyIsWritten(t *testing.T) {
 func TestTalkdeskWriteWaitsWhileAgentIsOnACall(t *testing.T) {
 	h := hubtest.Start(t, pollQuickly)
 	e := newEnv(t, h, 1)
-	td := e.connect(t, "talkdesk", talkdeskemu.New(talkdeskemu.Options{}))
+	td := e.connect(t, "talkdesk", talkdeskemu.New(talkdeskemu.Options{RatePerMinute: unlimited}))
 	user := e.linkUser(t, td, 0)
 	e.ruleFor(t, td, "talkdesk two-way",
 		map[string]string{"available": "available", tdLunch: "lunch", "on_call": "on-call"},
@@ -108,7 +108,7 @@ func TestTalkdeskWriteWaitsWhileAgentIsOnACall(t *testing.T) {
 func TestTalkdeskWriteToOfflineAgentIsDropped(t *testing.T) {
 	h := hubtest.Start(t, pollQuickly)
 	e := newEnv(t, h, 1)
-	td := e.connect(t, "talkdesk", dropWhenBusy{talkdeskemu.New(talkdeskemu.Options{})})
+	td := e.connect(t, "talkdesk", dropWhenBusy{talkdeskemu.New(talkdeskemu.Options{RatePerMinute: unlimited})})
 	user := e.linkUser(t, td, 0)
 	e.ruleFor(t, td, "talkdesk one-way", nil, map[string]string{"available": "available", "lunch": tdLunch})
 	if err := td.em.Change(user, "offline"); err != nil {
@@ -141,7 +141,7 @@ func TestTalkdeskWriteToOfflineAgentIsDropped(t *testing.T) {
 func TestTalkdeskMappingDirections(t *testing.T) {
 	h := hubtest.Start(t, pollQuickly)
 	e := newEnv(t, h, 1)
-	td := e.connect(t, "talkdesk", talkdeskemu.New(talkdeskemu.Options{}))
+	td := e.connect(t, "talkdesk", talkdeskemu.New(talkdeskemu.Options{RatePerMinute: unlimited}))
 	user := e.linkUser(t, td, 0)
 	ruleID := e.ruleFor(t, td, "talkdesk to hub", map[string]string{"available": "available", tdLunch: "lunch"}, nil)
 	e.setPresence(t, 0, "busy")
@@ -182,7 +182,7 @@ func TestTalkdeskMappingDirections(t *testing.T) {
 func TestTalkdeskOnlyLinkedAgentsAreSynced(t *testing.T) {
 	h := hubtest.Start(t, pollQuickly)
 	e := newEnv(t, h, 2)
-	td := e.connect(t, "talkdesk", talkdeskemu.New(talkdeskemu.Options{}))
+	td := e.connect(t, "talkdesk", talkdeskemu.New(talkdeskemu.Options{RatePerMinute: unlimited}))
 	linked := e.linkUser(t, td, 0)
 	unlinked := td.em.AddUser("agent1@acme.example", "Agent 1") // same person, not linked in the hub
 	e.ruleFor(t, td, "talkdesk two-way", map[string]string{"available": "available", tdLunch: "lunch"},
