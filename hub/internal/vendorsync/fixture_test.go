@@ -25,10 +25,11 @@ func fastRetries(c *config.Config) {
 
 // vendorAccount is one emulated vendor account wired to the hub as a connection.
 type vendorAccount struct {
-	em     emulator.Emulator
-	srv    *httptest.Server
-	conn   string
-	marker string // a user linked to no agent, for processed (none for vendors without markerStates)
+	em      emulator.Emulator
+	srv     *httptest.Server
+	conn    string
+	marker  string // a user linked to no agent, for processed (none for vendors without markerStates)
+	markers int    // marker users processed added since
 }
 
 // env is a tenant with a catalog, one team, agents linked on every connection, and emulators.

@@ -14,6 +14,7 @@ import (
 
 	"presencehub.dev/hub/internal/emulator/zendeskemu"
 	"presencehub.dev/hub/internal/hubtest"
+	"presencehub.dev/shared/testwait"
 )
 
 type delivery struct {
@@ -83,7 +84,7 @@ func TestWebhookReplaysAcknowledgedNotApplied(t *testing.T) {
 	if err := zd.Change(user, "away"); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 5*time.Second, "lunch from zendesk away", func() bool { return e.status(t, 0) == "lunch" && tap.count() >= 1 })
+	testwait.Within(t, 5*time.Second, "lunch from zendesk away", func() bool { return e.status(t, 0) == "lunch" && tap.count() >= 1 })
 	n := tap.count()
 	var away delivery // the unified state event the hub applies (Zendesk also sends per-channel ones)
 	for i := range n {
@@ -94,7 +95,7 @@ func TestWebhookReplaysAcknowledgedNotApplied(t *testing.T) {
 	if err := zd.Change(user, "online"); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 5*time.Second, "available from zendesk online", func() bool { return e.status(t, 0) == "available" && tap.count() > n })
+	testwait.Within(t, 5*time.Second, "available from zendesk online", func() bool { return e.status(t, 0) == "available" && tap.count() > n })
 
 	if out := postDelivery(t, h, e.zd.conn, away); out["replayed"] != float64(1) || out["applied"] != nil {
 		t.Fatalf("replayed delivery: outcomes %v, want replayed", out)
