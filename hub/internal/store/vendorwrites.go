@@ -13,6 +13,7 @@ import (
 type Deliveries interface {
 	LastDelivered(ctx context.Context, tenantID, agentID, connectionID string) (*model.OutboxWrite, error)
 	DeliveredBefore(ctx context.Context, tenantID, agentID, connectionID, externalID, state, beforeID string) (bool, error)
+	LastSent(ctx context.Context, tenantID, agentID, connectionID, externalID, state string) (*model.OutboxWrite, error)
 }
 
 // LatestWrite is the newest write owed to or made on a connection for an agent that a newer one has not
@@ -57,4 +58,22 @@ func (s *DB) DeliveredBefore(ctx context.Context, tenantID, agentID, connectionI
 		return false, fmt.Errorf("reading delivered writes: %w", s.mapErr(err))
 	}
 	return n > 0, nil
+}
+
+// LastSent is the newest write of state to the vendor user externalID of a connection, for an agent, that
+// was sent at least once (delivered, or answered with a failure or not at all in time): its update time is
+// when the vendor last answered it. ErrNotFound when the hub never sent that state there. The echo check
+// consults it when its in-memory expectations (lost on a restart, bounded by the echo window) miss.
+func (s *DB) LastSent(ctx context.Context, tenantID, agentID, connectionID, externalID, state string) (*model.OutboxWrite, error) {
+	w, err := scanWrite(s.x.QueryRowContext(ctx, s.q("SELECT "+outboxCols+` FROM outbox
+		WHERE tenant_id = ? AND agent_id = ? AND connection_id = ? AND external_id = ? AND vendor_state = ? AND attempts > 0
+		ORDER BY id DESC LIMIT 1`),
+		tenantID, agentID, connectionID, externalID, state))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading last sent write: %w", s.mapErr(err))
+	}
+	return w, nil
 }

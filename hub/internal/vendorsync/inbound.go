@@ -61,6 +61,10 @@ func (m *Manager) receive(ctx context.Context, c *model.Connection, ch vendorapi
 		log.Warn("finding agent", slog.Any(logkey.Error, err))
 		return inFailed
 	}
+	if m.sentBefore(ctx, c, agent, ch) {
+		log.Debug("dropping the late echo of our write")
+		return inEcho
+	}
 	_, rule, err := m.router.Rule(ctx, c.ID, agent)
 	if err != nil {
 		log.Warn("finding rule", slog.Any(logkey.Error, err))
@@ -109,4 +113,24 @@ func (m *Manager) reassert(ctx context.Context, c *model.Connection, rule *model
 		return
 	}
 	m.enqueue(ctx, c.ID, externalID, p, rule, want)
+}
+
+// sentBefore reports whether a stamped change the in-memory echo check missed is still the echo of one of
+// the hub's writes, by the durable outbox: the hub sent that state to that vendor user and the vendor
+// stamped the change no later than it last answered that write. The in-memory expectations forget a
+// write echo_window after its answer and on a restart; a webhook delayed longer than that (or a write
+// whose answer timed out, which the vendor applied anyway) is caught here. An unstamped change cannot
+// be placed before or after the write, so it is not judged here.
+func (m *Manager) sentBefore(ctx context.Context, c *model.Connection, agent *model.Agent, ch vendorapi.Change) bool {
+	if ch.Time.IsZero() {
+		return false
+	}
+	w, err := m.st.LastSent(ctx, c.TenantID, agent.ID, c.ID, ch.ExternalID, ch.State)
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			m.log.Warn("reading the writes sent to a vendor user", slog.String(logkey.Connection, c.ID), slog.Any(logkey.Error, err))
+		}
+		return false
+	}
+	return !ch.Time.After(w.UpdateTime)
 }

@@ -43,4 +43,23 @@ func testDeliveries(t *testing.T, ctx context.Context, s *store.DB) {
 	if got, err := s.DeliveredBefore(ctx, tn, ag, cn, "43", "online", w2.ID); err != nil || got {
 		t.Errorf("another vendor user: DeliveredBefore = %v, %v; want false", got, err)
 	}
+	// LastSent (the echo check's memory): sent at least once, a failed attempt included; never a write
+	// not yet sent.
+	if _, err := s.LastSent(ctx, tn, ag, cn, "42", "away"); err != store.ErrNotFound {
+		t.Errorf("away never sent: LastSent = %v; want ErrNotFound", err)
+	}
+	must(t, s.MarkFailed(ctx, w3.ID, 1, at.Add(9*time.Second), "timeout", false, at.Add(5*time.Second)))
+	for _, c := range []struct {
+		state, id string
+		answered  time.Time
+	}{{"online", w1.ID, at.Add(time.Second)}, {"away", w3.ID, at.Add(5 * time.Second)}} {
+		w, err := s.LastSent(ctx, tn, ag, cn, "42", c.state)
+		must(t, err)
+		if w.ID != c.id || !w.UpdateTime.Equal(c.answered) {
+			t.Errorf("LastSent(%q) = %s answered %v; want %s answered %v", c.state, w.ID, w.UpdateTime, c.id, c.answered)
+		}
+	}
+	if _, err := s.LastSent(ctx, tn, ag, cn, "43", "online"); err != store.ErrNotFound {
+		t.Errorf("another vendor user: LastSent = %v; want ErrNotFound", err)
+	}
 }
