@@ -99,7 +99,17 @@ func (m *Manager) receive(ctx context.Context, c *model.Connection, ch vendorapi
 	}
 	log.Debug("applied vendor change", slog.String(logkey.Result, res.Outcome))
 	if m.echoes.recent(c.ID, ch.ExternalID) {
-		m.reassert(ctx, c, rule, ch.ExternalID, res.Presence)
+		p := res.Presence
+		if res.Outcome == presence.OutcomeCoalesced {
+			// Held by flow control: the hub is still on its older status, and the change becomes the
+			// status when it is let through — with no write back to this vendor, its source. Writing
+			// the older status now would land after the person's choice and stay; the vendor is held to
+			// the status the hub is heading for instead.
+			held := *p
+			held.Status = req.Status
+			p = &held
+		}
+		m.reassert(ctx, c, rule, ch.ExternalID, p)
 	}
 	return inApplied
 }

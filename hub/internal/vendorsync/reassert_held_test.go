@@ -1,0 +1,42 @@
+package vendorsync_test
+
+import (
+	"net/http"
+	"testing"
+
+	"presencehub.dev/hub/internal/emulator/zendeskemu"
+	"presencehub.dev/hub/internal/hubtest"
+	"presencehub.dev/shared/testwait"
+)
+
+// TestHeldVendorChangeIsNotOverwrittenByTheOlderStatus is simulation seed 126: a person's Zendesk
+// change arrives right after the hub wrote to that user, and flow control holds it (the agent changed
+// too often). The hub writes back to a vendor whose change arrives while its own write is expected
+// (reassertion) — but its current status is the older one the person just left: written now, it
+// would land after the person's choice, and once the held change goes through (with no write to its
+// source) Zendesk would keep the older state. The vendor is held to the person's choice instead.
+func TestHeldVendorChangeIsNotOverwrittenByTheOlderStatus(t *testing.T) {
+	h := hubtest.Start(t, fastRetries)
+	e := newEnv(t, h, 1)
+	e.applyTemplate(t, "both")
+	h.Must(t, http.StatusOK, h.AdminKey, "PATCH", "/v1/tenants/"+e.tenant,
+		map[string]any{"settings": map[string]any{"max_changes_per_minute": 1}}) // one change, then one a minute
+	user := e.users[e.zd][0]
+
+	e.setPresence(t, 0, "lunch")
+	testwait.For(t, "lunch written to Zendesk", func() bool { return e.vendorState(e.zd, 0) == "away" && delivered(t, e) })
+	puts := len(successfulPuts(e.zd, user))
+	if err := e.zd.em.(*zendeskemu.Emulator).Change(user, "online"); err != nil {
+		t.Fatal(err)
+	}
+	testwait.Seen(t, testwait.Default, "the person's change held and Zendesk written back", func() (bool, string) {
+		n := len(successfulPuts(e.zd, user))
+		return n > puts && delivered(t, e), "zendesk " + e.vendorState(e.zd, 0)
+	})
+	if got := e.status(t, 0); got != "lunch" {
+		t.Fatalf("status %q; want lunch until flow control lets the person's change through", got)
+	}
+	if got := e.vendorState(e.zd, 0); got != "online" {
+		t.Fatalf("zendesk %q after the write back; want the person's online kept (the hub is heading there)", got)
+	}
+}
