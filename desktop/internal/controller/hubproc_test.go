@@ -87,7 +87,25 @@ func workspaceRoot() (string, error) {
 // hub is a running presence-hub process.
 type hub struct {
 	url  string
-	logs *bytes.Buffer
+	logs *logBuffer
+}
+
+// logBuffer collects the hub's output, which the process writes while the test reads it.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // startHub runs `presence-hub serve` on a free loopback port with a fresh data dir.
@@ -95,7 +113,7 @@ func startHub(t *testing.T) *hub {
 	t.Helper()
 	bin := hubBinary(t)
 	addr := freeAddr(t)
-	logs := &bytes.Buffer{}
+	logs := &logBuffer{}
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = append(os.Environ(), "PRESENCE_HUB_LISTEN="+addr, "PRESENCE_HUB_DATA_DIR="+t.TempDir(),
 		"PRESENCE_HUB_BOOTSTRAP_KEY="+bootstrapKey, "PRESENCE_HUB_LOG_LEVEL=debug")
