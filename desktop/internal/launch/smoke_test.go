@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -45,10 +46,10 @@ func TestTraySmoke(t *testing.T) {
 	watcher := serveWatcher(t, bus)
 
 	home, run := t.TempDir(), t.TempDir()
-	var logs bytes.Buffer
+	logs := &lockedBuffer{}
 	tray := exec.Command(bin, "--hub", "http://127.0.0.1:9", "--log-level", "debug")
 	tray.Env = append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"), "XDG_RUNTIME_DIR="+run, "LANG=en_US.UTF-8")
-	tray.Stdout, tray.Stderr = &logs, &logs
+	tray.Stdout, tray.Stderr = logs, logs
 	if err := tray.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -184,4 +185,22 @@ func itemID(t *testing.T, bus *dbus.Conn, name, want string) int32 {
 	}
 	t.Fatalf("no %q item", want)
 	return 0
+}
+
+// lockedBuffer collects the tray's output, which the process writes while the test may read it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
