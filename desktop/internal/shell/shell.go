@@ -151,7 +151,7 @@ func (s *Shell) do(it model.Item) {
 	case model.ActSignOut:
 		go s.signOut()
 	case model.ActQuit:
-		s.o.App.Quit()
+		s.quit()
 	}
 }
 
@@ -160,4 +160,13 @@ func (s *Shell) signOut() {
 		s.log.Warn("signing out", slog.Any(logkey.Error, err))
 		s.Notify(model.Notice{Title: "Signed out", Body: err.Error()})
 	}
+}
+
+// quit ends the tray through the driver rather than fyne.App.Quit: App.Quit first marks every window
+// closing, and fyne 2.7 crashes (a nil window in processMouseMoved, fyne-io/fyne#5981) on a pointer
+// event that reaches a closing window before its event loop stops, as when the sign-in window opened
+// under the pointer. The driver's Quit stops the loop with the windows intact; ending the process
+// frees them. On fyne's goroutine.
+func (s *Shell) quit() {
+	s.o.App.Driver().Quit()
 }
