@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 	"presencehub.dev/hub/internal/clock"
 	"presencehub.dev/hub/internal/ids"
 	"presencehub.dev/hub/internal/model"
+	"presencehub.dev/shared/testwait"
 )
 
 // openWriterTest opens a SQLite store whose writer waits on a fake clock.
@@ -30,6 +33,18 @@ func openWriterTest(t *testing.T) (*DB, *clock.Fake) {
 
 func newTenant(name string) *model.Tenant { return &model.Tenant{ID: ids.New(ids.Tenant), Name: name} }
 
+// waitingForTurn counts the goroutines waiting inside the writer's semaphore.
+func waitingForTurn() int {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			return strings.Count(string(buf[:n]), "semaphore.(*Weighted).Acquire(")
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+}
+
 // Writes take turns in the order they asked; a write still waiting when its bound passes gives up with
 // ErrBusy, counted on /metrics, and one whose caller gives up first ends with the caller's error.
 func TestWritesTakeTurnsInArrivalOrder(t *testing.T) {
@@ -42,10 +57,12 @@ func TestWritesTakeTurnsInArrivalOrder(t *testing.T) {
 	done := make(chan error, n)
 	for i := range n {
 		go func() { done <- s.CreateTenant(ctx, newTenant(fmt.Sprintf("t%d", i))) }()
-		// Each waiter arms its bound's timer on the clock once it is in line: the next one asks after it.
+		// The next one asks once this one is in line: its bound's timer armed on the clock, and the
+		// goroutine waiting inside the semaphore (arming comes just before it gets in line).
 		if err := fake.BlockUntilContext(ctx, i+1); err != nil {
 			t.Fatal(err)
 		}
+		testwait.For(t, fmt.Sprintf("%d writes waiting for their turn", i+1), func() bool { return waitingForTurn() == i+1 })
 	}
 	s.w.turn.Release(1)
 	for range n {
