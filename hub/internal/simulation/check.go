@@ -103,14 +103,22 @@ func (w *World) checkReasons(i int, applied []*model.TimelineEntry) {
 			continue
 		}
 		changes := w.person[personKey(e.SourceID, w.agents[i].users[vendor])]
-		justified, latest := false, false
+		cause := -1 // the person's newest change that justifies it
 		for k, p := range changes {
 			if p.at.After(e.CreateTime) {
 				break
 			}
 			if w.maps(rule, p, e.RequestedStatus) {
-				justified = true
-				latest = k == len(changes)-1 || changes[k+1].at.After(e.CreateTime)
+				cause = k
+			}
+		}
+		justified, latest := cause >= 0, true
+		if justified {
+			// Stale: the hub had already been told of a newer change there (newest wins over what it knew).
+			for _, p := range changes[cause+1:] {
+				if !p.known.IsZero() && !p.known.After(e.CreateTime) {
+					latest = false
+				}
 			}
 		}
 		switch {
@@ -130,9 +138,10 @@ func (w *World) byDrift(e *model.TimelineEntry) bool {
 	return e.Source == model.SourceConnection && (strings.HasPrefix(e.Reason, "read back from ") || w.duringDrift(e.CreateTime))
 }
 
-// maps reports whether the rule maps what the person did to status (or falls back to it).
+// maps reports whether the rule maps what the person did to status (or falls back to it): the state
+// asked for, the one reached, or one the vendor reported on the way.
 func (w *World) maps(rule *model.Rule, p personChange, status string) bool {
-	for _, s := range []string{p.asked, p.state} {
+	for _, s := range append([]string{p.asked, p.state}, p.passed...) {
 		in, ok := inbound(rule, s)
 		if ok && in == status || !ok && rule.FallbackStatus == status {
 			return true

@@ -3,6 +3,7 @@ package simulation
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing/synctest"
 	"time"
 
@@ -41,6 +42,12 @@ type personChange struct {
 	at    time.Time
 	asked string
 	state string
+	// passed: the states the vendor's webhooks reported on the way (a call's end reports the
+	// availability the person returns to before the wrap-up starts).
+	passed []string
+	// known: when the hub could first know of it (a webhook reporting it delivered, or a poll of the
+	// vendor answered after it); zero until then. Newest wins only over what the hub was told.
+	known time.Time
 }
 
 func personKey(conn, ext string) string { return conn + "|" + ext }
@@ -140,6 +147,7 @@ func (w *World) personActs() {
 	ext := w.agents[i].users[vendor]
 	em := w.vendors[vendor].em
 	var err error
+	before := w.webhook.caughtCount()
 	if asked == "finish" {
 		err = em.(*cxoneemu.Emulator).FinishContact(ext)
 	} else {
@@ -149,11 +157,45 @@ func (w *World) personActs() {
 		w.trace.add("a%d in %s picks %s: refused by the vendor (%v)", i, vendor, asked, err)
 		return
 	}
+	synctest.Wait() // the vendor's webhooks are caught
 	state, _ := em.State(ext)
 	k := personKey(w.conns[vendor], ext)
-	w.person[k] = append(w.person[k], personChange{at: time.Now(), asked: asked, state: state})
+	w.person[k] = append(w.person[k], personChange{at: time.Now(), asked: asked, state: state, passed: w.webhook.reported(before, vendor, i)})
 	w.trace.add("a%d in %s picks %s: now %s", i, vendor, asked, state)
-	synctest.Wait()
+}
+
+// learnt records that the hub was told of an agent's state in a vendor now: the person's changes to
+// that state (or through it) it had not been told of yet are known from now on.
+func (w *World) learnt(vendor string, agent int, state string) {
+	changes := w.person[personKey(w.conns[vendor], w.agents[agent].users[vendor])]
+	now := time.Now()
+	for k := range changes {
+		p := &changes[k]
+		if p.known.IsZero() && !p.at.After(now) && (p.state == state || slices.Contains(p.passed, state)) {
+			p.known = now
+		}
+	}
+}
+
+// polled records a poll round answered without a fault: a vendor the hub polls reported every change
+// made before it (except at a hub's first poll, which only takes a baseline).
+func (w *World) polled(at time.Time, baseline bool) {
+	if baseline {
+		return
+	}
+	for _, v := range w.order {
+		if !w.polls(v) || w.vendors[v].current(at).kind != faultNone {
+			continue
+		}
+		for _, ag := range w.agents {
+			changes := w.person[personKey(w.conns[v], ag.users[v])]
+			for k := range changes {
+				if p := &changes[k]; p.known.IsZero() && !p.at.After(at) {
+					p.known = at
+				}
+			}
+		}
+	}
 }
 
 // startFault makes one vendor misbehave for a while.
@@ -177,8 +219,11 @@ func (w *World) startFault() {
 
 // poll starts one poll round (unless the last is still running).
 func (w *World) poll() {
-	w.lastPoll = time.Now()
+	at := time.Now()
+	w.lastPoll = at
 	h := w.hub
+	baseline := w.pollGen != w.gen()
+	w.pollGen = w.gen()
 	// One connection after the other, in setup order (the hub's own round walks a map).
 	if h.background("poll", func(ctx context.Context) {
 		for _, v := range w.order {
@@ -186,6 +231,7 @@ func (w *World) poll() {
 		}
 	}) {
 		w.quiesce()
+		w.polled(at, baseline)
 	}
 }
 

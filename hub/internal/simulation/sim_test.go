@@ -20,17 +20,10 @@ var (
 	allFlag   = flag.Bool("all-checks", false, "also fail on the checks listed in knownBroken")
 )
 
-// knownBroken lists the checks that fail on main today because of bugs being fixed (issue 17, item
-// 2). Their violations are still computed and reported (t.Log), but do not fail the test; the lead
-// removes an entry when its fix lands, and -all-checks runs them all.
-var knownBroken = map[string]string{
-	// Known bugs of issue 17, being fixed:
-	checkDriftOverwrite: "issue 17: drift repair overwrites a state the person chose inside the vendor (unmapped ones included)",
-	// Found by the simulation, not yet in issue 17 (reported to the lead):
-	checkReason:   "sim: a duplicated or replayed webhook of the hub's own write is applied as a person's change (the first copy consumed the echo)",
-	checkUnmapped: "sim: after such a misread echo, reassertion/correction overwrites the person's newer choice inside the vendor",
-	checkStale:    "sim: a delayed (reordered) or replayed webhook applies a state the person had already left (no newest-wins by the vendor's time)",
-}
+// knownBroken lists the checks that fail on main today because of bugs being fixed: their violations
+// are still computed and reported (t.Log) but do not fail the test; an entry goes when its fix lands,
+// and -all-checks runs them all. None today: every check is enforced.
+var knownBroken = map[string]string{}
 
 func enabled(check string) bool {
 	_, broken := knownBroken[check]

@@ -25,6 +25,13 @@ type delivery struct {
 	due    int    // the step it is delivered at (delayed ones)
 	about  string // what it reports ("a1 away"), read with the vendor's own adapter
 	agent  int    // the agent it concerns (len(agents) if none), for a stable order
+	says   []said // what it reports, one entry per change
+}
+
+// said is one change a webhook reports: an agent's state in the delivery's vendor.
+type said struct {
+	agent int
+	state string
 }
 
 // webhooks holds the vendors' webhooks between the vendor and the hub: the network the faults act on.
@@ -56,6 +63,33 @@ func (wh *webhooks) capture(req *http.Request) (*http.Response, error) {
 		Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(strings.NewReader(`{}`)), Request: req}, nil
 }
 
+// caughtCount is how many deliveries are caught and not yet taken.
+func (wh *webhooks) caughtCount() int {
+	wh.mu.Lock()
+	defer wh.mu.Unlock()
+	return len(wh.caught)
+}
+
+// reported is what the deliveries caught since the first n say of an agent in a vendor, in order.
+func (wh *webhooks) reported(n int, vendor string, agent int) []string {
+	wh.mu.Lock()
+	got := slices.Clone(wh.caught[min(n, len(wh.caught)):])
+	wh.mu.Unlock()
+	var states []string
+	for _, d := range got {
+		if d.vendor != vendor {
+			continue
+		}
+		_, _, says := wh.describe(d)
+		for _, x := range says {
+			if x.agent == agent {
+				states = append(states, x.state)
+			}
+		}
+	}
+	return states
+}
+
 // take returns the deliveries caught since the last call, in a stable order (by vendor, then as sent).
 func (wh *webhooks) take() []*delivery {
 	wh.mu.Lock()
@@ -67,12 +101,18 @@ func (wh *webhooks) take() []*delivery {
 		idx[v] = i
 	}
 	for _, d := range got {
-		d.agent, d.about = wh.describe(d)
+		d.agent, d.about, d.says = wh.describe(d)
 	}
 	// Deliveries about different agents are sent by concurrent writes in any order; those about one
-	// agent in one vendor keep the vendor's order.
+	// agent in one vendor keep the vendor's order (a call's end before the wrap-up it starts). Those
+	// about no agent are ordered by what they say.
+	none := len(wh.w.agents)
 	slices.SortStableFunc(got, func(a, b *delivery) int {
-		return cmp.Or(cmp.Compare(idx[a.vendor], idx[b.vendor]), cmp.Compare(a.agent, b.agent), cmp.Compare(a.about, b.about))
+		c := cmp.Or(cmp.Compare(idx[a.vendor], idx[b.vendor]), cmp.Compare(a.agent, b.agent))
+		if c == 0 && a.agent == none {
+			c = cmp.Compare(a.about, b.about)
+		}
+		return c
 	})
 	for _, d := range got {
 		wh.seq++
@@ -131,6 +171,11 @@ func (wh *webhooks) deliver(d *delivery) {
 	rec := httptest.NewRecorder()
 	wh.w.hub.mux.ServeHTTP(rec, req)
 	wh.w.trace.add("webhook %s #%d (%s) delivered: %d %s", d.vendor, d.seq, d.about, rec.Code, strings.TrimSpace(rec.Body.String()))
+	if rec.Code/100 == 2 {
+		for _, x := range d.says {
+			wh.w.learnt(d.vendor, x.agent, x.state)
+		}
+	}
 	if len(wh.delivered) < 200 {
 		wh.delivered = append(wh.delivered, d)
 	}
@@ -138,36 +183,52 @@ func (wh *webhooks) deliver(d *delivery) {
 
 func (d *delivery) String() string { return fmt.Sprintf("%s#%d", d.vendor, d.seq) }
 
-// describe reads a delivery with the vendor's own adapter: which agent it concerns, and what it says.
-func (wh *webhooks) describe(d *delivery) (int, string) {
-	w := wh.w
-	none := len(w.agents)
-	v := w.vendors[d.vendor]
+// adapter is a vendor's own adapter, made as the hub makes it, for reading what the vendor sends.
+func (w *World) adapter(vendor string) (vendorapi.Adapter, error) {
+	v := w.vendors[vendor]
 	if v == nil {
-		return none, "?"
+		return nil, fmt.Errorf("no vendor %q", vendor)
 	}
 	factory := vendors.All()[v.em.Vendor()]
-	a, err := factory(vendorapi.Config{BaseURL: "http://" + d.vendor + "." + w.name, Credentials: v.em.Credentials(), Settings: v.em.Settings()})
+	return factory(vendorapi.Config{BaseURL: "http://" + vendor + "." + w.name, Credentials: v.em.Credentials(), Settings: v.em.Settings()})
+}
+
+// polls reports whether the hub polls a vendor (its adapter is a Poller).
+func (w *World) polls(vendor string) bool {
+	a, err := w.adapter(vendor)
 	if err != nil {
-		return none, "?"
+		return false
+	}
+	_, ok := a.(vendorapi.Poller)
+	return ok
+}
+
+// describe reads a delivery with the vendor's own adapter: which agent it concerns, and what it says.
+func (wh *webhooks) describe(d *delivery) (int, string, []said) {
+	w := wh.w
+	none := len(w.agents)
+	a, err := w.adapter(d.vendor)
+	if err != nil {
+		return none, "?", nil
 	}
 	wr, ok := a.(vendorapi.WebhookReceiver)
 	if !ok {
-		return none, "?"
+		return none, "?", nil
 	}
 	changes, err := wr.ParseWebhook(d.header, d.body)
 	if err != nil || len(changes) == 0 {
-		return none, "nothing"
+		return none, "nothing", nil
 	}
-	agent, parts := none, []string{}
+	agent, parts, says := none, []string{}, []said(nil)
 	for _, c := range changes {
 		who := "?"
 		for i, ag := range w.agents {
 			if ag.users[d.vendor] == c.ExternalID {
 				who, agent = fmt.Sprintf("a%d", i), min(agent, i)
+				says = append(says, said{agent: i, state: c.State})
 			}
 		}
 		parts = append(parts, who+" "+c.State)
 	}
-	return agent, strings.Join(parts, ", ")
+	return agent, strings.Join(parts, ", "), says
 }

@@ -12,7 +12,6 @@ import (
 // Deliveries is what the hub delivered to vendors, per agent and connection (drift repair's evidence).
 type Deliveries interface {
 	LastDelivered(ctx context.Context, tenantID, agentID, connectionID string) (*model.OutboxWrite, error)
-	DeliveredBefore(ctx context.Context, tenantID, agentID, connectionID, externalID, state, beforeID string) (bool, error)
 	LastSent(ctx context.Context, tenantID, agentID, connectionID, externalID, state string) (*model.OutboxWrite, error)
 }
 
@@ -45,19 +44,6 @@ func (s *DB) LastDelivered(ctx context.Context, tenantID, agentID, connectionID 
 		return nil, fmt.Errorf("reading last delivered write: %w", s.mapErr(err))
 	}
 	return w, nil
-}
-
-// DeliveredBefore reports whether the hub delivered state to the vendor user externalID of a connection,
-// for an agent, in a write older than the write beforeID (write ids are time-ordered).
-func (s *DB) DeliveredBefore(ctx context.Context, tenantID, agentID, connectionID, externalID, state, beforeID string) (bool, error) {
-	var n int
-	err := s.x.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM outbox WHERE tenant_id = ? AND agent_id = ? AND connection_id = ?
-		AND state = ? AND external_id = ? AND vendor_state = ? AND id < ?`),
-		tenantID, agentID, connectionID, model.WriteDelivered, externalID, state, beforeID).Scan(&n)
-	if err != nil {
-		return false, fmt.Errorf("reading delivered writes: %w", s.mapErr(err))
-	}
-	return n > 0, nil
 }
 
 // LastSent is the newest write of state to the vendor user externalID of a connection, for an agent, that

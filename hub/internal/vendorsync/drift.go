@@ -115,11 +115,6 @@ func (m *Manager) repairOne(ctx context.Context, a *model.Agent, ident model.Ide
 	if in, ok := inboundStatus(rule, vs.State); ok {
 		f.inStep = in == cur.Status
 	}
-	if last != nil && vs.UpdateTime.IsZero() && vs.State != want {
-		if f.wroteBefore, err = m.st.DeliveredBefore(ctx, a.TenantID, a.ID, c.ID, ident.ExternalID, vs.State, last.ID); err != nil {
-			return
-		}
-	}
 	rewrite, why := judgeDrift(f)
 	log := m.log.With(slog.String(logkey.Connection, c.ID), slog.String(logkey.AgentID, a.ID), slog.String(logkey.State, vs.State))
 	if !rewrite {

@@ -3,7 +3,9 @@ package vendorsync_test
 import (
 	"context"
 	"testing"
+	"time"
 
+	"presencehub.dev/hub/internal/emulator/zendeskemu"
 	"presencehub.dev/hub/internal/hubtest"
 	"presencehub.dev/shared/testwait"
 )
@@ -15,13 +17,25 @@ func TestDriftRepairRewritesOnlyWhatAVendorLost(t *testing.T) {
 		e.applyTemplate(t, "both")
 		e.setPresence(t, 0, "available")
 		testwait.For(t, "available written", func() bool { return delivered(t, e) && e.vendorState(e.zd, 0) == "online" })
+		before := time.Now()
 		e.setPresence(t, 0, "offline")
-		testwait.For(t, "offline written", func() bool { return delivered(t, e) && e.vendorState(e.ac, 0) == "unavailable" })
-		// Aircall loses the hub's last write: it is back on the state the hub wrote before (it says no
-		// time of change, so that is the proof).
+		testwait.For(t, "offline written", func() bool {
+			return delivered(t, e) && e.vendorState(e.zd, 0) == "offline" && e.vendorState(e.ac, 0) == "unavailable"
+		})
+		// Zendesk loses the hub's last write: it is back on online as it was before that write (its
+		// updated_at, older than the write's answer, is the proof).
+		if err := e.zd.em.(*zendeskemu.Emulator).Restore(e.users[e.zd][0], "online", before); err != nil {
+			t.Fatal(err)
+		}
+		// Aircall shows available, a state the hub wrote there before; it says no time of change, so a
+		// person's later pick (its notification lost) cannot be ruled out: it stands.
 		_ = e.ac.em.Change(e.users[e.ac][0], "available")
-		h.App.Sync.RepairDrift(context.Background())
-		testwait.For(t, "Aircall rewritten to the hub's status", func() bool { return delivered(t, e) && e.vendorState(e.ac, 0) == "unavailable" })
+		puts := len(successfulPuts(e.ac, e.users[e.ac][0]))
+		h.App.Sync.RepairDrift(context.Background()) // returns once the round has judged every vendor
+		testwait.For(t, "Zendesk rewritten to the hub's status", func() bool { return delivered(t, e) && e.vendorState(e.zd, 0) == "offline" })
+		if got, n := e.vendorState(e.ac, 0), len(successfulPuts(e.ac, e.users[e.ac][0])); got != "available" || n != puts {
+			t.Errorf("aircall %q after %d more writes; a state without a time of change must stand", got, n-puts)
+		}
 		if got := e.status(t, 0); got != "offline" {
 			t.Errorf("hub status %q; drift repair must not change it", got)
 		}

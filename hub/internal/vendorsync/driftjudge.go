@@ -18,16 +18,16 @@ type driftFacts struct {
 	fromHere bool
 	// last is the newest write delivered to this user (nil: the hub never delivered anything there).
 	last *model.OutboxWrite
-	// wroteBefore: the vendor's state is one the hub delivered to this user before last.
-	wroteBefore bool
 }
 
 // judgeDrift decides whether drift repair rewrites a vendor, and says why (docs/sync.md, "Drift
 // repair"). Only a vendor that lost or never applied what the hub delivered is rewritten: the hub
-// delivered the state it wants there now, and the vendor shows another one that is not newer than that
-// delivery — by the vendor's own modified-at where it gives one, else because it is a state the hub
-// itself wrote there earlier. A state changed after our write is a person's (or the vendor's) choice and
-// stands; if the rule maps it, it reached the hub through webhooks or polls.
+// delivered the state it wants there now, and the vendor shows another one that its own modified-at
+// proves is not newer than that delivery. A vendor that gives no modified-at (Aircall, ServiceNow)
+// cannot prove it: a person may have picked that state after our write (even one the hub wrote there
+// before) and its notification may have been lost, so it is left alone. A state changed after our
+// write is a person's (or the vendor's) choice and stands; if the rule maps it, it reached the hub
+// through webhooks or polls.
 func judgeDrift(f driftFacts) (rewrite bool, why string) {
 	switch {
 	case f.vendor.State == f.want || f.inStep:
@@ -42,9 +42,7 @@ func judgeDrift(f driftFacts) (rewrite bool, why string) {
 		return false, "changed in the vendor after the hub's write"
 	case !f.vendor.UpdateTime.IsZero():
 		return true, "the vendor's state is older than the hub's write: it lost or never applied it"
-	case f.wroteBefore:
-		return true, "the vendor shows a state the hub wrote there earlier: it lost the newer write"
 	default:
-		return false, "the vendor does not say when it changed, and the hub never wrote this state: a person's choice"
+		return false, "the vendor does not say when it changed: a person may have chosen it after the hub's write"
 	}
 }

@@ -57,6 +57,23 @@ func (e *Emulator) Change(externalID, state string) error {
 	return nil
 }
 
+// Restore puts a user back on an earlier unified status as it was at at, firing no webhook: what an
+// account shows after it lost a change (a failover to a replica that missed it). Drift repair's tests
+// use it; the status's updated_at says at.
+func (e *Emulator) Restore(externalID, state string, at time.Time) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	u, s := e.agent(externalID), e.statusByVocab(state)
+	if u == nil || s == nil {
+		return fmt.Errorf("zendesk emulator: no agent %q or no unified status %q", externalID, state)
+	}
+	at = at.UTC()
+	u.status, u.reason, u.statusAt = s.id, reasonSwitcher, at
+	u.talk, u.talkAt = s.channels["talk"], at
+	u.version++
+	return nil
+}
+
 // setStatus changes an agent's unified status and fires agent.unified_state_changed, then
 // agent.state_changed for each channel whose state follows; e.mu must be held.
 func (e *Emulator) setStatus(u *user, s *status, reason string) {
