@@ -12,7 +12,6 @@ import (
 	"google.golang.org/grpc/status"
 
 	"presencehub.dev/hub/internal/auth"
-	"presencehub.dev/hub/internal/bus"
 	"presencehub.dev/hub/internal/ids"
 	"presencehub.dev/hub/internal/model"
 	"presencehub.dev/hub/internal/store"
@@ -64,27 +63,10 @@ func (s *Service) UnaryInterceptor(authn *auth.Authenticator) grpc.UnaryServerIn
 			return nil, toStatus(ctx, s.log, method, err)
 		}
 		if isMutation(method) {
+			// Caches follow the store's typed change events (store.OnChange), not method names.
 			s.recordAudit(ctx, method, note)
-			catalog := strings.HasSuffix(method, "Status") || method == "UpdateTenant"
-			routes := strings.Contains(method, "Connection") || strings.Contains(method, "Rule") || method == "UpdateTenant"
-			if catalog {
-				s.engine.InvalidateTenant(tenantID(ctx)) // the catalog or settings changed
-			}
-			if routes {
-				s.sync.Invalidate(tenantID(ctx)) // which writes a change owes changed
-			}
-			if catalog || routes {
-				s.tenantChanged(ctx, tenantID(ctx))
-			}
 		}
 		return resp, nil
-	}
-}
-
-// tenantChanged tells the other replicas to drop what they cached of the tenant.
-func (s *Service) tenantChanged(ctx context.Context, tenant string) {
-	if err := s.bus.Publish(ctx, bus.Event{Kind: bus.KindTenantChanged, TenantID: tenant}); err != nil {
-		s.log.WarnContext(ctx, "announcing a tenant change to other replicas", slog.String(logkey.TenantID, tenant), slog.Any(logkey.Error, err))
 	}
 }
 

@@ -130,6 +130,7 @@ func (a *App) newServer(ctx context.Context) (*server.Server, error) {
 		Owner: a.Elector.ID(), Alive: a.Elector.Alive, Clock: clk, HTTPClient: vendorHTTP,
 	})
 	a.AgentSync = agentsync.New(a.Store, a.Sync, a.log, agentsync.Options{Interval: sc.AgentSyncInterval, Owner: a.Elector.ID(), Alive: a.Elector.Alive})
+	a.Store.OnChange(a.storeChanged)
 	a.followReplicas()
 	svc := api.New(api.Deps{Store: a.Store, Sealer: a.Sealer, Engine: engine, Bus: b, Sync: a.Sync, AgentSync: a.AgentSync, Log: a.log})
 	authn := auth.NewAuthenticator(a.Store, a.log)

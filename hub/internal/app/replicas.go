@@ -8,6 +8,7 @@ import (
 
 	"presencehub.dev/hub/internal/bus"
 	"presencehub.dev/hub/internal/leader"
+	"presencehub.dev/hub/internal/store"
 	"presencehub.dev/shared/logkey"
 )
 
@@ -33,12 +34,6 @@ func (a *App) openReplication() error {
 		return fmt.Errorf("opening the bus: %w", err)
 	}
 	a.Bus, a.closeBus = nb, func() { nb.Close(2 * time.Second) }
-	// Agents cached by other replicas must go when this one changes them.
-	a.Store.OnAgentsChanged(func() {
-		if err := nb.Publish(context.Background(), bus.Event{Kind: bus.KindAgentChanged}); err != nil {
-			a.log.Warn("announcing an agent change to other replicas", slog.Any(logkey.Error, err))
-		}
-	})
 	a.log.Info("replica joined", slog.String(logkey.Replica, a.Elector.ID()), slog.String(logkey.Subject, cfg.Bus.SubjectPrefix()))
 	return nil
 }
@@ -62,4 +57,27 @@ func (a *App) followReplicas() {
 			a.Sync.Invalidate(e.TenantID)
 		}
 	})
+}
+
+// storeChanged follows the store's typed change events (store.OnChange): it drops what this replica
+// cached of what a committed write changed, and tells the other replicas to drop theirs.
+func (a *App) storeChanged(c store.Change) {
+	tenant := c.Has(store.ChangedTenant | store.ChangedCatalog | store.ChangedConnections | store.ChangedRules | store.ChangedTeams)
+	if c.Has(store.ChangedTenant | store.ChangedCatalog) {
+		a.Engine.InvalidateTenant(c.TenantID) // the catalog or settings
+	}
+	if tenant {
+		a.Sync.Invalidate(c.TenantID) // which writes a change owes
+	}
+	ctx := context.Background()
+	if c.Has(store.ChangedAgents) {
+		if err := a.Bus.Publish(ctx, bus.Event{Kind: bus.KindAgentChanged, TenantID: c.TenantID}); err != nil {
+			a.log.Warn("announcing an agent change to other replicas", slog.String(logkey.TenantID, c.TenantID), slog.Any(logkey.Error, err))
+		}
+	}
+	if tenant {
+		if err := a.Bus.Publish(ctx, bus.Event{Kind: bus.KindTenantChanged, TenantID: c.TenantID}); err != nil {
+			a.log.Warn("announcing a tenant change to other replicas", slog.String(logkey.TenantID, c.TenantID), slog.Any(logkey.Error, err))
+		}
+	}
 }

@@ -11,9 +11,9 @@ const agentCacheMax = 100_000
 
 // agentCache keeps agents read by GetAgent, which every status change does (teams for supervisor
 // fan-out, identities for vendor writes). Any write to agents, their teams or identities, and deletes
-// that cascade to them, drop the whole cache through DB.agentsChanged; entries do not otherwise expire,
-// so a hub sharing its database with other replicas must call InvalidateAgents when they report such
-// an edit.
+// that cascade to them, drop the whole cache (DB.changed with ChangedAgents); entries do not otherwise
+// expire, so a hub sharing its database with other replicas must call InvalidateAgents when they report
+// such an edit.
 type agentCache struct {
 	mu  sync.Mutex
 	gen uint64
@@ -67,18 +67,6 @@ func cloneAgent(a *model.Agent) *model.Agent {
 	b.Identities = append([]model.Identity(nil), a.Identities...)
 	return &b
 }
-
-// agentsChanged must follow every write that changes an agent, its teams or its identities.
-func (s *DB) agentsChanged() {
-	s.agents.invalidate()
-	if fn := s.onAgents.Load(); fn != nil {
-		(*fn)()
-	}
-}
-
-// OnAgentsChanged registers fn to run after every write that drops this store's cached agents, so that
-// other replicas sharing the database can be told to drop theirs (InvalidateAgents does not call it).
-func (s *DB) OnAgentsChanged(fn func()) { s.onAgents.Store(&fn) }
 
 // InvalidateAgents drops cached agents after another replica changed agents in the shared database.
 func (s *DB) InvalidateAgents() { s.agents.invalidate() }

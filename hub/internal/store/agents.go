@@ -167,7 +167,7 @@ func (s *DB) UpdateAgent(ctx context.Context, a *model.Agent) error {
 		}
 		return s.writeAgentLinks(ctx, tx, a)
 	})
-	s.agentsChanged()
+	s.changed(a.TenantID, ChangedAgents)
 	if err != nil {
 		return fmt.Errorf("updating agent: %w", err)
 	}
@@ -177,7 +177,7 @@ func (s *DB) UpdateAgent(ctx context.Context, a *model.Agent) error {
 // DeleteAgent removes an agent with its links.
 func (s *DB) DeleteAgent(ctx context.Context, tenantID, id string) error {
 	res, err := s.x.ExecContext(ctx, s.q("DELETE FROM agents WHERE tenant_id = ? AND id = ?"), tenantID, id)
-	s.agentsChanged()
+	s.changed(tenantID, ChangedAgents)
 	if err != nil {
 		return fmt.Errorf("deleting agent: %w", s.mapErr(err))
 	}

@@ -24,6 +24,7 @@ const connectionCols = "id, tenant_id, name, vendor, base_url, settings, spec, c
 
 // CreateConnection inserts c with its sealed secret (nil for none).
 func (s *DB) CreateConnection(ctx context.Context, c *model.Connection, secret *model.SealedSecret) error {
+	defer s.changed(c.TenantID, ChangedConnections)
 	c.CreateTime, c.UpdateTime = s.now(), s.now()
 	settings, keys, err := connectionJSON(c)
 	if err != nil {
@@ -73,6 +74,7 @@ func (s *DB) ListConnections(ctx context.Context, tenantID string, p Page) ([]*m
 
 // UpdateConnection writes c's fields; a non-nil secret replaces the stored one.
 func (s *DB) UpdateConnection(ctx context.Context, c *model.Connection, secret *model.SealedSecret) error {
+	defer s.changed(c.TenantID, ChangedConnections)
 	c.UpdateTime = s.now()
 	settings, keys, err := connectionJSON(c)
 	if err != nil {
@@ -95,7 +97,7 @@ func (s *DB) UpdateConnection(ctx context.Context, c *model.Connection, secret *
 // DeleteConnection removes a connection; it fails with ErrInUse while rules still use it.
 func (s *DB) DeleteConnection(ctx context.Context, tenantID, id string) error {
 	res, err := s.x.ExecContext(ctx, s.q("DELETE FROM connections WHERE tenant_id = ? AND id = ?"), tenantID, id)
-	s.agentsChanged()
+	s.changed(tenantID, ChangedConnections|ChangedAgents) // identities go with it
 	if err != nil {
 		return fmt.Errorf("deleting connection: %w", s.mapErr(err))
 	}

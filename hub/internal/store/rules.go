@@ -28,6 +28,11 @@ func (s *DB) CreateRule(ctx context.Context, r *model.Rule) error {
 
 // CreateRules inserts several rules with their assignments, all or none.
 func (s *DB) CreateRules(ctx context.Context, rules []*model.Rule) error {
+	defer func() {
+		for _, r := range rules {
+			s.changed(r.TenantID, ChangedRules)
+		}
+	}()
 	err := s.inTx(ctx, func(tx queryer) error {
 		for _, r := range rules {
 			r.CreateTime, r.UpdateTime = s.now(), s.now()
@@ -150,6 +155,7 @@ func (s *DB) loadRuleAssignments(ctx context.Context, rules []*model.Rule) error
 
 // UpdateRule writes r's fields and assignments.
 func (s *DB) UpdateRule(ctx context.Context, r *model.Rule) error {
+	defer s.changed(r.TenantID, ChangedRules)
 	r.UpdateTime = s.now()
 	in, out, err := ruleJSON(r)
 	if err != nil {
@@ -175,6 +181,7 @@ func (s *DB) UpdateRule(ctx context.Context, r *model.Rule) error {
 
 // DeleteRule removes a rule.
 func (s *DB) DeleteRule(ctx context.Context, tenantID, id string) error {
+	defer s.changed(tenantID, ChangedRules)
 	res, err := s.x.ExecContext(ctx, s.q("DELETE FROM rules WHERE tenant_id = ? AND id = ?"), tenantID, id)
 	if err != nil {
 		return fmt.Errorf("deleting rule: %w", s.mapErr(err))

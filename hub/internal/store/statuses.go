@@ -20,6 +20,7 @@ const statusCols = "id, tenant_id, name, display_name, kind, system_role, color,
 
 // CreateStatus inserts st.
 func (s *DB) CreateStatus(ctx context.Context, st *model.Status) error {
+	defer s.changed(st.TenantID, ChangedCatalog)
 	st.CreateTime, st.UpdateTime = s.now(), s.now()
 	_, err := s.x.ExecContext(ctx, s.q("INSERT INTO statuses ("+statusCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
 		st.ID, st.TenantID, st.Name, st.DisplayName, st.Kind, st.SystemRole, st.Color, st.AgentSettable, st.Order,
@@ -60,6 +61,7 @@ func (s *DB) ListStatuses(ctx context.Context, tenantID string, p Page) ([]*mode
 
 // UpdateStatus writes st's mutable fields.
 func (s *DB) UpdateStatus(ctx context.Context, st *model.Status) error {
+	defer s.changed(st.TenantID, ChangedCatalog)
 	st.UpdateTime = s.now()
 	res, err := s.x.ExecContext(ctx, s.q(`UPDATE statuses SET name = ?, display_name = ?, kind = ?, system_role = ?, color = ?,
 		agent_settable = ?, sort_order = ?, update_time = ? WHERE tenant_id = ? AND id = ?`),
@@ -72,6 +74,7 @@ func (s *DB) UpdateStatus(ctx context.Context, st *model.Status) error {
 
 // DeleteStatus removes a status.
 func (s *DB) DeleteStatus(ctx context.Context, tenantID, id string) error {
+	defer s.changed(tenantID, ChangedCatalog)
 	res, err := s.x.ExecContext(ctx, s.q("DELETE FROM statuses WHERE tenant_id = ? AND id = ?"), tenantID, id)
 	if err != nil {
 		return fmt.Errorf("deleting status: %w", s.mapErr(err))

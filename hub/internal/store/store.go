@@ -52,8 +52,9 @@ type DB struct {
 	metrics *storeMetrics
 	// checkpoints copies SQLite's write-ahead log into the database file off the commit path.
 	checkpoints checkpointer
-	// onAgents runs after every local write that drops cached agents (OnAgentsChanged).
-	onAgents atomic.Pointer[func()]
+	// onChange is told what every local write to tenants, statuses, connections, rules, teams and
+	// agents changed (OnChange).
+	onChange atomic.Pointer[func(Change)]
 }
 
 // Open connects to the database named by driver ("sqlite" or "postgres") and dsn, and applies pending

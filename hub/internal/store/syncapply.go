@@ -100,7 +100,7 @@ func (s *DB) ApplySyncPage(ctx context.Context, r *model.SyncRun, users []SyncUs
 		return affectedOne(res)
 	})
 	if changed {
-		s.agentsChanged()
+		s.changed(r.TenantID, ChangedAgents)
 	}
 	if err != nil {
 		return fmt.Errorf("applying sync page: %w", err)

@@ -20,6 +20,7 @@ const teamCols = "id, tenant_id, name, description, create_time, update_time"
 
 // CreateTeam inserts t.
 func (s *DB) CreateTeam(ctx context.Context, t *model.Team) error {
+	defer s.changed(t.TenantID, ChangedTeams)
 	t.CreateTime, t.UpdateTime = s.now(), s.now()
 	_, err := s.x.ExecContext(ctx, s.q("INSERT INTO teams ("+teamCols+") VALUES (?, ?, ?, ?, ?, ?)"),
 		t.ID, t.TenantID, t.Name, t.Description, micros(t.CreateTime), micros(t.UpdateTime))
@@ -59,6 +60,7 @@ func (s *DB) ListTeams(ctx context.Context, tenantID string, p Page) ([]*model.T
 
 // UpdateTeam writes t's mutable fields.
 func (s *DB) UpdateTeam(ctx context.Context, t *model.Team) error {
+	defer s.changed(t.TenantID, ChangedTeams)
 	t.UpdateTime = s.now()
 	res, err := s.x.ExecContext(ctx, s.q("UPDATE teams SET name = ?, description = ?, update_time = ? WHERE tenant_id = ? AND id = ?"),
 		t.Name, t.Description, micros(t.UpdateTime), t.TenantID, t.ID)
@@ -71,7 +73,7 @@ func (s *DB) UpdateTeam(ctx context.Context, t *model.Team) error {
 // DeleteTeam removes a team; memberships and rule assignments go with it.
 func (s *DB) DeleteTeam(ctx context.Context, tenantID, id string) error {
 	res, err := s.x.ExecContext(ctx, s.q("DELETE FROM teams WHERE tenant_id = ? AND id = ?"), tenantID, id)
-	s.agentsChanged()
+	s.changed(tenantID, ChangedTeams|ChangedRules|ChangedAgents) // memberships and rule assignments go with it
 	if err != nil {
 		return fmt.Errorf("deleting team: %w", s.mapErr(err))
 	}

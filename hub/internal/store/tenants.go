@@ -74,6 +74,7 @@ func (s *DB) ListTenants(ctx context.Context, p Page) ([]*model.Tenant, string, 
 
 // UpdateTenant writes t's mutable fields.
 func (s *DB) UpdateTenant(ctx context.Context, t *model.Tenant) error {
+	defer s.changed(t.ID, ChangedTenant)
 	settings, err := json.Marshal(t.Settings)
 	if err != nil {
 		return fmt.Errorf("updating tenant: %w", err)
@@ -90,7 +91,7 @@ func (s *DB) UpdateTenant(ctx context.Context, t *model.Tenant) error {
 // DeleteTenant removes a tenant and, by cascade, everything it owns.
 func (s *DB) DeleteTenant(ctx context.Context, id string) error {
 	res, err := s.x.ExecContext(ctx, s.q("DELETE FROM tenants WHERE id = ?"), id)
-	s.agentsChanged()
+	s.changed(id, ChangedTenant|ChangedCatalog|ChangedConnections|ChangedRules|ChangedTeams|ChangedAgents)
 	if err != nil {
 		return fmt.Errorf("deleting tenant: %w", s.mapErr(err))
 	}

@@ -34,6 +34,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		"HeldChanges":            testHeldChanges,
 		"ConnectionPause":        testConnectionPause,
 		"WritesUnderLoad":        testWritesUnderLoad,
+		"ChangeEvents":           testChangeEvents,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, t.Context(), open(t)) })
