@@ -32,6 +32,7 @@ var errorTable = []struct {
 }{
 	{store.ErrNotFound, codes.NotFound, 0},
 	{store.ErrConflict, codes.AlreadyExists, 0},
+	{store.ErrVersionRace, codes.Aborted, time.Second}, // 409: changed meanwhile by another writer; retry
 	{store.ErrInUse, codes.FailedPrecondition, 0},
 	{store.ErrInvalidPageToken, codes.InvalidArgument, 0},
 	{store.ErrBusy, codes.Unavailable, busyRetry}, // 503: the write lock stayed taken past its bound

@@ -186,7 +186,7 @@ func (e *Engine) Apply(ctx context.Context, req Request) (*Result, error) {
 	}
 	for attempt := 0; ; attempt++ {
 		res, err := e.applyLocked(ctx, agent, req)
-		if errors.Is(err, store.ErrConflict) && attempt < maxConflicts {
+		if errors.Is(err, store.ErrVersionRace) && attempt < maxConflicts {
 			// Another replica changed the agent first: decide again on fresh state.
 			if err := e.backoff(ctx, attempt); err != nil {
 				return nil, err

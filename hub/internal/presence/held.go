@@ -42,7 +42,7 @@ const flushRetry = time.Second
 func (e *Engine) flush(agentID string) {
 	for attempt := 0; ; attempt++ {
 		err := e.flushOnce(e.life, agentID)
-		if errors.Is(err, store.ErrConflict) && attempt < maxConflicts {
+		if errors.Is(err, store.ErrVersionRace) && attempt < maxConflicts {
 			if e.backoff(e.life, attempt) != nil {
 				return
 			}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"presencehub.dev/hub/internal/model"
@@ -11,7 +12,7 @@ import (
 // (each row still compared with its expected version) and one multi-row INSERT of their timeline
 // entries, instead of two round trips per change. First saves (no row yet) and vendor writes go one by
 // one, as in savePresenceTx. results[i] is batch[i]'s outcome; a lost version race is its own
-// ConflictError, any other error is returned (and fails the group, retried change by change).
+// ErrVersionRace, any other error is returned (and fails the group, retried change by change).
 func (s *DB) saveGroupBatched(ctx context.Context, tx queryer, batch []*saveJob, results []error) error {
 	var updates, again []int
 	seen := map[string]bool{}
@@ -22,7 +23,7 @@ func (s *DB) saveGroupBatched(ctx context.Context, tx queryer, batch []*saveJob,
 		case seen[j.p.AgentID]:
 			again = append(again, i) // a second change of one agent (callers without the engine's lock)
 		case j.expect == 0:
-			if results[i] = s.savePresenceTx(j.ctx, tx, j); results[i] != nil && !isConflict(results[i]) {
+			if results[i] = s.savePresenceTx(j.ctx, tx, j); results[i] != nil && !errors.Is(results[i], ErrVersionRace) {
 				return results[i]
 			}
 		default:
@@ -34,7 +35,7 @@ func (s *DB) saveGroupBatched(ctx context.Context, tx queryer, batch []*saveJob,
 		return err
 	}
 	for _, i := range again {
-		if results[i] = s.savePresenceTx(batch[i].ctx, tx, batch[i]); results[i] != nil && !isConflict(results[i]) {
+		if results[i] = s.savePresenceTx(batch[i].ctx, tx, batch[i]); results[i] != nil && !errors.Is(results[i], ErrVersionRace) {
 			return results[i]
 		}
 	}
@@ -79,7 +80,7 @@ func (s *DB) saveGroupUpdates(ctx context.Context, tx queryer, batch []*saveJob,
 	var entries []*model.TimelineEntry
 	for _, i := range updates {
 		if !saved[batch[i].p.AgentID] {
-			results[i] = &ConflictError{Constraint: "presences_version"}
+			results[i] = ErrVersionRace
 			continue
 		}
 		entries = append(entries, batch[i].entry)
@@ -107,11 +108,6 @@ func (s *DB) appendTimelines(ctx context.Context, tx queryer, entries []*model.T
 		version, source, source_id, reason, rule_id, create_time) VALUES `+
 		strings.TrimSuffix(strings.Repeat("("+placeholders(13)+"), ", len(entries)), ", ")), args...)
 	return err
-}
-
-func isConflict(err error) bool {
-	_, ok := err.(*ConflictError)
-	return ok
 }
 
 // unprepared is tx without the statement cache: for statements whose text changes with the group's size,

@@ -145,7 +145,7 @@ func (s *DB) commitGroup(batch []*saveJob, inTx txRunner) {
 				continue
 			}
 			results[i] = s.savePresenceTx(j.ctx, tx, j)
-			if results[i] != nil && !errors.Is(results[i], ErrConflict) {
+			if results[i] != nil && !errors.Is(results[i], ErrVersionRace) {
 				return results[i]
 			}
 		}

@@ -50,7 +50,7 @@ func (s *DB) ListPresences(ctx context.Context, tenantID string, agentIDs []stri
 
 // SavePresence writes p if the stored version is still expectVersion (0: none stored yet), together with
 // its timeline entry and the vendor writes it causes, in one transaction, which concurrent changes of
-// other agents may share (group commit). A lost race answers ErrConflict.
+// other agents may share (group commit). A lost race answers ErrVersionRace.
 func (s *DB) SavePresence(ctx context.Context, p *model.Presence, expectVersion int64, entry *model.TimelineEntry, writes []*model.OutboxWrite) error {
 	j := &saveJob{ctx: ctx, p: p, expect: expectVersion, entry: entry, writes: writes, done: make(chan error, 1)}
 	var err error
@@ -85,7 +85,7 @@ func (s *DB) savePresenceTx(ctx context.Context, tx queryer, j *saveJob) error {
 		return err
 	}
 	if affectedOne(res) != nil {
-		return &ConflictError{Constraint: "presences_version"}
+		return ErrVersionRace
 	}
 	if err := s.appendTimeline(ctx, tx, j.entry); err != nil {
 		return err

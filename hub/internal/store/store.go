@@ -19,6 +19,9 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrConflict means a uniqueness rule was violated; a *ConflictError says which.
 	ErrConflict = errors.New("already exists")
+	// ErrVersionRace means another writer saved the agent's presence first: the compare-and-swap on
+	// its version lost. Decide again on fresh state. Not a uniqueness conflict (ErrConflict).
+	ErrVersionRace = errors.New("the presence changed meanwhile")
 	// ErrInUse means the row is still referenced by another one and cannot be deleted.
 	ErrInUse = errors.New("in use")
 	// ErrInvalidPageToken means a page token was not one this store issued.

@@ -33,7 +33,7 @@ func testGroupCommit(t *testing.T, ctx context.Context, s *store.DB) {
 					switch {
 					case err == nil:
 						wins[f.agent.ID]++
-					case errors.Is(err, store.ErrConflict):
+					case errors.Is(err, store.ErrVersionRace):
 						conflicts++
 					default:
 						t.Errorf("%s save: %v", round, err)

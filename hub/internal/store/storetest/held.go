@@ -56,7 +56,7 @@ func testHeldChanges(t *testing.T, ctx context.Context, s *store.DB) {
 	}
 	_, err = f.change(ctx, s, 0, "available", "online", at) // another change meanwhile: version 1
 	must(t, err)
-	wantErr(t, save(latest.ID, 0, "lunch"), store.ErrConflict) // lost race: the hold stays
+	wantErr(t, save(latest.ID, 0, "lunch"), store.ErrVersionRace) // lost race: the hold stays
 	must(t, save(latest.ID, 1, "lunch"))
 	wantErr(t, save(latest.ID, 2, "lunch"), store.ErrHoldGone) // exactly once
 	p, err := s.GetPresence(ctx, f.tenant.ID, f.agent.ID)

@@ -58,18 +58,22 @@ func (f presenceFixture) change(ctx context.Context, s *store.DB, expect int64, 
 }
 
 // testPresenceVersions checks the compare-and-swap every presence change relies on: a save against a
-// version that moved on, or a second first save, is a conflict and leaves nothing behind.
+// version that moved on, or a second first save, is a lost version race (ErrVersionRace, never the
+// uniqueness conflict ErrConflict, which the API answers as "already exists") and leaves nothing behind.
 func testPresenceVersions(t *testing.T, ctx context.Context, s *store.DB) {
 	f := newPresenceFixture(t, ctx, s)
 	now := time.Now()
 	_, err := f.change(ctx, s, 0, "available", "online", now)
 	must(t, err)
 	_, err = f.change(ctx, s, 0, "busy", "away", now)
-	wantErr(t, err, store.ErrConflict)
+	wantErr(t, err, store.ErrVersionRace)
 	_, err = f.change(ctx, s, 1, "lunch", "away", now)
 	must(t, err)
 	_, err = f.change(ctx, s, 1, "busy", "away", now) // lost the race to "lunch"
-	wantErr(t, err, store.ErrConflict)
+	wantErr(t, err, store.ErrVersionRace)
+	if errors.Is(err, store.ErrConflict) {
+		t.Errorf("a lost version race is also ErrConflict: %v", err)
+	}
 	p, err := s.GetPresence(ctx, f.tenant.ID, f.agent.ID)
 	must(t, err)
 	if p.Status != "lunch" || p.Version != 2 {
@@ -105,7 +109,7 @@ func testConcurrentSaves(t *testing.T, ctx context.Context, s *store.DB) {
 						return
 					}
 					_, err := f.change(ctx, s, expect, "available", "online", time.Now())
-					if errors.Is(err, store.ErrConflict) {
+					if errors.Is(err, store.ErrVersionRace) {
 						continue
 					}
 					if err != nil {
