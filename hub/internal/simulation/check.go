@@ -186,10 +186,12 @@ func (w *World) checkAcks(i int, entries []*model.TimelineEntry, cur *model.Pres
 				w.violateFor(checkAcked, focus, what+": not in the timeline")
 			}
 		case presence.OutcomeCoalesced:
+			// Overtaken: a change applied or queued since, or a newer request acknowledged for the agent
+			// (a later held change replaces this one; its own check follows it).
 			later := slices.ContainsFunc(entries, func(e *model.TimelineEntry) bool {
 				return !e.CreateTime.Before(k.at) && (e.Outcome == presence.OutcomeApplied || e.Outcome == presence.OutcomeQueued)
-			})
-			if !later && cur.Status != k.status {
+			}) || slices.ContainsFunc(append(w.acks, w.vendorAcks...), func(k2 ack) bool { return k2.agent == i && k2.at.After(k.at) })
+			if !later && cur.Status != k.status && cur.QueuedStatus != k.status {
 				w.violateFor(checkAckedHeld, focus, fmt.Sprintf("%s: never applied nor overtaken; the agent ended %s", what, cur.Status))
 			}
 		}

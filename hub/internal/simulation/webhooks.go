@@ -2,6 +2,7 @@ package simulation
 
 import (
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"presencehub.dev/hub/internal/vendorapi"
 	"presencehub.dev/hub/internal/vendors"
@@ -172,8 +174,14 @@ func (wh *webhooks) deliver(d *delivery) {
 	wh.w.hub.mux.ServeHTTP(rec, req)
 	wh.w.trace.add("webhook %s #%d (%s) delivered: %d %s", d.vendor, d.seq, d.about, rec.Code, strings.TrimSpace(rec.Body.String()))
 	if rec.Code/100 == 2 {
+		var answer struct{ Outcomes map[string]int }
+		_ = json.Unmarshal(rec.Body.Bytes(), &answer)
+		took := answer.Outcomes["applied"] + answer.Outcomes["queued"] + answer.Outcomes["coalesced"]
 		for _, x := range d.says {
 			wh.w.learnt(d.vendor, x.agent, x.state)
+			if took > 0 {
+				wh.w.vendorAcks = append(wh.w.vendorAcks, ack{agent: x.agent, source: d.vendor, status: x.state, at: time.Now()})
+			}
 		}
 	}
 	if len(wh.delivered) < 200 {
