@@ -57,7 +57,11 @@ func decide(t *tenantInfo, cur *model.Presence, req Request) (decision, error) {
 	case st.Kind == model.KindSystem && !inSystem:
 		next.HeldStatus = cur.Status // what "previous" returns to
 	case st.Kind != model.KindSystem && inSystem:
-		if cur.QueuedStatus != "" && req.Source != model.SourceAdmin {
+		// The system state ends. The status queued during it applies instead of the one reported —
+		// unless a person picked that one in another vendor than the one the system state came from,
+		// after the queued request: newest wins.
+		otherVendor := req.Source == model.SourceConnection && cur.Source == model.SourceConnection && req.SourceID != cur.SourceID
+		if cur.QueuedStatus != "" && req.Source != model.SourceAdmin && !otherVendor {
 			next.Status = cur.QueuedStatus
 			d.reason = fmt.Sprintf("%s asked for during %s", t.display(cur.QueuedStatus), t.display(cur.Status))
 		}
@@ -82,7 +86,6 @@ func queueOrRefuse(t *tenantInfo, cur *model.Presence, req Request, st *model.St
 		return decision{outcome: OutcomeUnchanged, reason: reason}, nil
 	}
 	next := *cur
-	next.QueuedStatus = st.Name
-	next.Source, next.SourceID, next.Reason = req.Source, req.SourceID, req.Reason
+	next.QueuedStatus = st.Name // the status, and who set it (the system state's source), stay
 	return decision{outcome: OutcomeQueued, next: next, reason: reason}, nil
 }

@@ -80,3 +80,27 @@ func TestDecide(t *testing.T) {
 		})
 	}
 }
+
+// A call in one vendor (Talkdesk) with a status queued from the tray: the phone vendor's own "the call
+// is over" applies the queued status; a person's pick in another vendor after it is newer and wins.
+// Queuing keeps who set the system state.
+func TestDecideQueuedAgainstAnotherVendorsPick(t *testing.T) {
+	onCall := &model.Presence{Status: "on-call", PreviousStatus: "busy", HeldStatus: "busy", Version: 2,
+		Source: model.SourceConnection, SourceID: "conn_talkdesk", Reason: "talkdesk: on_call"}
+	d, err := decide(testTenant(""), onCall, Request{Status: "lunch", Source: model.SourceDevice, SourceID: "dev_1"})
+	if err != nil || d.outcome != OutcomeQueued {
+		t.Fatalf("tray lunch during the call: %v %v; want queued", d.outcome, err)
+	}
+	queued := d.next
+	if queued.Source != model.SourceConnection || queued.SourceID != "conn_talkdesk" || queued.QueuedStatus != "lunch" {
+		t.Fatalf("queued presence %+v: the call's source must stay, lunch queued", queued)
+	}
+	for _, c := range []struct {
+		from, want string
+	}{{"conn_talkdesk", "lunch"}, {"conn_servicenow", "available"}} {
+		d, err := decide(testTenant(""), &queued, Request{Status: "available", Source: model.SourceConnection, SourceID: c.from})
+		if err != nil || d.outcome != OutcomeApplied || d.next.Status != c.want || d.next.QueuedStatus != "" {
+			t.Errorf("available from %s: %s %+v %v; want %s applied, nothing queued", c.from, d.outcome, d.next, err, c.want)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -33,6 +34,11 @@ func (w *World) check(ctx context.Context, st *store.DB) {
 			continue
 		}
 		applied := appliedEntries(entries)
+		if os.Getenv("SIM_TIMELINE") != "" { // a debugging aid: the timeline as the hub stored it
+			for _, e := range entries {
+				fmt.Printf("TL a%d %s v%d %s req=%s %s→%s src=%s %q queued=%s\n", i, w.at(e.CreateTime), e.Version, e.Outcome, e.RequestedStatus, e.PreviousStatus, e.Status, e.Source, e.Reason, cur.QueuedStatus)
+			}
+		}
 		w.checkReasons(i, applied)
 		w.checkAcks(i, entries, cur)
 		w.checkVendors(ctx, st, i, cur, applied)

@@ -60,7 +60,7 @@ type World struct {
 
 	// What the checkers need.
 	acks       []ack
-	vendorAcks []ack // vendor changes a webhook delivered and the hub took (applied, queued or held)
+	vendorAcks []ack                     // vendor changes a webhook delivered and the hub took (applied, queued or held)
 	person     map[string][]personChange // connection|external id → the person's changes, oldest first
 	violations []violation
 	vmu        sync.Mutex
