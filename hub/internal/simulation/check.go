@@ -250,6 +250,10 @@ func (w *World) checkVendors(ctx context.Context, st *store.DB, i int, cur *mode
 				i, vendor, vs, p.state, w.at(p.at), cur.Status, w.at(th), by))
 			continue
 		}
+		if n, k := len(applied), len(changes); n > 0 && k > 0 && applied[n-1].Source == model.SourceConnection &&
+			applied[n-1].SourceID == conn && vs == changes[k-1].state {
+			continue // the hub's status came from this vendor, so nothing is written back there: it shows the person's latest pick
+		}
 		want, ok := outbound(rule, cur.Status)
 		if !ok || len(applied) == 0 && len(writes) == 0 {
 			continue // not written there, or the agent's first status, which nothing announced yet
