@@ -120,9 +120,11 @@ func (w *World) checkReasons(i int, applied []*model.TimelineEntry) {
 		}
 		justified, latest := cause >= 0, true
 		if justified {
-			// Stale: the hub had already been told of a newer change there (newest wins over what it knew).
+			// Stale: the hub had already been told of a newer change there (newest wins over what it knew),
+			// newer by the vendor's own stamps: two changes within one tick of its clock cannot be ordered.
+			tick := stampResolution[vendor]
 			for _, p := range changes[cause+1:] {
-				if !p.known.IsZero() && !p.known.After(e.CreateTime) {
+				if !p.known.IsZero() && !p.known.After(e.CreateTime) && p.at.Truncate(tick).After(changes[cause].at.Truncate(tick)) {
 					latest = false
 				}
 			}
@@ -137,6 +139,10 @@ func (w *World) checkReasons(i int, applied []*model.TimelineEntry) {
 		}
 	}
 }
+
+// stampResolution is how finely a vendor stamps its changes where it is coarser than the simulation
+// needs: Aircall's webhooks carry a Unix time in seconds.
+var stampResolution = map[string]time.Duration{"aircall": time.Second}
 
 // byDrift reports whether a connection's change came from drift repair: its reason says so, or it was
 // made while a drift-repair round ran (a queued status applied in its stead names the queue instead).
