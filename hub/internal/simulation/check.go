@@ -237,13 +237,18 @@ func (w *World) checkVendors(ctx context.Context, st *store.DB, i int, cur *mode
 			continue
 		}
 		changes := w.person[personKey(conn, ext)]
+		if os.Getenv("SIM_TIMELINE") != "" {
+			for _, x := range writes {
+				fmt.Printf("WR a%d %s %s %s created %s answered %s attempts=%d %q\n", i, vendor, x.VendorState, x.State, w.at(x.CreateTime), w.at(x.UpdateTime), x.Attempts, x.LastError)
+			}
+		}
 		if n := len(changes); n > 0 && !changes[n-1].at.Before(th) {
 			p := changes[n-1]
 			if vs == p.state {
 				continue
 			}
-			if last := lastDelivered(writes); last != nil && last.CreateTime.Before(p.at) && last.UpdateTime.After(p.at) && vs == last.VendorState {
-				continue // a write already on its way when the person chose
+			if last := lastDelivered(writes); last != nil && last.CreateTime.Before(p.at) && !last.UpdateTime.Before(p.at) && vs == last.VendorState {
+				continue // a write already on its way when the person chose (answered at that instant or later)
 			}
 			check, by := checkUnmapped, ""
 			if x := overwrite(writes, p.at); x != nil {
