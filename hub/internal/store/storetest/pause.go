@@ -26,6 +26,12 @@ func testConnectionPause(t *testing.T, ctx context.Context, s *store.DB) {
 	if got, err := s.ConnectionPausedUntil(ctx, f.conn.ID); err != nil || !got.Equal(at.Add(time.Minute)) {
 		t.Fatalf("pause %v %v, want %v", got, err, at.Add(time.Minute))
 	}
+	// The store keeps microseconds: a pause between two is kept as the later one, never ending early.
+	odd := at.Add(time.Hour + 60*time.Nanosecond)
+	must(t, s.PauseConnection(ctx, f.tenant.ID, f.conn.ID, odd))
+	if got, err := s.ConnectionPausedUntil(ctx, f.conn.ID); err != nil || got.Before(odd) || got.After(odd.Add(time.Microsecond)) {
+		t.Fatalf("pause %v %v, want %v rounded up to the microsecond", got, err, odd)
+	}
 	h, err := s.GetHealth(ctx, f.tenant.ID, f.conn.ID)
 	must(t, err)
 	if h.ErrorCount != 1 || h.LastError != "429" {
