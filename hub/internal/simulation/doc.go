@@ -47,6 +47,6 @@
 // TestSimulation runs 200 seeds (CI) and fails on the checks not listed in knownBroken (sim_test.go),
 // which names the bug behind each listed one; their violations are still reported. One seed replays
 // with its trace: go test ./hub/internal/simulation -run 'TestSimulation$' -seed N -v (SIM_TIMELINE=1
-// also prints every agent's timeline as the hub stored it). The long run is scripts/simulate -n N
+// also prints every agent's timeline and writes as the hub stored them, SIM_LOG=1 the hubs' logs). The long run is scripts/simulate -n N
 // (parallel processes, a summary "N seeds, F failures").
 package simulation

@@ -60,6 +60,9 @@ func openHub(w *World, gen int, st *store.DB) (*hub, error) {
 		}
 	}
 	log := slog.New(slog.DiscardHandler)
+	if os.Getenv("SIM_LOG") != "" {
+		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
 	b := bus.NewLocal()
 	router := vendorsync.NewRouter(st, 5*time.Second, nil)
 	engine := presence.New(st, b, log, presence.Options{Planner: router, CachePresence: true})
