@@ -124,6 +124,9 @@ func (w *World) checkReasons(i int, applied []*model.TimelineEntry) {
 			// newer by the vendor's own stamps: two changes within one tick of its clock cannot be ordered.
 			tick := stampResolution[vendor]
 			for _, p := range changes[cause+1:] {
+				if _, mapped := inbound(rule, p.state); !mapped && rule.FallbackStatus == "" {
+					continue // an unmapped state is not synced: it changes nothing, nor cancels what came before
+				}
 				if !p.known.IsZero() && !p.known.After(e.CreateTime) && p.at.Truncate(tick).After(changes[cause].at.Truncate(tick)) {
 					latest = false
 				}
