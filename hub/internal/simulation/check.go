@@ -144,8 +144,8 @@ func (w *World) checkReasons(i int, applied []*model.TimelineEntry) {
 }
 
 // stampResolution is how finely a vendor stamps its changes where it is coarser than the simulation
-// needs: Aircall's webhooks carry a Unix time in seconds.
-var stampResolution = map[string]time.Duration{"aircall": time.Second}
+// needs: Aircall's webhooks carry a Unix time in seconds, ServiceNow's sys_updated_on whole seconds.
+var stampResolution = map[string]time.Duration{"aircall": time.Second, "servicenow": time.Second}
 
 // byDrift reports whether a connection's change came from drift repair: its reason says so, or it was
 // made while a drift-repair round ran (a queued status applied in its stead names the queue instead).
