@@ -31,6 +31,8 @@ const (
 	OutcomeRefused   = "refused"
 	// OutcomeIgnored: a vendor reported a state no rule maps (not synced).
 	OutcomeIgnored = "ignored"
+	// OutcomeStale: a vendor reported a change stamped before the agent's newer status (newest wins).
+	OutcomeStale = "stale"
 )
 
 // Errors answered to a request.
@@ -59,7 +61,15 @@ type Request struct {
 	SourceID string
 	Reason   string
 	RuleID   string
+	// At is when the change happened at its source, by the vendor's own stamp (zero: now, as for trays
+	// and admins). A change stamped more than StampGrace before the agent's current status, or before a
+	// change flow control holds, is older than them and not applied (OutcomeStale).
+	At time.Time
 }
+
+// StampGrace is how much older than the hub's newest change a vendor's stamp may be and still count as
+// newer: vendors stamp whole seconds (Aircall, ServiceNow), and their clocks are only NTP-close to ours.
+const StampGrace = time.Second
 
 // Result is what became of a request.
 type Result struct {
@@ -234,6 +244,17 @@ func (e *Engine) apply(ctx context.Context, agent *model.Agent, req Request, flu
 	cur, err := e.current(ctx, req.TenantID, req.AgentID)
 	if err != nil {
 		return nil, err
+	}
+	if flushing == nil && !req.At.IsZero() {
+		newest := cur.UpdateTime
+		if h := e.flows.peek(req.AgentID); h != nil && h.since.After(newest) {
+			newest = h.since
+		}
+		if req.At.Add(StampGrace).Before(newest) {
+			e.record(ctx, req, cur, OutcomeStale, fmt.Sprintf("%s, stamped %s: older than the newer change of %s, not applied",
+				req.Reason, req.At.UTC().Format(time.RFC3339), newest.UTC().Format(time.RFC3339)))
+			return &Result{Presence: cur, Outcome: OutcomeStale}, nil
+		}
 	}
 	d, err := decide(t, cur, req)
 	if err != nil {

@@ -70,7 +70,7 @@ func (m *Manager) receive(ctx context.Context, c *model.Connection, ch vendorapi
 		log.Warn("finding rule", slog.Any(logkey.Error, err))
 		return inFailed
 	}
-	req := presence.Request{TenantID: c.TenantID, AgentID: agent.ID, Source: model.SourceConnection, SourceID: c.ID}
+	req := presence.Request{TenantID: c.TenantID, AgentID: agent.ID, Source: model.SourceConnection, SourceID: c.ID, At: ch.Time}
 	status, fallback, ok := inboundFor(rule, ch.State)
 	if !ok {
 		req.Status = ""
@@ -84,10 +84,7 @@ func (m *Manager) receive(ctx context.Context, c *model.Connection, ch vendorapi
 	if fallback {
 		req.Reason += " (not mapped: the rule's fallback)"
 	}
-	// What we still meant to write to this vendor is older than what it just reported.
-	if err := m.st.SupersedePending(ctx, agent.ID, c.ID, m.opts.Now()); err != nil {
-		log.Warn("superseding writes", slog.Any(logkey.Error, err))
-	}
+	received := m.opts.Now()
 	res, err := m.engine.Apply(ctx, req)
 	if errors.Is(err, presence.ErrUnknownStatus) && rule.FallbackStatus != "" {
 		req.Status = rule.FallbackStatus
@@ -98,6 +95,14 @@ func (m *Manager) receive(ctx context.Context, c *model.Connection, ch vendorapi
 		return inFailed
 	}
 	log.Debug("applied vendor change", slog.String(logkey.Result, res.Outcome))
+	if res.Outcome == presence.OutcomeStale {
+		return inStale // the hub's newer status stands, and so do the writes it owes this vendor
+	}
+	// What we still meant to write to this vendor is older than what it just reported (the change
+	// plans no write to its own source, so the writes it planned are not among them).
+	if err := m.st.SupersedePending(ctx, agent.ID, c.ID, received); err != nil {
+		log.Warn("superseding writes", slog.Any(logkey.Error, err))
+	}
 	if m.echoes.recent(c.ID, ch.ExternalID) {
 		p := res.Presence
 		if res.Outcome == presence.OutcomeCoalesced {
