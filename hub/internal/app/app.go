@@ -116,7 +116,7 @@ func (a *App) newServer(ctx context.Context) (*server.Server, error) {
 	a.Store.RegisterMetrics(reg)
 	b := a.Bus
 	clk := clock.Real()
-	router := vendorsync.NewRouter(a.Store, 5*time.Second, nil)
+	router := vendorsync.NewRouter(a.Store, 5*time.Second, clk)
 	engine := presence.New(a.Store, b, a.log, presence.Options{Planner: router, CachePresence: true, Clock: clk})
 	a.Engine = engine
 	sc := a.Config.Sync

@@ -101,7 +101,7 @@ func (m *Manager) repairOne(ctx context.Context, a *model.Agent, ident model.Ide
 		return
 	}
 	vs, err := l.adapter.GetState(ctx, ident.ExternalID)
-	now := m.opts.Now()
+	now := m.now()
 	if errors.Is(err, vendorapi.ErrUnsupported) {
 		return // the connection only takes writes (generic HTTP connector): nothing to compare
 	}

@@ -85,7 +85,7 @@ func (m *Manager) receive(ctx context.Context, c *model.Connection, ch vendorapi
 		req.Reason += " (not mapped: the rule's fallback)"
 	}
 	// What we still meant to write to this vendor is older than what it just reported.
-	if err := m.st.SupersedePending(ctx, agent.ID, c.ID, m.opts.Now()); err != nil {
+	if err := m.st.SupersedePending(ctx, agent.ID, c.ID, m.now()); err != nil {
 		log.Warn("superseding writes", slog.Any(logkey.Error, err))
 	}
 	res, err := m.engine.Apply(ctx, req)

@@ -64,9 +64,9 @@ type Options struct {
 	// Workers bounds concurrent writes per connection.
 	Workers    int
 	HTTPClient *http.Client
-	// Clock paces requests and times pauses (nil: the wall clock); Now defaults to it.
+	// Clock is the one source of time: it paces requests, times pauses, backoff, echoes, polls and
+	// drift repair (nil: the wall clock).
 	Clock clock.Clock
-	Now   func() time.Time
 	// Owner names this replica on the outbox writes it claims.
 	Owner string
 	// Alive reports whether the replica named owner still runs; nil means no other replica does (a
@@ -124,14 +124,11 @@ func New(st Store, sealer *seal.Sealer, engine *presence.Engine, router *Router,
 		opts.HTTPClient = outbound.Strict()
 	}
 	opts.Clock = clock.OrReal(opts.Clock)
-	if opts.Now == nil {
-		opts.Now = func() time.Time { return opts.Clock.Now().UTC() }
-	}
 	if opts.ClaimLease <= 0 {
 		opts.ClaimLease = time.Minute
 	}
 	mgr := &Manager{st: st, sealer: sealer, engine: engine, router: router, bus: b, log: log, opts: opts, metrics: m,
-		echoes: newEchoes(opts.EchoWindow, opts.Now), wake: make(chan struct{}, 1),
+		echoes: newEchoes(opts.EchoWindow, opts.Clock), wake: make(chan struct{}, 1),
 		inflight: map[string]bool{}, sems: map[string]chan struct{}{}}
 	mgr.links = &links{m: mgr, by: map[string]*link{}, gates: map[string]*gate{}}
 	return mgr
@@ -186,3 +183,6 @@ func (m *Manager) States(ctx context.Context, tenantID, connectionID string) ([]
 	}
 	return states, nil
 }
+
+// now is the time on the manager's clock, in UTC (what the store is given).
+func (m *Manager) now() time.Time { return m.opts.Clock.Now().UTC() }

@@ -25,7 +25,7 @@ func (m *Manager) runOutbox(ctx context.Context) {
 		m.dispatchDue(ctx)
 		wait := idleCheck
 		if next, ok, err := m.st.NextDue(ctx); err == nil && ok {
-			if d := next.Sub(m.opts.Now()); d < wait {
+			if d := next.Sub(m.now()); d < wait {
 				wait = max(d, 5*time.Millisecond)
 			}
 		}
@@ -42,7 +42,7 @@ func (m *Manager) runOutbox(ctx context.Context) {
 }
 
 func (m *Manager) dispatchDue(ctx context.Context) {
-	due, err := m.st.DueWrites(ctx, m.opts.Now(), 200)
+	due, err := m.st.DueWrites(ctx, m.now(), 200)
 	if err != nil {
 		if ctx.Err() == nil {
 			m.log.Warn("reading due writes", slog.Any(logkey.Error, err))
@@ -108,15 +108,15 @@ func (m *Manager) deliver(ctx context.Context, w *model.OutboxWrite) {
 		m.expectEcho(ctx, w)
 		err = l.adapter.SetState(m.withAgent(ctx, w), w.ExternalID, w.VendorState)
 		if ctx.Err() == nil || !errors.Is(err, context.Canceled) {
-			m.answerEcho(ctx, w, m.opts.Now())
+			m.answerEcho(ctx, w, m.now())
 		}
 		if ra := vendorapi.RetryAfter(err); ra > 0 {
-			l.pause(m.opts.Now().Add(ra))
+			l.pause(m.now().Add(ra))
 		}
 	}
 	cut := ctx.Err() != nil && errors.Is(err, context.Canceled)
 	ctx = context.WithoutCancel(ctx) // what the vendor answered is recorded even if leadership just ended
-	now := m.opts.Now()
+	now := m.now()
 	vendorName := ""
 	if l != nil {
 		vendorName = l.conn.Vendor
@@ -166,7 +166,7 @@ func (m *Manager) written(ctx context.Context, w *model.OutboxWrite) {
 // it — or, when the adapter says so, is dropped (dead). Either way its last error says which and why,
 // and the agent's timeline shows it with the change that caused it.
 func (m *Manager) held(ctx context.Context, w *model.OutboxWrite, vendorName string, be *vendorapi.BusyError) {
-	now := m.opts.Now()
+	now := m.now()
 	msg, result := "waiting: "+be.Reason+"; written when that ends", "waiting"
 	if be.Drop {
 		msg, result = "dropped: "+be.Reason, "dropped"
@@ -210,7 +210,7 @@ func (m *Manager) correct(ctx context.Context, w *model.OutboxWrite) {
 
 // enqueue queues a write outside a presence change (corrections, reassertions, drift repair).
 func (m *Manager) enqueue(ctx context.Context, connectionID, externalID string, p *model.Presence, rule *model.Rule, state string) {
-	now := m.opts.Now()
+	now := m.now()
 	if err := m.st.EnqueueWrites(ctx, []*model.OutboxWrite{{
 		ID: ids.New(ids.Write), TenantID: p.TenantID, ConnectionID: connectionID, AgentID: p.AgentID, ExternalID: externalID,
 		Status: p.Status, VendorState: state, PresenceVersion: p.Version, RuleID: rule.ID, NextAttemptTime: now, CreateTime: now,

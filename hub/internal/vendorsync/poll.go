@@ -50,7 +50,7 @@ func (m *Manager) pollOne(ctx context.Context, connectionID string, cursors map[
 		return
 	}
 	changes, next, err := poller.Poll(ctx, cursors[connectionID])
-	now := m.opts.Now()
+	now := m.now()
 	if err != nil {
 		m.log.Warn("polling vendor", slog.String(logkey.Connection, connectionID), slog.Any(logkey.Error, err))
 		_ = m.st.RecordError(ctx, l.conn.TenantID, connectionID, err.Error(), now)

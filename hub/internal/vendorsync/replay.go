@@ -34,7 +34,7 @@ const forgetEvery = time.Hour
 // and counted in drops. The seen-set is in the store, so it holds across restarts and replicas. An
 // error means nothing may be acknowledged (the vendor retries).
 func (m *Manager) admitDelivery(ctx context.Context, c *model.Connection, h http.Header, body []byte, changes []vendorapi.Change) ([]vendorapi.Change, map[string]int, error) {
-	now := m.opts.Now()
+	now := m.now()
 	m.forgetExpired(ctx, now)
 	drops := map[string]int{}
 	drop := func(ch vendorapi.Change, outcome, why string) {

@@ -25,7 +25,7 @@ func (m *Manager) Lead(ctx context.Context) {
 	m.deliveries.Wait()
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	if n, err := m.st.ReleaseClaims(rctx, m.opts.Owner, m.opts.Now()); err != nil {
+	if n, err := m.st.ReleaseClaims(rctx, m.opts.Owner, m.now()); err != nil {
 		m.log.Warn("releasing this replica's claimed writes", slog.Any(logkey.Error, err))
 	} else if n > 0 {
 		m.log.Info("released writes cut by the end of leadership", slog.Int64(logkey.Count, n))
@@ -44,7 +44,7 @@ func (m *Manager) releaseClaims(ctx context.Context) {
 		if owner != m.opts.Owner && m.alive(ctx, owner) {
 			continue
 		}
-		n, err := m.st.ReleaseClaims(ctx, owner, m.opts.Now())
+		n, err := m.st.ReleaseClaims(ctx, owner, m.now())
 		if err != nil {
 			m.log.Warn("releasing claimed writes", slog.String(logkey.Replica, owner), slog.Any(logkey.Error, err))
 			continue
@@ -70,7 +70,7 @@ func (m *Manager) alive(ctx context.Context, owner string) bool {
 // claim takes w for this replica for ClaimLease; false when it is no longer due (delivered, superseded
 // or claimed meanwhile) or the claim failed.
 func (m *Manager) claim(ctx context.Context, w *model.OutboxWrite) bool {
-	now := m.opts.Now()
+	now := m.now()
 	ok, err := m.st.ClaimWrite(ctx, w.ID, m.opts.Owner, now, now.Add(m.opts.ClaimLease))
 	if err != nil && ctx.Err() == nil {
 		m.log.Warn("claiming write", slog.String(logkey.WriteID, w.ID), slog.Any(logkey.Error, err))

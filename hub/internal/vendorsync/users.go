@@ -22,7 +22,7 @@ func (m *Manager) ListUsers(ctx context.Context, connectionID, cursor string) ([
 		return nil, "", err
 	}
 	users, next, err := l.adapter.ListUsers(ctx, cursor)
-	now := m.opts.Now()
+	now := m.now()
 	if err != nil {
 		if ra := vendorapi.RetryAfter(err); ra > 0 {
 			l.pause(now.Add(ra))
