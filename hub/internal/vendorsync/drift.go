@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"time"
 
 	"presencehub.dev/hub/internal/model"
 	"presencehub.dev/hub/internal/store"
@@ -16,13 +15,13 @@ func (m *Manager) runDrift(ctx context.Context) {
 	if m.opts.DriftInterval <= 0 {
 		return
 	}
-	t := time.NewTicker(m.opts.DriftInterval)
+	t := m.opts.Clock.NewTicker(m.opts.DriftInterval)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-t.Chan():
 			m.RepairDrift(ctx)
 		}
 	}

@@ -29,13 +29,13 @@ func (m *Manager) runOutbox(ctx context.Context) {
 				wait = max(d, 5*time.Millisecond)
 			}
 		}
-		t := time.NewTimer(wait)
+		t := m.opts.Clock.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
 			return
 		case <-m.wake:
-		case <-t.C:
+		case <-t.Chan():
 		}
 		t.Stop()
 	}

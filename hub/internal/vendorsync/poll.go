@@ -3,7 +3,6 @@ package vendorsync
 import (
 	"context"
 	"log/slog"
-	"time"
 
 	"presencehub.dev/hub/internal/vendorapi"
 	"presencehub.dev/shared/logkey"
@@ -12,14 +11,14 @@ import (
 // runPolls asks every enabled connection whose vendor must be polled for its changes, each interval.
 // Cursors live in memory: after a restart polling starts from "now" (see docs/sync.md, known gaps).
 func (m *Manager) runPolls(ctx context.Context) {
-	t := time.NewTicker(m.opts.PollInterval)
+	t := m.opts.Clock.NewTicker(m.opts.PollInterval)
 	defer t.Stop()
 	cursors := map[string]string{}
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-t.Chan():
 			m.pollAll(ctx, cursors)
 		}
 	}
