@@ -22,12 +22,6 @@ import (
 // ErrUnsupportedVendor: no adapter is registered for the connection's vendor.
 var ErrUnsupportedVendor = errors.New("no adapter for this vendor yet")
 
-// defaultRatePerMinute paces writes per connection when its settings name no rate_limit_per_minute:
-// below each vendor's documented account-wide limit, which other integrations share. Salesforce has a
-// rolling daily allocation (a write costs a few requests: read, publish, read back); CXone documents none,
-// nor does a system behind the generic HTTP connector.
-var defaultRatePerMinute = map[string]int{"zendesk": 400, "aircall": 60, "talkdesk": 120, "servicenow": 120, "salesforce": 60, "cxone": 60, "http": 60}
-
 // link is a connection's live side: its adapter (holding the opened credentials), its pace and its
 // gate (what the vendor last said about waiting). It is rebuilt when the connection is edited; the gate
 // is the connection's for the hub's life.
@@ -70,7 +64,7 @@ type connections struct {
 	log        *slog.Logger
 	clock      clock.Clock
 	httpClient *http.Client
-	factories  map[string]vendorapi.Factory
+	vendors    map[string]vendorapi.Vendor
 
 	mu    sync.Mutex
 	by    map[string]*link
@@ -78,7 +72,7 @@ type connections struct {
 }
 
 func newConnections(st Store, sealer *seal.Sealer, log *slog.Logger, opts Options) *connections {
-	return &connections{st: st, sealer: sealer, log: log, clock: opts.Clock, httpClient: opts.HTTPClient, factories: opts.Vendors,
+	return &connections{st: st, sealer: sealer, log: log, clock: opts.Clock, httpClient: opts.HTTPClient, vendors: opts.Vendors,
 		by: map[string]*link{}, gates: map[string]*gate{}}
 }
 
@@ -126,8 +120,8 @@ func (cs *connections) of(ctx context.Context, c *model.Connection) (*link, erro
 }
 
 func (cs *connections) build(ctx context.Context, c *model.Connection) (*link, error) {
-	factory := cs.factories[c.Vendor]
-	if factory == nil {
+	vendor := cs.vendors[c.Vendor]
+	if vendor.New == nil {
 		return nil, fmt.Errorf("connection %s: %w (%s)", c.ID, ErrUnsupportedVendor, c.Vendor)
 	}
 	creds := map[string]string{}
@@ -147,7 +141,7 @@ func (cs *connections) build(ctx context.Context, c *model.Connection) (*link, e
 			return nil, fmt.Errorf("decoding credentials: %w", err)
 		}
 	}
-	perMinute := defaultRatePerMinute[c.Vendor]
+	perMinute := vendor.RatePerMinute
 	if v, err := strconv.Atoi(c.Settings["rate_limit_per_minute"]); err == nil && v > 0 {
 		perMinute = v
 	}
@@ -155,7 +149,7 @@ func (cs *connections) build(ctx context.Context, c *model.Connection) (*link, e
 		perMinute = 60
 	}
 	l := &link{conn: c, clock: cs.clock, limiter: rate.NewLimiter(rate.Limit(float64(perMinute)/60), 1), gate: cs.gateOf(c)}
-	l.adapter, err = factory(vendorapi.Config{
+	l.adapter, err = vendor.New(vendorapi.Config{
 		BaseURL: c.BaseURL, Credentials: creds, Settings: c.Settings, Spec: c.Spec, HTTPClient: gatedClient(cs.httpClient, l.gate), Log: cs.log,
 		OnRateLimit: func(rl vendorapi.RateLimit) {
 			if rl.Limit > 0 && rl.Remaining == 0 && !rl.Reset.IsZero() {

@@ -50,7 +50,8 @@ var ErrVendor = errors.New("the vendor did not answer")
 
 // Options tune the framework.
 type Options struct {
-	Vendors map[string]vendorapi.Factory
+	// Vendors are the vendors connections may use, by name (vendors.All()).
+	Vendors map[string]vendorapi.Vendor
 	// MaxAttempts dead-letters a write after this many failed attempts.
 	MaxAttempts int
 	// MinBackoff and MaxBackoff bound the retry delay (exponential, with jitter).

@@ -8,7 +8,7 @@ import (
 )
 
 // Supports reports whether this hub has an adapter for vendor.
-func (cs *connections) Supports(vendor string) bool { return cs.factories[vendor] != nil }
+func (cs *connections) Supports(vendor string) bool { return cs.vendors[vendor].New != nil }
 
 // ListUsers reads one page of a connection's vendor users through its adapter (cursor "" starts, a
 // returned "" ends), paced like every request to that vendor: the connection's rate limit, and a pause
