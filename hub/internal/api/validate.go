@@ -11,6 +11,7 @@ import (
 	"github.com/go-playground/validator/v10"
 
 	"presencehub.dev/hub/internal/model"
+	"presencehub.dev/hub/internal/vendors"
 )
 
 var (
@@ -44,7 +45,7 @@ func newValidator() *validator.Validate {
 	must("safetext", func(fl validator.FieldLevel) bool { return safeText(fl.Field().String(), false) })
 	must("safeprose", func(fl validator.FieldLevel) bool { return safeText(fl.Field().String(), true) })
 	must("color", func(fl validator.FieldLevel) bool { return colorRE.MatchString(fl.Field().String()) })
-	must("vendor", func(fl validator.FieldLevel) bool { return slices.Contains(model.Vendors, fl.Field().String()) })
+	must("vendor", func(fl validator.FieldLevel) bool { return slices.Contains(vendors.Names(), fl.Field().String()) })
 	return v
 }
 
@@ -102,7 +103,7 @@ func describe(e validator.FieldError) string {
 	case "color":
 		return `must be a color like "#22c55e"`
 	case "vendor":
-		return "must be one of: " + strings.Join(model.Vendors, ", ")
+		return "must be one of: " + strings.Join(vendors.Names(), ", ")
 	}
 	return fmt.Sprintf("fails %q", e.Tag())
 }

@@ -116,7 +116,7 @@ func (a *App) newServer(ctx context.Context) (*server.Server, error) {
 	a.Store.RegisterMetrics(reg)
 	b := a.Bus
 	clk := clock.Real()
-	router := vendorsync.NewRouter(a.Store, 5*time.Second, nil)
+	router := vendorsync.NewRouter(a.Store, 5*time.Second, clk)
 	engine := presence.New(a.Store, b, a.log, presence.Options{Planner: router, CachePresence: true, Clock: clk})
 	a.Engine = engine
 	sc := a.Config.Sync
@@ -189,7 +189,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 func (a *App) lead(ctx context.Context) {
 	a.log.Info("this replica runs the background work", slog.String(logkey.Replica, a.Elector.ID()))
 	var wg sync.WaitGroup
-	wg.Go(func() { a.Sync.Lead(ctx) })
+	wg.Go(func() { a.Sync.Outbox.Run(ctx) })    // claims and delivers the writes; releases its claims when it ends
+	wg.Go(func() { a.Sync.Reconcile.Run(ctx) }) // drift repair
+	wg.Go(func() { a.Sync.Inbound.Run(ctx) })   // polls (webhooks reach every replica)
 	wg.Go(func() { a.AgentSync.Lead(ctx) })
 	wg.Wait()
 	a.log.Info("background work stopped", slog.String(logkey.Replica, a.Elector.ID()))

@@ -88,11 +88,11 @@ func Wire(ctx context.Context, st *store.DB, sealer *seal.Sealer, hubURL string,
 
 // polled reports whether the hub polls c's vendor: its adapter takes no webhooks.
 func polled(c *model.Connection, em emulator.Emulator) bool {
-	factory, ok := vendors.All()[c.Vendor]
+	v, ok := vendors.All()[c.Vendor]
 	if !ok {
 		return false
 	}
-	a, err := factory(vendorapi.Config{BaseURL: c.BaseURL, Credentials: em.Credentials(), Settings: c.Settings})
+	a, err := v.New(vendorapi.Config{BaseURL: c.BaseURL, Credentials: em.Credentials(), Settings: c.Settings})
 	if err != nil {
 		return false
 	}

@@ -20,9 +20,6 @@ const (
 	SystemRefused       = "refused"
 )
 
-// Vendors a connection can talk to.
-var Vendors = []string{"zendesk", "aircall", "talkdesk", "servicenow", "salesforce", "cxone", "http"}
-
 // Roles of API keys.
 const (
 	RoleAdmin  = "admin"

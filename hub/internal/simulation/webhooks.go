@@ -197,8 +197,7 @@ func (w *World) adapter(vendor string) (vendorapi.Adapter, error) {
 	if v == nil {
 		return nil, fmt.Errorf("no vendor %q", vendor)
 	}
-	factory := vendors.All()[v.em.Vendor()]
-	return factory(vendorapi.Config{BaseURL: "http://" + vendor + "." + w.name, Credentials: v.em.Credentials(), Settings: v.em.Settings()})
+	return vendors.All()[v.em.Vendor()].New(vendorapi.Config{BaseURL: "http://" + vendor + "." + w.name, Credentials: v.em.Credentials(), Settings: v.em.Settings()})
 }
 
 // polls reports whether the hub polls a vendor (its adapter is a Poller).

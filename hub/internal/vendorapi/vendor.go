@@ -102,3 +102,19 @@ type Poller interface {
 
 // Factory builds an adapter for one account.
 type Factory func(Config) (Adapter, error)
+
+// Vendor describes one vendor the hub connects to, in one place (package vendors lists them): its
+// name, how a connection's adapter is built, its default pace and the credentials the hub makes
+// itself. What its adapter can do (webhooks, polls, read-back) is told by the adapter's interfaces.
+type Vendor struct {
+	// Name is the vendor name connections use.
+	Name string
+	// New builds a connection's adapter.
+	New Factory
+	// RatePerMinute paces a connection's requests when its settings name no rate_limit_per_minute:
+	// below the vendor's documented account-wide limit, which other integrations share.
+	RatePerMinute int
+	// Generate makes, by credential key, the credentials the hub creates itself for a new connection
+	// when the admin supplies none.
+	Generate map[string]func() (string, error)
+}

@@ -1,4 +1,5 @@
-// Package vendors lists the vendor adapters this hub build ships, by the vendor name connections use.
+// Package vendors lists the vendors this hub build ships, one descriptor each (vendorapi.Vendor), by
+// the vendor name connections use.
 package vendors
 
 import (
@@ -12,29 +13,45 @@ import (
 	"presencehub.dev/hub/internal/vendorapi/zendesk"
 )
 
-// All returns a fresh map of every shipped adapter factory.
-func All() map[string]vendorapi.Factory {
-	return map[string]vendorapi.Factory{
-		"zendesk":    zendesk.New,
-		"aircall":    aircall.New,
-		"salesforce": salesforce.New,
-		"cxone":      cxone.New,
-		"talkdesk":   talkdesk.New,
-		"servicenow": servicenow.New,
-		"http":       httpconn.New,
-	}
+// shipped are the vendors, in the order they are listed to admins. Default paces stay below each
+// vendor's documented account-wide limit, which other integrations share: Salesforce has a rolling daily
+// allocation (a write costs a few requests: read, publish, read back); CXone documents none, nor does a
+// system behind the generic HTTP connector.
+var shipped = []vendorapi.Vendor{
+	{Name: "zendesk", New: zendesk.New, RatePerMinute: 400},
+	{Name: "aircall", New: aircall.New, RatePerMinute: 60},
+	{Name: "talkdesk", New: talkdesk.New, RatePerMinute: 120},
+	// ServiceNow: the hub makes the inbound_secret its business rule signs with.
+	{Name: "servicenow", New: servicenow.New, RatePerMinute: 120,
+		Generate: map[string]func() (string, error){servicenow.CredInboundSecret: servicenow.GenerateInboundSecret}},
+	{Name: "salesforce", New: salesforce.New, RatePerMinute: 60},
+	{Name: "cxone", New: cxone.New, RatePerMinute: 60},
+	{Name: "http", New: httpconn.New, RatePerMinute: 60},
 }
 
-// generators make the credentials the hub creates itself for a new connection, by vendor and key.
-var generators = map[string]map[string]func() (string, error){
-	"servicenow": {servicenow.CredInboundSecret: servicenow.GenerateInboundSecret},
+// All returns a fresh map of every shipped vendor, by name.
+func All() map[string]vendorapi.Vendor {
+	out := make(map[string]vendorapi.Vendor, len(shipped))
+	for _, v := range shipped {
+		out[v.Name] = v
+	}
+	return out
+}
+
+// Names lists the shipped vendors' names, in the order they are listed to admins.
+func Names() []string {
+	out := make([]string, len(shipped))
+	for i, v := range shipped {
+		out[i] = v.Name
+	}
+	return out
 }
 
 // GenerateCredentials returns the credentials the hub makes for a new connection of vendor that the
 // caller did not supply (ServiceNow: the inbound_secret its business rule signs with).
 func GenerateCredentials(vendor string, supplied map[string]string) (map[string]string, error) {
 	out := map[string]string{}
-	for key, gen := range generators[vendor] {
+	for key, gen := range All()[vendor].Generate {
 		if supplied[key] != "" {
 			continue
 		}

@@ -14,16 +14,16 @@ import (
 // demo's fresh emulators). Unlike drift repair it does not spare a state a person chose there, so it
 // runs only when asked, never on a schedule. It never changes the hub's status. Systems that cannot be
 // read back (the generic HTTP connector) are left to the next change.
-func (m *Manager) Align(ctx context.Context) {
-	m.forEachTenant(ctx, func(ctx context.Context, tenantID string) {
+func (r *Reconcile) Align(ctx context.Context) {
+	forEachTenant(ctx, r.st, r.log, func(ctx context.Context, tenantID string) {
 		for p := (store.Page{Size: store.MaxPageSize}); ; {
-			agents, next, err := m.st.ListAgents(ctx, tenantID, "", p)
+			agents, next, err := r.st.ListAgents(ctx, tenantID, "", p)
 			if err != nil {
-				m.log.Warn("align: listing agents", slog.String(logkey.TenantID, tenantID), slog.Any(logkey.Error, err))
+				r.log.Warn("align: listing agents", slog.String(logkey.TenantID, tenantID), slog.Any(logkey.Error, err))
 				return
 			}
 			for _, a := range agents {
-				m.alignAgent(ctx, a)
+				r.alignAgent(ctx, a)
 			}
 			if p.Token = next; next == "" || ctx.Err() != nil {
 				return
@@ -32,24 +32,24 @@ func (m *Manager) Align(ctx context.Context) {
 	})
 }
 
-func (m *Manager) alignAgent(ctx context.Context, a *model.Agent) {
-	cur, err := m.engine.Current(ctx, a.TenantID, a.ID)
+func (r *Reconcile) alignAgent(ctx context.Context, a *model.Agent) {
+	cur, err := r.engine.Current(ctx, a.TenantID, a.ID)
 	if err != nil {
 		return
 	}
 	for _, ident := range a.Identities {
-		c, rule, err := m.router.Rule(ctx, ident.ConnectionID, a)
+		c, rule, err := r.router.Rule(ctx, ident.ConnectionID, a)
 		if err != nil || c == nil || rule == nil {
 			continue
 		}
-		want, ok := m.router.Want(ctx, a.TenantID, rule, cur.Status)
+		want, ok := r.router.Want(ctx, a.TenantID, rule, cur.Status)
 		if !ok {
 			continue
 		}
-		if pending, err := m.st.HasPendingWrite(ctx, a.ID, c.ID); err != nil || pending {
+		if pending, err := r.st.HasPendingWrite(ctx, a.ID, c.ID); err != nil || pending {
 			continue
 		}
-		l, err := m.links.get(ctx, c.ID)
+		l, err := r.conns.get(ctx, c.ID)
 		if err != nil || l.wait(ctx) != nil {
 			continue
 		}
@@ -57,6 +57,6 @@ func (m *Manager) alignAgent(ctx context.Context, a *model.Agent) {
 		if in, ok := inboundStatus(rule, vs.State); err != nil || vs.State == want || (ok && in == cur.Status) {
 			continue
 		}
-		m.enqueue(ctx, c.ID, ident.ExternalID, cur, rule, want)
+		r.outbox.enqueue(ctx, c.ID, ident.ExternalID, cur, rule, want)
 	}
 }

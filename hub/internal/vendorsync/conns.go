@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
+	"net/http"
 	"strconv"
 	"sync"
 	"time"
@@ -20,15 +22,9 @@ import (
 // ErrUnsupportedVendor: no adapter is registered for the connection's vendor.
 var ErrUnsupportedVendor = errors.New("no adapter for this vendor yet")
 
-// defaultRatePerMinute paces writes per connection when its settings name no rate_limit_per_minute:
-// below each vendor's documented account-wide limit, which other integrations share. Salesforce has a
-// rolling daily allocation (a write costs a few requests: read, publish, read back); CXone documents none,
-// nor does a system behind the generic HTTP connector.
-var defaultRatePerMinute = map[string]int{"zendesk": 400, "aircall": 60, "talkdesk": 120, "servicenow": 120, "salesforce": 60, "cxone": 60, "http": 60}
-
 // link is a connection's live side: its adapter (holding the opened credentials), its pace and its
 // gate (what the vendor last said about waiting). It is rebuilt when the connection is edited; the gate
-// is the connection's for the manager's life.
+// is the connection's for the hub's life.
 type link struct {
 	conn    *model.Connection
 	adapter vendorapi.Adapter
@@ -58,66 +54,83 @@ func (l *link) wait(ctx context.Context) error {
 // pause holds every request to the connection back until until.
 func (l *link) pause(until time.Time) { l.gate.pause(until) }
 
-// links caches one link per connection.
-type links struct {
-	m     *Manager
+// connections is the hub's live side of its vendor connections: one link per connection (adapter with
+// its opened credentials, pace, gate), rebuilt when the connection is edited, and the requests made on
+// an admin's behalf through them (states, users, lookups, dry runs), paced like every other request and
+// recorded in the connection's health.
+type connections struct {
+	st         Store
+	sealer     *seal.Sealer
+	log        *slog.Logger
+	clock      clock.Clock
+	httpClient *http.Client
+	vendors    map[string]vendorapi.Vendor
+
 	mu    sync.Mutex
 	by    map[string]*link
 	gates map[string]*gate // by connection id
 }
 
+func newConnections(st Store, sealer *seal.Sealer, log *slog.Logger, opts Options) *connections {
+	return &connections{st: st, sealer: sealer, log: log, clock: opts.Clock, httpClient: opts.HTTPClient, vendors: opts.Vendors,
+		by: map[string]*link{}, gates: map[string]*gate{}}
+}
+
+// now is the time on the connections' clock, in UTC.
+func (cs *connections) now() time.Time { return cs.clock.Now().UTC() }
+
 // gateOf returns the connection's gate, made on first use.
-func (ls *links) gateOf(c *model.Connection) *gate {
-	ls.mu.Lock()
-	defer ls.mu.Unlock()
-	g := ls.gates[c.ID]
+func (cs *connections) gateOf(c *model.Connection) *gate {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	g := cs.gates[c.ID]
 	if g == nil {
-		g = &gate{clock: ls.m.opts.Clock, st: ls.m.st, log: ls.m.log, tenantID: c.TenantID, connectionID: c.ID}
-		ls.gates[c.ID] = g
+		g = &gate{clock: cs.clock, st: cs.st, log: cs.log, tenantID: c.TenantID, connectionID: c.ID}
+		cs.gates[c.ID] = g
 	}
 	return g
 }
 
 // get returns the link of a connection, rebuilding it when the connection changed since.
-func (ls *links) get(ctx context.Context, connectionID string) (*link, error) {
-	c, err := ls.m.st.ConnectionByID(ctx, connectionID)
+func (cs *connections) get(ctx context.Context, connectionID string) (*link, error) {
+	c, err := cs.st.ConnectionByID(ctx, connectionID)
 	if err != nil {
 		return nil, err
 	}
-	return ls.of(ctx, c)
+	return cs.of(ctx, c)
 }
 
 // of returns the link of a connection just read from the store.
-func (ls *links) of(ctx context.Context, c *model.Connection) (*link, error) {
+func (cs *connections) of(ctx context.Context, c *model.Connection) (*link, error) {
 	connectionID := c.ID
-	ls.mu.Lock()
-	l := ls.by[connectionID]
-	ls.mu.Unlock()
+	cs.mu.Lock()
+	l := cs.by[connectionID]
+	cs.mu.Unlock()
 	if l != nil && l.conn.UpdateTime.Equal(c.UpdateTime) && l.conn.CredentialsUpdateTime.Equal(c.CredentialsUpdateTime) {
 		return l, nil
 	}
-	l, err := ls.build(ctx, c)
+	l, err := cs.build(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	ls.mu.Lock()
-	ls.by[connectionID] = l
-	ls.mu.Unlock()
+	cs.mu.Lock()
+	cs.by[connectionID] = l
+	cs.mu.Unlock()
 	return l, nil
 }
 
-func (ls *links) build(ctx context.Context, c *model.Connection) (*link, error) {
-	factory := ls.m.opts.Vendors[c.Vendor]
-	if factory == nil {
+func (cs *connections) build(ctx context.Context, c *model.Connection) (*link, error) {
+	vendor := cs.vendors[c.Vendor]
+	if vendor.New == nil {
 		return nil, fmt.Errorf("connection %s: %w (%s)", c.ID, ErrUnsupportedVendor, c.Vendor)
 	}
 	creds := map[string]string{}
-	sec, err := ls.m.st.ConnectionSecret(ctx, c.TenantID, c.ID)
+	sec, err := cs.st.ConnectionSecret(ctx, c.TenantID, c.ID)
 	if err != nil {
 		return nil, fmt.Errorf("reading credentials: %w", err)
 	}
 	if sec != nil && len(sec.Sealed) > 0 {
-		plain, err := ls.m.sealer.Open(sec.KeyID, sec.Sealed, seal.ConnectionOwner(c.TenantID, c.ID))
+		plain, err := cs.sealer.Open(sec.KeyID, sec.Sealed, seal.ConnectionOwner(c.TenantID, c.ID))
 		if errors.Is(err, seal.ErrUnknownKey) {
 			return nil, unreadableCredentials(c, sec.KeyID)
 		}
@@ -128,16 +141,16 @@ func (ls *links) build(ctx context.Context, c *model.Connection) (*link, error) 
 			return nil, fmt.Errorf("decoding credentials: %w", err)
 		}
 	}
-	perMinute := defaultRatePerMinute[c.Vendor]
+	perMinute := vendor.RatePerMinute
 	if v, err := strconv.Atoi(c.Settings["rate_limit_per_minute"]); err == nil && v > 0 {
 		perMinute = v
 	}
 	if perMinute <= 0 {
 		perMinute = 60
 	}
-	l := &link{conn: c, clock: ls.m.opts.Clock, limiter: rate.NewLimiter(rate.Limit(float64(perMinute)/60), 1), gate: ls.gateOf(c)}
-	l.adapter, err = factory(vendorapi.Config{
-		BaseURL: c.BaseURL, Credentials: creds, Settings: c.Settings, Spec: c.Spec, HTTPClient: gatedClient(ls.m.opts.HTTPClient, l.gate), Log: ls.m.log,
+	l := &link{conn: c, clock: cs.clock, limiter: rate.NewLimiter(rate.Limit(float64(perMinute)/60), 1), gate: cs.gateOf(c)}
+	l.adapter, err = vendor.New(vendorapi.Config{
+		BaseURL: c.BaseURL, Credentials: creds, Settings: c.Settings, Spec: c.Spec, HTTPClient: gatedClient(cs.httpClient, l.gate), Log: cs.log,
 		OnRateLimit: func(rl vendorapi.RateLimit) {
 			if rl.Limit > 0 && rl.Remaining == 0 && !rl.Reset.IsZero() {
 				l.pause(rl.Reset)

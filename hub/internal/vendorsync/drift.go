@@ -6,24 +6,45 @@ import (
 	"log/slog"
 	"time"
 
+	"presencehub.dev/hub/internal/clock"
 	"presencehub.dev/hub/internal/model"
+	"presencehub.dev/hub/internal/presence"
 	"presencehub.dev/hub/internal/store"
 	"presencehub.dev/hub/internal/vendorapi"
 	"presencehub.dev/shared/logkey"
 )
 
-func (m *Manager) runDrift(ctx context.Context) {
-	if m.opts.DriftInterval <= 0 {
+// Reconcile reads vendors back and repairs what they lost: drift repair every drift interval (Run, the
+// leader's work) and Align on request. It never changes the hub's status; the rewrites it decides go
+// through the outbox.
+type Reconcile struct {
+	st       Store
+	conns    *connections
+	router   *Router
+	engine   *presence.Engine
+	outbox   *Outbox
+	metrics  *Metrics
+	log      *slog.Logger
+	clock    clock.Clock
+	interval time.Duration // 0: never
+}
+
+// now is the time on the reconciler's clock, in UTC.
+func (r *Reconcile) now() time.Time { return r.clock.Now().UTC() }
+
+// Run repairs drift every drift interval until ctx ends (nothing when the interval is 0).
+func (r *Reconcile) Run(ctx context.Context) {
+	if r.interval <= 0 {
 		return
 	}
-	t := time.NewTicker(m.opts.DriftInterval)
+	t := r.clock.NewTicker(r.interval)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
-			m.RepairDrift(ctx)
+		case <-t.Chan():
+			r.RepairDrift(ctx)
 		}
 	}
 }
@@ -31,32 +52,15 @@ func (m *Manager) runDrift(ctx context.Context) {
 // RepairDrift reads back every linked agent of every enabled connection and rewrites the vendors that
 // lost or never applied what the hub delivered (see judgeDrift and docs/sync.md). It never changes the
 // hub's status: a real change inside a vendor reaches the hub through its webhooks or polls.
-func (m *Manager) RepairDrift(ctx context.Context) {
-	m.forEachTenant(ctx, m.repairTenant)
+func (r *Reconcile) RepairDrift(ctx context.Context) {
+	forEachTenant(ctx, r.st, r.log, r.repairTenant)
 }
 
-// forEachTenant calls fn for every tenant of the hub, page by page, until ctx ends.
-func (m *Manager) forEachTenant(ctx context.Context, fn func(ctx context.Context, tenantID string)) {
+func (r *Reconcile) repairTenant(ctx context.Context, tenantID string) {
 	for p := (store.Page{Size: store.MaxPageSize}); ; {
-		tenants, next, err := m.st.ListTenants(ctx, p)
+		agents, next, err := r.st.ListAgents(ctx, tenantID, "", p)
 		if err != nil {
-			m.log.Warn("listing tenants", slog.Any(logkey.Error, err))
-			return
-		}
-		for _, t := range tenants {
-			fn(ctx, t.ID)
-		}
-		if p.Token = next; next == "" || ctx.Err() != nil {
-			return
-		}
-	}
-}
-
-func (m *Manager) repairTenant(ctx context.Context, tenantID string) {
-	for p := (store.Page{Size: store.MaxPageSize}); ; {
-		agents, next, err := m.st.ListAgents(ctx, tenantID, "", p)
-		if err != nil {
-			m.log.Warn("drift: listing agents", slog.String(logkey.TenantID, tenantID), slog.Any(logkey.Error, err))
+			r.log.Warn("drift: listing agents", slog.String(logkey.TenantID, tenantID), slog.Any(logkey.Error, err))
 			return
 		}
 		for _, a := range agents {
@@ -64,7 +68,7 @@ func (m *Manager) repairTenant(ctx context.Context, tenantID string) {
 				if ctx.Err() != nil {
 					return
 				}
-				m.repairOne(ctx, a, ident)
+				r.repairOne(ctx, a, ident)
 			}
 		}
 		if p.Token = next; next == "" {
@@ -73,27 +77,27 @@ func (m *Manager) repairTenant(ctx context.Context, tenantID string) {
 	}
 }
 
-func (m *Manager) repairOne(ctx context.Context, a *model.Agent, ident model.Identity) {
-	c, rule, err := m.router.Rule(ctx, ident.ConnectionID, a)
+func (r *Reconcile) repairOne(ctx context.Context, a *model.Agent, ident model.Identity) {
+	c, rule, err := r.router.Rule(ctx, ident.ConnectionID, a)
 	if err != nil || c == nil || rule == nil {
 		return
 	}
-	cur, err := m.engine.Current(ctx, a.TenantID, a.ID)
+	cur, err := r.engine.Current(ctx, a.TenantID, a.ID)
 	if err != nil {
 		return
 	}
-	want, writes := m.router.Want(ctx, a.TenantID, rule, cur.Status)
+	want, writes := r.router.Want(ctx, a.TenantID, rule, cur.Status)
 	if !writes {
 		return // the rule writes nothing here for the hub's status: nothing to repair, nothing to read
 	}
-	if pending, err := m.st.HasPendingWrite(ctx, a.ID, c.ID); err != nil || pending {
+	if pending, err := r.st.HasPendingWrite(ctx, a.ID, c.ID); err != nil || pending {
 		return // a write is on its way: no drift to judge yet
 	}
-	last, err := m.lastDelivered(ctx, a, c.ID, ident.ExternalID)
+	last, err := r.lastDelivered(ctx, a, c.ID, ident.ExternalID)
 	if err != nil {
 		return
 	}
-	l, err := m.links.get(ctx, c.ID)
+	l, err := r.conns.get(ctx, c.ID)
 	if err != nil {
 		return
 	}
@@ -101,51 +105,51 @@ func (m *Manager) repairOne(ctx context.Context, a *model.Agent, ident model.Ide
 		return
 	}
 	vs, err := l.adapter.GetState(ctx, ident.ExternalID)
-	now := m.opts.Now()
+	now := r.now()
 	if errors.Is(err, vendorapi.ErrUnsupported) {
 		return // the connection only takes writes (generic HTTP connector): nothing to compare
 	}
 	if err != nil {
-		_ = m.st.RecordError(ctx, a.TenantID, c.ID, err.Error(), now)
+		_ = r.st.RecordError(ctx, a.TenantID, c.ID, err.Error(), now)
 		return
 	}
-	_ = m.st.RecordSuccess(ctx, a.TenantID, c.ID, now)
+	_ = r.st.RecordSuccess(ctx, a.TenantID, c.ID, now)
 	f := driftFacts{vendor: vs, want: want, last: last,
 		fromHere: cur.Source == model.SourceConnection && cur.SourceID == c.ID}
 	if in, ok := inboundStatus(rule, vs.State); ok {
 		f.inStep = in == cur.Status
 	}
 	rewrite, why := judgeDrift(f)
-	log := m.log.With(slog.String(logkey.Connection, c.ID), slog.String(logkey.AgentID, a.ID), slog.String(logkey.State, vs.State))
+	log := r.log.With(slog.String(logkey.Connection, c.ID), slog.String(logkey.AgentID, a.ID), slog.String(logkey.State, vs.State))
 	if !rewrite {
 		if vs.State != want {
 			log.Debug("drift: vendor differs from the hub; left alone", slog.String(logkey.Reason, why))
-			m.metrics.drift.WithLabelValues(c.Vendor, "left").Inc()
+			r.metrics.drift.WithLabelValues(c.Vendor, "left").Inc()
 		}
 		return
 	}
 	// The status or the deliveries may have moved while the vendor was read: judge only a still picture.
-	again, err := m.lastDelivered(ctx, a, c.ID, ident.ExternalID)
+	again, err := r.lastDelivered(ctx, a, c.ID, ident.ExternalID)
 	if err != nil || !sameWrite(last, again) {
 		return
 	}
-	if latest, err := m.engine.Current(ctx, a.TenantID, a.ID); err != nil || latest.Version != cur.Version {
+	if latest, err := r.engine.Current(ctx, a.TenantID, a.ID); err != nil || latest.Version != cur.Version {
 		return
 	}
 	log.Info("drift: vendor lost the hub's write; rewriting", slog.String(logkey.Result, want), slog.String(logkey.Reason, why))
-	m.metrics.drift.WithLabelValues(c.Vendor, "rewrite").Inc()
-	m.enqueue(ctx, c.ID, ident.ExternalID, cur, rule, want)
+	r.metrics.drift.WithLabelValues(c.Vendor, "rewrite").Inc()
+	r.outbox.enqueue(ctx, c.ID, ident.ExternalID, cur, rule, want)
 }
 
 // lastDelivered is the newest write delivered to this vendor user for the agent (nil when none, or
 // when it went to another user: the identity was relinked since).
-func (m *Manager) lastDelivered(ctx context.Context, a *model.Agent, connectionID, externalID string) (*model.OutboxWrite, error) {
-	w, err := m.st.LastDelivered(ctx, a.TenantID, a.ID, connectionID)
+func (r *Reconcile) lastDelivered(ctx context.Context, a *model.Agent, connectionID, externalID string) (*model.OutboxWrite, error) {
+	w, err := r.st.LastDelivered(ctx, a.TenantID, a.ID, connectionID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {
-		m.log.Warn("drift: reading deliveries", slog.String(logkey.AgentID, a.ID), slog.Any(logkey.Error, err))
+		r.log.Warn("drift: reading deliveries", slog.String(logkey.AgentID, a.ID), slog.Any(logkey.Error, err))
 		return nil, err
 	}
 	if w.ExternalID != externalID {

@@ -14,11 +14,11 @@ var ErrNoActions = errors.New("only connections of vendor http have actions to r
 
 // DryRun runs one of a connection's configured actions against its vendor, paced like every request
 // to it, and returns what was sent and read. Nothing in the hub changes.
-func (m *Manager) DryRun(ctx context.Context, tenantID, connectionID, action string, vars map[string]string) (*vendorapi.DryRunResult, error) {
-	if _, err := m.st.GetConnection(ctx, tenantID, connectionID); err != nil {
+func (cs *connections) DryRun(ctx context.Context, tenantID, connectionID, action string, vars map[string]string) (*vendorapi.DryRunResult, error) {
+	if _, err := cs.st.GetConnection(ctx, tenantID, connectionID); err != nil {
 		return nil, err
 	}
-	l, err := m.links.get(ctx, connectionID)
+	l, err := cs.get(ctx, connectionID)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"presencehub.dev/hub/internal/clock"
 )
 
 // echoes remembers the writes the hub makes, so that the change notification a vendor fires for our
@@ -16,7 +18,7 @@ import (
 type echoes struct {
 	mu     sync.Mutex
 	window time.Duration
-	now    func() time.Time
+	clock  clock.Clock
 	m      map[string][]*expectedWrite // connection|user -> writes, oldest first
 	// written: connection|user -> when the hub last wrote there (sent or answered)
 	written map[string]time.Time
@@ -31,8 +33,8 @@ type expectedWrite struct {
 	expires  time.Time
 }
 
-func newEchoes(window time.Duration, now func() time.Time) *echoes {
-	return &echoes{window: window, now: now, m: map[string][]*expectedWrite{}, written: map[string]time.Time{}}
+func newEchoes(window time.Duration, clk clock.Clock) *echoes {
+	return &echoes{window: window, clock: clock.OrReal(clk), m: map[string][]*expectedWrite{}, written: map[string]time.Time{}}
 }
 
 func echoKey(connectionID, externalID string) string { return connectionID + "|" + externalID }
@@ -139,3 +141,6 @@ func (e *echoes) recent(connectionID, externalID string) bool {
 	at, ok := e.written[echoKey(connectionID, externalID)]
 	return ok && e.now().Sub(at) <= e.window
 }
+
+// now is the time on the echoes' clock, in UTC.
+func (e *echoes) now() time.Time { return e.clock.Now().UTC() }

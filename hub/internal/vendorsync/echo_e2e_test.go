@@ -20,7 +20,7 @@ func TestAPIMadeChangeRightAfterOurWriteIsApplied(t *testing.T) {
 	e.applyTemplate(t, "both")
 	e.setPresence(t, 0, "available")
 	testwait.For(t, "available written", func() bool { return delivered(t, e) && e.vendorState(e.zd, 0) == "online" })
-	person, err := vendors.All()["zendesk"](vendorapi.Config{BaseURL: e.zd.srv.URL, Credentials: e.zd.em.Credentials(), Settings: e.zd.em.Settings(),
+	person, err := vendors.All()["zendesk"].New(vendorapi.Config{BaseURL: e.zd.srv.URL, Credentials: e.zd.em.Credentials(), Settings: e.zd.em.Settings(),
 		HTTPClient: e.zd.srv.Client()}) // the emulator is on loopback, which adapters refuse by default
 	if err != nil {
 		t.Fatal(err)

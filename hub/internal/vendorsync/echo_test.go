@@ -3,17 +3,18 @@ package vendorsync
 import (
 	"testing"
 	"time"
+
+	"presencehub.dev/hub/internal/clock"
 )
 
 func TestEchoesOfAPolledVendorFollowItsOrder(t *testing.T) {
-	now := time.Unix(1000, 0)
-	clock := func() time.Time { return now }
-	step := func() { now = now.Add(100 * time.Millisecond) }
+	clk := clock.NewFake(time.Unix(1000, 0))
+	step := func() { clk.Advance(100 * time.Millisecond) }
 	var unstamped time.Time
 
 	// Polled (ordered): a write that changed nothing ("available" over "available") never echoes; once the
 	// vendor shows the echo of a later write, the agent picking "available" there is a real change.
-	e := newEchoes(30*time.Second, clock)
+	e := newEchoes(30*time.Second, clk)
 	e.expect("c", "u", "available")
 	step()
 	e.expect("c", "u", "offline")
@@ -27,7 +28,7 @@ func TestEchoesOfAPolledVendorFollowItsOrder(t *testing.T) {
 
 	// Webhooks (unordered, at least once): notifications come late, in any order and twice, so every
 	// write still expected echoes, as often as it is delivered.
-	w := newEchoes(30*time.Second, clock)
+	w := newEchoes(30*time.Second, clk)
 	w.expect("c", "u", "available")
 	step()
 	w.expect("c", "u", "offline")
@@ -37,7 +38,7 @@ func TestEchoesOfAPolledVendorFollowItsOrder(t *testing.T) {
 	if !w.consume("c", "u", "available", unstamped, false) {
 		t.Fatal("a duplicated delivery of an echo must be recognised too")
 	}
-	now = now.Add(31 * time.Second)
+	clk.Advance(31 * time.Second)
 	if w.consume("c", "u", "available", unstamped, false) {
 		t.Fatal("a write is expected only for the window after it")
 	}
@@ -46,8 +47,9 @@ func TestEchoesOfAPolledVendorFollowItsOrder(t *testing.T) {
 // TestEchoesAreWhatTheHubWrote is issue 17's dropped change: only the state the hub wrote, not stamped
 // after the vendor answered that write, is an echo; a time window alone never makes one.
 func TestEchoesAreWhatTheHubWrote(t *testing.T) {
-	now := time.Unix(1000, 0)
-	e := newEchoes(30*time.Second, func() time.Time { return now })
+	clk := clock.NewFake(time.Unix(1000, 0))
+	now := clk.Now()
+	e := newEchoes(30*time.Second, clk)
 	e.expect("c", "u", "online")
 	inFlight := now.Add(40 * time.Millisecond)
 	if !e.consume("c", "u", "online", inFlight, false) {
@@ -55,7 +57,8 @@ func TestEchoesAreWhatTheHubWrote(t *testing.T) {
 	}
 	answered := now.Add(50 * time.Millisecond)
 	e.answer("c", "u", "online", answered)
-	now = answered.Add(80 * time.Millisecond)
+	clk.Advance(answered.Add(80 * time.Millisecond).Sub(clk.Now()))
+	now = clk.Now()
 	if e.consume("c", "u", "away", now, false) {
 		t.Fatal("a person's change to another state 0.08 s after our write was taken for its echo")
 	}
@@ -74,8 +77,9 @@ func TestEchoesAreWhatTheHubWrote(t *testing.T) {
 // is stamped earlier, or the write is still on its way) has not moved past that write, so the write's
 // echo in the next poll is still recognised.
 func TestAPollReadBeforeOurWriteLandsKeepsItsEcho(t *testing.T) {
-	now := time.Unix(1000, 0)
-	e := newEchoes(30*time.Second, func() time.Time { return now })
+	clk := clock.NewFake(time.Unix(1000, 0))
+	now := clk.Now()
+	e := newEchoes(30*time.Second, clk)
 	e.expect("c", "u", "busy")
 	if e.consume("c", "u", "available", time.Time{}, true) {
 		t.Fatal("another state is no echo")

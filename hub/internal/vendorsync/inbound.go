@@ -5,13 +5,38 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
+	"time"
 
+	"presencehub.dev/hub/internal/clock"
 	"presencehub.dev/hub/internal/model"
 	"presencehub.dev/hub/internal/presence"
 	"presencehub.dev/hub/internal/store"
 	"presencehub.dev/hub/internal/vendorapi"
 	"presencehub.dev/shared/logkey"
 )
+
+// Inbound takes in what vendors report: webhook deliveries (verified, replays and stale events dropped)
+// and polls; each change is checked against the hub's own writes (echoes are dropped), matched to an
+// agent by linked identity, mapped by the agent's rule and handed to the engine. Webhooks reach every
+// replica; Run, the polls, runs on the leader only.
+type Inbound struct {
+	st           Store
+	conns        *connections
+	echoes       *echoes
+	router       *Router
+	engine       *presence.Engine
+	outbox       *Outbox // reassertions are queued there
+	metrics      *Metrics
+	log          *slog.Logger
+	clock        clock.Clock
+	pollInterval time.Duration
+	// lastForget is when expired webhook deliveries were last deleted (unix nanoseconds; replay.go).
+	lastForget atomic.Int64
+}
+
+// now is the time on the inbound side's clock, in UTC.
+func (in *Inbound) now() time.Time { return in.clock.Now().UTC() }
 
 // Outcomes of one reported change, for metrics and webhook answers.
 const (
@@ -24,35 +49,35 @@ const (
 
 // Receive applies the changes a connection's vendor notified (webhooks: late and unordered
 // possibly), one by one, and counts the outcomes.
-func (m *Manager) Receive(ctx context.Context, c *model.Connection, changes []vendorapi.Change) map[string]int {
-	return m.receiveAll(ctx, c, changes, false)
+func (in *Inbound) Receive(ctx context.Context, c *model.Connection, changes []vendorapi.Change) map[string]int {
+	return in.receiveAll(ctx, c, changes, false)
 }
 
 // ReceivePolled applies the changes a poll read: the vendor's states in order, as they are now.
-func (m *Manager) ReceivePolled(ctx context.Context, c *model.Connection, changes []vendorapi.Change) map[string]int {
-	return m.receiveAll(ctx, c, changes, true)
+func (in *Inbound) ReceivePolled(ctx context.Context, c *model.Connection, changes []vendorapi.Change) map[string]int {
+	return in.receiveAll(ctx, c, changes, true)
 }
 
-func (m *Manager) receiveAll(ctx context.Context, c *model.Connection, changes []vendorapi.Change, ordered bool) map[string]int {
+func (in *Inbound) receiveAll(ctx context.Context, c *model.Connection, changes []vendorapi.Change, ordered bool) map[string]int {
 	counts := map[string]int{}
 	for _, ch := range changes {
-		out := m.receive(ctx, c, ch, ordered)
+		out := in.receive(ctx, c, ch, ordered)
 		counts[out]++
-		m.metrics.inbound.WithLabelValues(c.Vendor, out).Inc()
+		in.metrics.inbound.WithLabelValues(c.Vendor, out).Inc()
 	}
 	return counts
 }
 
-func (m *Manager) receive(ctx context.Context, c *model.Connection, ch vendorapi.Change, ordered bool) string {
-	log := m.log.With(slog.String(logkey.Connection, c.ID), slog.String(logkey.ExternalID, ch.ExternalID), slog.String(logkey.State, ch.State))
+func (in *Inbound) receive(ctx context.Context, c *model.Connection, ch vendorapi.Change, ordered bool) string {
+	log := in.log.With(slog.String(logkey.Connection, c.ID), slog.String(logkey.ExternalID, ch.ExternalID), slog.String(logkey.State, ch.State))
 	// The echo of our own write: the state we wrote to that user, not stamped after the vendor answered
 	// it. A change marked as API-made (Zendesk PUBLIC_API) is not an echo for that alone: a person's
 	// script or another integration uses the API too.
-	if m.echoes.consume(c.ID, ch.ExternalID, ch.State, ch.Time, ordered) {
+	if in.echoes.consume(c.ID, ch.ExternalID, ch.State, ch.Time, ordered) {
 		log.Debug("dropping the echo of our write")
 		return inEcho
 	}
-	agent, err := m.st.AgentByIdentity(ctx, c.TenantID, c.ID, ch.ExternalID)
+	agent, err := in.st.AgentByIdentity(ctx, c.TenantID, c.ID, ch.ExternalID)
 	if errors.Is(err, store.ErrNotFound) {
 		log.Debug("change for a vendor user linked to no agent")
 		return inUnknown
@@ -61,11 +86,11 @@ func (m *Manager) receive(ctx context.Context, c *model.Connection, ch vendorapi
 		log.Warn("finding agent", slog.Any(logkey.Error, err))
 		return inFailed
 	}
-	if m.sentBefore(ctx, c, agent, ch) {
+	if in.sentBefore(ctx, c, agent, ch) {
 		log.Debug("dropping the late echo of our write")
 		return inEcho
 	}
-	_, rule, err := m.router.Rule(ctx, c.ID, agent)
+	_, rule, err := in.router.Rule(ctx, c.ID, agent)
 	if err != nil {
 		log.Warn("finding rule", slog.Any(logkey.Error, err))
 		return inFailed
@@ -77,18 +102,18 @@ func (m *Manager) receive(ctx context.Context, c *model.Connection, ch vendorapi
 		if rule != nil {
 			req.RuleID = rule.ID
 		}
-		m.engine.Ignore(ctx, req, fmt.Sprintf("%s reported %q, which no rule maps: not synced", c.Name, ch.State))
+		in.engine.Ignore(ctx, req, fmt.Sprintf("%s reported %q, which no rule maps: not synced", c.Name, ch.State))
 		return inIgnored
 	}
 	req.Status, req.RuleID, req.Reason = status, rule.ID, fmt.Sprintf("%s: %s", c.Name, ch.State)
 	if fallback {
 		req.Reason += " (not mapped: the rule's fallback)"
 	}
-	received := m.opts.Now()
-	res, err := m.engine.Apply(ctx, req)
+	received := in.now()
+	res, err := in.engine.Apply(ctx, req)
 	if errors.Is(err, presence.ErrUnknownStatus) && rule.FallbackStatus != "" {
 		req.Status = rule.FallbackStatus
-		res, err = m.engine.Apply(ctx, req)
+		res, err = in.engine.Apply(ctx, req)
 	}
 	if err != nil {
 		log.Warn("applying vendor change", slog.Any(logkey.Error, err))
@@ -100,10 +125,10 @@ func (m *Manager) receive(ctx context.Context, c *model.Connection, ch vendorapi
 	}
 	// What we still meant to write to this vendor is older than what it just reported (the change
 	// plans no write to its own source, so the writes it planned are not among them).
-	if err := m.st.SupersedePending(ctx, agent.ID, c.ID, received); err != nil {
+	if err := in.st.SupersedePending(ctx, agent.ID, c.ID, received); err != nil {
 		log.Warn("superseding writes", slog.Any(logkey.Error, err))
 	}
-	if m.echoes.recent(c.ID, ch.ExternalID) {
+	if in.echoes.recent(c.ID, ch.ExternalID) {
 		p := res.Presence
 		if res.Outcome == presence.OutcomeCoalesced {
 			// Held by flow control: the hub is still on its older status, and the change becomes the
@@ -114,7 +139,7 @@ func (m *Manager) receive(ctx context.Context, c *model.Connection, ch vendorapi
 			held.Status = req.Status
 			p = &held
 		}
-		m.reassert(ctx, c, rule, ch.ExternalID, p)
+		in.reassert(ctx, c, rule, ch.ExternalID, p)
 	}
 	return inApplied
 }
@@ -122,12 +147,12 @@ func (m *Manager) receive(ctx context.Context, c *model.Connection, ch vendorapi
 // reassert writes the hub's status back to the vendor that just reported a change, when the hub also
 // wrote to that user lately: the vendor's notification may predate our write, so its actual state is
 // unknown. Writing the state it reported is harmless if it is already there (the echo is dropped).
-func (m *Manager) reassert(ctx context.Context, c *model.Connection, rule *model.Rule, externalID string, p *model.Presence) {
-	want, ok := m.router.Want(ctx, c.TenantID, rule, p.Status)
+func (in *Inbound) reassert(ctx context.Context, c *model.Connection, rule *model.Rule, externalID string, p *model.Presence) {
+	want, ok := in.router.Want(ctx, c.TenantID, rule, p.Status)
 	if !ok {
 		return
 	}
-	m.enqueue(ctx, c.ID, externalID, p, rule, want)
+	in.outbox.enqueue(ctx, c.ID, externalID, p, rule, want)
 }
 
 // sentBefore reports whether a stamped change the in-memory echo check missed is still the echo of one of
@@ -136,14 +161,14 @@ func (m *Manager) reassert(ctx context.Context, c *model.Connection, rule *model
 // write echo_window after its answer and on a restart; a webhook delayed longer than that (or a write
 // whose answer timed out, which the vendor applied anyway) is caught here. An unstamped change cannot
 // be placed before or after the write, so it is not judged here.
-func (m *Manager) sentBefore(ctx context.Context, c *model.Connection, agent *model.Agent, ch vendorapi.Change) bool {
+func (in *Inbound) sentBefore(ctx context.Context, c *model.Connection, agent *model.Agent, ch vendorapi.Change) bool {
 	if ch.Time.IsZero() {
 		return false
 	}
-	w, err := m.st.LastSent(ctx, c.TenantID, agent.ID, c.ID, ch.ExternalID, ch.State)
+	w, err := in.st.LastSent(ctx, c.TenantID, agent.ID, c.ID, ch.ExternalID, ch.State)
 	if err != nil {
 		if !errors.Is(err, store.ErrNotFound) {
-			m.log.Warn("reading the writes sent to a vendor user", slog.String(logkey.Connection, c.ID), slog.Any(logkey.Error, err))
+			in.log.Warn("reading the writes sent to a vendor user", slog.String(logkey.Connection, c.ID), slog.Any(logkey.Error, err))
 		}
 		return false
 	}

@@ -17,12 +17,12 @@ var ErrConnectionUnusable = errors.New("the connection cannot be used")
 // only be confirmed by it. An error means the connection itself cannot be used (not found,
 // ErrUnsupportedVendor, ErrConnectionUnusable); a vendor that does not answer is reported in the
 // Lookup (Unverified, Err).
-func (m *Manager) LookupStates(ctx context.Context, tenantID, connectionID string, ids []string) (vendorapi.Lookup, error) {
-	c, err := m.st.GetConnection(ctx, tenantID, connectionID)
+func (cs *connections) LookupStates(ctx context.Context, tenantID, connectionID string, ids []string) (vendorapi.Lookup, error) {
+	c, err := cs.st.GetConnection(ctx, tenantID, connectionID)
 	if err != nil {
 		return vendorapi.Lookup{}, err
 	}
-	l, err := m.links.of(ctx, c)
+	l, err := cs.of(ctx, c)
 	if errors.Is(err, ErrUnsupportedVendor) {
 		return vendorapi.Lookup{}, err
 	}
@@ -30,4 +30,23 @@ func (m *Manager) LookupStates(ctx context.Context, tenantID, connectionID strin
 		return vendorapi.Lookup{}, fmt.Errorf("%w: %w", ErrConnectionUnusable, err)
 	}
 	return vendorapi.LookupStates(ctx, l.adapter, ids, l.wait), nil
+}
+
+// States asks a connection's vendor for its states (for mapping choices).
+func (cs *connections) States(ctx context.Context, tenantID, connectionID string) ([]vendorapi.State, error) {
+	if _, err := cs.st.GetConnection(ctx, tenantID, connectionID); err != nil {
+		return nil, err
+	}
+	l, err := cs.get(ctx, connectionID)
+	if err != nil {
+		return nil, err
+	}
+	if err := l.wait(ctx); err != nil {
+		return nil, err
+	}
+	states, err := l.adapter.ListStates(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrVendor, err)
+	}
+	return states, nil
 }

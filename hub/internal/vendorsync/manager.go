@@ -1,21 +1,21 @@
-// Package vendorsync connects the presence engine to vendor accounts. Inbound, a vendor change (webhook
-// or poll) is checked against the hub's own recent writes (echoes are dropped), matched to an agent by
-// linked identity, mapped by the agent's rule and handed to the engine. Outbound, the Router plans the
-// writes each change owes (saved in the change's transaction) and the outbox workers deliver them:
-// paced per connection, retried with backoff and jitter, honouring Retry-After and rate-limit headers,
-// dead-lettered after a bounded number of attempts. A periodic read-back repairs drift. With several
-// replicas only the leader runs the outbox, drift repair and polling (Lead); every replica receives
-// webhooks and recognises the echoes of the leader's writes.
+// Package vendorsync connects the presence engine to vendor accounts, in four parts that Manager
+// assembles. connections holds each connection's live side: adapter and opened credentials, pace and
+// pause (gate), health. Inbound takes vendor changes (webhooks, polls), checks them against the hub's
+// own recent writes (echoes are dropped), matches them to an agent by linked identity, maps them by the
+// agent's rule and hands them to the engine. Outbox delivers the writes the Router planned for each
+// change (saved in the change's transaction): claimed, paced per connection, retried with backoff and
+// jitter, honouring Retry-After and rate-limit headers, dead-lettered after a bounded number of
+// attempts, corrected when the hub's status overtook them. Reconcile reads vendors back and repairs
+// drift. With several replicas only the leader runs Outbox.Run, Reconcile.Run and Inbound.Run (the
+// polls); every replica receives webhooks and, through Manager.Run, recognises the echoes of the
+// leader's writes.
 package vendorsync
 
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"presencehub.dev/hub/internal/bus"
@@ -50,7 +50,8 @@ var ErrVendor = errors.New("the vendor did not answer")
 
 // Options tune the framework.
 type Options struct {
-	Vendors map[string]vendorapi.Factory
+	// Vendors are the vendors connections may use, by name (vendors.All()).
+	Vendors map[string]vendorapi.Vendor
 	// MaxAttempts dead-letters a write after this many failed attempts.
 	MaxAttempts int
 	// MinBackoff and MaxBackoff bound the retry delay (exponential, with jitter).
@@ -64,9 +65,9 @@ type Options struct {
 	// Workers bounds concurrent writes per connection.
 	Workers    int
 	HTTPClient *http.Client
-	// Clock paces requests and times pauses (nil: the wall clock); Now defaults to it.
+	// Clock is the one source of time: it paces requests, times pauses, backoff, echoes, polls and
+	// drift repair (nil: the wall clock).
 	Clock clock.Clock
-	Now   func() time.Time
 	// Owner names this replica on the outbox writes it claims.
 	Owner string
 	// Alive reports whether the replica named owner still runs; nil means no other replica does (a
@@ -77,30 +78,21 @@ type Options struct {
 	ClaimLease time.Duration
 }
 
-// Manager runs the sync framework of one hub.
+// Manager assembles the sync framework of one hub: it builds the parts, follows the other replicas'
+// events (Run) and answers for the parts to the API, the app and the simulation. The leader runs the
+// parts' loops: Outbox.Run, Reconcile.Run, Inbound.Run.
 type Manager struct {
-	st      Store
-	sealer  *seal.Sealer
-	engine  *presence.Engine
-	router  *Router
-	bus     bus.Bus
-	log     *slog.Logger
-	opts    Options
-	links   *links
-	echoes  *echoes
-	metrics *Metrics
-	wake    chan struct{}
+	Inbound   *Inbound
+	Outbox    *Outbox
+	Reconcile *Reconcile
 
-	mu       sync.Mutex
-	inflight map[string]bool // connection|agent with a write being sent
-	sems     map[string]chan struct{}
-	// deliveries tracks the writes being sent, so leadership ends only once they are recorded.
-	deliveries sync.WaitGroup
-	// lastForget is when expired webhook deliveries were last deleted (unix nanoseconds; replay.go).
-	lastForget atomic.Int64
+	conns  *connections
+	router *Router
+	bus    bus.Bus
+	echoes *echoes
 }
 
-// New assembles a manager; Run follows the other replicas' events, Lead runs the workers.
+// New assembles a manager; Run follows the other replicas' events, the parts' Run loops do the work.
 func New(st Store, sealer *seal.Sealer, engine *presence.Engine, router *Router, b bus.Bus, m *Metrics, log *slog.Logger, opts Options) *Manager {
 	if opts.MaxAttempts <= 0 {
 		opts.MaxAttempts = 10
@@ -124,26 +116,32 @@ func New(st Store, sealer *seal.Sealer, engine *presence.Engine, router *Router,
 		opts.HTTPClient = outbound.Strict()
 	}
 	opts.Clock = clock.OrReal(opts.Clock)
-	if opts.Now == nil {
-		opts.Now = func() time.Time { return opts.Clock.Now().UTC() }
-	}
 	if opts.ClaimLease <= 0 {
 		opts.ClaimLease = time.Minute
 	}
-	mgr := &Manager{st: st, sealer: sealer, engine: engine, router: router, bus: b, log: log, opts: opts, metrics: m,
-		echoes: newEchoes(opts.EchoWindow, opts.Now), wake: make(chan struct{}, 1),
-		inflight: map[string]bool{}, sems: map[string]chan struct{}{}}
-	mgr.links = &links{m: mgr, by: map[string]*link{}, gates: map[string]*gate{}}
-	return mgr
+	conns := newConnections(st, sealer, log, opts)
+	echoes := newEchoes(opts.EchoWindow, opts.Clock)
+	out := &Outbox{st: st, conns: conns, echoes: echoes, router: router, engine: engine, bus: b, metrics: m, log: log, clock: opts.Clock,
+		maxAttempts: opts.MaxAttempts, minBackoff: opts.MinBackoff, maxBackoff: opts.MaxBackoff, workers: opts.Workers,
+		heldRetry: opts.PollInterval, owner: opts.Owner, replicaAlive: opts.Alive, claimLease: opts.ClaimLease,
+		wake: make(chan struct{}, 1), inflight: map[string]bool{}, sems: map[string]chan struct{}{}}
+	return &Manager{
+		Inbound: &Inbound{st: st, conns: conns, echoes: echoes, router: router, engine: engine, outbox: out, metrics: m, log: log,
+			clock: opts.Clock, pollInterval: opts.PollInterval},
+		Outbox: out,
+		Reconcile: &Reconcile{st: st, conns: conns, router: router, engine: engine, outbox: out, metrics: m, log: log,
+			clock: opts.Clock, interval: opts.DriftInterval},
+		conns: conns, router: router, bus: b, echoes: echoes,
+	}
 }
 
-// Run follows the bus until ctx ends: changes that queued writes wake the outbox (when this replica
-// leads), and the writes other replicas are sending are expected as echoes here too.
+// Run follows the bus until ctx ends, on every replica: changes that queued writes wake the outbox
+// (when this replica leads), and the writes other replicas are sending are expected as echoes here too.
 func (m *Manager) Run(ctx context.Context) {
 	cancel := m.bus.Subscribe(func(e bus.Event) {
 		switch {
 		case e.Kind == bus.KindPresence && e.Writes > 0:
-			m.kick()
+			m.Outbox.Kick()
 		case e.Kind == bus.KindWriteExpected && e.Remote && e.Answered.IsZero():
 			m.echoes.expect(e.ConnectionID, e.ExternalID, e.VendorState)
 		case e.Kind == bus.KindWriteExpected && e.Remote:
@@ -155,34 +153,39 @@ func (m *Manager) Run(ctx context.Context) {
 }
 
 // Kick wakes the outbox loop (writes were queued or put back).
-func (m *Manager) Kick() { m.kick() }
-
-// kick wakes the outbox loop (a change may have queued writes).
-func (m *Manager) kick() {
-	select {
-	case m.wake <- struct{}{}:
-	default:
-	}
-}
+func (m *Manager) Kick() { m.Outbox.Kick() }
 
 // Invalidate drops cached routes of a tenant after an admin changed its connections or rules.
 func (m *Manager) Invalidate(tenantID string) { m.router.Invalidate(tenantID) }
 
+// WebhookHandler serves POST /v1/webhooks/{connection} (Inbound.WebhookHandler).
+func (m *Manager) WebhookHandler() http.Handler { return m.Inbound.WebhookHandler() }
+
+// RepairDrift reads every linked vendor user back once and repairs drift (Reconcile.RepairDrift).
+func (m *Manager) RepairDrift(ctx context.Context) { m.Reconcile.RepairDrift(ctx) }
+
+// Align writes every linked agent's status to every vendor that shows another state (Reconcile.Align).
+func (m *Manager) Align(ctx context.Context) { m.Reconcile.Align(ctx) }
+
+// Supports reports whether this hub has an adapter for vendor.
+func (m *Manager) Supports(vendor string) bool { return m.conns.Supports(vendor) }
+
 // States asks a connection's vendor for its states (for mapping choices).
 func (m *Manager) States(ctx context.Context, tenantID, connectionID string) ([]vendorapi.State, error) {
-	if _, err := m.st.GetConnection(ctx, tenantID, connectionID); err != nil {
-		return nil, err
-	}
-	l, err := m.links.get(ctx, connectionID)
-	if err != nil {
-		return nil, err
-	}
-	if err := l.wait(ctx); err != nil {
-		return nil, err
-	}
-	states, err := l.adapter.ListStates(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrVendor, err)
-	}
-	return states, nil
+	return m.conns.States(ctx, tenantID, connectionID)
+}
+
+// LookupStates tells which of ids a connection's vendor has (connections.LookupStates).
+func (m *Manager) LookupStates(ctx context.Context, tenantID, connectionID string, ids []string) (vendorapi.Lookup, error) {
+	return m.conns.LookupStates(ctx, tenantID, connectionID, ids)
+}
+
+// ListUsers reads one page of a connection's vendor users (connections.ListUsers).
+func (m *Manager) ListUsers(ctx context.Context, connectionID, cursor string) ([]vendorapi.User, string, error) {
+	return m.conns.ListUsers(ctx, connectionID, cursor)
+}
+
+// DryRun runs one of a connection's configured actions against its vendor (connections.DryRun).
+func (m *Manager) DryRun(ctx context.Context, tenantID, connectionID, action string, vars map[string]string) (*vendorapi.DryRunResult, error) {
+	return m.conns.DryRun(ctx, tenantID, connectionID, action, vars)
 }

@@ -3,42 +3,42 @@ package vendorsync
 import (
 	"context"
 	"log/slog"
-	"time"
 
 	"presencehub.dev/hub/internal/vendorapi"
 	"presencehub.dev/shared/logkey"
 )
 
-// runPolls asks every enabled connection whose vendor must be polled for its changes, each interval.
-// Cursors live in memory: after a restart polling starts from "now" (see docs/sync.md, known gaps).
-func (m *Manager) runPolls(ctx context.Context) {
-	t := time.NewTicker(m.opts.PollInterval)
+// Run asks every enabled connection whose vendor must be polled for its changes, each poll interval,
+// until ctx ends (the leader's work). Cursors live in memory: after a restart polling starts from "now"
+// (see docs/sync.md, known gaps).
+func (in *Inbound) Run(ctx context.Context) {
+	t := in.clock.NewTicker(in.pollInterval)
 	defer t.Stop()
 	cursors := map[string]string{}
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
-			m.pollAll(ctx, cursors)
+		case <-t.Chan():
+			in.pollAll(ctx, cursors)
 		}
 	}
 }
 
-func (m *Manager) pollAll(ctx context.Context, cursors map[string]string) {
-	m.forEachTenant(ctx, func(ctx context.Context, tenantID string) {
-		rt, err := m.router.routes(ctx, tenantID)
+func (in *Inbound) pollAll(ctx context.Context, cursors map[string]string) {
+	forEachTenant(ctx, in.st, in.log, func(ctx context.Context, tenantID string) {
+		rt, err := in.router.routes(ctx, tenantID)
 		if err != nil {
 			return
 		}
 		for id := range rt.conns {
-			m.pollOne(ctx, id, cursors)
+			in.pollOne(ctx, id, cursors)
 		}
 	})
 }
 
-func (m *Manager) pollOne(ctx context.Context, connectionID string, cursors map[string]string) {
-	l, err := m.links.get(ctx, connectionID)
+func (in *Inbound) pollOne(ctx context.Context, connectionID string, cursors map[string]string) {
+	l, err := in.conns.get(ctx, connectionID)
 	if err != nil {
 		return
 	}
@@ -50,13 +50,13 @@ func (m *Manager) pollOne(ctx context.Context, connectionID string, cursors map[
 		return
 	}
 	changes, next, err := poller.Poll(ctx, cursors[connectionID])
-	now := m.opts.Now()
+	now := in.now()
 	if err != nil {
-		m.log.Warn("polling vendor", slog.String(logkey.Connection, connectionID), slog.Any(logkey.Error, err))
-		_ = m.st.RecordError(ctx, l.conn.TenantID, connectionID, err.Error(), now)
+		in.log.Warn("polling vendor", slog.String(logkey.Connection, connectionID), slog.Any(logkey.Error, err))
+		_ = in.st.RecordError(ctx, l.conn.TenantID, connectionID, err.Error(), now)
 		return
 	}
-	_ = m.st.RecordSuccess(ctx, l.conn.TenantID, connectionID, now)
+	_ = in.st.RecordSuccess(ctx, l.conn.TenantID, connectionID, now)
 	cursors[connectionID] = next
-	m.ReceivePolled(ctx, l.conn, changes)
+	in.ReceivePolled(ctx, l.conn, changes)
 }

@@ -33,18 +33,18 @@ const forgetEvery = time.Hour
 // headers) was seen, and a change older than the newest one received for that vendor user are dropped
 // and counted in drops. The seen-set is in the store, so it holds across restarts and replicas. An
 // error means nothing may be acknowledged (the vendor retries).
-func (m *Manager) admitDelivery(ctx context.Context, c *model.Connection, h http.Header, body []byte, changes []vendorapi.Change) ([]vendorapi.Change, map[string]int, error) {
-	now := m.opts.Now()
-	m.forgetExpired(ctx, now)
+func (in *Inbound) admitDelivery(ctx context.Context, c *model.Connection, h http.Header, body []byte, changes []vendorapi.Change) ([]vendorapi.Change, map[string]int, error) {
+	now := in.now()
+	in.forgetExpired(ctx, now)
 	drops := map[string]int{}
 	drop := func(ch vendorapi.Change, outcome, why string) {
 		drops[outcome]++
-		m.metrics.inbound.WithLabelValues(c.Vendor, outcome).Inc()
-		m.log.InfoContext(ctx, "webhook change not applied: "+why, slog.String(logkey.Connection, c.ID),
+		in.metrics.inbound.WithLabelValues(c.Vendor, outcome).Inc()
+		in.log.InfoContext(ctx, "webhook change not applied: "+why, slog.String(logkey.Connection, c.ID),
 			slog.String(logkey.ExternalID, ch.ExternalID), slog.String(logkey.State, ch.State), slog.String(logkey.Result, outcome))
 	}
 	if slices.ContainsFunc(changes, func(ch vendorapi.Change) bool { return ch.EventID == "" }) {
-		first, err := m.st.MarkDelivery(ctx, c.ID, "digest:"+deliveryDigest(h, body), now, now.Add(replayWindow))
+		first, err := in.st.MarkDelivery(ctx, c.ID, "digest:"+deliveryDigest(h, body), now, now.Add(replayWindow))
 		if err != nil {
 			return nil, nil, err
 		}
@@ -58,7 +58,7 @@ func (m *Manager) admitDelivery(ctx context.Context, c *model.Connection, h http
 	var fresh []vendorapi.Change
 	for _, ch := range changes {
 		if ch.EventID != "" {
-			first, err := m.st.MarkDelivery(ctx, c.ID, "event:"+ch.EventID, now, now.Add(replayWindow))
+			first, err := in.st.MarkDelivery(ctx, c.ID, "event:"+ch.EventID, now, now.Add(replayWindow))
 			if err != nil {
 				return nil, nil, err
 			}
@@ -68,7 +68,7 @@ func (m *Manager) admitDelivery(ctx context.Context, c *model.Connection, h http
 			}
 		}
 		if !ch.Time.IsZero() {
-			stale, err := m.st.MarkUserEvent(ctx, c.ID, ch.ExternalID, ch.Time)
+			stale, err := in.st.MarkUserEvent(ctx, c.ID, ch.ExternalID, ch.Time)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -100,12 +100,12 @@ func deliveryDigest(h http.Header, body []byte) string {
 }
 
 // forgetExpired deletes expired deliveries now and then.
-func (m *Manager) forgetExpired(ctx context.Context, now time.Time) {
-	last := m.lastForget.Load()
-	if now.UnixNano()-last < int64(forgetEvery) || !m.lastForget.CompareAndSwap(last, now.UnixNano()) {
+func (in *Inbound) forgetExpired(ctx context.Context, now time.Time) {
+	last := in.lastForget.Load()
+	if now.UnixNano()-last < int64(forgetEvery) || !in.lastForget.CompareAndSwap(last, now.UnixNano()) {
 		return
 	}
-	if _, err := m.st.ForgetDeliveries(ctx, now); err != nil {
-		m.log.WarnContext(ctx, "forgetting expired webhook deliveries", slog.Any(logkey.Error, err))
+	if _, err := in.st.ForgetDeliveries(ctx, now); err != nil {
+		in.log.WarnContext(ctx, "forgetting expired webhook deliveries", slog.Any(logkey.Error, err))
 	}
 }

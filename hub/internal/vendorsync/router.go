@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"presencehub.dev/hub/internal/clock"
 	"presencehub.dev/hub/internal/ids"
 	"presencehub.dev/hub/internal/model"
 	"presencehub.dev/hub/internal/presence"
@@ -24,11 +25,11 @@ type RouterStore interface {
 // dropped by Invalidate when an admin changes connections or rules (and after a short TTL, for changes
 // made through another replica).
 type Router struct {
-	st  RouterStore
-	ttl time.Duration
-	now func() time.Time
-	mu  sync.Mutex
-	by  map[string]*routes
+	st    RouterStore
+	ttl   time.Duration
+	clock clock.Clock
+	mu    sync.Mutex
+	by    map[string]*routes
 	// gen counts invalidations: a view loaded while one happened may predate the admin's change, so it
 	// is used by the caller that loaded it but not kept.
 	gen uint64
@@ -46,11 +47,8 @@ type routes struct {
 }
 
 // NewRouter returns a router over st.
-func NewRouter(st RouterStore, ttl time.Duration, now func() time.Time) *Router {
-	if now == nil {
-		now = func() time.Time { return time.Now().UTC() }
-	}
-	return &Router{st: st, ttl: ttl, now: now, by: map[string]*routes{}}
+func NewRouter(st RouterStore, ttl time.Duration, clk clock.Clock) *Router {
+	return &Router{st: st, ttl: ttl, clock: clock.OrReal(clk), by: map[string]*routes{}}
 }
 
 // Invalidate drops a tenant's cached view.
@@ -65,7 +63,7 @@ func (r *Router) routes(ctx context.Context, tenantID string) (*routes, error) {
 	r.mu.Lock()
 	rt, gen := r.by[tenantID], r.gen
 	r.mu.Unlock()
-	if rt != nil && r.now().Sub(rt.loaded) < r.ttl {
+	if rt != nil && r.clock.Now().UTC().Sub(rt.loaded) < r.ttl {
 		return rt, nil
 	}
 	rt, err := r.load(ctx, tenantID)
@@ -82,7 +80,7 @@ func (r *Router) routes(ctx context.Context, tenantID string) (*routes, error) {
 
 func (r *Router) load(ctx context.Context, tenantID string) (*routes, error) {
 	rt := &routes{conns: map[string]*model.Connection{}, byAgent: map[string]*model.Rule{}, byTeam: map[string]*model.Rule{},
-		fallback: map[string]*model.Rule{}, loaded: r.now()}
+		fallback: map[string]*model.Rule{}, loaded: r.clock.Now().UTC()}
 	t, err := r.st.GetTenant(ctx, tenantID)
 	if err != nil {
 		return nil, fmt.Errorf("loading tenant: %w", err)

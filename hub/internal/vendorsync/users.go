@@ -8,13 +8,13 @@ import (
 )
 
 // Supports reports whether this hub has an adapter for vendor.
-func (m *Manager) Supports(vendor string) bool { return m.opts.Vendors[vendor] != nil }
+func (cs *connections) Supports(vendor string) bool { return cs.vendors[vendor].New != nil }
 
 // ListUsers reads one page of a connection's vendor users through its adapter (cursor "" starts, a
 // returned "" ends), paced like every request to that vendor: the connection's rate limit, and a pause
 // when the vendor says its budget is spent or asks to retry later.
-func (m *Manager) ListUsers(ctx context.Context, connectionID, cursor string) ([]vendorapi.User, string, error) {
-	l, err := m.links.get(ctx, connectionID)
+func (cs *connections) ListUsers(ctx context.Context, connectionID, cursor string) ([]vendorapi.User, string, error) {
+	l, err := cs.get(ctx, connectionID)
 	if err != nil {
 		return nil, "", err
 	}
@@ -22,16 +22,16 @@ func (m *Manager) ListUsers(ctx context.Context, connectionID, cursor string) ([
 		return nil, "", err
 	}
 	users, next, err := l.adapter.ListUsers(ctx, cursor)
-	now := m.opts.Now()
+	now := cs.now()
 	if err != nil {
 		if ra := vendorapi.RetryAfter(err); ra > 0 {
 			l.pause(now.Add(ra))
 		}
 		if ctx.Err() == nil {
-			_ = m.st.RecordError(ctx, l.conn.TenantID, connectionID, err.Error(), now)
+			_ = cs.st.RecordError(ctx, l.conn.TenantID, connectionID, err.Error(), now)
 		}
 		return nil, "", fmt.Errorf("%w: %w", ErrVendor, err)
 	}
-	_ = m.st.RecordSuccess(ctx, l.conn.TenantID, connectionID, now)
+	_ = cs.st.RecordSuccess(ctx, l.conn.TenantID, connectionID, now)
 	return users, next, nil
 }

@@ -20,64 +20,64 @@ const maxWebhookBody = 1 << 20
 // WebhookHandler serves POST /v1/webhooks/{connection}: the delivery is verified (bad signature or
 // token: 401, nothing applied), parsed (malformed: 400) and applied before answering, so a vendor that
 // gets a 2xx knows the change is in. Both rejections are logged.
-func (m *Manager) WebhookHandler() http.Handler {
+func (in *Inbound) WebhookHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.PathValue("connection")
-		log := m.log.With(slog.String(logkey.Connection, id), slog.String(logkey.Addr, clientip.FromContext(r.Context())))
+		log := in.log.With(slog.String(logkey.Connection, id), slog.String(logkey.Addr, clientip.FromContext(r.Context())))
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxWebhookBody))
 		if err != nil {
-			m.webhookAnswer(w, "", http.StatusRequestEntityTooLarge, "body too large")
+			in.webhookAnswer(w, "", http.StatusRequestEntityTooLarge, "body too large")
 			return
 		}
-		c, err := m.st.ConnectionByID(r.Context(), id)
+		c, err := in.st.ConnectionByID(r.Context(), id)
 		if errors.Is(err, store.ErrNotFound) || (err == nil && !c.Enabled) {
 			log.Warn("webhook for an unknown or disabled connection")
-			m.webhookAnswer(w, "", http.StatusNotFound, "no such connection")
+			in.webhookAnswer(w, "", http.StatusNotFound, "no such connection")
 			return
 		}
 		if err != nil {
 			log.Error("reading connection", slog.Any(logkey.Error, err))
-			m.webhookAnswer(w, "", http.StatusServiceUnavailable, "try again")
+			in.webhookAnswer(w, "", http.StatusServiceUnavailable, "try again")
 			return
 		}
-		l, err := m.links.of(r.Context(), c)
+		l, err := in.conns.of(r.Context(), c)
 		if err != nil {
 			log.Error("preparing adapter", slog.Any(logkey.Error, err))
-			m.webhookAnswer(w, c.Vendor, http.StatusServiceUnavailable, "connection not usable")
+			in.webhookAnswer(w, c.Vendor, http.StatusServiceUnavailable, "connection not usable")
 			return
 		}
 		wr, ok := l.adapter.(vendorapi.WebhookReceiver)
 		if !ok {
-			m.webhookAnswer(w, c.Vendor, http.StatusNotFound, "this vendor sends no webhooks")
+			in.webhookAnswer(w, c.Vendor, http.StatusNotFound, "this vendor sends no webhooks")
 			return
 		}
 		changes, err := wr.ParseWebhook(r.Header, body)
 		switch {
 		case errors.Is(err, vendorapi.ErrBadSignature):
 			log.Warn("webhook rejected: signature does not verify", slog.Any(logkey.Error, err))
-			m.webhookAnswer(w, c.Vendor, http.StatusUnauthorized, "signature does not verify")
+			in.webhookAnswer(w, c.Vendor, http.StatusUnauthorized, "signature does not verify")
 			return
 		case err != nil:
 			log.Warn("webhook rejected: malformed", slog.Any(logkey.Error, err))
-			m.webhookAnswer(w, c.Vendor, http.StatusBadRequest, "malformed delivery")
+			in.webhookAnswer(w, c.Vendor, http.StatusBadRequest, "malformed delivery")
 			return
 		}
-		fresh, drops, err := m.admitDelivery(r.Context(), c, r.Header, body, changes) // replays: acknowledged, not applied
+		fresh, drops, err := in.admitDelivery(r.Context(), c, r.Header, body, changes) // replays: acknowledged, not applied
 		if err != nil {
 			log.Error("checking for a replayed delivery", slog.Any(logkey.Error, err))
-			m.webhookAnswer(w, c.Vendor, http.StatusServiceUnavailable, "try again")
+			in.webhookAnswer(w, c.Vendor, http.StatusServiceUnavailable, "try again")
 			return
 		}
-		counts := m.Receive(r.Context(), c, fresh)
+		counts := in.Receive(r.Context(), c, fresh)
 		maps.Copy(counts, drops)
-		m.metrics.webhooks.WithLabelValues(c.Vendor, "accepted").Inc()
+		in.metrics.webhooks.WithLabelValues(c.Vendor, "accepted").Inc()
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(map[string]any{"received": len(changes), "outcomes": counts})
 	})
 }
 
-func (m *Manager) webhookAnswer(w http.ResponseWriter, vendorName string, code int, msg string) {
-	m.metrics.webhooks.WithLabelValues(vendorName, http.StatusText(code)).Inc()
+func (in *Inbound) webhookAnswer(w http.ResponseWriter, vendorName string, code int, msg string) {
+	in.metrics.webhooks.WithLabelValues(vendorName, http.StatusText(code)).Inc()
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)
 	_ = json.NewEncoder(w).Encode(map[string]string{"error": msg})
