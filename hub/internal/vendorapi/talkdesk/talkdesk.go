@@ -70,7 +70,7 @@ var Rate = vendorapi.RateHeaders{Limit: "X-RateLimit-Limit", Remaining: "X-RateL
 // Adapter is one Talkdesk account. It implements vendorapi.Adapter and vendorapi.Poller.
 type Adapter struct {
 	client   *vendorapi.Client
-	tokens   *tokenSource
+	tokens   *vendorapi.OAuthTokens
 	clientID string
 	drop     bool
 
@@ -126,7 +126,7 @@ func New(cfg vendorapi.Config) (vendorapi.Adapter, error) {
 		scopes = DefaultScopes
 	}
 	a := &Adapter{clientID: id, drop: drop, held: map[string]time.Time{}}
-	a.tokens = newTokenSource(cfg, tokenURL, id, secret, scopes)
-	a.client = vendorapi.NewClient(cfg, a.tokens.authorize, Rate)
+	a.tokens = newTokens(cfg, tokenURL, id, secret, scopes)
+	a.client = vendorapi.NewClient(cfg, a.tokens.Authorize, Rate)
 	return a, nil
 }
