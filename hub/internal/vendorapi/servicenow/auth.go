@@ -2,130 +2,94 @@ package servicenow
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/url"
 	"strings"
-	"sync"
-	"time"
+
+	"golang.org/x/oauth2"
 
 	"presencehub.dev/hub/internal/vendorapi"
 )
 
 // auth authorizes requests: Basic with the user's credentials, or with an OAuth client a bearer token
 // from the password grant, kept fresh by the refresh-token grant a little before it expires (the
-// password grant again when the refresh token is refused).
+// password grant again when the refresh token is refused). The grants are golang.org/x/oauth2's,
+// form-encoded on oauth_token.do with the client in the form.
 type auth struct {
-	http                             *http.Client
-	tokenURL                         string
-	user, pass, clientID, clientSecr string
-
-	mu      sync.Mutex
-	access  string
-	refresh string
-	renewAt time.Time
+	user, pass string
+	conf       *oauth2.Config         // nil for Basic auth
+	tokens     *vendorapi.OAuthTokens // nil for Basic auth
 }
 
 func newAuth(cfg vendorapi.Config) *auth {
 	c := cfg.Credentials
-	return &auth{http: cfg.HTTPClient, tokenURL: strings.TrimRight(cfg.BaseURL, "/") + "/oauth_token.do",
-		user: c[CredUsername], pass: c[CredPassword], clientID: c[CredClientID], clientSecr: c[CredClientSecret]}
+	a := &auth{user: c[CredUsername], pass: c[CredPassword]}
+	if c[CredClientID] != "" {
+		a.conf = &oauth2.Config{ClientID: c[CredClientID], ClientSecret: c[CredClientSecret],
+			Endpoint: oauth2.Endpoint{TokenURL: strings.TrimRight(cfg.BaseURL, "/") + "/oauth_token.do", AuthStyle: oauth2.AuthStyleInParams}}
+		a.tokens = vendorapi.NewOAuthTokens(cfg.HTTPClient, a.grant)
+	}
+	return a
 }
 
-func (a *auth) oauth() bool { return a.clientID != "" }
-
-// ensure makes sure a fresh access token is held (no-op for Basic auth).
-func (a *auth) ensure(ctx context.Context) error {
-	if !a.oauth() {
-		return nil
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.access != "" && time.Now().Before(a.renewAt) {
-		return nil
-	}
-	if a.refresh != "" {
-		err := a.grant(ctx, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {a.refresh}})
-		if err == nil || !errors.Is(err, vendorapi.ErrAuth) {
-			return err
-		}
-		a.refresh = "" // refused (expired or revoked): sign in again
-	}
-	return a.grant(ctx, url.Values{"grant_type": {"password"}, "username": {a.user}, "password": {a.pass}})
-}
-
-// invalidate forgets the access token (the instance refused it).
-func (a *auth) invalidate() {
-	a.mu.Lock()
-	a.access = ""
-	a.mu.Unlock()
-}
+func (a *auth) oauth() bool { return a.tokens != nil }
 
 func (a *auth) authorize(r *http.Request) {
 	if !a.oauth() {
 		r.SetBasicAuth(a.user, a.pass)
 		return
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	r.Header.Set("Authorization", "Bearer "+a.access)
+	a.tokens.Authorize(r)
 }
 
-// grant posts a form to oauth_token.do; mu must be held.
-func (a *auth) grant(ctx context.Context, form url.Values) error {
-	form.Set("client_id", a.clientID)
-	form.Set("client_secret", a.clientSecr)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.tokenURL, strings.NewReader(form.Encode()))
-	if err != nil {
-		return fmt.Errorf("building servicenow token request: %w", err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept", "application/json")
-	resp, err := a.http.Do(req)
-	if err != nil {
-		return fmt.Errorf("requesting a servicenow token: %w", err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return fmt.Errorf("reading the servicenow token: %w", err)
-	}
-	var out struct {
-		Access    string `json:"access_token"`
-		Refresh   string `json:"refresh_token"`
-		ExpiresIn int64  `json:"expires_in"`
-	}
-	if resp.StatusCode != http.StatusOK {
-		he := &vendorapi.HTTPError{Status: resp.StatusCode, Body: strings.TrimSpace(string(raw))}
-		if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
-			return fmt.Errorf("requesting a servicenow token (%s): %w: %w", form.Get("grant_type"), vendorapi.ErrAuth, he)
+// grant refreshes the held token, or signs in with the password grant when there is no refresh
+// token or it is refused.
+func (a *auth) grant(ctx context.Context, held *oauth2.Token) (*oauth2.Token, error) {
+	if held != nil && held.RefreshToken != "" {
+		tok, err := a.conf.TokenSource(ctx, &oauth2.Token{RefreshToken: held.RefreshToken}).Token()
+		tok, err = checked("refresh_token", tok, err)
+		if err == nil || !errors.Is(err, vendorapi.ErrAuth) {
+			return tok, err
 		}
-		return fmt.Errorf("requesting a servicenow token (%s): %w", form.Get("grant_type"), he)
+		// refused (expired or revoked): sign in again
 	}
-	if err := json.Unmarshal(raw, &out); err != nil || out.Access == "" || out.ExpiresIn <= 0 {
-		return fmt.Errorf("requesting a servicenow token: the answer has no access_token or expires_in")
+	tok, err := a.conf.PasswordCredentialsToken(ctx, a.user, a.pass)
+	return checked("password", tok, err)
+}
+
+// checked maps a token endpoint's refusal (401, 403: vendorapi.ErrAuth) and wants an expiry.
+func checked(grant string, tok *oauth2.Token, err error) (*oauth2.Token, error) {
+	if err != nil {
+		he, _ := vendorapi.TokenError(err)
+		switch {
+		case he == nil:
+			return nil, fmt.Errorf("requesting a servicenow token (%s): %w", grant, err)
+		case he.Status == http.StatusUnauthorized || he.Status == http.StatusForbidden:
+			return nil, fmt.Errorf("requesting a servicenow token (%s): %w: %w", grant, vendorapi.ErrAuth, he)
+		}
+		return nil, fmt.Errorf("requesting a servicenow token (%s): %w", grant, he)
 	}
-	life := time.Duration(out.ExpiresIn) * time.Second
-	a.access, a.renewAt = out.Access, time.Now().Add(life-min(time.Minute, life/10))
-	if out.Refresh != "" {
-		a.refresh = out.Refresh
+	if tok.Expiry.IsZero() {
+		return nil, errors.New("requesting a servicenow token: the answer has no expires_in")
 	}
-	return nil
+	return tok, nil
 }
 
 // do sends an API request, authorized; with OAuth a 401 gets one new token and one retry.
 func (a *Adapter) do(ctx context.Context, method, path string, in, out any) error {
-	if err := a.auth.ensure(ctx); err != nil {
+	if !a.auth.oauth() {
+		return a.client.Do(ctx, method, path, in, out)
+	}
+	tok, err := a.auth.tokens.Token(ctx)
+	if err != nil {
 		return err
 	}
-	err := a.client.Do(ctx, method, path, in, out)
+	err = a.client.Do(ctx, method, path, in, out)
 	var he *vendorapi.HTTPError
-	if a.auth.oauth() && errors.As(err, &he) && he.Status == http.StatusUnauthorized {
-		a.auth.invalidate()
-		if err := a.auth.ensure(ctx); err != nil {
+	if errors.As(err, &he) && he.Status == http.StatusUnauthorized {
+		a.auth.tokens.Invalidate(tok.AccessToken)
+		if _, err := a.auth.tokens.Token(ctx); err != nil {
 			return err
 		}
 		err = a.client.Do(ctx, method, path, in, out)
