@@ -77,13 +77,11 @@ type Adapter struct {
 	version      string
 	applyTimeout time.Duration
 	creds        map[string]string
+	tokens       *vendorapi.OAuthTokens
 
-	signMu   sync.Mutex // one sign-in at a time
-	mu       sync.Mutex
-	token    string
-	instance string
-	catalog  map[string]string // DeveloperName → ServicePresenceStatus Id
-	known    map[string]bool   // user ids seen to exist
+	mu      sync.Mutex
+	catalog map[string]string // DeveloperName → ServicePresenceStatus Id
+	known   map[string]bool   // user ids seen to exist
 }
 
 var (
@@ -129,15 +127,13 @@ func New(cfg vendorapi.Config) (vendorapi.Adapter, error) {
 	cfg.OnRateLimit = nil
 	a.client = vendorapi.NewClient(cfg, a.authorize, vendorapi.RateHeaders{})
 	a.baseURL = a.client.BaseURL
+	a.tokens = vendorapi.NewOAuthTokens(a.client.HTTP, a.grant)
 	return a, nil
 }
 
 // authorize sets the session's bearer token, and the query batch size on queries.
 func (a *Adapter) authorize(r *http.Request) {
-	a.mu.Lock()
-	tok := a.token
-	a.mu.Unlock()
-	r.Header.Set("Authorization", "Bearer "+tok)
+	a.tokens.Authorize(r)
 	if strings.Contains(r.URL.Path, "/query") {
 		r.Header.Set("Sforce-Query-Options", fmt.Sprintf("batchSize=%d", queryBatch))
 	}
