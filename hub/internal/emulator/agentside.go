@@ -128,6 +128,9 @@ func serveAgentSide(em AgentSider, w http.ResponseWriter, r *http.Request, rest 
 
 // readState decodes {"state": "..."}: a status and message when it is refused.
 func readState(w http.ResponseWriter, r *http.Request, side AgentSide) (string, int, string) {
+	if r.ContentLength > maxAgentSideBody {
+		return "", http.StatusRequestEntityTooLarge, fmt.Sprintf("body: over %d bytes", maxAgentSideBody)
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxAgentSideBody))
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
