@@ -13,6 +13,8 @@ import (
 	"presencehub.dev/hub/internal/app"
 	"presencehub.dev/hub/internal/config"
 	"presencehub.dev/hub/internal/demo"
+	"presencehub.dev/hub/internal/emulator"
+	"presencehub.dev/hub/internal/emulator/emulators"
 	"presencehub.dev/hub/internal/model"
 	"presencehub.dev/shared/logkey"
 )
@@ -125,9 +127,30 @@ Read an agent's state (%[11]s) straight from each vendor emulator, through that 
   curl -s -u aircall-demo-id:aircall-demo-secret -X PUT %[8]s -d '{"availability_status":"unavailable"}'
   curl -s -H "Authorization: Bearer $PRESENCE_HUB_KEY" $PRESENCE_HUB_URL/v1/tenants/demo/agents/%[9]s/timeline  # why: each change and its vendor writes
 %[10]s
+Act as %[11]s in each vendor's own apps, through the emulator's agent's side (unauthenticated, loopback
+only; GET %[13]s{external_id} lists the states and verbs: call, call:end, wrap-up, refuse, offline, online):
+%[14]s
 Stop with Ctrl-C; data stays in %[5]s.
 `, info.HubURL, info.AdminKey, info.TenantName, info.TenantID, dir, info.PairingCode, emulatorLines(info), firstAircallUser(info), info.PairingAgentID, punchClockLines(info),
-		readEmail(info), stateReadLines(info))
+		readEmail(info), stateReadLines(info), emulator.AgentSidePrefix, agentSideLines(info))
+}
+
+// agentSideLines is, per vendor, one curl that changes the demo agent readEmail names as the agent
+// would in the vendor's own apps.
+func agentSideLines(info demo.Info) string {
+	var b strings.Builder
+	email := readEmail(info)
+	for _, e := range info.Emulators {
+		id := e.Users[email]
+		if id == "" && len(e.Users) > 0 {
+			id = slices.Min(slices.Collect(maps.Values(e.Users)))
+		}
+		if id == "" {
+			id = "{external_id}"
+		}
+		fmt.Fprintf(&b, "  %s\n", emulators.AgentSideExample(e.Vendor, e.BaseURL, id))
+	}
+	return b.String()
 }
 
 // readEmail is the demo agent whose state stateReadLines reads.

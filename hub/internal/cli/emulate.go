@@ -48,7 +48,8 @@ func newEmulateCommand() *cobra.Command {
 			if c, ok := em.(emulator.Connector); ok {
 				spec = c.ConnectorSpec()
 			}
-			printEmulator(cmd.OutOrStdout(), args[0], run.URL, em.Credentials(), em.Settings(), seeded, spec)
+			printEmulator(cmd.OutOrStdout(), args[0], run.URL, em.Credentials(), em.Settings(), seeded, spec,
+				agentSide(args[0], run.URL, seeded["agent1@example.com"]))
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
 			<-ctx.Done()
@@ -62,13 +63,25 @@ func newEmulateCommand() *cobra.Command {
 	return cmd
 }
 
+// agentSide tells how to act as an agent in the vendor's own apps: the emulator's agent's side.
+func agentSide(vendor, url, externalID string) map[string]string {
+	if externalID == "" {
+		externalID = "{external_id}"
+	}
+	return map[string]string{
+		"url":     url + emulator.AgentSidePrefix + "{external_id}",
+		"about":   "the agent's own changes (GET: state, states and verbs; POST /state {\"state\":...} or /call, /call:end, /wrap-up, /refuse, /offline, /online); unauthenticated, for loopback tests and demos",
+		"example": emulators.AgentSideExample(vendor, url, externalID),
+	}
+}
+
 // maxPrintedUsers bounds the users listed by id (a large seed is only counted).
 const maxPrintedUsers = 1000
 
 // printEmulator writes what a hub connection needs, as JSON (base URL, settings, credentials, the
 // generic HTTP connector's http_connector when it has one, users).
-func printEmulator(w io.Writer, vendor, url string, creds, settings, users map[string]string, spec string) {
-	m := map[string]any{"vendor": vendor, "base_url": url, "settings": settings, "credentials": creds, "users": users}
+func printEmulator(w io.Writer, vendor, url string, creds, settings, users map[string]string, spec string, side map[string]string) {
+	m := map[string]any{"vendor": vendor, "base_url": url, "settings": settings, "credentials": creds, "users": users, "agent_side": side}
 	if len(users) > maxPrintedUsers {
 		m["users"] = fmt.Sprintf("%d users agent1@example.com … agent%d@example.com", len(users), len(users))
 	}

@@ -3,6 +3,8 @@
 // and error answers, pagination, state enumerations (settable or not), webhook envelopes and
 // signatures, rate-limit headers and 429s. Vendors cannot be reached from the hub's test machines, so
 // emulators stand in for them in tests, in `presence-hub demo` and standalone (`presence-hub emulate`).
+// Each also serves the agent's side (AgentSidePrefix, agentside.go): what the agent does in the vendor's
+// own apps, over HTTP, unauthenticated, for loopback tests and demos.
 package emulator
 
 import (

@@ -97,7 +97,7 @@ func New(opts Options) *Emulator {
 	}
 	e := &Emulator{opts: opts, users: map[int64]*user{}, nextID: 456000, nextCall: 812000}
 	e.Window.SetLimit(opts.RatePerMinute)
-	e.handler = e.Rec.Wrap(e.Outage.Wrap(http.HandlerFunc(e.serve)))
+	e.handler = emulator.WithAgentSide(e, e.Rec.Wrap(e.Outage.Wrap(http.HandlerFunc(e.serve))))
 	return e
 }
 

@@ -98,7 +98,7 @@ func New(opts Options) *Emulator {
 	e := &Emulator{opts: opts, log: opts.Log, seq: 30000, tokens: map[string]time.Time{}, byID: map[int64]*agent{}, sessions: map[string]int64{}}
 	e.Window.SetLimit(opts.RatePerMinute)
 	e.seedTeams()
-	e.handler = e.Rec.Wrap(e.Outage.Wrap(http.HandlerFunc(e.serve)))
+	e.handler = emulator.WithAgentSide(e, e.Rec.Wrap(e.Outage.Wrap(http.HandlerFunc(e.serve))))
 	return e
 }
 

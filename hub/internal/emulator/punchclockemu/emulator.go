@@ -90,7 +90,7 @@ func New(opts Options) *Emulator {
 	}
 	e := &Emulator{opts: opts, users: map[string]*user{}, nextID: 1000}
 	e.window.SetLimit(opts.RatePerMinute)
-	e.handler = e.rec.Wrap(e.outage.Wrap(http.HandlerFunc(e.serve)))
+	e.handler = emulator.WithAgentSide(e, e.rec.Wrap(e.outage.Wrap(http.HandlerFunc(e.serve))))
 	return e
 }
 

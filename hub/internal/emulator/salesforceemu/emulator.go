@@ -116,7 +116,7 @@ func New(opts Options) *Emulator {
 	for _, s := range defaultStatuses {
 		e.AddStatus(s.developerName, s.masterLabel, s.channels...)
 	}
-	e.handler = e.Rec.Wrap(e.Outage.Wrap(http.HandlerFunc(e.serve)))
+	e.handler = emulator.WithAgentSide(e, e.Rec.Wrap(e.Outage.Wrap(http.HandlerFunc(e.serve))))
 	return e
 }
 

@@ -122,7 +122,7 @@ func New(opts Options) *Emulator {
 		opts.RefreshTTL = 100 * 24 * time.Hour
 	}
 	e := &Emulator{opts: opts, users: map[string]*user{}, tokens: map[string]issued{}}
-	e.handler = e.Rec.Wrap(e.Outage.Wrap(http.HandlerFunc(e.serve)))
+	e.handler = emulator.WithAgentSide(e, e.Rec.Wrap(e.Outage.Wrap(http.HandlerFunc(e.serve))))
 	return e
 }
 

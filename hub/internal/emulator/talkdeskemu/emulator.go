@@ -118,7 +118,7 @@ func New(opts Options) *Emulator {
 	}
 	e := &Emulator{opts: opts, users: map[string]*user{}, tokens: map[string]token{}}
 	e.Window.SetLimit(opts.RatePerMinute)
-	e.handler = e.Rec.Wrap(e.Outage.Wrap(http.HandlerFunc(e.serve)))
+	e.handler = emulator.WithAgentSide(e, e.Rec.Wrap(e.Outage.Wrap(http.HandlerFunc(e.serve))))
 	return e
 }
 

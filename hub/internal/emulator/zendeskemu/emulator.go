@@ -92,7 +92,7 @@ func New(opts Options) *Emulator {
 		limit = DefaultRateLimit
 	}
 	e.SetRateLimit(max(limit, 0))
-	e.handler = e.Rec.Wrap(e.Outage.Wrap(e.guard(e.routes())))
+	e.handler = emulator.WithAgentSide(e, e.Rec.Wrap(e.Outage.Wrap(e.guard(e.routes()))))
 	return e
 }
 
