@@ -24,7 +24,7 @@ func TestDriftRepairRewritesOnlyWhatAVendorLost(t *testing.T) {
 		})
 		// Zendesk loses the hub's last write: it is back on online as it was before that write (its
 		// updated_at, older than the write's answer, is the proof).
-		if err := e.zd.em.(*zendeskemu.Emulator).Restore(e.users[e.zd][0], "online", before); err != nil {
+		if err := e.zd.em.(*zendeskemu.Emulator).Restore(e.users[e.zd][0], "online", before.Add(-time.Minute)); err != nil {
 			t.Fatal(err)
 		}
 		// Aircall shows available, a state the hub wrote there before; it says no time of change, so a

@@ -2,6 +2,7 @@ package vendorsync
 
 import (
 	"presencehub.dev/hub/internal/model"
+	"presencehub.dev/hub/internal/presence"
 	"presencehub.dev/hub/internal/vendorapi"
 )
 
@@ -38,8 +39,9 @@ func judgeDrift(f driftFacts) (rewrite bool, why string) {
 		return false, "the hub never delivered a state to this user"
 	case f.last.VendorState != f.want:
 		return false, "the hub's current status was not delivered here (failed, dropped or superseded): the outbox owns it"
-	case !f.vendor.UpdateTime.IsZero() && f.vendor.UpdateTime.After(f.last.UpdateTime):
-		return false, "changed in the vendor after the hub's write"
+	case !f.vendor.UpdateTime.IsZero() && f.vendor.UpdateTime.Add(presence.StampGrace).After(f.last.UpdateTime):
+		// Within StampGrace the two cannot be ordered (vendors truncate their stamps): the person's wins.
+		return false, "changed in the vendor after the hub's write, or too close to it to tell"
 	case !f.vendor.UpdateTime.IsZero():
 		return true, "the vendor's state is older than the hub's write: it lost or never applied it"
 	default:
