@@ -62,8 +62,9 @@ type Request struct {
 	Reason   string
 	RuleID   string
 	// At is when the change happened at its source, by the vendor's own stamp (zero: now, as for trays
-	// and admins). A change stamped more than StampGrace before the agent's current status, or before a
-	// change flow control holds, is older than them and not applied (OutcomeStale).
+	// and admins). A change stamped more than StampGrace before the agent's current status set by a tray
+	// or an admin, or before a change flow control holds, is older than them and not applied
+	// (OutcomeStale).
 	At time.Time
 }
 
@@ -246,11 +247,23 @@ func (e *Engine) apply(ctx context.Context, agent *model.Agent, req Request, flu
 		return nil, err
 	}
 	if flushing == nil && !req.At.IsZero() {
-		newest := cur.UpdateTime
-		if h := e.flows.peek(req.AgentID); h != nil && h.since.After(newest) {
-			newest = h.since
+		// Compared with when the newer change happened at its source: a tray's or an admin's when the hub
+		// took it; a vendor's only by its own stamp, which the presence does not keep — so two vendors'
+		// changes are not ordered by when the hub happened to process them (they apply in arrival order).
+		var newest time.Time
+		if cur.Source == model.SourceDevice || cur.Source == model.SourceAdmin {
+			newest = cur.UpdateTime
 		}
-		if req.At.Add(StampGrace).Before(newest) {
+		if h := e.flows.peek(req.AgentID); h != nil {
+			held := h.req.At
+			if held.IsZero() {
+				held = h.since
+			}
+			if held.After(newest) {
+				newest = held
+			}
+		}
+		if !newest.IsZero() && req.At.Add(StampGrace).Before(newest) {
 			e.record(ctx, req, cur, OutcomeStale, fmt.Sprintf("%s, stamped %s: older than the newer change of %s, not applied",
 				req.Reason, req.At.UTC().Format(time.RFC3339), newest.UTC().Format(time.RFC3339)))
 			return &Result{Presence: cur, Outcome: OutcomeStale}, nil

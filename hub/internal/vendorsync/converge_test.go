@@ -1,13 +1,16 @@
 package vendorsync_test
 
 import (
+	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
 
 	"presencehub.dev/hub/internal/emulator/zendeskemu"
 	"presencehub.dev/hub/internal/hubtest"
+	"presencehub.dev/hub/internal/store"
 	"presencehub.dev/shared/testwait"
 )
 
@@ -72,15 +75,29 @@ func TestThreeSystemsChangingAtOnceConverge(t *testing.T) {
 	}
 }
 
+// held reports whether flow control holds a change of the first agent (it is applied when the rate
+// allows, and moves the hub and the vendors again).
+func held(t *testing.T, e *env) bool {
+	t.Helper()
+	hs, err := e.h.App.Store.ListHeldChanges(context.Background(), time.Now().Add(time.Hour), "", 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return slices.ContainsFunc(hs, func(h *store.HeldChange) bool { return h.AgentID == e.agents[0] })
+}
+
 // settle waits until the sync is at rest and returns the hub's status: no vendor write pending, every
-// vendor's reports (the echoes of those writes among them) processed, and the hub's version unchanged
-// meanwhile.
+// vendor's reports (the echoes of those writes among them) processed, no change held by flow control,
+// and the hub's version unchanged meanwhile.
 func settle(t *testing.T, e *env, extra ...*vendorAccount) string {
 	t.Helper()
 	vas := e.all(extra...)
 	var status string
 	testwait.Seen(t, 30*time.Second, "sync settles", func() (bool, string) {
 		version := e.must(t, "GET", "/agents/"+e.agents[0]+"/presence", nil)["presence"].(map[string]any)["version"]
+		if held(t, e) {
+			return false, "a change flow control holds is still to be applied"
+		}
 		for _, va := range vas {
 			if !noPending(t, e, va) {
 				return false, va.em.Vendor() + " has writes pending"
