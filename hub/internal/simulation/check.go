@@ -205,12 +205,30 @@ func (w *World) checkAcks(i int, entries []*model.TimelineEntry, cur *model.Pres
 			// (a later held change replaces this one; its own check follows it).
 			later := slices.ContainsFunc(entries, func(e *model.TimelineEntry) bool {
 				return !e.CreateTime.Before(k.at) && (e.Outcome == presence.OutcomeApplied || e.Outcome == presence.OutcomeQueued)
-			}) || slices.ContainsFunc(append(w.acks, w.vendorAcks...), func(k2 ack) bool { return k2.agent == i && k2.at.After(k.at) })
+			}) || slices.ContainsFunc(append(w.acks, w.vendorAcks...), func(k2 ack) bool { return k2.agent == i && k2.at.After(k.at) }) ||
+				w.toldLater(i, k.at)
 			if !later && cur.Status != k.status && cur.QueuedStatus != k.status {
 				w.violateFor(checkAckedHeld, focus, fmt.Sprintf("%s: never applied nor overtaken; the agent ended %s", what, cur.Status))
 			}
 		}
 	}
+}
+
+// toldLater reports whether the hub was told of a person's change inside a vendor made after t for
+// agent i (by a webhook or a poll) that its rule maps: a newer change, which replaces a held one.
+func (w *World) toldLater(i int, t time.Time) bool {
+	for _, v := range w.order {
+		rule := w.rules[w.conns[v]]
+		if rule == nil {
+			continue
+		}
+		for _, p := range w.person[personKey(w.conns[v], w.agents[i].users[v])] {
+			if _, mapped := inbound(rule, p.state); p.at.After(t) && !p.known.IsZero() && (mapped || rule.FallbackStatus != "") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // checkVendors is check (c), after the quiet time: where the person's choice inside a vendor is newer
