@@ -44,8 +44,9 @@ type Event struct {
 	Presence *model.Presence
 	// Blocked explains, for a presence in a system state, why agent changes wait.
 	Blocked string
-	// Writes counts the vendor writes queued in the same transaction as the change, so the outbox
-	// wakes only when there is something to send.
+	// Writes counts the vendor writes queued in the same transaction as the change (KindPresence), or
+	// queued without a change (KindWrite: what a held change resolved unapplied owes its sources), so
+	// the outbox wakes only when there is something to send.
 	Writes int
 	// ConnectionID, ExternalID and VendorState describe a vendor write (KindWriteExpected).
 	ConnectionID string

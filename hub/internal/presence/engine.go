@@ -279,7 +279,7 @@ func (e *Engine) apply(ctx context.Context, agent *model.Agent, req Request, flu
 	if flushing != nil && cur.UpdateTime.After(flushing.since) {
 		// The agent changed after this change was held (on another replica that did not know it): the
 		// newer change wins.
-		return &Result{Presence: cur, Outcome: OutcomeUnchanged}, nil
+		return &Result{Presence: cur, Outcome: OutcomeUnchanged, Reason: reasonOvertaken}, nil
 	}
 	if flushing == nil {
 		perMin := t.maxPerMinute(e.opts.DefaultMaxChangesPerMinute)

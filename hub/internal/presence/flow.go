@@ -37,6 +37,9 @@ type heldChange struct {
 	req Request
 	// due is when the flush runs; since is when the change was requested.
 	due, since time.Time
+	// owed lists the connections the agent's status is written to if the change is resolved without
+	// being applied (see owedTo).
+	owed []string
 }
 
 func newFlowControl(c clock.Clock) *flowControl {

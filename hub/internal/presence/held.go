@@ -21,11 +21,11 @@ import (
 // is stored.
 func (e *Engine) hold(ctx context.Context, req Request, perMin int, cur *model.Presence) (*Result, error) {
 	now := e.now()
-	h := &heldChange{id: ids.New(ids.Hold), req: req, due: e.flows.due(req.AgentID, perMin), since: now}
+	h := &heldChange{id: ids.New(ids.Hold), req: req, due: e.flows.due(req.AgentID, perMin), since: now, owed: owedAfter(e.flows.peek(req.AgentID), req)}
 	// Not abandoned on the caller's cancel: a hold stored but unknown here would wait for a restart.
 	if err := e.st.HoldChange(context.WithoutCancel(ctx), &store.HeldChange{
 		ID: h.id, TenantID: req.TenantID, AgentID: req.AgentID, Status: req.Status, Source: req.Source, SourceID: req.SourceID,
-		Reason: req.Reason, RuleID: req.RuleID, DueTime: h.due, CreateTime: now,
+		Reason: req.Reason, RuleID: req.RuleID, DueTime: h.due, CreateTime: now, Owed: h.owed,
 	}); err != nil {
 		return nil, err
 	}
@@ -80,8 +80,14 @@ func (e *Engine) flushOnce(ctx context.Context, agentID string) error {
 		if err != nil {
 			e.log.Info("coalesced change not applied", slog.String(logkey.AgentID, agentID), slog.Any(logkey.Error, err))
 		}
-		if err := e.st.ReleaseHeldChange(ctx, h.req.TenantID, agentID, h.id); err != nil && !errors.Is(err, store.ErrHoldGone) {
+		writes, werr := e.owedWrites(ctx, agent, h, res, err)
+		if werr != nil {
+			return werr
+		}
+		if err := e.st.ReleaseHeldChange(ctx, h.req.TenantID, agentID, h.id, writes); err != nil && !errors.Is(err, store.ErrHoldGone) {
 			return err
+		} else if err == nil && len(writes) > 0 {
+			e.announceWrites(ctx, h.req.TenantID, agentID, len(writes))
 		}
 	default:
 		return err
@@ -166,7 +172,7 @@ func (e *Engine) adoptOne(ctx context.Context, h *store.HeldChange) bool {
 		return false // this engine holds one: its flush resolves the agent's hold
 	}
 	req := Request{TenantID: h.TenantID, AgentID: h.AgentID, Status: h.Status, Source: h.Source, SourceID: h.SourceID, Reason: h.Reason, RuleID: h.RuleID}
-	e.flows.hold(h.AgentID, t.maxPerMinute(e.opts.DefaultMaxChangesPerMinute), &heldChange{id: h.ID, req: req, due: h.DueTime, since: h.CreateTime},
+	e.flows.hold(h.AgentID, t.maxPerMinute(e.opts.DefaultMaxChangesPerMinute), &heldChange{id: h.ID, req: req, due: h.DueTime, since: h.CreateTime, owed: h.Owed},
 		func() { e.flush(h.AgentID) })
 	return true
 }

@@ -268,8 +268,8 @@ func (w *World) checkVendors(ctx context.Context, st *store.DB, i int, cur *mode
 			if vs == p.state {
 				continue
 			}
-			if last := lastDelivered(writes); last != nil && last.CreateTime.Before(p.at) && !last.UpdateTime.Before(p.at) && vs == last.VendorState {
-				continue // a write already on its way when the person chose (answered at that instant or later)
+			if last := lastDelivered(writes); last != nil && !last.CreateTime.After(p.at) && !last.UpdateTime.Before(p.at) && vs == last.VendorState {
+				continue // a write already on its way when the person chose (queued at that instant or before, answered then or later)
 			}
 			check, by := checkUnmapped, ""
 			if x := overwrite(writes, p.at); x != nil {

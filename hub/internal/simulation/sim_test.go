@@ -164,3 +164,27 @@ func at(lines []string, k int) string {
 	}
 	return "(end)"
 }
+
+// regressionSeeds failed in a long run (scripts/simulate) before a fix, in the hub or in a checker;
+// CI replays them besides seeds 1–200.
+var regressionSeeds = []uint64{
+	7591,  // a-stale: two delayed Aircall webhooks delivered in one instant were judged out of order
+	8170,  // c-converge: a held CXone change resolved unapplied left CXone on the held state
+	10059, // c-left-alone: a Zendesk pick in the instant the hub's write to it was queued
+}
+
+func TestRegressionSeeds(t *testing.T) {
+	if *seedFlag >= 0 {
+		t.Skip("replaying one seed (-seed)")
+	}
+	for _, seed := range regressionSeeds {
+		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) {
+			t.Parallel()
+			if res := runSeed(t, seed); res != nil {
+				if failed := res.Failed(enabled); len(failed) > 0 {
+					t.Error(report(res, failed))
+				}
+			}
+		})
+	}
+}

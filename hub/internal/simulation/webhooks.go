@@ -168,6 +168,9 @@ func (wh *webhooks) process(step int, faulty bool) {
 
 // deliver hands one delivery to the running hub's webhook endpoint.
 func (wh *webhooks) deliver(d *delivery) {
+	// Each delivery comes strictly after what the hub did for the one before, so that when the hub was
+	// told of a change (learnt, after the answer) is ordered against what it did meanwhile.
+	time.Sleep(time.Millisecond)
 	req := httptest.NewRequest(http.MethodPost, "/v1/webhooks/"+d.conn, strings.NewReader(string(d.body)))
 	req.Header = d.header.Clone()
 	rec := httptest.NewRecorder()

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"presencehub.dev/hub/internal/model"
@@ -19,6 +20,9 @@ type HeldChange struct {
 	Status, Source, SourceID, Reason, RuleID string
 	// DueTime is when the engine means to apply it; CreateTime is when it was requested.
 	DueTime, CreateTime time.Time
+	// Owed lists the connections that must be written the agent's status if the change is resolved
+	// without being applied (the sources of the changes it replaced).
+	Owed []string
 }
 
 // ErrHoldGone answers the release of a held change that is no longer stored under that id (applied
@@ -30,20 +34,21 @@ type HeldChanges interface {
 	HoldChange(ctx context.Context, h *HeldChange) error
 	ListHeldChanges(ctx context.Context, dueBefore time.Time, afterAgent string, limit int) ([]*HeldChange, error)
 	SaveHeldPresence(ctx context.Context, p *model.Presence, expectVersion int64, entry *model.TimelineEntry, writes []*model.OutboxWrite, holdID string) error
-	ReleaseHeldChange(ctx context.Context, tenantID, agentID, holdID string) error
+	ReleaseHeldChange(ctx context.Context, tenantID, agentID, holdID string, writes []*model.OutboxWrite) error
 }
 
 var _ HeldChanges = (*DB)(nil)
 
-const heldCols = "agent_id, tenant_id, id, status, source, source_id, reason, rule_id, due_time, create_time"
+const heldCols = "agent_id, tenant_id, id, status, source, source_id, reason, rule_id, due_time, create_time, owed"
 
 // HoldChange stores h as the agent's held change, replacing the one held before.
 func (s *DB) HoldChange(ctx context.Context, h *HeldChange) error {
-	_, err := s.x.ExecContext(ctx, s.q(`INSERT INTO held_changes (`+heldCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	_, err := s.x.ExecContext(ctx, s.q(`INSERT INTO held_changes (`+heldCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (agent_id) DO UPDATE SET id = excluded.id, status = excluded.status, source = excluded.source,
 		source_id = excluded.source_id, reason = excluded.reason, rule_id = excluded.rule_id, due_time = excluded.due_time,
-		create_time = excluded.create_time`),
-		h.AgentID, h.TenantID, h.ID, h.Status, h.Source, h.SourceID, h.Reason, h.RuleID, micros(h.DueTime), micros(h.CreateTime))
+		create_time = excluded.create_time, owed = excluded.owed`),
+		h.AgentID, h.TenantID, h.ID, h.Status, h.Source, h.SourceID, h.Reason, h.RuleID, micros(h.DueTime), micros(h.CreateTime),
+		strings.Join(h.Owed, ","))
 	if err != nil {
 		return fmt.Errorf("holding change: %w", s.mapErr(err))
 	}
@@ -61,8 +66,12 @@ func (s *DB) ListHeldChanges(ctx context.Context, dueBefore time.Time, afterAgen
 	list, err := collect(rows, func(r scanner) (*HeldChange, error) {
 		var h HeldChange
 		var due, created int64
-		err := r.Scan(&h.AgentID, &h.TenantID, &h.ID, &h.Status, &h.Source, &h.SourceID, &h.Reason, &h.RuleID, &due, &created)
+		var owed string
+		err := r.Scan(&h.AgentID, &h.TenantID, &h.ID, &h.Status, &h.Source, &h.SourceID, &h.Reason, &h.RuleID, &due, &created, &owed)
 		h.DueTime, h.CreateTime = fromMicros(due), fromMicros(created)
+		if owed != "" {
+			h.Owed = strings.Split(owed, ",")
+		}
 		return &h, err
 	})
 	if err != nil {
@@ -88,9 +97,17 @@ func (s *DB) SaveHeldPresence(ctx context.Context, p *model.Presence, expectVers
 	return nil
 }
 
-// ReleaseHeldChange deletes the agent's held change if it is still holdID (ErrHoldGone otherwise).
-func (s *DB) ReleaseHeldChange(ctx context.Context, tenantID, agentID, holdID string) error {
-	if err := s.releaseHeld(ctx, s.x, tenantID, agentID, holdID); err != nil {
+// ReleaseHeldChange deletes the agent's held change if it is still holdID (ErrHoldGone otherwise, and
+// nothing is queued), queuing writes (what a change resolved without being applied owes its sources)
+// in the same transaction.
+func (s *DB) ReleaseHeldChange(ctx context.Context, tenantID, agentID, holdID string, writes []*model.OutboxWrite) error {
+	err := s.inTx(ctx, func(tx queryer) error {
+		if err := s.releaseHeld(ctx, tx, tenantID, agentID, holdID); err != nil {
+			return err
+		}
+		return s.insertWrites(ctx, tx, writes)
+	})
+	if err != nil {
 		return fmt.Errorf("releasing held change: %w", s.mapErr(err))
 	}
 	return nil

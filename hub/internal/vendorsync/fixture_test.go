@@ -205,7 +205,7 @@ func (e *env) explainAgent(t testing.TB, agent int, vendors map[string]*vendorAc
 			fmt.Fprintf(&b, "%s=%q ", name, e.vendorState(va, agent))
 		}
 		for _, en := range e.timeline(t, agent) {
-			fmt.Fprintf(&b, "\n  %v %v<-%v %v", en["version"], en["status"], en["source_id"], en["reason"])
+			fmt.Fprintf(&b, "\n  %v %v %v %v<-%v %v", en["create_time"], en["version"], en["outcome"], en["status"], en["source_id"], en["reason"])
 			for _, w := range asList(en["writes"]) {
 				fmt.Fprintf(&b, "\n    write %v %v %v attempts=%v %v", w["connection_id"], w["vendor_state"], w["state"], w["attempts"], w["last_error"])
 			}

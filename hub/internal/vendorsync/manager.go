@@ -140,7 +140,7 @@ func New(st Store, sealer *seal.Sealer, engine *presence.Engine, router *Router,
 func (m *Manager) Run(ctx context.Context) {
 	cancel := m.bus.Subscribe(func(e bus.Event) {
 		switch {
-		case e.Kind == bus.KindPresence && e.Writes > 0:
+		case (e.Kind == bus.KindPresence || e.Kind == bus.KindWrite) && e.Writes > 0:
 			m.Outbox.Kick()
 		case e.Kind == bus.KindWriteExpected && e.Remote && e.Answered.IsZero():
 			m.echoes.expect(e.ConnectionID, e.ExternalID, e.VendorState)

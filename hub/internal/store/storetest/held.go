@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,7 +25,10 @@ func testHeldChanges(t *testing.T, ctx context.Context, s *store.DB) {
 		return h
 	}
 	first := hold(f, "busy", at.Add(time.Second))
-	latest := hold(f, "lunch", at.Add(2*time.Second)) // replaces the first
+	latest := &store.HeldChange{ID: ids.New(ids.Hold), TenantID: f.tenant.ID, AgentID: f.agent.ID, Status: "lunch",
+		Source: model.SourceAdmin, SourceID: "ak_1", Reason: "r", DueTime: at.Add(2 * time.Second), CreateTime: at,
+		Owed: []string{"cn_a", "cn_b"}}
+	must(t, s.HoldChange(ctx, latest)) // replaces the first
 	hold(other, "available", at.Add(time.Minute))
 	list, err := s.ListHeldChanges(ctx, at.Add(time.Hour), "", 10)
 	must(t, err)
@@ -37,7 +41,8 @@ func testHeldChanges(t *testing.T, ctx context.Context, s *store.DB) {
 			got = h
 		}
 	}
-	if got == nil || got.ID != latest.ID || got.Status != "lunch" || got.SourceID != "ak_1" || !got.DueTime.Equal(latest.DueTime) || !got.CreateTime.Equal(at) {
+	if got == nil || got.ID != latest.ID || got.Status != "lunch" || got.SourceID != "ak_1" || !got.DueTime.Equal(latest.DueTime) || !got.CreateTime.Equal(at) ||
+		strings.Join(got.Owed, " ") != "cn_a cn_b" {
 		t.Fatalf("held %+v, want the latest (%s lunch)", got, latest.ID)
 	}
 	if due, err := s.ListHeldChanges(ctx, at.Add(30*time.Second), "", 10); err != nil || len(due) != 1 || due[0].AgentID != f.agent.ID {
@@ -64,12 +69,19 @@ func testHeldChanges(t *testing.T, ctx context.Context, s *store.DB) {
 	if p.Status != "lunch" || p.Version != 2 {
 		t.Fatalf("presence %+v, want lunch v2", p)
 	}
-	wantErr(t, s.ReleaseHeldChange(ctx, f.tenant.ID, f.agent.ID, latest.ID), store.ErrHoldGone)
+	owed := []*model.OutboxWrite{{ID: ids.New(ids.Write), TenantID: f.tenant.ID, ConnectionID: f.conn.ID, AgentID: f.agent.ID,
+		ExternalID: "u1", Status: "lunch", VendorState: "away", PresenceVersion: 2, NextAttemptTime: at, CreateTime: at}}
+	wantErr(t, s.ReleaseHeldChange(ctx, f.tenant.ID, f.agent.ID, latest.ID, owed), store.ErrHoldGone)
+	wantErr(t, func() error { _, err := s.GetWrite(ctx, f.tenant.ID, owed[0].ID); return err }(), store.ErrNotFound) // nothing queued
 	left, err := s.ListHeldChanges(ctx, at.Add(time.Hour), "", 10)
 	if err != nil || len(left) != 1 || left[0].AgentID != other.agent.ID {
 		t.Fatalf("after the flush: %v %v, want only the other agent's hold", left, err)
 	}
-	must(t, s.ReleaseHeldChange(ctx, other.tenant.ID, other.agent.ID, left[0].ID))
+	owed[0].TenantID, owed[0].AgentID, owed[0].ConnectionID = other.tenant.ID, other.agent.ID, other.conn.ID
+	must(t, s.ReleaseHeldChange(ctx, other.tenant.ID, other.agent.ID, left[0].ID, owed))
+	if w, err := s.GetWrite(ctx, other.tenant.ID, owed[0].ID); err != nil || w.State != model.WritePending || w.VendorState != "away" {
+		t.Fatalf("the release did not queue the write it owes: %+v %v", w, err)
+	}
 	if list, err := s.ListHeldChanges(ctx, at.Add(time.Hour), "", 10); err != nil || len(list) != 0 {
 		t.Fatalf("after releasing: %v %v, want none", list, err)
 	}

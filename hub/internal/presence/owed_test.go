@@ -1,0 +1,112 @@
+package presence_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"presencehub.dev/hub/internal/bus"
+	"presencehub.dev/hub/internal/clock"
+	"presencehub.dev/hub/internal/ids"
+	"presencehub.dev/hub/internal/model"
+	"presencehub.dev/hub/internal/presence"
+	"presencehub.dev/hub/internal/store"
+	"presencehub.dev/shared/testwait"
+)
+
+// everyConnection plans, like the vendor router, one write per connection except the change's source,
+// each vendor's state named as the status.
+type everyConnection []string
+
+func (conns everyConnection) Plan(_ context.Context, agent *model.Agent, next *model.Presence, req presence.Request) ([]*model.OutboxWrite, error) {
+	var writes []*model.OutboxWrite
+	for _, c := range conns {
+		if req.Source == model.SourceConnection && req.SourceID == c {
+			continue
+		}
+		writes = append(writes, &model.OutboxWrite{ID: ids.New(ids.Write), TenantID: agent.TenantID, ConnectionID: c, AgentID: agent.ID,
+			ExternalID: "u-" + c, Status: next.Status, VendorState: next.Status, PresenceVersion: next.Version,
+			NextAttemptTime: next.UpdateTime, CreateTime: next.UpdateTime})
+	}
+	return writes, nil
+}
+
+// TestHeldVendorChangeResolvedUnappliedOwesItsSource is simulation seed 8170: a vendor change the
+// engine holds leaves that vendor on the held state (its pending writes superseded when it reported
+// it); when a later change equal to the status replaces the hold, the flush changes nothing — and
+// the vendor must still be written the status, or it keeps a state the hub never took. A vendor that
+// itself reported the final change is not written (it shows that state already).
+func TestHeldVendorChangeResolvedUnappliedOwesItsSource(t *testing.T) {
+	f := newFixture(t, filepath.Join(t.TempDir(), "hub.db"))
+	ctx := t.Context()
+	var conns everyConnection
+	for _, name := range []string{"zendesk", "aircall"} {
+		c := &model.Connection{ID: ids.New(ids.Connection), TenantID: f.tenant, Name: name, Vendor: name, BaseURL: "https://" + name + ".example", Enabled: true}
+		must(t, f.st.CreateConnection(ctx, c, nil))
+		conns = append(conns, c.ID)
+	}
+	zendesk, aircall := conns[0], conns[1]
+	fc := clock.NewFake(time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC))
+	e := presence.New(f.st, bus.NewLocal(), slog.New(slog.NewTextHandler(io.Discard, nil)),
+		presence.Options{DefaultMaxChangesPerMinute: 6, Clock: fc, Planner: conns}) // a burst of 1, then one every 10 s
+	defer e.Close()
+	apply := func(status, source, sourceID, want string) {
+		t.Helper()
+		res, err := e.Apply(ctx, presence.Request{TenantID: f.tenant, AgentID: f.agent, Status: status, Source: source, SourceID: sourceID})
+		if err != nil || res.Outcome != want {
+			t.Fatalf("%s from %s: %+v %v; want %s", status, sourceID, res, err, want)
+		}
+	}
+	pending := func(conn string) []string {
+		t.Helper()
+		ws, _, err := f.st.ListWrites(ctx, f.tenant, conn, model.WritePending, store.Page{Size: 50})
+		must(t, err)
+		var states []string
+		for _, w := range ws {
+			states = append(states, w.VendorState)
+		}
+		return states
+	}
+	flush := func(what string) {
+		t.Helper()
+		testwait.For(t, "the flush timer set", func() bool { return timers(fc, 1) })
+		fc.Advance(10 * time.Second)
+		testwait.For(t, what, func() bool {
+			hs, err := f.st.ListHeldChanges(ctx, fc.Now().Add(time.Hour), "", 10)
+			return err == nil && len(hs) == 0
+		})
+	}
+
+	apply("available", model.SourceAdmin, "ak_1", presence.OutcomeApplied) // writes available to both
+	for _, c := range conns {
+		must(t, f.st.SupersedePending(ctx, f.agent, c, fc.Now())) // as if delivered
+	}
+	apply("lunch", model.SourceConnection, zendesk, presence.OutcomeCoalesced) // a person in Zendesk, over the rate
+	apply("available", model.SourceAdmin, "ak_1", presence.OutcomeCoalesced)   // an admin, back to the status
+	flush("the admin's change resolved (unchanged)")
+	if st, v := f.stored(t); st != "available" || v != 1 {
+		t.Fatalf("status %s v%d; want available v1 (nothing to apply)", st, v)
+	}
+	if got := pending(zendesk); len(got) != 1 || got[0] != "available" {
+		t.Fatalf("zendesk owed %v; want the status written back (available), it shows the held lunch", got)
+	}
+	if got := pending(aircall); len(got) != 0 {
+		t.Fatalf("aircall owed %v; want nothing (it never left the status)", got)
+	}
+
+	must(t, f.st.SupersedePending(ctx, f.agent, zendesk, fc.Now()))
+	fc.Advance(10 * time.Second) // the rate allows one again
+	apply("busy", model.SourceAdmin, "ak_1", presence.OutcomeApplied)
+	for _, c := range conns {
+		must(t, f.st.SupersedePending(ctx, f.agent, c, fc.Now()))
+	}
+	apply("lunch", model.SourceConnection, aircall, presence.OutcomeCoalesced) // a person in Aircall
+	apply("busy", model.SourceConnection, aircall, presence.OutcomeCoalesced)  // and back, in Aircall again
+	flush("Aircall's change resolved (unchanged)")
+	if got := pending(aircall); len(got) != 0 {
+		t.Fatalf("aircall owed %v; want nothing: it reported the status itself last", got)
+	}
+}
