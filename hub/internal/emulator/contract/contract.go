@@ -34,6 +34,8 @@ type Row struct {
 	JSON map[string]any
 	// Headers checks answer headers: a Matcher, or a string compared with Eq.
 	Headers map[string]any
+	// Raw checks the whole body as text (a Matcher, Match or string), for answers that are not JSON.
+	Raw any
 	// Capture saves body fields (dotted paths, as in JSON) as Vars for later rows: name → path.
 	Capture map[string]string
 }
@@ -124,7 +126,7 @@ func Run(t *testing.T, s Server, rows []Row) {
 
 func runRow(t *testing.T, s Server, vars map[string]string, row Row) {
 	t.Helper()
-	if len(row.JSON)+len(row.Headers) == 0 {
+	if len(row.JSON)+len(row.Headers) == 0 && row.Raw == nil {
 		t.Fatal("a row must check at least one body field or header besides its status")
 	}
 	sub := func(str string) string { return substitute(str, vars) }
@@ -157,6 +159,11 @@ func runRow(t *testing.T, s Server, vars map[string]string, row Row) {
 	for _, k := range sortedKeys(row.JSON) {
 		if err := matcher(row.JSON[k], vars)(dig(body, k)); err != nil {
 			t.Errorf("body %q: %v (body %s)", k, err, raw)
+		}
+	}
+	if row.Raw != nil {
+		if err := matcher(row.Raw, vars)(string(raw)); err != nil {
+			t.Errorf("body: %v", err)
 		}
 	}
 	for name, p := range row.Capture {
