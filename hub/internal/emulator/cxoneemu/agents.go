@@ -138,9 +138,7 @@ func (e *Emulator) setLocked(a *agent, state string) error {
 	switch {
 	case acd == LoggedOut && a.session != "":
 		e.pushLocked(a.session, map[string]any{"Type": "SessionEnd", "AgentId": strconv.FormatInt(a.id, 10)})
-		if q := e.queues[a.session]; q != nil {
-			q.ended = true
-		}
+		e.endQueueLocked(a.session)
 		delete(e.sessions, a.session)
 		a.session = ""
 	case acd != LoggedOut && a.session == "":

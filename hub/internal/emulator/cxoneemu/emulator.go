@@ -27,8 +27,8 @@
 // session for a logged-in agent is 409 AgentAlreadyLoggedIn; get-next-event's event fields beyond
 // Type (CurrentState, CurrentOutReason, IsACW "True"/"False", StartTimeUTC, AgentId), its SessionEnd
 // event when the session ends, its default timeout (10 s) and maximum (60 s), and 304 when nothing
-// happened. CXone has no agent-state webhooks: AddWebhook does
-// nothing and changes are read by polling.
+// happened. CXone has no agent-state webhooks: AddWebhook does nothing and changes are read by
+// polling.
 package cxoneemu
 
 import (
@@ -86,6 +86,7 @@ type Emulator struct {
 	tokenAgent map[string]int64
 	refresh    map[string]int64
 	queues     map[string]*queue // agent-session events, by session id
+	ended      []string          // ended sessions whose queues wait for a last poll, oldest first
 }
 
 var _ emulator.Emulator = (*Emulator)(nil)

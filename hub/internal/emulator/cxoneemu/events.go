@@ -13,6 +13,8 @@ const (
 	maxEventTimeout     = 60
 	// maxQueued bounds the events kept for a session nobody polls; the oldest are dropped.
 	maxQueued = 1000
+	// maxEnded bounds the ended sessions whose last events wait for a poll; the oldest go first.
+	maxEnded = 100
 )
 
 // queue is an agent session's pending events, and a channel closed when one arrives.
@@ -36,6 +38,23 @@ func (e *Emulator) pushLocked(sessionID string, ev map[string]any) {
 	q.events = append(q.events, ev)
 	close(q.wake)
 	q.wake = make(chan struct{})
+}
+
+// endQueueLocked marks a session's queue ended: it goes once drained, or when more than maxEnded
+// ended sessions wait; e.mu must be held.
+func (e *Emulator) endQueueLocked(sessionID string) {
+	q := e.queues[sessionID]
+	if q == nil {
+		return
+	}
+	q.ended = true
+	e.ended = append(e.ended, sessionID)
+	for len(e.ended) > maxEnded {
+		if old := e.queues[e.ended[0]]; old != nil && old.ended {
+			delete(e.queues, e.ended[0])
+		}
+		e.ended = e.ended[1:]
+	}
 }
 
 // agentStateEvent is the AgentState event of the agent's current state: PascalCase names, booleans
