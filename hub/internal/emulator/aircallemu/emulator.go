@@ -1,5 +1,6 @@
 // Package aircallemu emulates one Aircall company account over HTTP (the Public API at api.aircall.io):
-// Basic auth with an api_id/api_token pair, users (v1 and v2) with their availability_status, the
+// Basic auth with an api_id/api_token pair, users (v1 and v2, by id or, in v2, email) with their
+// availability_status and their numbers (v1: in the user; v2: GET /v2/users/{id}/numbers), the
 // read-only operational availabilities, webhook management and token-in-body webhooks, and the
 // company-wide per-minute rate limit.
 //
@@ -15,6 +16,7 @@
 //     is always open in the emulator.
 //   - substatus is always_opened, always_closed or custom (Aircall's list is unconfirmed). Wrap-up has
 //     no timer: it lasts until the next Change.
+//   - The company has one number, "Support line", and every user is assigned to it.
 //   - Every webhook carries the account's single webhook token (Aircall issues one per webhook).
 //   - An availability change made through PUT /v1/users/{id} fires the same user.opened/user.closed
 //     webhooks as one made in the dashboard: Aircall does not mark API writes.

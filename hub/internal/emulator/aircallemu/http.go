@@ -67,6 +67,10 @@ func (e *Emulator) route(w http.ResponseWriter, r *http.Request) {
 		if only(w, m, http.MethodGet) {
 			e.getUser(w, r, seg[2], true)
 		}
+	case match(seg, "v2", "users", "*", "numbers"):
+		if only(w, m, http.MethodGet) {
+			e.listUserNumbers(w, r, seg[2])
+		}
 	case match(seg, "v1", "users", "*", "availability"):
 		if only(w, m, http.MethodGet) {
 			e.getAvailability(w, seg[2])

@@ -138,7 +138,7 @@ type userJSON struct {
 // v1 renders the full v1 user object (with its numbers).
 func (u *user) v1(base string) userJSON {
 	j := u.v2(base)
-	j.Numbers = &[]any{}
+	j.Numbers = &[]any{numberJSON(base)}
 	return j
 }
 

@@ -136,13 +136,16 @@ func (e *Emulator) setLocked(a *agent, state string) error {
 	}
 	t := now()
 	switch {
-	case acd == LoggedOut:
+	case acd == LoggedOut && a.session != "":
+		e.pushLocked(a.session, map[string]any{"Type": "SessionEnd", "AgentId": strconv.FormatInt(a.id, 10)})
+		e.endQueueLocked(a.session)
 		delete(e.sessions, a.session)
 		a.session = ""
-	case a.session == "":
+	case acd != LoggedOut && a.session == "":
 		e.seq++
 		a.session = fmt.Sprintf("%d%08d", businessUnitID, e.seq)
 		e.sessions[a.session] = a.id
+		e.queues[a.session] = newQueue()
 		a.seen = t
 	}
 	a.acd, a.out, a.isAcw = acd, out, acw
@@ -152,6 +155,9 @@ func (e *Emulator) setLocked(a *agent, state string) error {
 		a.contactID = e.seq
 	}
 	a.lastUpdate, a.start = t, t
+	if a.session != "" {
+		e.pushLocked(a.session, agentStateEvent(a))
+	}
 	return nil
 }
 

@@ -1,8 +1,12 @@
 // Package cxoneemu emulates one NICE CXone business unit's agent-state surface over HTTP, as the vendor
 // reference describes it (section "6. NICE CXone"): access-key authentication to a bearer token
-// (POST /authentication/v1/token/access-key), the Admin API's agents (skip/top paging), teams and their
-// unavailable codes, the Real-Time Data API's agent states (with updatedSince for polling), and the
-// Agent API's sessions: join an agent's session, then set Available or Unavailable with a reason.
+// (POST /authentication/v1/token/access-key), the legacy inContact token (POST
+// /InContactAuthorizationServer/Token: an application's basic credentials and an agent's password,
+// answering the API base in resource_server_base_uri, on the host the client used), the Admin API's
+// agents (skip/top paging), teams and their unavailable codes, the Real-Time Data API's agent states
+// (with updatedSince for polling), and the Agent API's sessions: start one (logging the agent in),
+// join an agent's session, set Available or Unavailable with a reason, long-poll get-next-event for
+// the session's AgentState events, and end it. Paths are case-insensitive, as CXone's are.
 //
 // Its states, for State and Change, are the CXone adapter's vocabulary: "Available", "Unavailable"
 // (the default code), "unavailable:<code name>", the system states "InboundContact",
@@ -18,9 +22,13 @@
 //
 // Choices where CXone's behaviour is unconfirmed: the error bodies ({"error", "error_description"}),
 // the agentStateId numbers, the X-RateLimit-Limit/-Remaining/-Reset headers and the per-minute budget
-// (CXone documents none), that updatedSince is inclusive, and that the token endpoint shares the API's
-// host (in CXone it is on the area's auth host). CXone has no agent-state webhooks: AddWebhook does
-// nothing and changes are read by polling.
+// (CXone documents none), that updatedSince is inclusive, and that the token endpoints share the API's
+// host (in CXone they are on the area's auth host); the legacy token's error bodies; that starting a
+// session for a logged-in agent is 409 AgentAlreadyLoggedIn; get-next-event's event fields beyond
+// Type (CurrentState, CurrentOutReason, IsACW "True"/"False", StartTimeUTC, AgentId), its SessionEnd
+// event when the session ends, its default timeout (10 s) and maximum (60 s), and 304 when nothing
+// happened. CXone has no agent-state webhooks: AddWebhook does nothing and changes are read by
+// polling.
 package cxoneemu
 
 import (
@@ -52,6 +60,9 @@ type Options struct {
 	// AccessKeyID and AccessKeySecret are the access key of the integration user.
 	AccessKeyID, AccessKeySecret string
 	TokenTTL                     time.Duration
+	// AgentPassword is every agent's password for the legacy password grant (default
+	// DefaultAgentPassword).
+	AgentPassword string
 	// RatePerMinute is requests per minute: 0 means DefaultRatePerMinute, negative unlimited.
 	RatePerMinute int
 }
@@ -71,6 +82,11 @@ type Emulator struct {
 	teams    []*team
 	codes    []*code
 	sessions map[string]int64 // session id → agent id
+	// tokenAgent is the agent a legacy token acts as; refresh maps refresh tokens to agents.
+	tokenAgent map[string]int64
+	refresh    map[string]int64
+	queues     map[string]*queue // agent-session events, by session id
+	ended      []string          // ended sessions whose queues wait for a last poll, oldest first
 }
 
 var _ emulator.Emulator = (*Emulator)(nil)
@@ -86,6 +102,9 @@ func New(opts Options) *Emulator {
 	if opts.AccessKeySecret == "" {
 		opts.AccessKeySecret = DefaultAccessKeySecret
 	}
+	if opts.AgentPassword == "" {
+		opts.AgentPassword = DefaultAgentPassword
+	}
 	if opts.TokenTTL <= 0 {
 		opts.TokenTTL = DefaultTokenTTL
 	}
@@ -95,7 +114,8 @@ func New(opts Options) *Emulator {
 	case opts.RatePerMinute < 0:
 		opts.RatePerMinute = 0
 	}
-	e := &Emulator{opts: opts, log: opts.Log, seq: 30000, tokens: map[string]time.Time{}, byID: map[int64]*agent{}, sessions: map[string]int64{}}
+	e := &Emulator{opts: opts, log: opts.Log, seq: 30000, tokens: map[string]time.Time{}, byID: map[int64]*agent{}, sessions: map[string]int64{},
+		tokenAgent: map[string]int64{}, refresh: map[string]int64{}, queues: map[string]*queue{}}
 	e.Window.SetLimit(opts.RatePerMinute)
 	e.seedTeams()
 	e.handler = emulator.WithAgentSide(e, e.Rec.Wrap(e.Outage.Wrap(http.HandlerFunc(e.serve))))

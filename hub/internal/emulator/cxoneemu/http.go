@@ -14,15 +14,19 @@ import (
 )
 
 // apiPath matches /inContactAPI/services/vN.0/... and captures the rest.
-var apiPath = regexp.MustCompile(`^/inContactAPI/services/v\d+\.0(/.*)$`)
+var apiPath = regexp.MustCompile(`(?i)^/inContactAPI/services/v\d+\.0(/.*)$`)
 
 // TokenPath is the access-key token endpoint.
 const TokenPath = "/authentication/v1/token/access-key"
 
 // serve routes: the token endpoint is open; the API needs a live bearer token and spends the budget.
 func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path == TokenPath {
+	switch {
+	case strings.EqualFold(r.URL.Path, TokenPath):
 		e.token(w, r)
+		return
+	case strings.EqualFold(r.URL.Path, LegacyTokenPath):
+		e.legacyToken(w, r)
 		return
 	}
 	m := apiPath.FindStringSubmatch(r.URL.Path)
@@ -63,10 +67,16 @@ func (e *Emulator) route(w http.ResponseWriter, r *http.Request, seg []string) {
 		get(w, r, e.listTeams)
 	case match(seg, "teams", "*", "unavailable-codes"):
 		get(w, r, func(w http.ResponseWriter, r *http.Request) { e.teamCodes(w, r, seg[1]) })
+	case match(seg, "agent-sessions"):
+		post(w, r, e.startSession)
 	case match(seg, "agent-sessions", "join"):
 		post(w, r, e.join)
+	case match(seg, "agent-sessions", "*"):
+		method(w, r, http.MethodDelete, func(w http.ResponseWriter, r *http.Request) { e.endSession(w, r, seg[1]) })
 	case match(seg, "agent-sessions", "*", "state"):
 		post(w, r, func(w http.ResponseWriter, r *http.Request) { e.setState(w, r, seg[1]) })
+	case match(seg, "agent-sessions", "*", "get-next-event"):
+		get(w, r, func(w http.ResponseWriter, r *http.Request) { e.nextEvent(w, r, seg[1]) })
 	default:
 		writeError(w, http.StatusNotFound, "NotFound", "The requested resource does not exist")
 	}
@@ -90,30 +100,47 @@ func (e *Emulator) token(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, "invalid_grant", "Invalid access key")
 		return
 	}
-	b := make([]byte, 24)
-	_, _ = rand.Read(b)
-	tok := hex.EncodeToString(b)
+	tok := randomHex(24)
 	e.mu.Lock()
-	for t, exp := range e.tokens {
-		if time.Now().After(exp) {
-			delete(e.tokens, t)
-		}
-	}
-	e.tokens[tok] = time.Now().Add(e.opts.TokenTTL)
+	e.issueLocked(tok, 0)
 	e.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{"access_token": tok, "token_type": "Bearer",
 		"expires_in": int(e.opts.TokenTTL.Seconds()), "id_token": "", "issued_token_type": "urn:ietf:params:oauth:token-type:access_token"})
 }
 
+// authenticated accepts a live bearer token ("Bearer" or "bearer", as the legacy token_type says).
 func (e *Emulator) authenticated(r *http.Request) bool {
-	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || tok == "" {
+	tok := bearer(r)
+	if tok == "" {
 		return false
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	exp, ok := e.tokens[strings.TrimSpace(tok)]
+	exp, ok := e.tokens[tok]
 	return ok && time.Now().Before(exp)
+}
+
+func bearer(r *http.Request) string {
+	scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "bearer") {
+		return ""
+	}
+	return strings.TrimSpace(tok)
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// baseURL is the scheme and host the request reached.
+func baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
 }
 
 // match reports whether the path segments are pattern ("*" matches any one non-empty segment).
@@ -122,7 +149,7 @@ func match(seg []string, pattern ...string) bool {
 		return false
 	}
 	for i, p := range pattern {
-		if seg[i] == "" || (p != "*" && p != seg[i]) {
+		if seg[i] == "" || (p != "*" && !strings.EqualFold(p, seg[i])) {
 			return false
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -102,4 +103,57 @@ func stateParams(r *http.Request) (state, reason string) {
 		form = url.Values{}
 	}
 	return form.Get("state"), form.Get("reason")
+}
+
+// startSession serves POST /agent-sessions?stationId=|stationPhoneNumber=[&asAgentId=]: it logs the
+// agent in (Unavailable, as after a login) and answers 202 {"sessionId"}. The agent is asAgentId, or
+// the agent a legacy token acts as; an access key's token must name one. Unconfirmed: an agent who is
+// already logged in is 409 AgentAlreadyLoggedIn (join that session instead).
+func (e *Emulator) startSession(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	station, phone := r.Form.Get("stationId"), r.Form.Get("stationPhoneNumber")
+	if station == "" && phone == "" {
+		writeError(w, http.StatusBadRequest, "InvalidParameter", "stationId or stationPhoneNumber is required")
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	id := r.Form.Get("asAgentId")
+	if id == "" {
+		if agentID, ok := e.tokenAgent[bearer(r)]; ok {
+			id = strconv.FormatInt(agentID, 10)
+		}
+	}
+	if id == "" {
+		writeError(w, http.StatusBadRequest, "InvalidParameter", "asAgentId is required: the token's user is not an agent")
+		return
+	}
+	a, err := e.agentLocked(id)
+	if err != nil {
+		writeError(w, http.StatusNotFound, "InvalidAgentId", "Agent "+id+" does not exist")
+		return
+	}
+	if a.session != "" {
+		writeError(w, http.StatusConflict, "AgentAlreadyLoggedIn", "Agent "+id+" already has a session; join it")
+		return
+	}
+	if err := e.setLocked(a, Unavailable); err != nil {
+		writeError(w, http.StatusBadRequest, "InvalidParameter", err.Error())
+		return
+	}
+	writeJSON(w, http.StatusAccepted, map[string]string{"sessionId": a.session})
+}
+
+// endSession serves DELETE /agent-sessions/{sessionId}: the agent is logged out (202, no body) and the
+// session's poller gets a SessionEnd event.
+func (e *Emulator) endSession(w http.ResponseWriter, _ *http.Request, sessionID string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	a := e.byID[e.sessions[sessionID]]
+	if a == nil {
+		writeError(w, http.StatusNotFound, "InvalidAgentSession", "The agent session does not exist or has ended")
+		return
+	}
+	_ = e.setLocked(a, LoggedOut)
+	w.WriteHeader(http.StatusAccepted)
 }

@@ -109,7 +109,7 @@ func TestQueryPagingAndErrors(t *testing.T) {
 	for range 450 {
 		em.AddUser("a@example.com", "A")
 	}
-	status, body, _ := call(t, srv, tok, "GET", q("SELECT Id, Email FROM User WHERE IsActive = true"), "", "Sforce-Query-Options", "batchSize=200")
+	status, body, _ := call(t, srv, tok, "GET", q("SELECT Id, Email FROM User WHERE IsActive = true AND Email = 'a@example.com'"), "", "Sforce-Query-Options", "batchSize=200")
 	page := body.(map[string]any)
 	seen := len(page["records"].([]any))
 	if status != 200 || page["totalSize"] != 450.0 || page["done"] != false || seen != 200 {

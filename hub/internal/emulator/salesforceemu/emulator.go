@@ -2,8 +2,11 @@
 // vendor reference describes it (section "3. Salesforce Omni-Channel"): OAuth 2.0 on the org's My
 // Domain (client credentials, and the username-password flow when the org allows it), sessions that
 // expire (401 INVALID_SESSION_ID), SOQL queries on User, ServicePresenceStatus and UserServicePresence
-// with nextRecordsUrl paging, the Sforce-Limit-Info header and REQUEST_LIMIT_EXCEEDED, and the
-// Presence_Change__e platform event the hub publishes.
+// with nextRecordsUrl paging, retrieve (GET /sobjects/{type}/{id}, fields=), basic describe (global,
+// per object, /describe) and the version's resource list, the Sforce-Limit-Info header and
+// REQUEST_LIMIT_EXCEEDED, and the Presence_Change__e platform event the hub publishes. A token's
+// identity URL ("id") is on the host the client used (/id/{org}/{user}, served with the session's
+// bearer token) and names the connected app's run-as user (IntegrationUsername), which is in User.
 //
 // Salesforce lets no server set an agent's Omni-Channel status: UserServicePresence has no
 // create/update. Only the Omni-Channel toolkit in the agent's browser can. The emulator therefore also
@@ -16,7 +19,9 @@
 // status logs a logged-out agent in; Change to "Offline" logs the agent out.
 //
 // Choices where Salesforce's behaviour is unconfirmed: UserServicePresence ids start 0Hn and event ids
-// e00; sessions last SessionTTL (2 h); the request allocation is a per-minute window (SetRateLimit),
+// e00; an identity URL of another org or user answers 404 "Bad_Id"; the resource list names only
+// the resources the emulator serves; create or update of UserServicePresence is 400
+// INVALID_TYPE_FOR_OPERATION; sessions last SessionTTL (2 h); the request allocation is a per-minute window (SetRateLimit),
 // standing in for the rolling 24-hour allocation so tests can exhaust it; Salesforce has no webhooks
 // here, so AddWebhook does nothing (changes are read by polling).
 package salesforceemu
@@ -80,6 +85,7 @@ type Emulator struct {
 	presences []*presence
 	events    []Event
 	cursors   map[string]*cursor // open query locators
+	runAs     string             // the run-as user's id
 }
 
 var _ emulator.Emulator = (*Emulator)(nil)
@@ -116,6 +122,7 @@ func New(opts Options) *Emulator {
 	for _, s := range defaultStatuses {
 		e.AddStatus(s.developerName, s.masterLabel, s.channels...)
 	}
+	e.runAs = e.addUser(IntegrationUsername, integrationName, false)
 	e.handler = emulator.WithAgentSide(e, e.Rec.Wrap(e.Outage.Wrap(http.HandlerFunc(e.serve))))
 	return e
 }

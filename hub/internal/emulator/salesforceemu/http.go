@@ -20,6 +20,10 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 		e.token(w, r)
 		return
 	}
+	if strings.HasPrefix(r.URL.Path, "/id/") {
+		e.identity(w, r)
+		return
+	}
 	if r.URL.Path == "/services/data" || r.URL.Path == "/services/data/" {
 		writeJSON(w, http.StatusOK, []map[string]string{{"label": "Spring '24", "url": "/services/data/" + DefaultAPIVersion, "version": strings.TrimPrefix(DefaultAPIVersion, "v")}})
 		return
@@ -47,16 +51,53 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 		if only(w, r, http.MethodGet) {
 			e.queryMore(w, base, strings.TrimPrefix(rest, "/query/"))
 		}
-	case rest == "/sobjects/"+EventObject:
-		if only(w, r, http.MethodPost) {
-			e.publish(w, r)
+	case rest == "" || rest == "/":
+		if only(w, r, http.MethodGet) {
+			e.resources(w, r, base)
 		}
+	case rest == "/sobjects" || rest == "/sobjects/":
+		if only(w, r, http.MethodGet) {
+			globalDescribe(w, base)
+		}
+	case strings.HasPrefix(rest, "/sobjects/"):
+		e.sobject(w, r, base, strings.Split(strings.Trim(strings.TrimPrefix(rest, "/sobjects/"), "/"), "/"))
 	case rest == "/limits" || rest == "/limits/":
 		if only(w, r, http.MethodGet) {
 			e.limits(w)
 		}
 	default:
 		writeErrors(w, http.StatusNotFound, "NOT_FOUND", "The requested resource does not exist")
+	}
+}
+
+// sobject routes /sobjects/{type}[/describe | /{id}].
+func (e *Emulator) sobject(w http.ResponseWriter, r *http.Request, base string, seg []string) {
+	o := objectNamed(seg[0])
+	switch {
+	case o == nil || len(seg) > 2:
+		writeErrors(w, http.StatusNotFound, "NOT_FOUND", "The requested resource does not exist")
+	case len(seg) == 1 && o.schema == eventSchema:
+		if only(w, r, http.MethodPost) {
+			e.publish(w, r)
+		}
+	case len(seg) == 1 && r.Method == http.MethodPost && o.schema == presenceSchema:
+		readOnlyPresence(w, "inserted")
+	case len(seg) == 1:
+		if only(w, r, http.MethodGet) {
+			writeJSON(w, http.StatusOK, map[string]any{"objectDescribe": o.summary(base), "recentItems": []any{}})
+		}
+	case seg[1] == "describe":
+		if only(w, r, http.MethodGet) {
+			describe(w, o, base)
+		}
+	case r.Method == http.MethodPatch && o.schema == presenceSchema:
+		readOnlyPresence(w, "updated")
+	case !o.retrieveable:
+		writeErrors(w, http.StatusNotFound, "NOT_FOUND", "The requested resource does not exist")
+	default:
+		if only(w, r, http.MethodGet) {
+			e.retrieve(w, r, o, seg[1], base)
+		}
 	}
 }
 

@@ -51,7 +51,7 @@ func (e *Emulator) token(w http.ResponseWriter, r *http.Request) {
 	}
 	tok := orgID[:15] + "!AR" + randomHex(24)
 	issued := strconv.FormatInt(time.Now().UnixMilli(), 10)
-	identity := "https://login.salesforce.com/id/" + orgID + "/" + newID(prefixUser, 1)
+	identity := e.identityURL(r)
 	mac := hmac.New(sha256.New, []byte(e.opts.ClientSecret))
 	mac.Write([]byte(identity + issued))
 	e.mu.Lock()

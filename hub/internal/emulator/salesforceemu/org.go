@@ -54,14 +54,17 @@ func (e *Emulator) AddStatus(developerName, label string, channels ...string) st
 }
 
 // AddUser adds an active agent, logged in to Omni with the login status, console open.
-func (e *Emulator) AddUser(email, name string) string {
+func (e *Emulator) AddUser(email, name string) string { return e.addUser(email, name, true) }
+
+// addUser adds an active user; an agent is logged in to Omni with the login status.
+func (e *Emulator) addUser(email, name string, agent bool) string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.seq++
 	u := &user{id: newID(prefixUser, e.seq), username: email, email: email, name: name, created: now()}
 	e.users = append(e.users, u)
 	e.byID[u.id] = u
-	if s := e.statusLocked(e.opts.LoginStatus); s != nil {
+	if s := e.statusLocked(e.opts.LoginStatus); s != nil && agent {
 		e.setStatusLocked(u.id, s, now())
 	}
 	return u.id

@@ -1,7 +1,8 @@
 // Package servicenowemu emulates one ServiceNow instance's Advanced Work Assignment (AWA) over HTTP:
 // Basic auth and OAuth (password and refresh-token grants at /oauth_token.do, form-encoded only),
 // the Table API (sys_user, awa_presence_state, awa_agent_presence) with sysparm_query / _fields /
-// _limit / _offset and the Link and X-Total-Count headers, the AWA Agent API (read and set an agent's
+// _limit / _offset / _display_value / _exclude_reference_link and the Link and X-Total-Count headers
+// (links, in headers and reference fields, on the scheme and host the client used), the AWA Agent API (read and set an agent's
 // presence, its presence_states), inbound REST rate limiting, and the Presence Hub business rule.
 //
 // ServiceNow has no presence webhook. AddWebhook installs what installers/servicenow/ ships: an async
@@ -18,6 +19,8 @@
 //   - The Table API understands the query terms field=value, fieldISNOTEMPTY, field>=value,
 //     field>value, ORDERBYfield and ORDERBYDESCfield joined by ^; other terms are ignored (as an
 //     instance ignores invalid ones). Date-times are compared as "YYYY-MM-DD hh:mm:ss" in UTC.
+//   - sysparm_display_value other than true, false or all is a 400 naming it (an instance may ignore
+//     it); display values of dates and booleans are their values (no user time zone or locale).
 //   - PUT /api/now/awa/agents/{id} refuses an unknown or inactive presence state (400) and a body
 //     that is not JSON (415). Channels left out keep their availability; an unavailable state shows
 //     every channel unavailable.
@@ -79,6 +82,9 @@ type Options struct {
 	InboundSecret string
 	// NoAWARole: the integration user lacks awa_integration_user (AWA endpoints answer 403).
 	NoAWARole bool
+	// TrustForwardedProto makes links follow X-Forwarded-Proto (behind a TLS-terminating proxy);
+	// otherwise they are https only for a request that came over TLS.
+	TrustForwardedProto bool
 }
 
 // Emulator is one instance. It implements emulator.Emulator.

@@ -73,11 +73,15 @@ func failure(w http.ResponseWriter, status int, msg, detail string) {
 	writeJSON(w, status, map[string]any{"error": map[string]string{"message": msg, "detail": detail}, "status": "failure"})
 }
 
-// baseURL is the scheme and host the request reached, for links.
-func baseURL(r *http.Request) string {
+// baseURL is the scheme and host the client used, for links: https when the request came over TLS,
+// or, with Options.TrustForwardedProto, when a TLS-terminating proxy says so in X-Forwarded-Proto.
+func (e *Emulator) baseURL(r *http.Request) string {
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
+	}
+	if p := r.Header.Get("X-Forwarded-Proto"); e.opts.TrustForwardedProto && (p == "http" || p == "https") {
+		scheme = p
 	}
 	return scheme + "://" + r.Host
 }

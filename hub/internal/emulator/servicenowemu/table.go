@@ -51,14 +51,20 @@ func (e *Emulator) table(w http.ResponseWriter, r *http.Request, seg []string) {
 		return
 	}
 	q := r.URL.Query()
+	mode := q.Get("sysparm_display_value")
+	if mode != "" && mode != "true" && mode != "false" && mode != "all" {
+		failure(w, http.StatusBadRequest, "Invalid sysparm_display_value "+strconv.Quote(mode), "sysparm_display_value must be true, false or all")
+		return
+	}
 	e.mu.Lock()
 	all, ok := e.rows(seg[0])
+	names := e.displayNames()
 	e.mu.Unlock()
 	if !ok {
 		failure(w, http.StatusBadRequest, "Invalid table "+seg[0], "")
 		return
 	}
-	render := renderer(r, q)
+	render := renderer(e.baseURL(r), q, names)
 	if len(seg) == 2 {
 		for _, rw := range all {
 			if rw.values["sys_id"] == seg[1] {
@@ -85,7 +91,7 @@ func (e *Emulator) table(w http.ResponseWriter, r *http.Request, seg []string) {
 	if q.Get("sysparm_no_count") != "true" {
 		w.Header().Set("X-Total-Count", strconv.Itoa(total))
 	}
-	w.Header().Set("Link", links(r, q, limit, offset, total))
+	w.Header().Set("Link", links(r, e.baseURL(r), q, limit, offset, total))
 	writeJSON(w, http.StatusOK, map[string]any{"result": result})
 }
 
@@ -107,7 +113,7 @@ func window(q url.Values) (limit, offset int, problem string) {
 }
 
 // links builds the Link header: first, prev (unless at the start), next (unless at the end), last.
-func links(r *http.Request, q url.Values, limit, offset, total int) string {
+func links(r *http.Request, base string, q url.Values, limit, offset, total int) string {
 	at := func(off int, rel string) string {
 		v := url.Values{}
 		for k, vs := range q {
@@ -115,7 +121,7 @@ func links(r *http.Request, q url.Values, limit, offset, total int) string {
 		}
 		v.Set("sysparm_limit", strconv.Itoa(limit))
 		v.Set("sysparm_offset", strconv.Itoa(off))
-		return fmt.Sprintf("<%s%s?%s>;rel=%q", baseURL(r), r.URL.Path, v.Encode(), rel)
+		return fmt.Sprintf("<%s%s?%s>;rel=%q", base, r.URL.Path, v.Encode(), rel)
 	}
 	last := 0
 	if total > 0 {
@@ -129,29 +135,6 @@ func links(r *http.Request, q url.Values, limit, offset, total int) string {
 		parts = append(parts, at(offset+limit, "next"))
 	}
 	return strings.Join(append(parts, at(last, "last")), ",")
-}
-
-// renderer renders a row with sysparm_fields and sysparm_exclude_reference_link.
-func renderer(r *http.Request, q url.Values) func(row) map[string]any {
-	var fields []string
-	if f := q.Get("sysparm_fields"); f != "" {
-		fields = strings.Split(f, ",")
-	}
-	refLinks := q.Get("sysparm_exclude_reference_link") != "true"
-	return func(rw row) map[string]any {
-		out := map[string]any{}
-		for k, v := range rw.values {
-			if fields != nil && !slices.Contains(fields, k) {
-				continue
-			}
-			if t := rw.refs[k]; t != "" && refLinks {
-				out[k] = map[string]string{"link": baseURL(r) + "/api/now/table/" + t + "/" + v, "value": v}
-			} else {
-				out[k] = v
-			}
-		}
-		return out
-	}
 }
 
 // query filters and orders rows by an encoded query (the subset the package doc lists).

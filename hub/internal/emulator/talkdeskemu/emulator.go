@@ -1,6 +1,7 @@
 // Package talkdeskemu emulates one Talkdesk account over HTTP: the OAuth 2.0 client-credentials token
 // endpoint (Basic client auth, form body, scopes, expiring tokens), the HAL-style users list, the
-// Presence API (read an agent's presence, set its status) and the per-minute rate limit.
+// Presence API (read an agent's presence, set its status, mark it occupied through the occupancy
+// JSON-Patch API) and the per-minute rate limit.
 //
 // Talkdesk documents no agent-status webhook, so AddWebhook subscribes nothing: the hub polls.
 //
@@ -17,6 +18,9 @@
 //     cannot be changed: 400 with a description saying why. A body that is not JSON is a 415.
 //   - "On a call" is an interaction of cost 100 on the voice channel (occupancy 100); the status stays
 //     what the agent had picked.
+//   - The occupancy API is PATCH /users/{id}/presence/occupancy (the method is unconfirmed); see
+//     patchOccupancyRoute for the answers chosen. External interactions add to the occupancy (capped at
+//     100) and show as their own channels; they do not change State.
 //   - Rate-limit headers are X-RateLimit-Limit/-Remaining/-Reset (UNIX seconds), sent on every
 //     authenticated API answer; over the limit: 429 with Retry-After. Token requests are not counted.
 package talkdeskemu

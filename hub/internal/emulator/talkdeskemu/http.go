@@ -18,11 +18,12 @@ type route struct {
 
 // routes maps a path pattern ("*" = one segment) to its endpoints.
 var routes = map[string][]route{
-	"users":                    {{http.MethodGet, ScopeUsersRead, (*Emulator).listUsersRoute}},
-	"users/*":                  {{http.MethodGet, ScopeUsersRead, (*Emulator).getUserRoute}},
-	"users/*/presence":         {{http.MethodGet, ScopePresenceRead, (*Emulator).getPresenceRoute}},
-	"users/*/presence/status":  {{http.MethodPut, ScopePresenceWrite, (*Emulator).putStatusRoute}},
-	"presence/custom-statuses": {{http.MethodGet, ScopePresenceRead, (*Emulator).listCustomRoute}},
+	"users":                      {{http.MethodGet, ScopeUsersRead, (*Emulator).listUsersRoute}},
+	"users/*":                    {{http.MethodGet, ScopeUsersRead, (*Emulator).getUserRoute}},
+	"users/*/presence":           {{http.MethodGet, ScopePresenceRead, (*Emulator).getPresenceRoute}},
+	"users/*/presence/status":    {{http.MethodPut, ScopePresenceWrite, (*Emulator).putStatusRoute}},
+	"users/*/presence/occupancy": {{http.MethodPatch, ScopeOccupancyWrite, (*Emulator).patchOccupancyRoute}},
+	"presence/custom-statuses":   {{http.MethodGet, ScopePresenceRead, (*Emulator).listCustomRoute}},
 }
 
 // serve answers the token endpoint, then finds the endpoint, checks the token and its scope, spends

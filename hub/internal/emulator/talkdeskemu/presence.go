@@ -29,11 +29,27 @@ func (e *Emulator) presence(u *user, base string) map[string]any {
 	if cs, ok := e.customStatus(u.customID); ok && u.status == "away" {
 		p["custom_status"], p["custom_status_id"] = cs.Name, cs.ID
 	}
-	if u.call != "" {
-		p["occupancy"] = 100
-		p["channels"].([]map[string]any)[0]["occupancy"] = 100
-		p["interactions"] = []map[string]any{{"id": u.call, "channel_name": "voice", "device_id": "dev-" + u.id, "cost": 100}}
+	list := e.interactions(u)
+	if len(list) == 0 {
+		return p
 	}
+	total, byChannel, channels := 0, map[string]int{}, []string{"voice"}
+	for _, it := range list {
+		total += it.Cost
+		if _, seen := byChannel[it.ChannelName]; !seen && it.ChannelName != "voice" {
+			channels = append(channels, it.ChannelName)
+		}
+		byChannel[it.ChannelName] += it.Cost
+	}
+	chans := make([]map[string]any, 0, len(channels))
+	for _, name := range channels {
+		c := map[string]any{"name": name, "devices": []string{}, "occupancy": min(byChannel[name], 100)}
+		if name == "voice" {
+			c["devices"] = []string{"dev-" + u.id}
+		}
+		chans = append(chans, c)
+	}
+	p["occupancy"], p["channels"], p["interactions"] = min(total, 100), chans, list
 	return p
 }
 

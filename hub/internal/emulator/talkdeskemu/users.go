@@ -22,9 +22,10 @@ type user struct {
 	extension       int
 	createdAt       time.Time
 	presenceID      string
-	status          string // available, away, offline
-	customID        string // custom Busy status while away ("" = the generic Busy)
-	call            string // the voice interaction of a call in progress ("" = none)
+	status          string        // available, away, offline
+	customID        string        // custom Busy status while away ("" = the generic Busy)
+	call            string        // the voice interaction of a call in progress ("" = none)
+	external        []interaction // added through the occupancy API
 	updatedBy       string
 	updatedAt       time.Time
 }

@@ -115,15 +115,18 @@ func (e *Emulator) getAvailability(w http.ResponseWriter, r *http.Request) {
 		notFound(w)
 		return
 	}
+	data, included := e.availabilityLocked(u, baseURL(r))
+	writeJSON(w, http.StatusOK, map[string]any{"data": data, "included": included})
+}
+
+// availabilityLocked renders an agent's availability resource and its included channels; e.mu must
+// be held.
+func (e *Emulator) availabilityLocked(u *user, base string) (data map[string]any, included []any) {
 	id := strconv.FormatInt(u.id, 10)
 	resID := "agent_availabilities|" + id
-	channels := map[string]string{"talk": u.talk}
-	if !e.opts.TalkOnly {
-		channels = e.statusByID(u.status).channels
-	}
-	var rels, included []any
+	rels := []any{}
 	for _, ch := range channelNames {
-		st, ok := channels[ch]
+		st, ok := e.channelsLocked(u)[ch]
 		if !ok {
 			continue
 		}
@@ -138,11 +141,19 @@ func (e *Emulator) getAvailability(w http.ResponseWriter, r *http.Request) {
 		attrs["agent_status"] = map[string]any{"id": s.id, "name": s.name, "reason": u.reason,
 			"updated_at": u.statusAt.Format(statusTime)}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{
+	return map[string]any{
 		"type": "agent_availabilities", "id": resID, "attributes": attrs,
-		"links":         map[string]string{"self": baseURL(r) + "/api/v2/agent_availabilities/" + id},
+		"links":         map[string]string{"self": base + "/api/v2/agent_availabilities/" + id},
 		"relationships": map[string]any{"channels": map[string]any{"data": rels}},
-	}, "included": included})
+	}, included
+}
+
+// channelsLocked are an agent's per-channel states; e.mu must be held.
+func (e *Emulator) channelsLocked(u *user) map[string]string {
+	if e.opts.TalkOnly {
+		return map[string]string{"talk": u.talk}
+	}
+	return e.statusByID(u.status).channels
 }
 
 // putUnifiedStatus sets an agent's unified status from {"id":N} or the JSON:API form

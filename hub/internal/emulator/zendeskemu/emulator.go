@@ -15,6 +15,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 
 	"presencehub.dev/hub/internal/emulator"
@@ -60,6 +61,7 @@ type Emulator struct {
 	ownerID  int64
 	statuses []*status // defaults, then custom
 	hooks    []string
+	jobs     map[string]*job // bulk status updates, by id
 	// limit and remaining are the last rate-limit figures, for answers that spend nothing (401s).
 	limit, remaining int
 }
@@ -83,7 +85,7 @@ func New(opts Options) *Emulator {
 	if opts.WebhookSecret == "" {
 		opts.WebhookSecret = randomToken()
 	}
-	e := &Emulator{opts: opts, log: opts.Log, byID: map[int64]*user{}, nextID: 10001, statuses: defaultStatuses()}
+	e := &Emulator{opts: opts, log: opts.Log, byID: map[int64]*user{}, jobs: map[string]*job{}, nextID: 10001, statuses: defaultStatuses()}
 	e.sender = emulator.NewSender(opts.Log)
 	e.ownerID = e.addUser(opts.Email, "Account Owner", roleAdmin)
 	e.addUser("customer@example.com", "A Customer", roleEndUser)
@@ -102,20 +104,43 @@ func randomToken() string {
 	return hex.EncodeToString(b)
 }
 
+// routes are the account's endpoints, each with and without ".json" (Zendesk accepts both forms).
 func (e *Emulator) routes() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /api/v2/users.json", e.listUsers)
+	mux.HandleFunc("GET /api/v2/users", e.listUsers)
+	mux.HandleFunc("GET /api/v2/users/me", e.getMe)
+	mux.HandleFunc("GET /api/v2/users/search", e.searchUsers)
 	mux.HandleFunc("GET /api/v2/users/{ref}", e.getUser)
+	mux.HandleFunc("GET /api/v2/agent_availabilities", e.listAvailabilities)
 	mux.HandleFunc("GET /api/v2/agent_availabilities/agent_statuses", e.listStatuses)
 	mux.HandleFunc("GET /api/v2/agent_availabilities/agent_statuses/me", e.listStatuses)
+	mux.HandleFunc("PUT /api/v2/agent_availabilities/agent_statuses/agents/update_many", e.updateMany)
 	mux.HandleFunc("PUT /api/v2/agent_availabilities/agent_statuses/agents/{agent}", e.putUnifiedStatus)
+	mux.HandleFunc("GET /api/v2/agent_availabilities/agent_statuses/job_statuses/{job}", e.getJob)
+	mux.HandleFunc("GET /api/v2/job_statuses/{job}", e.getJob)
 	mux.HandleFunc("GET /api/v2/agent_availabilities/{agent}", e.getAvailability)
 	mux.HandleFunc("GET /api/v2/channels/voice/availabilities/{agent}", e.getTalk)
 	mux.HandleFunc("PUT /api/v2/channels/voice/availabilities/{agent}", e.putTalk)
 	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
 		writeError(w, http.StatusNotFound, "InvalidEndpoint", "Not found")
 	})
-	return mux
+	return stripJSON(mux)
+}
+
+// stripJSON routes "/x.json" as "/x".
+func stripJSON(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, ok := strings.CutSuffix(r.URL.Path, ".json")
+		if !ok {
+			next.ServeHTTP(w, r)
+			return
+		}
+		r2, u := new(http.Request), *r.URL
+		*r2 = *r
+		u.Path, u.RawPath = p, ""
+		r2.URL = &u
+		next.ServeHTTP(w, r2)
+	})
 }
 
 // ServeHTTP serves the account's API.

@@ -1,11 +1,9 @@
 package zendeskemu
 
 import (
-	"encoding/base64"
 	"net/http"
 	"net/url"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -130,76 +128,16 @@ func (e *Emulator) listUsers(w http.ResponseWriter, r *http.Request) {
 }
 
 func (e *Emulator) cursorPage(w http.ResponseWriter, r *http.Request, match []*user, all []map[string]any) {
-	q := r.URL.Query()
-	size := 100
-	if v := q.Get("page[size]"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 100 {
-			writeError(w, http.StatusBadRequest, "InvalidPaginationParameter", "page[size] must be between 1 and 100")
-			return
-		}
-		size = n
+	ids := make([]int64, len(match))
+	for i, u := range match {
+		ids[i] = u.id
 	}
-	after, before := q.Get("page[after]"), q.Get("page[before]")
-	if after != "" && before != "" {
-		writeError(w, http.StatusBadRequest, "InvalidPaginationParameter", "page[after] and page[before] cannot be combined")
+	c, ok := readCursor(w, r, ids)
+	if !ok {
 		return
 	}
-	var lo, hi int // the page is match[lo:hi]
-	hasMore := false
-	switch {
-	case after != "":
-		id, ok := decodeCursor(after)
-		if !ok {
-			writeError(w, http.StatusBadRequest, "InvalidPaginationParameter", "page[after] is not a valid cursor")
-			return
-		}
-		lo = sort.Search(len(match), func(i int) bool { return match[i].id > id })
-		hi, hasMore = min(lo+size, len(match)), lo+size < len(match)
-	case before != "":
-		id, ok := decodeCursor(before)
-		if !ok {
-			writeError(w, http.StatusBadRequest, "InvalidPaginationParameter", "page[before] is not a valid cursor")
-			return
-		}
-		hi = sort.Search(len(match), func(i int) bool { return match[i].id >= id })
-		lo, hasMore = max(hi-size, 0), hi-size > 0
-	default:
-		hi, hasMore = min(size, len(match)), size < len(match)
-	}
-	meta := map[string]any{"has_more": hasMore, "after_cursor": nil, "before_cursor": nil}
-	links := map[string]any{"next": nil, "prev": nil}
-	if lo < hi {
-		ac, bc := encodeCursor(match[hi-1].id), encodeCursor(match[lo].id)
-		meta["after_cursor"], meta["before_cursor"] = ac, bc
-		links["next"] = pageLink(r, size, "page[after]", ac)
-		links["prev"] = pageLink(r, size, "page[before]", bc)
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"users": all[lo:hi], "meta": meta, "links": links})
-}
-
-func encodeCursor(id int64) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("u:" + strconv.FormatInt(id, 10)))
-}
-
-func decodeCursor(c string) (int64, bool) {
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil || !strings.HasPrefix(string(b), "u:") {
-		return 0, false
-	}
-	id, err := strconv.ParseInt(string(b[2:]), 10, 64)
-	return id, err == nil
-}
-
-// pageLink is the absolute URL of the request with its cursor replaced, brackets left readable.
-func pageLink(r *http.Request, size int, key, cursor string) string {
-	q := r.URL.Query()
-	q.Del("page[after]")
-	q.Del("page[before]")
-	q.Set("page[size]", strconv.Itoa(size))
-	q.Set(key, cursor)
-	enc := strings.NewReplacer("%5B", "[", "%5D", "]").Replace(q.Encode())
-	return baseURL(r) + r.URL.Path + "?" + enc
+	meta, links := c.metaLinks(r, ids, ".json")
+	writeJSON(w, http.StatusOK, map[string]any{"users": all[c.lo:c.hi], "meta": meta, "links": links})
 }
 
 // offsetPage is the legacy style: page and per_page (≤100), next_page/previous_page and count.
@@ -219,7 +157,7 @@ func offsetPage(w http.ResponseWriter, r *http.Request, all []map[string]any) {
 		}
 		v.Set("page", strconv.Itoa(p))
 		v.Set("per_page", strconv.Itoa(per))
-		return baseURL(r) + r.URL.Path + "?" + v.Encode()
+		return baseURL(r) + r.URL.Path + ".json?" + v.Encode()
 	}
 	var next, prev any
 	if hi < len(all) {
