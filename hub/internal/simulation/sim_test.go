@@ -168,6 +168,7 @@ func at(lines []string, k int) string {
 // regressionSeeds failed in a long run (scripts/simulate) before a fix, in the hub or in a checker;
 // CI replays them besides seeds 1–200.
 var regressionSeeds = []uint64{
+	274, 540, // hung: a sign-in held a sync.Mutex across a request hanging in virtual time (vendorapi.Turn)
 	7591,  // a-stale: two delayed Aircall webhooks delivered in one instant were judged out of order
 	8170,  // c-converge: a held CXone change resolved unapplied left CXone on the held state
 	10059, // c-left-alone: a Zendesk pick in the instant the hub's write to it was queued

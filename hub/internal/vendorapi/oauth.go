@@ -24,6 +24,7 @@ type Grant func(ctx context.Context, held *oauth2.Token) (*oauth2.Token, error)
 type OAuthTokens struct {
 	http  *http.Client
 	grant Grant
+	turn  Turn // one grant at a time
 
 	mu      sync.Mutex
 	tok     *oauth2.Token
@@ -35,26 +36,46 @@ func NewOAuthTokens(hc *http.Client, grant Grant) *OAuthTokens {
 	if hc == nil {
 		hc = outbound.Strict()
 	}
-	return &OAuthTokens{http: hc, grant: grant}
+	return &OAuthTokens{http: hc, grant: grant, turn: NewTurn()}
 }
 
 // Token returns a live access token, getting a new one when needed.
 func (o *OAuthTokens) Token(ctx context.Context) (*oauth2.Token, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if o.tok != nil && o.tok.AccessToken != "" && (o.renewAt.IsZero() || time.Now().Before(o.renewAt)) {
-		return o.tok, nil
+	if tok := o.live(); tok != nil {
+		return tok, nil
 	}
-	tok, err := o.grant(context.WithValue(ctx, oauth2.HTTPClient, o.http), o.tok)
+	if err := o.turn.Take(ctx); err != nil {
+		return nil, err
+	}
+	defer o.turn.Give()
+	if tok := o.live(); tok != nil {
+		return tok, nil // another caller got one while this one waited
+	}
+	o.mu.Lock()
+	held := o.tok
+	o.mu.Unlock()
+	tok, err := o.grant(context.WithValue(ctx, oauth2.HTTPClient, o.http), held)
 	if err != nil {
 		return nil, err
 	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
 	o.tok, o.renewAt = tok, time.Time{}
 	if !tok.Expiry.IsZero() {
 		life := time.Until(tok.Expiry)
 		o.renewAt = tok.Expiry.Add(-min(time.Minute, life/10))
 	}
 	return tok, nil
+}
+
+// live returns the held access token while it needs no renewal (nil otherwise).
+func (o *OAuthTokens) live() *oauth2.Token {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.tok != nil && o.tok.AccessToken != "" && (o.renewAt.IsZero() || time.Now().Before(o.renewAt)) {
+		return o.tok
+	}
+	return nil
 }
 
 // Invalidate drops the access token the API refused, unless it has been replaced meanwhile; a

@@ -29,8 +29,10 @@ func (a *Adapter) bearer(ctx context.Context) (string, error) {
 
 // signIn exchanges the access key for a token, unless another request replaced stale meanwhile.
 func (a *Adapter) signIn(ctx context.Context, stale string) error {
-	a.signMu.Lock()
-	defer a.signMu.Unlock()
+	if err := a.signTurn.Take(ctx); err != nil {
+		return fmt.Errorf("waiting to sign in to cxone: %w", err)
+	}
+	defer a.signTurn.Give()
 	a.mu.Lock()
 	current, exp := a.token, a.expires
 	a.mu.Unlock()

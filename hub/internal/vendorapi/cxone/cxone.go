@@ -78,7 +78,7 @@ type Adapter struct {
 	keyID    string
 	secret   string
 
-	signMu   sync.Mutex
+	signTurn vendorapi.Turn
 	mu       sync.Mutex
 	token    string
 	expires  time.Time
@@ -115,7 +115,7 @@ func New(cfg vendorapi.Config) (vendorapi.Adapter, error) {
 	if !strings.HasPrefix(version, "v") {
 		version = "v" + version
 	}
-	a := &Adapter{log: cfg.Log, api: "/inContactAPI/services/" + version, tokenURL: cfg.Settings[SettingTokenURL],
+	a := &Adapter{log: cfg.Log, signTurn: vendorapi.NewTurn(), api: "/inContactAPI/services/" + version, tokenURL: cfg.Settings[SettingTokenURL],
 		keyID: cfg.Credentials[CredAccessKeyID], secret: cfg.Credentials[CredAccessKeySecret],
 		sessions: map[string]string{}, acw: map[string]bool{}}
 	if a.tokenURL == "" {
