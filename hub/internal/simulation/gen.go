@@ -178,13 +178,10 @@ func (w *World) learnt(vendor string, agent int, state string) {
 }
 
 // polled records a poll round answered without a fault: a vendor the hub polls reported every change
-// made before it (except at a hub's first poll, which only takes a baseline).
-func (w *World) polled(at time.Time, baseline bool) {
-	if baseline {
-		return
-	}
+// made before it (except a connection's first poll ever, which only takes a baseline).
+func (w *World) polled(at time.Time, baseline map[string]bool) {
 	for _, v := range w.order {
-		if !w.polls(v) || w.vendors[v].current(at).kind != faultNone {
+		if baseline[v] || !w.polls(v) || w.vendors[v].current(at).kind != faultNone {
 			continue
 		}
 		for _, ag := range w.agents {
@@ -222,8 +219,14 @@ func (w *World) poll() {
 	at := time.Now()
 	w.lastPoll = at
 	h := w.hub
-	baseline := w.pollGen != w.gen()
-	w.pollGen = w.gen()
+	// A connection with no cursor, in the hub's memory or saved, takes a baseline.
+	baseline := map[string]bool{}
+	for _, v := range w.order {
+		if _, ok := h.cursors[w.conns[v]]; !ok {
+			saved, err := h.st.PollCursor(context.Background(), w.conns[v])
+			baseline[v] = err != nil || saved == ""
+		}
+	}
 	// One connection after the other, in setup order (the hub's own round walks a map).
 	if h.background("poll", func(ctx context.Context) {
 		for _, v := range w.order {

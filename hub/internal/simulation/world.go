@@ -66,7 +66,6 @@ type World struct {
 	vmu        sync.Mutex
 	drifts     []*window
 	lastPoll   time.Time
-	pollGen    int // the hub instance that last polled (a new one's first poll is a baseline)
 	lastDrift  time.Time
 }
 

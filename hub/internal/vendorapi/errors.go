@@ -26,6 +26,9 @@ var (
 	ErrUnsupported = errors.New("not supported by this connection")
 	// ErrBadAnswer: the vendor's answer does not have the shape the connection expects (permanent).
 	ErrBadAnswer = errors.New("the vendor's answer does not have the expected shape")
+	// ErrBadCursor: a poll cursor the adapter cannot read (saved by another version, say); the poller
+	// starts over with a baseline.
+	ErrBadCursor = errors.New("unreadable poll cursor")
 )
 
 // BusyError says why the vendor will not take a write for an agent now, and whether the write should

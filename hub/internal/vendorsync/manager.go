@@ -35,6 +35,7 @@ type Store interface {
 	store.Pauses
 	store.Deliveries
 	store.WebhookReplay
+	store.PollCursors
 	RouterStore
 	ConnectionByID(ctx context.Context, id string) (*model.Connection, error)
 	GetConnection(ctx context.Context, tenantID, id string) (*model.Connection, error)

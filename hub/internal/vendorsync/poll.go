@@ -2,6 +2,7 @@ package vendorsync
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 
 	"presencehub.dev/hub/internal/vendorapi"
@@ -9,8 +10,8 @@ import (
 )
 
 // Run asks every enabled connection whose vendor must be polled for its changes, each poll interval,
-// until ctx ends (the leader's work). Cursors live in memory: after a restart polling starts from "now"
-// (see docs/sync.md, known gaps).
+// until ctx ends (the leader's work). Each poll starts where the last one taken ended: its cursor is
+// saved once its changes were taken, so a restarted hub or a new leader goes on from there.
 func (in *Inbound) Run(ctx context.Context) {
 	t := in.clock.NewTicker(in.pollInterval)
 	defer t.Stop()
@@ -46,17 +47,36 @@ func (in *Inbound) pollOne(ctx context.Context, connectionID string, cursors map
 	if !ok {
 		return
 	}
+	cursor, known := cursors[connectionID]
+	if !known {
+		if cursor, err = in.st.PollCursor(ctx, connectionID); err != nil {
+			in.log.Warn("reading poll cursor", slog.String(logkey.Connection, connectionID), slog.Any(logkey.Error, err))
+			return
+		}
+	}
 	if err := l.wait(ctx); err != nil {
 		return
 	}
-	changes, next, err := poller.Poll(ctx, cursors[connectionID])
+	changes, next, err := poller.Poll(ctx, cursor)
 	now := in.now()
+	if errors.Is(err, vendorapi.ErrBadCursor) {
+		// Saved by a version that wrote it otherwise: start over with a baseline.
+		in.log.Warn("poll cursor unreadable; starting over", slog.String(logkey.Connection, connectionID), slog.Any(logkey.Error, err))
+		cursors[connectionID] = ""
+		return
+	}
 	if err != nil {
 		in.log.Warn("polling vendor", slog.String(logkey.Connection, connectionID), slog.Any(logkey.Error, err))
 		_ = in.st.RecordError(ctx, l.conn.TenantID, connectionID, err.Error(), now)
 		return
 	}
 	_ = in.st.RecordSuccess(ctx, l.conn.TenantID, connectionID, now)
-	cursors[connectionID] = next
 	in.ReceivePolled(ctx, l.conn, changes)
+	cursors[connectionID] = next
+	if next != cursor {
+		// After the changes were taken: a crash before this reports them again, never loses them.
+		if err := in.st.SavePollCursor(ctx, connectionID, next, now); err != nil {
+			in.log.Warn("saving poll cursor", slog.String(logkey.Connection, connectionID), slog.Any(logkey.Error, err))
+		}
+	}
 }

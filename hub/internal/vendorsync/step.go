@@ -12,7 +12,8 @@ func (m *Manager) DispatchDue(ctx context.Context) { m.Outbox.dispatchDue(ctx) }
 // WaitDeliveries waits until every write being sent has its outcome recorded (or was cut by ctx).
 func (m *Manager) WaitDeliveries() { m.Outbox.deliveries.Wait() }
 
-// PollCursors are where each polled connection's next poll starts (in memory, like Inbound.Run's).
+// PollCursors are where each polled connection's next poll starts, as far as this process knows (like
+// Inbound.Run's); a connection missing there starts from its saved cursor.
 type PollCursors map[string]string
 
 // PollOnce asks every polled connection for its changes once, from and into cursors.

@@ -35,6 +35,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		"ConnectionPause":        testConnectionPause,
 		"WritesUnderLoad":        testWritesUnderLoad,
 		"ChangeEvents":           testChangeEvents,
+		"PollCursors":            testPollCursors,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, t.Context(), open(t)) })

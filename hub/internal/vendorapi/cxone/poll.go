@@ -23,7 +23,7 @@ func (a *Adapter) Poll(ctx context.Context, cursor string) ([]vendorapi.Change, 
 	path := "/agents/states"
 	if since != "" {
 		if _, err := time.Parse(time.RFC3339Nano, since); err != nil {
-			return nil, "", fmt.Errorf("bad cxone poll cursor %q", cursor)
+			return nil, "", fmt.Errorf("polling cxone: %w %q", vendorapi.ErrBadCursor, cursor)
 		}
 		path += "?" + url.Values{"updatedSince": {since}}.Encode()
 	}

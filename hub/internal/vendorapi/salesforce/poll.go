@@ -29,7 +29,7 @@ func parseCursor(s string) (pollCursor, error) {
 	at, ids, _ := strings.Cut(s, "|")
 	t, err := time.Parse(cursorTime, at)
 	if err != nil {
-		return pollCursor{}, fmt.Errorf("bad salesforce poll cursor %q", s)
+		return pollCursor{}, fmt.Errorf("polling salesforce: %w %q", vendorapi.ErrBadCursor, s)
 	}
 	c := pollCursor{at: t}
 	if ids != "" {

@@ -42,7 +42,7 @@ func (a *Adapter) Poll(ctx context.Context, cursor string) ([]vendorapi.Change, 
 	}
 	var cur pollCursor
 	if err := json.Unmarshal([]byte(cursor), &cur); err != nil || cur.Since == "" {
-		return nil, "", fmt.Errorf("polling servicenow: bad cursor %q", cursor)
+		return nil, "", fmt.Errorf("polling servicenow: %w %q", vendorapi.ErrBadCursor, cursor)
 	}
 	next := pollCursor{Since: cur.Since, Mods: map[string]int{}}
 	var changes []vendorapi.Change

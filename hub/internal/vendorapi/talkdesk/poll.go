@@ -21,7 +21,7 @@ func (a *Adapter) Poll(ctx context.Context, cursor string) ([]vendorapi.Change, 
 	last := map[string]string{}
 	if cursor != "" {
 		if err := json.Unmarshal([]byte(cursor), &last); err != nil {
-			return nil, "", fmt.Errorf("polling talkdesk: bad cursor: %w", err)
+			return nil, "", fmt.Errorf("polling talkdesk: %w: %w", vendorapi.ErrBadCursor, err)
 		}
 	}
 	next := map[string]string{}
