@@ -241,6 +241,13 @@ func (w *World) checkVendors(ctx context.Context, st *store.DB, i int, cur *mode
 	if len(applied) > 0 {
 		th = applied[len(applied)-1].CreateTime
 	}
+	// A newer request of the agent or an admin that the hub took without applying it yet (queued during
+	// a system state, held by flow control) is newer than a choice made inside a vendor before it too.
+	for _, k := range w.acks {
+		if k.agent == i && (k.outcome == presence.OutcomeQueued || k.outcome == presence.OutcomeCoalesced) && k.at.After(th) {
+			th = k.at
+		}
+	}
 	for _, vendor := range w.order {
 		conn, ext := w.conns[vendor], w.agents[i].users[vendor]
 		rule := w.rules[conn]
