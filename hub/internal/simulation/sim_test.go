@@ -173,6 +173,7 @@ var regressionSeeds = []uint64{
 	8170,  // c-converge: a held CXone change resolved unapplied left CXone on the held state
 	10059, // c-left-alone: a Zendesk pick in the instant the hub's write to it was queued
 	2994,  // c-left-alone: a ServiceNow pick older than the agent's queued tray request (a checker gap)
+	8811,  // c-left-alone: a ServiceNow pick older than the tray requests that replaced its held change
 }
 
 func TestRegressionSeeds(t *testing.T) {
