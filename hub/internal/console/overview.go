@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -112,7 +113,7 @@ func (c *Console) agentsByStatus(r *http.Request, s session) ([]statusCount, int
 		} `json:"agents"`
 		Next string `json:"next_page_token"`
 	}
-	if err := c.api.do(r.Context(), s.key, http.MethodGet, tenantPath(s, "/agents?page_size=100"), nil, &out); err != nil {
+	if err := c.api.do(r.Context(), s.key, http.MethodGet, tenantPath(s, "/agents?page_size="+strconv.Itoa(agentSample)), nil, &out); err != nil {
 		return nil, 0, false
 	}
 	counts := map[string]int{}
