@@ -91,6 +91,8 @@ func TestConsoleInChromium(t *testing.T) {
 		t.Fatalf("role shown %q, want admin", role)
 	}
 
+	// htmx boosts links and forms (no full page load), as the Content-Security-Policy lets it.
+	value(t, ctx, "mark the page", chromedp.Evaluate[bool](`window.consoleTestMark = true`))
 	creds := em.Credentials()
 	run(t, ctx, "create an Aircall connection to the emulator",
 		chromedp.Click(chromedp.CSS(`a[href="/console/connections"]`)),
@@ -105,6 +107,9 @@ func TestConsoleInChromium(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#cred-webhook_token"), creds["webhook_token"]),
 		chromedp.Click(chromedp.CSS("#create")),
 		chromedp.WaitVisible(chromedp.CSS("p.notice")))
+	if !value(t, ctx, "the page survived", chromedp.Evaluate[bool](`window.consoleTestMark === true`)) {
+		t.Error("following links and posting forms reloaded the page: htmx is not boosting them")
+	}
 	if notice := value(t, ctx, "notice", chromedp.Text(chromedp.CSS("p.notice"))); !strings.Contains(notice, "calls created") {
 		t.Fatalf("notice %q", notice)
 	}
@@ -135,6 +140,9 @@ func TestConsoleInChromium(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("p.notice")))
 	if notice := value(t, ctx, "notice", chromedp.Text(chromedp.CSS("p.notice"))); notice != "Rule saved." {
 		t.Fatalf("notice %q", notice)
+	}
+	if !value(t, ctx, "the page survived", chromedp.Evaluate[bool](`window.consoleTestMark === true`)) {
+		t.Error("the refused and the accepted save reloaded the page: htmx did not swap them")
 	}
 	rules := f.hub.Must(t, http.StatusOK, f.admin, "GET", base+"/rules", nil)["rules"].([]any)
 	if len(rules) != 1 {
