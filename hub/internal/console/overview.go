@@ -75,8 +75,7 @@ const agentSample = 100
 // overview shows each connection's health, problems first, and agents by status.
 func (c *Console) overview(w http.ResponseWriter, r *http.Request, s session) {
 	v := c.baseView(r, s, "Overview", "overview")
-	if s.tenant == "" {
-		v.Error = "No tenant yet: create one through the API (POST /v1/tenants) and reload."
+	if s.tenant == "" { // baseView says so
 		c.render(w, r, http.StatusOK, "overview", v)
 		return
 	}

@@ -68,6 +68,9 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, code int, name 
 // baseView fills the parts every signed-in page shows.
 func (c *Console) baseView(r *http.Request, s session, title, nav string) view {
 	v := view{Title: title, Nav: nav, Who: s.who, Tenant: s.tenant, CSRF: s.csrf}
+	if s.tenant == "" {
+		v.Error = "No tenant yet: create one through the API (POST /v1/tenants) and reload."
+	}
 	if s.who.HubWide() {
 		var out struct {
 			Tenants []tenant `json:"tenants"`
