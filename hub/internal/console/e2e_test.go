@@ -6,11 +6,13 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"presencehub.dev/hub/internal/emulator/aircallemu"
 )
@@ -83,8 +85,7 @@ func TestConsoleInChromium(t *testing.T) {
 	run(t, ctx, "sign in",
 		chromedp.Navigate(f.hub.URL+"/console/"),
 		chromedp.WaitVisible(chromedp.CSS("#key")),
-		chromedp.SendKeys(chromedp.CSS("#key"), f.admin),
-		chromedp.Click(chromedp.CSS("#sign-in")),
+		chromedp.SendKeys(chromedp.CSS("#key"), f.admin+kb.Enter), // the keyboard alone signs in
 		chromedp.WaitVisible(chromedp.CSS("#role")))
 	role := value(t, ctx, "role", chromedp.Text(chromedp.CSS("#role")))
 	if role != "admin" {
@@ -100,6 +101,7 @@ func TestConsoleInChromium(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS("#vendor-pick"), "aircall"),
 		chromedp.Click(chromedp.CSS("#choose-vendor")),
 		chromedp.WaitVisible(chromedp.CSS("#create-connection")),
+		shot("connection-form"),
 		chromedp.SendKeys(chromedp.CSS("#c-name"), "calls"),
 		chromedp.SendKeys(chromedp.CSS("#c-url"), vendor.URL),
 		chromedp.SendKeys(chromedp.CSS("#cred-api_id"), creds["api_id"]),
@@ -126,6 +128,7 @@ func TestConsoleInChromium(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#row-1-state"), "offline"), // Aircall does not let an API set it
 		chromedp.Click(chromedp.CSS("#save-rule")),
 		chromedp.WaitVisible(chromedp.CSS("#row-1-err")))
+	run(t, ctx, "screenshot", shot("rule-error"))
 	rowErr := value(t, ctx, "row 1's error", chromedp.Text(chromedp.CSS("#row-1-err")))
 	if !strings.Contains(rowErr, "offline") || !strings.Contains(rowErr, "outbound") {
 		t.Fatalf("row 1's inline error: %q", rowErr)
@@ -153,7 +156,32 @@ func TestConsoleInChromium(t *testing.T) {
 		t.Fatalf("saved rule: inbound %v outbound %v", r["inbound"], r["outbound"])
 	}
 
+	run(t, ctx, "the overview lists the connection",
+		chromedp.Click(chromedp.CSS(`a[href="/console/overview"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#agents-h")),
+		shot("overview"))
+	if conns := value(t, ctx, "overview", chromedp.Text(chromedp.CSS("section[aria-labelledby=conn-h] tbody"))); !strings.Contains(conns, "calls") {
+		t.Fatalf("overview's connections: %q", conns)
+	}
+
 	run(t, ctx, "the API reference renders offline from embedded assets",
 		chromedp.Navigate(f.hub.URL+"/docs"),
-		chromedp.WaitVisible(chromedp.CSS(".api-content")))
+		chromedp.WaitVisible(chromedp.CSS(".api-content")),
+		shot("docs"))
+}
+
+// shot saves a PNG of the viewport (1280×800) as docs/console-<name>.png when
+// PRESENCE_CONSOLE_SCREENSHOTS names the directory, and does nothing otherwise.
+func shot(name string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		dir := os.Getenv("PRESENCE_CONSOLE_SCREENSHOTS")
+		if dir == "" {
+			return nil
+		}
+		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, "console-"+name+".png"), png, 0o644)
+	})
 }

@@ -41,15 +41,16 @@ func parsePages() (*pages, error) {
 
 // view is what every page's template gets.
 type view struct {
-	Title   string
-	Nav     string // the current section, for aria-current
-	Who     Identity
-	Tenant  string
-	Tenants []tenant // for a hub-wide key's switcher
-	CSRF    string
-	Notice  string // a one-line success message
-	Error   string // a page-level error
-	Data    any
+	Title      string
+	Nav        string // the current section, for aria-current
+	Who        Identity
+	Tenant     string
+	TenantName string   // a tenant key's tenant, by name
+	Tenants    []tenant // for a hub-wide key's switcher
+	CSRF       string
+	Notice     string // a one-line success message
+	Error      string // a page-level error
+	Data       any
 }
 
 // render writes page name with status code.
@@ -77,6 +78,13 @@ func (c *Console) baseView(r *http.Request, s session, title, nav string) view {
 		}
 		if err := c.api.do(r.Context(), s.key, http.MethodGet, "/v1/tenants?page_size=100", nil, &out); err == nil {
 			v.Tenants = out.Tenants
+		}
+	} else {
+		var out struct {
+			Tenant tenant `json:"tenant"`
+		}
+		if err := c.api.do(r.Context(), s.key, http.MethodGet, tenantPath(s, ""), nil, &out); err == nil {
+			v.TenantName = out.Tenant.Name
 		}
 	}
 	return v

@@ -108,7 +108,11 @@ func (c *Console) saveRule(w http.ResponseWriter, r *http.Request, s session) {
 		if code == http.StatusBadRequest {
 			code = http.StatusUnprocessableEntity // the page shows the form again, with the errors
 		}
-		c.renderRule(w, r, s, code, d, "The hub refused the rule: "+ae.Message)
+		problem := "The hub refused the rule: " + ae.Message
+		if len(ae.Fields) > 0 {
+			problem = "The hub refused the rule: see the problems marked below."
+		}
+		c.renderRule(w, r, s, code, d, problem)
 		return
 	case err != nil:
 		c.renderRule(w, r, s, http.StatusInternalServerError, d, err.Error())
