@@ -101,7 +101,9 @@ func TestConsoleInChromium(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS("#vendor-pick"), "aircall"),
 		chromedp.Click(chromedp.CSS("#choose-vendor")),
 		chromedp.WaitVisible(chromedp.CSS("#create-connection")),
-		shot("connection-form"),
+		shot("connection-form"))
+	unlabelled(t, ctx, "connection form")
+	run(t, ctx, "fill in the connection form",
 		chromedp.SendKeys(chromedp.CSS("#c-name"), "calls"),
 		chromedp.SendKeys(chromedp.CSS("#c-url"), vendor.URL),
 		chromedp.SendKeys(chromedp.CSS("#cred-api_id"), creds["api_id"]),
@@ -114,6 +116,9 @@ func TestConsoleInChromium(t *testing.T) {
 	}
 	if notice := value(t, ctx, "notice", chromedp.Text(chromedp.CSS("p.notice"))); !strings.Contains(notice, "calls created") {
 		t.Fatalf("notice %q", notice)
+	}
+	if html := value(t, ctx, "page", chromedp.OuterHTML(chromedp.CSS("html"))); strings.Contains(html, creds["api_token"]) {
+		t.Fatal("the page shows the credential just sent")
 	}
 
 	run(t, ctx, "save a rule with an invalid row",
@@ -129,6 +134,7 @@ func TestConsoleInChromium(t *testing.T) {
 		chromedp.Click(chromedp.CSS("#save-rule")),
 		chromedp.WaitVisible(chromedp.CSS("#row-1-err")))
 	run(t, ctx, "screenshot", shot("rule-error"))
+	unlabelled(t, ctx, "rule editor")
 	rowErr := value(t, ctx, "row 1's error", chromedp.Text(chromedp.CSS("#row-1-err")))
 	if !strings.Contains(rowErr, "offline") || !strings.Contains(rowErr, "outbound") {
 		t.Fatalf("row 1's inline error: %q", rowErr)
@@ -168,6 +174,17 @@ func TestConsoleInChromium(t *testing.T) {
 		chromedp.Navigate(f.hub.URL+"/docs"),
 		chromedp.WaitVisible(chromedp.CSS(".api-content")),
 		shot("docs"))
+}
+
+// unlabelled fails the test if a visible form control of the page has no label (screen readers would
+// announce it as nothing).
+func unlabelled(t *testing.T, ctx context.Context, page string) {
+	t.Helper()
+	const js = `[...document.querySelectorAll("input:not([type=hidden]), select, textarea")]
+		.filter(e => e.labels.length === 0 && !e.getAttribute("aria-label")).map(e => e.id || e.name)`
+	if missing := value(t, ctx, page+": controls without a label", chromedp.Evaluate[[]string](js)); len(missing) > 0 {
+		t.Errorf("%s: controls without a label: %v", page, missing)
+	}
 }
 
 // shot saves a PNG of the viewport (1280×800) as docs/console-<name>.png when
