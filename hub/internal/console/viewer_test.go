@@ -36,3 +36,25 @@ func TestViewerSeesNoWriteControlsAndCannotWrite(t *testing.T) {
 		t.Fatalf("viewer creating a rule: %d %s", r.status, r.body)
 	}
 }
+
+func TestViewerSeesTheRuleEditorReadOnly(t *testing.T) {
+	f := newFixture(t)
+	conn := aircallConnection(t, f)
+	r := f.hub.Must(t, http.StatusOK, f.admin, "POST", "/v1/tenants/"+f.tenant+"/rules", map[string]any{"name": "calls-map",
+		"connection_id": conn, "inbound": []map[string]any{{"vendor_state": "available", "status": "t-ready"}}})["rule"].(map[string]any)
+	b := newBrowser(t, f.hub.URL)
+	b.signIn(f.viewer)
+	p := b.get("/console/rules/" + r["id"].(string))
+	if p.status != http.StatusOK || !strings.Contains(p.body, `value="available"`) {
+		t.Fatalf("viewer's editor: %d\n%s", p.status, p.body)
+	}
+	if strings.Contains(p.body, `id="save-rule"`) || strings.Contains(p.body, `id="row-1-status"`) {
+		t.Error("viewer shown the save button or blank rows")
+	}
+	if !strings.Contains(p.body, `id="row-0-state" name="row.0.state" list="vendor-states" value="available" readonly`) {
+		t.Error("viewer's row is editable")
+	}
+	if l := b.get("/console/rules"); strings.Contains(l.body, "Open the editor") {
+		t.Error("viewer offered a new rule")
+	}
+}
