@@ -159,7 +159,8 @@ func (a *App) newServer(ctx context.Context) (*server.Server, error) {
 		Log: a.log, GRPC: g, Register: phv1.RegisterPresenceHubServiceHandler, Ready: a.Store, Metrics: reg, TLS: tlsCfg,
 		ClientIP: clientIP, Limits: server.Limits{ReadTimeout: hc.ReadTimeout, WriteTimeout: hc.WriteTimeout,
 			IdleTimeout: hc.IdleTimeout, MaxHeaderBytes: hc.MaxHeaderBytes, MaxBodyBytes: hc.MaxBodyBytes},
-		Extra: map[string]http.Handler{"GET /v1/stream": server.Unbounded(streams), "POST /v1/webhooks/{connection}": a.Sync.WebhookHandler()},
+		Console: a.console(authn, tlsCfg != nil),
+		Extra:   map[string]http.Handler{"GET /v1/stream": server.Unbounded(streams), "POST /v1/webhooks/{connection}": a.Sync.WebhookHandler()},
 	})
 }
 

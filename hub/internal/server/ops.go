@@ -36,17 +36,5 @@ func mountOps(mux *http.ServeMux, ready Pinger, reg *metrics.Registry, log *slog
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(openapi.JSON)
 	})
-	mux.HandleFunc("GET /docs", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_, _ = w.Write([]byte(docsPage))
-	})
+	mountDocs(mux)
 }
-
-// docsPage renders /openapi.json with Redoc, loaded from its CDN by the reader's browser.
-const docsPage = `<!doctype html>
-<html><head><meta charset="utf-8"><title>Presence Hub API</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body><redoc spec-url="/openapi.json"></redoc>
-<script src="https://cdn.redoc.ly/redoc/latest/bundles/redoc.standalone.js"></script>
-<noscript>The machine-readable API document is at <a href="/openapi.json">/openapi.json</a>.</noscript>
-</body></html>`

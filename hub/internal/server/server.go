@@ -49,6 +49,9 @@ type Options struct {
 	ClientIP *clientip.Resolver
 	// Limits bound requests and connections (timeouts, header and body sizes).
 	Limits Limits
+	// Console, when set, builds the web console mounted at /console from the REST API's handler (the
+	// console acts only through that API).
+	Console func(api http.Handler) (http.Handler, error)
 }
 
 // New builds the server; call Serve to run it.
@@ -60,6 +63,15 @@ func New(ctx context.Context, o Options) (*Server, error) {
 	mux := http.NewServeMux()
 	mountOps(mux, o.Ready, o.Metrics, o.Log)
 	mux.Handle("/v1/", gw)
+	if o.Console != nil {
+		ui, err := o.Console(gw)
+		if err != nil {
+			gw.close()
+			return nil, fmt.Errorf("building the console: %w", err)
+		}
+		mux.Handle("/console/", ui)
+		mux.Handle("GET /console", http.RedirectHandler("/console/", http.StatusSeeOther))
+	}
 	for pattern, h := range o.Extra {
 		mux.Handle(pattern, h)
 	}
