@@ -242,10 +242,13 @@ func (w *World) checkVendors(ctx context.Context, st *store.DB, i int, cur *mode
 		th = applied[len(applied)-1].CreateTime
 	}
 	// A newer request of the agent or an admin that the hub took without applying it yet (queued during
-	// a system state, held by flow control) is newer than a choice made inside a vendor before it too.
+	// a system state, held by flow control) also replaces a mapped choice made inside a vendor before it
+	// (the hub took that choice as a change; it is not the hub's status). An unmapped choice stands until
+	// the status itself changes.
+	thMapped := th
 	for _, k := range w.acks {
-		if k.agent == i && (k.outcome == presence.OutcomeQueued || k.outcome == presence.OutcomeCoalesced) && k.at.After(th) {
-			th = k.at
+		if k.agent == i && (k.outcome == presence.OutcomeQueued || k.outcome == presence.OutcomeCoalesced) && k.at.After(thMapped) {
+			thMapped = k.at
 		}
 	}
 	for _, vendor := range w.order {
@@ -270,7 +273,7 @@ func (w *World) checkVendors(ctx context.Context, st *store.DB, i int, cur *mode
 				fmt.Printf("WR a%d %s %s %s created %s answered %s attempts=%d %q\n", i, vendor, x.VendorState, x.State, w.at(x.CreateTime), w.at(x.UpdateTime), x.Attempts, x.LastError)
 			}
 		}
-		if n := len(changes); n > 0 && !changes[n-1].at.Before(th) {
+		if n := len(changes); n > 0 && !changes[n-1].at.Before(w.newestFor(rule, changes[n-1], th, thMapped)) {
 			p := changes[n-1]
 			if vs == p.state {
 				continue
@@ -314,6 +317,16 @@ func (w *World) checkVendors(ctx context.Context, st *store.DB, i int, cur *mode
 		w.violateFor(checkConverge, focus, fmt.Sprintf("a%d: %s shows %s after the quiet time; the hub is %s, which its rule writes as %s (last write: %s)",
 			i, vendor, vs, cur.Status, want, last))
 	}
+}
+
+// newestFor is the hub's newest change a person's choice p inside a vendor is judged against: th, the
+// status's last change, or for a state the rule maps (a change the hub took), thMapped, which counts the
+// agent's and admins' newer requests not applied yet too.
+func (w *World) newestFor(rule *model.Rule, p personChange, th, thMapped time.Time) time.Time {
+	if _, mapped := inbound(rule, p.state); mapped || rule.FallbackStatus != "" {
+		return thMapped
+	}
+	return th
 }
 
 // overwrite is the newest write delivered that was queued after the person's choice at t (nil if none).
