@@ -58,11 +58,12 @@ func (s State) WithSnapshot(snap *phv1.Snapshot, now time.Time) (State, []Notice
 			s.Pending = &Pending{Status: p.Status, BaseVersion: p.BaseVersion, Sent: true}
 			send = p.Status
 		default:
-			notes = append(notes, Notice{Kind: NoticeHubWon, Title: "Your status change was not sent",
+			n := Notice{Kind: NoticeHubWon, Title: "Your status change was not sent",
 				Body: "While this computer was offline your status became " + s.Display(s.Presence.Status) +
 					" (" + s.sourceLabel(s.Presence.Source, s.Presence.SourceID) + "), so " + s.Display(p.Status) +
-					" was not applied. Pick it again if you still want it."})
-			s.Pending = nil
+					" was not applied. Pick it again if you still want it."}
+			notes = append(notes, n)
+			s.Pending, s.Overtaken = nil, n.Body
 		}
 	}
 	return s, notes, send
@@ -107,6 +108,7 @@ func (s State) Request(status string) (State, bool, string) {
 		return s, false, ""
 	}
 	send := s.Conn == Connected
+	s.Overtaken = ""
 	s.Pending = &Pending{Status: status, BaseVersion: s.Presence.Version, Sent: send}
 	return s, send, ""
 }
@@ -201,7 +203,7 @@ func vendorsFrom(list []*phv1.VendorState) []Vendor {
 	out := make([]Vendor, 0, len(list))
 	for _, v := range list {
 		out = append(out, Vendor{ID: v.GetConnectionId(), Name: v.GetConnectionName(), Vendor: v.GetVendor(),
-			Sync: v.GetSync(), State: v.GetVendorState(), Detail: v.GetDetail()})
+			Sync: v.GetSync(), State: v.GetVendorState(), Detail: v.GetDetail(), StateName: v.GetVendorStateName()})
 	}
 	return out
 }

@@ -176,20 +176,40 @@ func TestTimelineIsBounded(t *testing.T) {
 func TestWithVendorsReplacesTheSystemsShown(t *testing.T) {
 	s := connected()
 	s = s.WithVendors(&phv1.VendorUpdate{Version: 3, Vendors: []*phv1.VendorState{
-		{ConnectionId: "con_ac", Vendor: "aircall", Sync: "confirmed", VendorState: "available"},
+		{ConnectionId: "con_ac", Vendor: "aircall", Sync: "confirmed", VendorState: "available", VendorStateName: "Available"},
 	}})
-	if len(s.Vendors) != 1 || s.Vendors[0].Sync != "confirmed" || s.Vendors[0].State != "available" {
+	if len(s.Vendors) != 1 || s.Vendors[0].Sync != "confirmed" || s.Vendors[0].State != "available" || s.Vendors[0].StateName != "Available" {
 		t.Fatalf("vendors after update: %+v", s.Vendors)
 	}
 	items := Menu(s, t0)
 	found := false
 	for _, it := range items {
-		found = found || it.Label == "Aircall — in sync (available)"
+		found = found || it.Label == "Aircall: Available — in sync"
 	}
 	if !found {
 		t.Fatalf("menu does not show the confirmed system: %+v", items)
 	}
 	if out := (State{}).WithVendors(&phv1.VendorUpdate{Vendors: []*phv1.VendorState{{Vendor: "aircall"}}}); len(out.Vendors) != 0 {
 		t.Fatalf("an update before any snapshot must not invent a state: %+v", out.Vendors)
+	}
+}
+
+func TestOvertakenShownUntilNextPick(t *testing.T) {
+	offline, _ := connected().WithConn(Disconnected, "hub went away")
+	offline, _, _ = offline.Request("lunch")
+	s, _, _ := offline.WithSnapshot(snapshot(pres("busy", KindBusy, 4, SourceAdmin, "key_1", now), ""), now)
+	if !strings.Contains(s.Overtaken, "your status became Busy (an admin), so Lunch was not applied") {
+		t.Fatalf("Overtaken = %q", s.Overtaken)
+	}
+	s, _ = s.WithEvent(&phv1.PresenceEvent{Presence: pres("available", KindAvailable, 5, SourceAdmin, "key_1", now)}, now)
+	if s.Overtaken == "" {
+		t.Fatal("a later change must not hide the overtaken change before the agent acted")
+	}
+	s, _, _ = s.Request("lunch")
+	if s.Overtaken != "" {
+		t.Fatalf("picking a status again clears it, got %q", s.Overtaken)
+	}
+	if s2, _ := offline.WithConn(SignedOut, ""); s2.Overtaken != "" {
+		t.Fatal("signed out keeps nothing")
 	}
 }

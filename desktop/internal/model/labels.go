@@ -138,35 +138,87 @@ func vendorName(v Vendor) string {
 	return humanize(v.Vendor)
 }
 
-// VendorLine describes one connected system: "Aircall — in sync (available)", "Talkdesk — waiting: the
-// agent is On a Call in Talkdesk…", "Zendesk — not synced for this status (keeps away)". A connection
-// nothing was written to yet ("unknown") is shown as linked: the agent has an identity there.
+// VendorLine describes one connected system in plain words, with the vendor's own name for its state
+// where the hub sent it: "Aircall: Available — in sync", "Talkdesk — waiting: the agent is On a Call
+// in Talkdesk…", "Zendesk: Away — not synced for this status", "Zendesk — not synced yet". One
+// wording for "the system has the agent's status": in sync.
 func VendorLine(v Vendor) string {
 	name := vendorName(v)
-	state := ""
-	if v.State != "" {
-		state = " (" + v.State + ")"
+	if st := VendorStateName(v); st != "" && v.Sync != "pending" {
+		name += ": " + st
 	}
 	switch v.Sync {
 	case "confirmed":
-		return name + " — in sync" + state
+		return name + " — in sync"
 	case "pending":
 		if v.Detail != "" {
 			return name + " — " + v.Detail
 		}
-		return name + " — updating…" + state
+		if st := VendorStateName(v); st != "" {
+			return name + " — updating to " + st + "…"
+		}
+		return name + " — updating…"
 	case "error":
 		if v.Detail != "" {
-			return name + " — error" + state + ": " + v.Detail
+			return name + " — update failed: " + v.Detail
 		}
-		return name + " — error" + state
+		return name + " — update failed"
 	case "not_synced":
-		if v.State != "" {
-			return name + " — not synced for this status (keeps " + v.State + ")"
-		}
 		return name + " — not synced for this status"
 	default:
-		return name + " — linked"
+		return name + " — not synced yet"
+	}
+}
+
+// VendorStateName is the vendor's name for the state it shows: the name the hub sent, or the state's
+// code made readable ("On_Break" → "On Break", "unavailable" → "Unavailable"); "" when none is known.
+func VendorStateName(v Vendor) string {
+	switch {
+	case v.StateName != "":
+		return v.StateName
+	case v.State == "":
+		return ""
+	}
+	words := strings.FieldsFunc(v.State, func(r rune) bool { return r == '-' || r == '_' || r == ' ' })
+	for i, w := range words {
+		words[i] = strings.ToUpper(w[:1]) + w[1:]
+	}
+	return strings.Join(words, " ")
+}
+
+// SyncKind is a connected system's sync state in four kinds, one icon each.
+type SyncKind int
+
+// Sync kinds.
+const (
+	// SyncNone: nothing was written there for this status (not synced for it, or not yet).
+	SyncNone SyncKind = iota
+	// SyncOK: the system has the agent's current status.
+	SyncOK
+	// SyncPending: a write is on its way or waiting.
+	SyncPending
+	// SyncError: the write failed.
+	SyncError
+)
+
+// SyncKinds lists every kind, for drawing and testing them all.
+var SyncKinds = []SyncKind{SyncNone, SyncOK, SyncPending, SyncError}
+
+func (k SyncKind) String() string {
+	return [...]string{"not-synced", "in-sync", "pending", "error"}[k]
+}
+
+// VendorSync is the kind of a connected system's sync state.
+func VendorSync(v Vendor) SyncKind {
+	switch v.Sync {
+	case "confirmed":
+		return SyncOK
+	case "pending":
+		return SyncPending
+	case "error":
+		return SyncError
+	default:
+		return SyncNone
 	}
 }
 

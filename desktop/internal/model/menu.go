@@ -1,6 +1,9 @@
 package model
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Action is what a menu item does.
 type Action int
@@ -56,7 +59,7 @@ func Menu(s State, now time.Time) []Item {
 	}
 	items = append(items, separator, Item{Label: "Open Presence Hub", Action: ActOpen, Enabled: true})
 	if s.SignedIn() {
-		items = append(items, Item{Label: "Sign out", Action: ActSignOut, Enabled: true})
+		items = append(items, Item{Label: "Sign out…", Action: ActSignOut, Enabled: true})
 	} else {
 		items = append(items, Item{Label: "Sign in…", Action: ActSignIn, Enabled: true})
 	}
@@ -118,4 +121,26 @@ func (s State) statusItem(st Status) Item {
 		it.Checked = st.Name == s.Presence.Status
 	}
 	return it
+}
+
+// EscapeMnemonics makes menu labels show as written in the tray menu of the given OS (runtime.GOOS):
+// Linux and BSD trays draw menus through dbusmenu, which reads "_" as a mnemonic marker and hides it
+// ("On_Break" shows as "OnBreak"), so it is doubled; Windows menus read "&" so, and it is doubled there.
+// macOS menus have no mnemonics. The items are copied, never changed in place.
+func EscapeMnemonics(items []Item, goos string) []Item {
+	var marker string
+	switch goos {
+	case "windows":
+		marker = "&"
+	case "darwin", "ios", "android", "js", "wasip1":
+		return items
+	default:
+		marker = "_"
+	}
+	out := make([]Item, len(items))
+	for i, it := range items {
+		it.Label = strings.ReplaceAll(it.Label, marker, marker+marker)
+		out[i] = it
+	}
+	return out
 }

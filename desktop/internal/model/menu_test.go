@@ -56,7 +56,7 @@ func TestMenu(t *testing.T) {
     Connecting to hub:8080…
 ---
 ( ) Open Presence Hub
-( ) Sign out
+( ) Sign out…
 ---
 ( ) Quit
 `},
@@ -68,11 +68,11 @@ func TestMenu(t *testing.T) {
 ( ) Lunch
 ( ) Offline
 ---
-    Aircall — in sync (available)
-    Zendesk — error: 401 from Zendesk
+    Aircall: Available — in sync
+    Zendesk — update failed: 401 from Zendesk
 ---
 ( ) Open Presence Hub
-( ) Sign out
+( ) Sign out…
 ---
 ( ) Quit
 `},
@@ -85,11 +85,11 @@ func TestMenu(t *testing.T) {
 ( ) Lunch
 ( ) Offline
 ---
-    Aircall — in sync (available)
-    Zendesk — error: 401 from Zendesk
+    Aircall: Available — in sync
+    Zendesk — update failed: 401 from Zendesk
 ---
 ( ) Open Presence Hub
-( ) Sign out
+( ) Sign out…
 ---
 ( ) Quit
 `},
@@ -102,11 +102,11 @@ func TestMenu(t *testing.T) {
 [x] Lunch (after On a call)
 ( ) Offline
 ---
-    Aircall — in sync (available)
-    Zendesk — error: 401 from Zendesk
+    Aircall: Available — in sync
+    Zendesk — update failed: 401 from Zendesk
 ---
 ( ) Open Presence Hub
-( ) Sign out
+( ) Sign out…
 ---
 ( ) Quit
 `},
@@ -119,11 +119,11 @@ func TestMenu(t *testing.T) {
     Lunch
     Offline
 ---
-    Aircall — in sync (available)
-    Zendesk — error: 401 from Zendesk
+    Aircall: Available — in sync
+    Zendesk — update failed: 401 from Zendesk
 ---
 ( ) Open Presence Hub
-( ) Sign out
+( ) Sign out…
 ---
 ( ) Quit
 `},
@@ -136,11 +136,11 @@ func TestMenu(t *testing.T) {
 [x] Lunch (pending)
 ( ) Offline
 ---
-    Aircall — in sync (available)
-    Zendesk — error: 401 from Zendesk
+    Aircall: Available — in sync
+    Zendesk — update failed: 401 from Zendesk
 ---
 ( ) Open Presence Hub
-( ) Sign out
+( ) Sign out…
 ---
 ( ) Quit
 `},
@@ -188,5 +188,55 @@ func TestIconAndTooltip(t *testing.T) {
 				t.Errorf("tooltip = %q, want %q", got, tt.tooltip)
 			}
 		})
+	}
+}
+
+func TestEscapeMnemonics(t *testing.T) {
+	items := []Item{{Label: "Salesforce: On_Break — in sync"}, {Separator: true}, {Label: "Q&A_desk", Action: ActSetStatus, Status: "q_a", Enabled: true}}
+	tests := []struct{ goos, want string }{
+		{"linux", `
+    Salesforce: On__Break — in sync
+---
+( ) Q&A__desk
+`},
+		{"freebsd", `
+    Salesforce: On__Break — in sync
+---
+( ) Q&A__desk
+`},
+		{"windows", `
+    Salesforce: On_Break — in sync
+---
+( ) Q&&A_desk
+`},
+		{"darwin", `
+    Salesforce: On_Break — in sync
+---
+( ) Q&A_desk
+`},
+	}
+	for _, tt := range tests {
+		got := EscapeMnemonics(items, tt.goos)
+		if r := "\n" + render(got); r != tt.want {
+			t.Errorf("%s:\n%s\nwant:\n%s", tt.goos, r, tt.want)
+		}
+		if got[2].Status != "q_a" || !got[2].Enabled {
+			t.Errorf("%s: escaping changed more than the label: %+v", tt.goos, got[2])
+		}
+	}
+	if items[0].Label != "Salesforce: On_Break — in sync" {
+		t.Error("EscapeMnemonics changed its argument")
+	}
+}
+
+func TestMenuEscapesUnderscores(t *testing.T) {
+	s := connected()
+	s.Statuses = append(s.Statuses, Status{Name: "transfers_only", Display: "transfers_only", Kind: KindBusy})
+	s.Vendors = []Vendor{{Vendor: "salesforce", Sync: "confirmed", State: "On_Break"}}
+	menu := render(EscapeMnemonics(Menu(s, now), "linux"))
+	for _, want := range []string{"( ) transfers__only\n", "    Salesforce: On Break — in sync\n"} {
+		if !strings.Contains(menu, want) {
+			t.Errorf("menu lacks %q:\n%s", want, menu)
+		}
 	}
 }

@@ -65,8 +65,10 @@ type Status struct {
 // Vendor is what one connected system shows for the agent.
 type Vendor struct {
 	ID, Name, Vendor string
-	// Sync is "confirmed", "pending", "error" or "unknown".
+	// Sync is "confirmed", "pending", "error", "not_synced" or "unknown".
 	Sync, State, Detail string
+	// StateName is the vendor's own name for State, when the hub knows it.
+	StateName string
 }
 
 // Presence is the agent's current status as the hub last reported it.
@@ -126,6 +128,10 @@ type State struct {
 
 	// Timeline holds the recent changes, newest first.
 	Timeline []Entry
+
+	// Overtaken says that a change the agent made while offline was not applied because the hub's
+	// state moved on meanwhile (the same words as the notice), until the agent picks a status again.
+	Overtaken string
 }
 
 // SignedIn says whether the tray holds a device token.

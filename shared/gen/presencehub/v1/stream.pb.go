@@ -501,10 +501,13 @@ type VendorState struct {
 	// there, so the system keeps what it had; "unknown": nothing was written there yet.
 	Sync string `protobuf:"bytes,4,opt,name=sync,proto3" json:"sync,omitempty"`
 	// The vendor's state as last written or reported, e.g. "available".
-	VendorState   string `protobuf:"bytes,5,opt,name=vendor_state,json=vendorState,proto3" json:"vendor_state,omitempty"`
-	Detail        string `protobuf:"bytes,6,opt,name=detail,proto3" json:"detail,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	VendorState string `protobuf:"bytes,5,opt,name=vendor_state,json=vendorState,proto3" json:"vendor_state,omitempty"`
+	Detail      string `protobuf:"bytes,6,opt,name=detail,proto3" json:"detail,omitempty"`
+	// The vendor's own name for vendor_state, e.g. "On Break" for "On_Break", when the hub knows it
+	// without asking the vendor (its fixed states, or its list as last read); empty otherwise.
+	VendorStateName string `protobuf:"bytes,7,opt,name=vendor_state_name,json=vendorStateName,proto3" json:"vendor_state_name,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *VendorState) Reset() {
@@ -575,6 +578,13 @@ func (x *VendorState) GetVendorState() string {
 func (x *VendorState) GetDetail() string {
 	if x != nil {
 		return x.Detail
+	}
+	return ""
+}
+
+func (x *VendorState) GetVendorStateName() string {
+	if x != nil {
+		return x.VendorStateName
 	}
 	return ""
 }
@@ -975,14 +985,15 @@ const file_presencehub_v1_stream_proto_rawDesc = "" +
 	"\n" +
 	"supervisor\x18\a \x01(\bR\n" +
 	"supervisor\x12%\n" +
-	"\x0eblocked_reason\x18\b \x01(\tR\rblockedReason\"\xc2\x01\n" +
+	"\x0eblocked_reason\x18\b \x01(\tR\rblockedReason\"\xee\x01\n" +
 	"\vVendorState\x12#\n" +
 	"\rconnection_id\x18\x01 \x01(\tR\fconnectionId\x12'\n" +
 	"\x0fconnection_name\x18\x02 \x01(\tR\x0econnectionName\x12\x16\n" +
 	"\x06vendor\x18\x03 \x01(\tR\x06vendor\x12\x12\n" +
 	"\x04sync\x18\x04 \x01(\tR\x04sync\x12!\n" +
 	"\fvendor_state\x18\x05 \x01(\tR\vvendorState\x12\x16\n" +
-	"\x06detail\x18\x06 \x01(\tR\x06detail\"_\n" +
+	"\x06detail\x18\x06 \x01(\tR\x06detail\x12*\n" +
+	"\x11vendor_state_name\x18\a \x01(\tR\x0fvendorStateName\"_\n" +
 	"\fVendorUpdate\x125\n" +
 	"\avendors\x18\x01 \x03(\v2\x1b.presencehub.v1.VendorStateR\avendors\x12\x18\n" +
 	"\aversion\x18\x02 \x01(\x03R\aversion\"\x85\x01\n" +
