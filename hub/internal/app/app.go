@@ -137,7 +137,7 @@ func (a *App) newServer(ctx context.Context) (*server.Server, error) {
 	streamCtx, stopStreams := context.WithCancel(context.WithoutCancel(ctx))
 	a.stopStreams = stopStreams
 	streams := stream.New(streamCtx, a.Store, engine, authn, b, a.log, stream.Options{
-		OriginPatterns: a.Config.Stream.AllowedOrigins, Heartbeat: a.Config.Stream.Heartbeat,
+		OriginPatterns: a.Config.Stream.AllowedOrigins, Heartbeat: a.Config.Stream.Heartbeat, StateNames: a.Sync,
 	})
 	hc := a.Config.HTTP
 	proxies, err := hc.Proxies()

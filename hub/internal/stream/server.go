@@ -57,6 +57,13 @@ type Options struct {
 	// QueueSize bounds the messages waiting for one connection (default 64); overflow closes it.
 	QueueSize int
 	Clock     Clock
+	// StateNames names the vendors' states in the tray's vendor lines (nil: codes only).
+	StateNames StateNamer
+}
+
+// StateNamer gives the vendor's own name for a connection's state without asking the vendor, or "".
+type StateNamer interface {
+	StateName(ctx context.Context, c *model.Connection, state string) string
 }
 
 // Server is the websocket endpoint.

@@ -41,6 +41,9 @@ func (s *Server) vendorStates(ctx context.Context, tenantID, agentID string, p *
 		}
 		v := &phv1.VendorState{ConnectionId: conn.ID, ConnectionName: conn.Name, Vendor: conn.Vendor}
 		v.Sync, v.VendorState, v.Detail = syncOf(w, p, conn.ID)
+		if v.VendorState != "" && s.opts.StateNames != nil {
+			v.VendorStateName = s.opts.StateNames.StateName(ctx, conn, v.VendorState)
+		}
 		out = append(out, v)
 	}
 	return out, nil

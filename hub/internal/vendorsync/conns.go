@@ -68,7 +68,8 @@ type connections struct {
 
 	mu    sync.Mutex
 	by    map[string]*link
-	gates map[string]*gate // by connection id
+	gates map[string]*gate             // by connection id
+	names map[string]map[string]string // connection id → state id → the vendor's name (remember)
 }
 
 func newConnections(st Store, sealer *seal.Sealer, log *slog.Logger, opts Options) *connections {

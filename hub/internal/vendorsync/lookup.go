@@ -29,7 +29,11 @@ func (cs *connections) LookupStates(ctx context.Context, tenantID, connectionID 
 	if err != nil {
 		return vendorapi.Lookup{}, fmt.Errorf("%w: %w", ErrConnectionUnusable, err)
 	}
-	return vendorapi.LookupStates(ctx, l.adapter, ids, l.wait), nil
+	lookup := vendorapi.LookupStates(ctx, l.adapter, ids, l.wait)
+	if lookup.Complete {
+		cs.remember(c.ID, lookup.All)
+	}
+	return lookup, nil
 }
 
 // States asks a connection's vendor for its states (for mapping choices).
@@ -48,5 +52,6 @@ func (cs *connections) States(ctx context.Context, tenantID, connectionID string
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrVendor, err)
 	}
+	cs.remember(connectionID, states)
 	return states, nil
 }

@@ -56,6 +56,10 @@ func TestTrayShowsWhichSystemsConfirmed(t *testing.T) {
 	if got["aircall"].GetVendorState() != "unavailable" || got["zendesk"].GetVendorState() != "away" {
 		t.Errorf("vendor states %v; want aircall unavailable written, zendesk away on its way", got)
 	}
+	// The vendors' own names for their states, from the adapters' fixed lists (no request to the vendor).
+	if got["aircall"].GetVendorStateName() != "Unavailable" || got["zendesk"].GetVendorStateName() != "Away" {
+		t.Errorf("vendor state names %q, %q; want Unavailable, Away", got["aircall"].GetVendorStateName(), got["zendesk"].GetVendorStateName())
+	}
 
 	e.zd.em.SetDown(false)
 	awaitVendors(t, tray, "zendesk confirmed after the outage", func(v map[string]*phv1.VendorState) bool {
