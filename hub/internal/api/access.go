@@ -92,6 +92,10 @@ func (s *Service) authorize(ctx context.Context, authn *auth.Authenticator, meth
 			return ctx, err
 		}
 		return context.WithValue(context.WithValue(ctx, deviceCtxKey{}, d), tenantCtxKey{}, d.TenantID), nil
+	case "ListTimeline": // an API key, or a device token for its own agent ("Recent changes" in the tray)
+		if tok, ok := auth.BearerToken(header); ok && strings.HasPrefix(tok, auth.DeviceTokenPrefix) {
+			return s.authorizeOwnTimeline(ctx, header, req)
+		}
 	}
 	p, err := authn.Authenticate(ctx, header)
 	if err != nil {
