@@ -52,6 +52,10 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatalf("first run should be signed out: %v", s.Conn)
 	}
 
+	// History from before this computer signed in, which no stream delivered to it.
+	h.setPresence(t, tn, "busy", "before this computer signed in")
+	h.setPresence(t, tn, "available", "start of shift")
+
 	// Sign in.
 	if err := c.SignIn(ctx, px.url(), h.pairingCode(t, tn)); err != nil {
 		t.Fatalf("SignIn: %v", err)
@@ -63,6 +67,13 @@ func TestEndToEnd(t *testing.T) {
 	s := view.waitFor(t, "the first snapshot", func(s model.State, _ []model.Notice) bool { return s.Conn == model.Connected && s.Have })
 	if s.DeviceID != stored.DeviceID || len(s.Statuses) != 4 {
 		t.Fatalf("snapshot state: device %s (stored %s), statuses %+v", s.DeviceID, stored.DeviceID, s.Statuses)
+	}
+	// The window opens: its recent changes come from the hub's timeline, read with the device token.
+	if err := c.LoadTimeline(ctx); err != nil {
+		t.Fatalf("LoadTimeline: %v", err)
+	}
+	if tl := c.State().Timeline; len(tl) < 2 || tl[0].Reason != "start of shift" || tl[1].Reason != "before this computer signed in" {
+		t.Fatalf("recent changes after loading the hub's timeline: %+v", tl)
 	}
 
 	// Change the status through the tray: the hub and the second device see it.

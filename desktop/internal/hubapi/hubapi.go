@@ -1,6 +1,6 @@
-// Package hubapi is the tray's client of the hub's two REST calls outside the stream: POST /v1/pair
-// (exchange a pairing code for a device token) and POST /v1/sign-out (revoke the calling device). It
-// never imports fyne.
+// Package hubapi is the tray's client of the hub's REST calls outside the stream: POST /v1/pair
+// (exchange a pairing code for a device token), POST /v1/sign-out (revoke the calling device) and GET
+// the agent's own timeline (the window's recent changes). It never imports fyne.
 package hubapi
 
 import (
@@ -83,19 +83,30 @@ func (c Client) SignOut(ctx context.Context, hubURL, token string) error {
 }
 
 func (c Client) post(ctx context.Context, hubURL, path, token string, req, resp proto.Message) error {
-	u, err := endpoint(hubURL, path)
-	if err != nil {
-		return err
-	}
 	body, err := protojson.Marshal(req)
 	if err != nil {
 		return err
 	}
-	r, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))
+	return c.do(ctx, http.MethodPost, hubURL, path, token, body, resp)
+}
+
+// do sends one request (body nil for none) and decodes the answer into resp.
+func (c Client) do(ctx context.Context, method, hubURL, path, token string, body []byte, resp proto.Message) error {
+	u, err := endpoint(hubURL, path)
 	if err != nil {
 		return err
 	}
-	r.Header.Set("Content-Type", "application/json")
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	r, err := http.NewRequestWithContext(ctx, method, u, rd)
+	if err != nil {
+		return err
+	}
+	if body != nil {
+		r.Header.Set("Content-Type", "application/json")
+	}
 	if c.UserAgent != "" {
 		r.Header.Set("User-Agent", c.UserAgent)
 	}
@@ -134,7 +145,8 @@ func endpoint(hubURL, path string) (string, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return "", fmt.Errorf("%q is not a hub URL (http:// or https:// and a host)", hubURL)
 	}
-	u.Path = strings.TrimRight(u.Path, "/") + path
-	u.RawQuery, u.Fragment = "", ""
+	p, query, _ := strings.Cut(path, "?")
+	u.Path = strings.TrimRight(u.Path, "/") + p
+	u.RawQuery, u.Fragment = query, ""
 	return u.String(), nil
 }

@@ -70,3 +70,25 @@ func TestSignOut(t *testing.T) {
 		}
 	}
 }
+
+func TestTimeline(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet || r.URL.Path != "/prefix/v1/tenants/ten_1/agents/agt_1/timeline" ||
+			r.URL.Query().Get("page_size") != "20" || r.Header.Get("Authorization") != "Bearer phd_x" {
+			w.WriteHeader(http.StatusNotFound)
+			_, _ = io.WriteString(w, `{"code":5,"message":"agent not found"}`)
+			return
+		}
+		_, _ = io.WriteString(w, `{"entries":[{"outcome":"applied","status":"busy","version":"4","source":"admin","create_time":"2026-11-23T11:00:00Z","writes":[{"x":1}]}],"next_page_token":"n"}`)
+	}))
+	defer srv.Close()
+	list, err := Client{}.Timeline(context.Background(), srv.URL+"/prefix", "phd_x", "ten_1", "agt_1", 20)
+	if err != nil || len(list) != 1 || list[0].GetStatus() != "busy" || list[0].GetVersion() != 4 || list[0].GetCreateTime().AsTime().Hour() != 11 {
+		t.Fatalf("Timeline = %v, %v", list, err)
+	}
+	_, err = Client{}.Timeline(context.Background(), srv.URL, "phd_x", "ten_1", "agt_2", 20)
+	var he *Error
+	if !errors.As(err, &he) || he.Status != http.StatusNotFound {
+		t.Fatalf("another agent: %v", err)
+	}
+}
