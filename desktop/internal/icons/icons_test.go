@@ -52,3 +52,26 @@ func TestStatusColors(t *testing.T) {
 		}
 	}
 }
+
+func TestSyncIconsDiffer(t *testing.T) {
+	seen := map[string]model.SyncKind{}
+	for _, k := range model.SyncKinds {
+		data := SyncPNG(k)
+		img, err := png.Decode(bytes.NewReader(data))
+		if err != nil || img.Bounds().Dx() != Size {
+			t.Fatalf("%v: not a %d px PNG: %v", k, Size, err)
+		}
+		if other, dup := seen[string(data)]; dup {
+			t.Errorf("%v and %v draw the same icon", k, other)
+		}
+		seen[string(data)] = k
+	}
+	for k, want := range map[model.SyncKind]color.NRGBA{model.SyncOK: Green, model.SyncPending: Amber, model.SyncError: Red} {
+		if got := DrawSync(k, Size).NRGBAAt(Size/8, Size/2); got != want {
+			t.Errorf("%v: color %v, want %v", k, got, want)
+		}
+	}
+	if a := DrawSync(model.SyncNone, Size).NRGBAAt(Size/5, Size/3).A; a != 0 {
+		t.Errorf("not synced is a ring: inside should be transparent, alpha %d", a)
+	}
+}

@@ -1,6 +1,7 @@
 package shell
 
 import (
+	"runtime"
 	"testing"
 
 	"presencehub.dev/desktop/internal/model"
@@ -12,7 +13,7 @@ func TestTrayMenu(t *testing.T) {
 		{Separator: true},
 		{Label: "Available", Action: model.ActSetStatus, Status: "available", Enabled: true},
 		{Label: "Busy", Action: model.ActSetStatus, Status: "busy", Enabled: true, Checked: true},
-		{Label: "Lunch", Action: model.ActSetStatus, Status: "lunch"},
+		{Label: "On_Break", Action: model.ActSetStatus, Status: "lunch"},
 		{Separator: true},
 		{Label: "Quit", Action: model.ActQuit, Enabled: true},
 	}
@@ -27,6 +28,9 @@ func TestTrayMenu(t *testing.T) {
 	}
 	if avail.Disabled || avail.Checked || !busy.Checked || !lunch.Disabled || !quit.IsQuit {
 		t.Fatalf("flags: avail %+v busy %+v lunch %+v quit %+v", avail, busy, lunch, quit)
+	}
+	if want := model.EscapeMnemonics(items[4:5], runtime.GOOS)[0].Label; lunch.Label != want {
+		t.Fatalf("label %q, want %q escaped for %s", lunch.Label, want, runtime.GOOS)
 	}
 	avail.Action()
 	quit.Action()

@@ -74,6 +74,7 @@ func New(o Options) *Shell {
 	}
 	s := &Shell{o: o, log: o.Log.With(slog.String(logkey.Component, "shell")), lastIcon: -1}
 	s.desk, _ = o.App.(desktop.App)
+	o.App.Settings().SetTheme(ui.Theme()) // legible muted text (since, hints, a disabled Sign in)
 	return s
 }
 
@@ -149,7 +150,8 @@ func (s *Shell) do(it model.Item) {
 	case model.ActSignIn:
 		s.openSignIn()
 	case model.ActSignOut:
-		go s.signOut()
+		s.ShowWindow()
+		fyne.Do(func() { s.status.AskSignOut() }) // after the window exists: sign-out asks first
 	case model.ActQuit:
 		s.quit()
 	}

@@ -1,6 +1,7 @@
 package shell
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 
@@ -29,6 +30,7 @@ func (s *Shell) ShowWindow() {
 			})
 			sal := s.o.Settings.StartAtLogin
 			s.status.SetStartAtLogin(sal.V, sal.Locked())
+			s.status.SetWindow(s.main)
 			s.main.SetContent(s.status.Content())
 			s.main.Resize(fyne.NewSize(860, 540))
 			s.main.SetCloseIntercept(s.main.Hide) // closing keeps the tray running
@@ -39,7 +41,20 @@ func (s *Shell) ShowWindow() {
 		}
 		s.main.Show()
 		s.main.RequestFocus()
+		go s.loadTimeline()
 	})
+}
+
+// loadTimeline brings the hub's recent changes into the window (those from before this tray started
+// too), when the controller can read them.
+func (s *Shell) loadTimeline() {
+	tl, ok := s.act.(interface{ LoadTimeline(context.Context) error })
+	if !ok || s.ctx == nil {
+		return
+	}
+	if err := tl.LoadTimeline(s.ctx); err != nil {
+		s.log.Warn("reading recent changes", slog.Any(logkey.Error, err))
+	}
 }
 
 func (s *Shell) setStartAtLogin(on bool) {

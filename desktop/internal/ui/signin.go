@@ -24,7 +24,7 @@ func NewSignIn(hubURL string, locked bool, onSubmit func(hubURL, code string)) *
 	s := &SignIn{HubURL: widget.NewEntry(), Code: widget.NewEntry(), Message: widget.NewLabel("")}
 	s.HubURL.SetPlaceHolder("https://presence.example.com")
 	s.HubURL.SetText(hubURL)
-	s.Code.SetPlaceHolder("K7QF-M2XD")
+	s.Code.SetPlaceHolder("Pairing code, e.g. XXXX-XXXX")
 	s.Message.Wrapping = fyne.TextWrapWord
 	s.Submit = widget.NewButton("Sign in", func() {
 		if s.ready() {

@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -33,6 +34,7 @@ type Status struct {
 	Since     *widget.Label
 	Conn      *widget.Label
 	Blocked   *widget.Label
+	Overtaken *widget.Label   // a change made offline that the hub overtook
 	Picker    *fyne.Container // one button per status
 	Vendors   *fyne.Container
 	Timeline  *fyne.Container
@@ -40,10 +42,14 @@ type Status struct {
 	AutoHint  *widget.Label
 	SignOut   *widget.Button
 	SignIn    *widget.Button
+	// The sign-out confirmation: its two buttons, shown in a dialog over the window (SetWindow).
+	ConfirmSignOut, KeepSignedIn *widget.Button
 
 	buttons  map[string]*widget.Button
 	statuses []model.Status
 	root     *fyne.Container
+	win      fyne.Window
+	confirm  dialog.Dialog
 }
 
 // NewStatus builds the window's content; call Update with every state.
@@ -52,15 +58,22 @@ func NewStatus(act Actions) *Status {
 	s.Icon = canvas.NewImageFromResource(IconResource(model.IconSignedOut))
 	s.Icon.FillMode = canvas.ImageFillContain
 	s.Icon.SetMinSize(fyne.NewSquareSize(40))
+	// The status name is larger than body text; one line, so a long one never grows the window.
 	s.Headline = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	s.Headline.Wrapping = fyne.TextWrapWord
+	s.Headline.SizeName = theme.SizeNameSubHeadingText
+	s.Headline.Truncation = fyne.TextTruncateEllipsis
 	s.Since = widget.NewLabel("")
-	s.Since.Importance = widget.LowImportance
+	s.Since.Importance = widget.LowImportance // legible: Theme keeps muted text at 4.5:1
+	s.Since.Truncation = fyne.TextTruncateEllipsis
 	s.Conn = widget.NewLabel("")
 	s.Conn.Wrapping = fyne.TextWrapWord
 	s.Blocked = widget.NewLabel("")
 	s.Blocked.Wrapping = fyne.TextWrapWord
 	s.Blocked.Importance = widget.WarningImportance
+	s.Overtaken = widget.NewLabel("")
+	s.Overtaken.Wrapping = fyne.TextWrapWord
+	s.Overtaken.Importance = widget.WarningImportance
+	s.Overtaken.Hide()
 	s.Picker = container.NewGridWithColumns(2)
 	s.Vendors = container.NewVBox()
 	s.Timeline = container.NewVBox()
@@ -72,18 +85,50 @@ func NewStatus(act Actions) *Status {
 	s.AutoHint = widget.NewLabel("")
 	s.AutoHint.Importance = widget.LowImportance
 	s.AutoHint.Hide()
-	s.SignOut = widget.NewButtonWithIcon("Sign out", theme.LogoutIcon(), func() { call(act.SignOut) })
+	s.SignOut = widget.NewButtonWithIcon("Sign out…", theme.LogoutIcon(), s.AskSignOut)
+	s.ConfirmSignOut = widget.NewButtonWithIcon("Sign out", theme.LogoutIcon(), func() {
+		s.closeConfirm()
+		call(act.SignOut)
+	})
+	s.ConfirmSignOut.Importance = widget.DangerImportance
+	s.KeepSignedIn = widget.NewButton("Stay signed in", s.closeConfirm)
 	s.SignIn = widget.NewButtonWithIcon("Sign in…", theme.LoginIcon(), func() { call(act.SignIn) })
 	s.SignIn.Importance = widget.HighImportance
 
+	// Everything whose size follows the state scrolls, so the window keeps the size it was given (it
+	// never grows itself as vendors, reasons or changes come and go).
 	header := container.NewBorder(nil, nil, container.NewCenter(s.Icon), nil, container.NewVBox(s.Headline, s.Since))
-	left := container.NewVBox(section("Set my status"), s.Blocked, s.Picker, section("Connected systems"), s.Vendors)
+	left := container.NewVBox(s.Conn, s.Overtaken, section("Set my status"), s.Blocked, s.Picker, section("Connected systems"), s.Vendors)
 	right := container.NewVBox(section("Recent changes"), s.Timeline)
 	bottom := container.NewVBox(widget.NewSeparator(),
 		container.NewHBox(s.AutoStart, layout.NewSpacer(), s.SignIn, s.SignOut), s.AutoHint)
-	s.root = container.NewBorder(container.NewVBox(header, s.Conn), bottom, nil, nil,
-		container.NewGridWithColumns(2, left, container.NewVScroll(right)))
+	s.root = container.NewBorder(header, bottom, nil, nil,
+		container.NewGridWithColumns(2, container.NewVScroll(left), container.NewVScroll(right)))
 	return s
+}
+
+// SetWindow names the window the content is shown in, for the sign-out confirmation.
+func (s *Status) SetWindow(w fyne.Window) { s.win = w }
+
+// AskSignOut asks the agent to confirm signing out (a misclick would mean asking an admin for a new
+// pairing code); only "Sign out" in that dialog signs out. Without a window nothing happens.
+func (s *Status) AskSignOut() {
+	if s.win == nil || s.confirm != nil {
+		return
+	}
+	msg := widget.NewLabel("This computer stops showing and changing your status. To sign in again you need a new pairing code from your admin.")
+	msg.Wrapping = fyne.TextWrapWord
+	body := container.NewVBox(msg, container.NewHBox(layout.NewSpacer(), s.KeepSignedIn, s.ConfirmSignOut))
+	s.confirm = dialog.NewCustomWithoutButtons("Sign out of Presence Hub?", body, s.win)
+	s.confirm.SetOnClosed(func() { s.confirm = nil })
+	s.confirm.Resize(fyne.NewSize(420, 0))
+	s.confirm.Show()
+}
+
+func (s *Status) closeConfirm() {
+	if d := s.confirm; d != nil {
+		d.Hide()
+	}
 }
 
 func call(f func()) {
@@ -129,6 +174,12 @@ func (s *Status) Update(st model.State, now time.Time) {
 		s.Conn.Importance = widget.WarningImportance
 	}
 	s.Conn.Refresh()
+	s.Overtaken.SetText(st.Overtaken)
+	if st.Overtaken != "" && st.SignedIn() {
+		s.Overtaken.Show()
+	} else {
+		s.Overtaken.Hide()
+	}
 	s.updatePicker(st)
 	s.updateVendors(st)
 	s.updateTimeline(st, now)
@@ -138,6 +189,7 @@ func (s *Status) Update(st model.State, now time.Time) {
 	} else {
 		s.SignIn.Show()
 		s.SignOut.Hide()
+		s.closeConfirm()
 	}
 	s.root.Refresh() // lay out again: sections grew or shrank
 }

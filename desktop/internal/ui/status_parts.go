@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
 	"presencehub.dev/desktop/internal/icons"
@@ -66,6 +68,7 @@ func (s *Status) updatePicker(st model.State) {
 	}
 }
 
+// updateVendors shows one line per connected system, each after a small icon of its sync state.
 func (s *Status) updateVendors(st model.State) {
 	var objs []fyne.CanvasObject
 	switch {
@@ -79,7 +82,10 @@ func (s *Status) updateVendors(st model.State) {
 			if v.Sync == "error" {
 				l.Importance = widget.DangerImportance
 			}
-			objs = append(objs, l)
+			icon := canvas.NewImageFromResource(SyncResource(model.VendorSync(v)))
+			icon.FillMode = canvas.ImageFillContain
+			icon.SetMinSize(fyne.NewSquareSize(16))
+			objs = append(objs, container.NewBorder(nil, nil, container.NewCenter(icon), nil, l))
 		}
 	}
 	s.Vendors.Objects = objs
@@ -111,7 +117,19 @@ func kindIcon(kind string) model.IconKind {
 	return model.Icon(model.State{Conn: model.Connected, Have: true, Presence: model.Presence{Kind: kind}})
 }
 
-var iconCache sync.Map // model.IconKind → fyne.Resource
+var (
+	iconCache sync.Map // model.IconKind → fyne.Resource
+	syncCache sync.Map // model.SyncKind → fyne.Resource
+)
+
+// SyncResource wraps a sync icon's PNG as a fyne resource named after the kind ("sync-in-sync.png").
+func SyncResource(k model.SyncKind) fyne.Resource {
+	if r, ok := syncCache.Load(k); ok {
+		return r.(fyne.Resource)
+	}
+	r, _ := syncCache.LoadOrStore(k, fyne.NewStaticResource("sync-"+k.String()+".png", icons.SyncPNG(k)))
+	return r.(fyne.Resource)
+}
 
 // IconResource wraps an icon's PNG as a fyne resource, named after the kind (which golden markup
 // shows), for the window and the tray.

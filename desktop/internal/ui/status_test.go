@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -40,9 +41,68 @@ func TestStatusConnected(t *testing.T) {
 	}
 	test.Tap(s.buttons["lunch"])
 	test.Tap(s.AutoStart)
-	test.Tap(s.SignOut)
-	if len(c.set) != 1 || c.set[0] != "lunch" || c.signOut != 1 || len(c.autostart) != 1 || c.autostart[0] {
+	if len(c.set) != 1 || c.set[0] != "lunch" || len(c.autostart) != 1 || c.autostart[0] {
 		t.Fatalf("actions: %+v", c)
+	}
+}
+
+// Sign out asks first: one misclick would otherwise mean asking an admin for a new pairing code.
+func TestStatusSignOutAsksFirst(t *testing.T) {
+	s, w, c := newStatus(t)
+	s.SetWindow(w)
+	s.Update(connected(), now)
+	test.Tap(s.SignOut)
+	if c.signOut != 0 {
+		t.Fatal("Sign out signed out without asking")
+	}
+	test.AssertRendersToMarkup(t, "status_confirm_sign_out.xml", w.Canvas())
+	test.Tap(s.KeepSignedIn)
+	if c.signOut != 0 || s.confirm != nil {
+		t.Fatalf("Stay signed in: %d sign-outs, dialog %v", c.signOut, s.confirm)
+	}
+	test.Tap(s.SignOut)
+	test.Tap(s.ConfirmSignOut)
+	if c.signOut != 1 || s.confirm != nil {
+		t.Fatalf("confirmed: %d sign-outs, dialog %v", c.signOut, s.confirm)
+	}
+}
+
+// A change made offline that the hub overtook is shown in the window, not only as a notification
+// (which no notification daemon may show).
+func TestStatusShowsOvertakenChange(t *testing.T) {
+	s, w, _ := newStatus(t)
+	st, _ := connected().WithConn(model.Disconnected, "connection refused")
+	st, _, _ = st.Request("lunch")
+	st, _, _ = st.WithSnapshot(snapshot("offline", "offline", 9, "admin", "", now), now)
+	s.Update(st, now)
+	if !s.Overtaken.Visible() || !strings.Contains(s.Overtaken.Text, "so Lunch was not applied") {
+		t.Fatalf("overtaken change: visible %v, %q", s.Overtaken.Visible(), s.Overtaken.Text)
+	}
+	test.AssertRendersToMarkup(t, "status_overtaken.xml", w.Canvas())
+	st, _, _ = st.Request("busy")
+	s.Update(st, now)
+	if s.Overtaken.Visible() {
+		t.Fatal("picking a status again clears the overtaken change")
+	}
+}
+
+// The window keeps its size: its minimum does not follow the content (more systems, longer reasons,
+// more changes), so a window never grows itself (it went 648 → 688 px).
+func TestStatusMinSizeDoesNotFollowContent(t *testing.T) {
+	s, _, _ := newStatus(t)
+	s.Update(connected(), now)
+	small := s.Content().MinSize()
+	st, _ := connected().WithConn(model.Disconnected, "a long reason why the connection dropped, long enough to wrap over several lines of the window")
+	st, _, _ = st.Request("lunch")
+	for i := range 12 {
+		st.Vendors = append(st.Vendors, model.Vendor{ID: "con", Vendor: "zendesk", Sync: "error", Detail: strings.Repeat("a very long vendor error ", 6+i)})
+	}
+	for i := range 8 {
+		st.Timeline = append(st.Timeline, model.Entry{Time: now, Status: "busy", Previous: "available", Source: "admin", Reason: strings.Repeat("covering ", 10), Version: int64(100 - i)})
+	}
+	s.Update(st, now)
+	if big := s.Content().MinSize(); big.Height != small.Height || big.Width > 860 {
+		t.Fatalf("min size %v with more content, %v before: the window would grow", big, small)
 	}
 }
 
