@@ -46,11 +46,13 @@ func (e Entry) path() (string, error) {
 	return filepath.Join(dir, ID+".desktop"), nil
 }
 
-// desktopFile is the entry's content; hidden turns off a system-wide entry of the same name.
+// desktopFile is the entry's content; hidden turns off a system-wide entry of the same name. It starts
+// the tray with --autostart, as the MSI's Run value does: a tray started at login for an agent (or by
+// an IT policy) that turned start at login off exits at once.
 func (e Entry) desktopFile(hidden bool) string {
 	var b strings.Builder
 	b.WriteString("[Desktop Entry]\nType=Application\nName=Presence Hub\nComment=Your status in every contact-center tool\n")
-	fmt.Fprintf(&b, "Exec=%s\nTryExec=%s\nIcon=%s\nTerminal=false\nX-GNOME-Autostart-enabled=%t\n", quoteExec(e.Exec), e.Exec, ID, !hidden)
+	fmt.Fprintf(&b, "Exec=%s --autostart\nTryExec=%s\nIcon=%s\nTerminal=false\nX-GNOME-Autostart-enabled=%t\n", quoteExec(e.Exec), e.Exec, ID, !hidden)
 	if hidden {
 		b.WriteString("Hidden=true\n")
 	}

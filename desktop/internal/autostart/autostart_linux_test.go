@@ -24,7 +24,7 @@ func TestXDGAutostart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"[Desktop Entry]\n", "Type=Application\n", `Exec="/opt/Presence Hub/presence-tray"` + "\n", "TryExec=/opt/Presence Hub/presence-tray\n"} {
+	for _, want := range []string{"[Desktop Entry]\n", "Type=Application\n", `Exec="/opt/Presence Hub/presence-tray" --autostart` + "\n", "TryExec=/opt/Presence Hub/presence-tray\n"} {
 		if !strings.Contains(string(data), want) {
 			t.Errorf("entry lacks %q:\n%s", want, data)
 		}
