@@ -20,6 +20,7 @@ func main() {
 	started := time.Now()
 	cfg := launch.Config{Version: version, Started: started, Stderr: os.Stderr}
 	showVersion := flag.Bool("version", false, "print the version and exit")
+	signOut := flag.Bool("sign-out", false, "revoke this computer's device on the hub, delete its token from the keyring and exit (offboarding); needs no display")
 	printConfig := flag.Bool("print-config", false, "print the effective settings and where each comes from (IT policy, preferences) as JSON and exit; needs no display")
 	flag.StringVar(&cfg.HubURL, "hub", "", "hub URL to sign in to (unless IT policy sets one)")
 	flag.StringVar(&cfg.PairingCode, "pairing-code", "", "sign in with this pairing code, without the sign-in window")
@@ -35,6 +36,9 @@ func main() {
 	if *showVersion {
 		fmt.Println("presence-tray", version)
 		return
+	}
+	if *signOut { // before the fyne app exists: no display or GL needed
+		os.Exit(launch.SignOutThisUser(os.Stderr))
 	}
 	if *printConfig { // before the fyne app exists: no display, GL or D-Bus needed
 		os.Exit(launch.PrintConfig(os.Stdout, cfg))
