@@ -79,6 +79,9 @@ func newAgentsCommand(g *globals) *cobra.Command {
 			"  presencectl -t acme agents update ag_123 --team tm_1 --team tm_2\n"+
 				"  presencectl -t acme agents update ag_123 --identity cn_zendesk=3820012"),
 		deleteCommand(g, agentResource, &phv1.DeleteAgentResponse{}),
+		newPairingCodesCommand(g),
+		newDevicesCommand(g),
+		newRevokeDevicesCommand(g),
 	)
 	return cmd
 }
