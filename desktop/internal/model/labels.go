@@ -189,10 +189,11 @@ func VendorStateName(v Vendor) string {
 // SyncKind is a connected system's sync state in four kinds, one icon each.
 type SyncKind int
 
-// Sync kinds.
+// Sync kinds. The zero value is none of them (a menu item without a sync icon).
 const (
+	noSyncKind SyncKind = iota
 	// SyncNone: nothing was written there for this status (not synced for it, or not yet).
-	SyncNone SyncKind = iota
+	SyncNone
 	// SyncOK: the system has the agent's current status.
 	SyncOK
 	// SyncPending: a write is on its way or waiting.
@@ -205,7 +206,7 @@ const (
 var SyncKinds = []SyncKind{SyncNone, SyncOK, SyncPending, SyncError}
 
 func (k SyncKind) String() string {
-	return [...]string{"not-synced", "in-sync", "pending", "error"}[k]
+	return [...]string{"", "not-synced", "in-sync", "pending", "error"}[k]
 }
 
 // VendorSync is the kind of a connected system's sync state.

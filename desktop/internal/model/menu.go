@@ -32,6 +32,8 @@ type Item struct {
 	Enabled   bool
 	Checked   bool
 	Separator bool
+	// Sync is the sync icon of a connected system's line (zero: no icon).
+	Sync SyncKind
 }
 
 var separator = Item{Separator: true}
@@ -53,7 +55,7 @@ func Menu(s State, now time.Time) []Item {
 		if len(s.Vendors) > 0 {
 			items = append(items, separator)
 			for _, v := range s.Vendors {
-				items = append(items, Item{Label: VendorLine(v)})
+				items = append(items, Item{Label: VendorLine(v), Sync: VendorSync(v)})
 			}
 		}
 	}

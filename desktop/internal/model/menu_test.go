@@ -229,6 +229,18 @@ func TestEscapeMnemonics(t *testing.T) {
 	}
 }
 
+func TestMenuVendorLinesCarrySyncIcons(t *testing.T) {
+	var got []SyncKind
+	for _, it := range Menu(connected(), now) {
+		if it.Sync != 0 {
+			got = append(got, it.Sync)
+		}
+	}
+	if len(got) != 2 || got[0] != SyncOK || got[1] != SyncError {
+		t.Fatalf("sync icons of the menu's vendor lines: %v, want in-sync, error", got)
+	}
+}
+
 func TestMenuEscapesUnderscores(t *testing.T) {
 	s := connected()
 	s.Statuses = append(s.Statuses, Status{Name: "transfers_only", Display: "transfers_only", Kind: KindBusy})

@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"presencehub.dev/desktop/internal/model"
+	"presencehub.dev/desktop/internal/ui"
 )
 
 // TrayMenu turns the model's menu items into a fyne menu whose actions call do with their item. The
@@ -24,6 +25,9 @@ func TrayMenu(items []model.Item, do func(model.Item)) *fyne.Menu {
 		mi.Disabled = !it.Enabled
 		mi.Checked = it.Checked
 		mi.IsQuit = it.Action == model.ActQuit
+		if it.Sync != 0 {
+			mi.Icon = ui.SyncResource(it.Sync)
+		}
 		if it.Action != model.ActNone {
 			mi.Action = func() { do(it) }
 		}

@@ -9,7 +9,7 @@ import (
 
 func TestTrayMenu(t *testing.T) {
 	items := []model.Item{
-		{Label: "Busy — since 10:00"},
+		{Label: "Busy — since 10:00", Sync: model.SyncOK},
 		{Separator: true},
 		{Label: "Available", Action: model.ActSetStatus, Status: "available", Enabled: true},
 		{Label: "Busy", Action: model.ActSetStatus, Status: "busy", Enabled: true, Checked: true},
@@ -23,6 +23,9 @@ func TestTrayMenu(t *testing.T) {
 		t.Fatalf("%d items, want %d", len(m.Items), len(items))
 	}
 	head, avail, busy, lunch, quit := m.Items[0], m.Items[2], m.Items[3], m.Items[4], m.Items[6]
+	if head.Icon == nil || head.Icon.Name() != "sync-in-sync.png" || avail.Icon != nil {
+		t.Fatalf("sync icons: %v, %v", head.Icon, avail.Icon)
+	}
 	if !head.Disabled || head.Action != nil || !m.Items[1].IsSeparator {
 		t.Fatalf("info line should be disabled and inert: %+v", head)
 	}
