@@ -174,7 +174,7 @@ func VendorLine(v Vendor) string {
 // code made readable ("On_Break" → "On Break", "unavailable" → "Unavailable"); "" when none is known.
 func VendorStateName(v Vendor) string {
 	switch {
-	case v.StateName != "":
+	case v.StateName != "" && v.StateName != v.State:
 		return v.StateName
 	case v.State == "":
 		return ""

@@ -43,6 +43,7 @@ func TestLabels(t *testing.T) {
 		{VendorLine(Vendor{Vendor: "http", Sync: "not_synced", State: "in", StateName: "Clocked in"}), "HTTP: Clocked in — not synced for this status"},
 		{VendorLine(Vendor{Vendor: "zendesk", Sync: "not_synced"}), "Zendesk — not synced for this status"},
 		{VendorStateName(Vendor{State: "transfers_only"}), "Transfers Only"},
+		{VendorStateName(Vendor{State: "in", StateName: "in"}), "In"},
 		{VendorStateName(Vendor{State: "available_for-chats"}), "Available For Chats"},
 		{s.EntryLine(Entry{Time: now, Status: "busy", Previous: "available", Source: SourceAdmin, Reason: "covering"}, now), "12:00  Busy ← Available, by an admin: covering"},
 		{s.EntryLine(Entry{Time: now, Status: "on-call", Queued: "lunch", Source: SourceSystem}, now), "12:00  On call (then Lunch), by Presence Hub"},

@@ -10,7 +10,8 @@ import (
 // StateName is the vendor's own name for one of a connection's states ("On Break" for Salesforce's
 // "On_Break"), for the tray's line about that system. It never sends a request: it answers from the
 // adapter's fixed states or from the vendor's list as last read for an admin (States, a lookup that
-// asked), and "" when neither knows the state or the connection cannot be used.
+// asked), and "" when neither names the state (or only repeats its code, as the generic HTTP
+// connector's states do) or the connection cannot be used.
 func (m *Manager) StateName(ctx context.Context, c *model.Connection, state string) string {
 	if state == "" {
 		return ""
@@ -21,7 +22,7 @@ func (m *Manager) StateName(ctx context.Context, c *model.Connection, state stri
 	}
 	if ss, ok := l.adapter.(vendorapi.StaticStates); ok {
 		for _, s := range ss.StaticStates() {
-			if s.ID == state {
+			if s.ID == state && s.Name != s.ID { // a name that only repeats the code is no name
 				return s.Name
 			}
 		}

@@ -145,6 +145,8 @@ type PresenceHubServiceClient interface {
 	GetPresence(ctx context.Context, in *GetPresenceRequest, opts ...grpc.CallOption) (*GetPresenceResponse, error)
 	// SetPresence is an admin override.
 	SetPresence(ctx context.Context, in *SetPresenceRequest, opts ...grpc.CallOption) (*SetPresenceResponse, error)
+	// ListTimeline lists an agent's status history, newest first. Besides API keys, a tray's device
+	// token may read its own agent's timeline (the tray's recent changes), and nothing else.
 	ListTimeline(ctx context.Context, in *ListTimelineRequest, opts ...grpc.CallOption) (*ListTimelineResponse, error)
 	// Pairing and devices.
 	CreatePairingCode(ctx context.Context, in *CreatePairingCodeRequest, opts ...grpc.CallOption) (*CreatePairingCodeResponse, error)
@@ -757,6 +759,8 @@ type PresenceHubServiceServer interface {
 	GetPresence(context.Context, *GetPresenceRequest) (*GetPresenceResponse, error)
 	// SetPresence is an admin override.
 	SetPresence(context.Context, *SetPresenceRequest) (*SetPresenceResponse, error)
+	// ListTimeline lists an agent's status history, newest first. Besides API keys, a tray's device
+	// token may read its own agent's timeline (the tray's recent changes), and nothing else.
 	ListTimeline(context.Context, *ListTimelineRequest) (*ListTimelineResponse, error)
 	// Pairing and devices.
 	CreatePairingCode(context.Context, *CreatePairingCodeRequest) (*CreatePairingCodeResponse, error)
