@@ -9,6 +9,8 @@ import (
 	"os"
 	"time"
 
+	"fyne.io/fyne/v2/app"
+
 	"presencehub.dev/desktop/internal/instance"
 	"presencehub.dev/desktop/internal/launch"
 	_ "presencehub.dev/desktop/internal/localeenv" // its init runs before Fyne's: no locale noise under LANG=C.UTF-8
@@ -50,7 +52,7 @@ func main() {
 	if *windowKind != "" { // a window of the running tray, which started this process
 		log := launch.NewLogger(os.Stderr, cfg.LogLevel).With(slog.String(logkey.Version, version))
 		os.Exit(window.Run(window.Options{Kind: *windowKind, AppID: launch.AppID, Dir: instance.DefaultDir(), Log: log,
-			Stderr: os.Stderr, Getenv: os.Getenv}))
+			Stderr: os.Stderr, Getenv: os.Getenv, NewApp: app.NewWithID}))
 	}
 	os.Exit(launch.Run(cfg))
 }

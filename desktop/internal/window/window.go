@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/app"
 
 	"presencehub.dev/desktop/internal/display"
 	"presencehub.dev/desktop/internal/instance"
@@ -32,6 +31,9 @@ type Options struct {
 	Log    *slog.Logger
 	Stderr io.Writer
 	Getenv display.Env
+	// NewApp makes the fyne app (app.NewWithID; the command's main passes it, so this package needs
+	// no GL driver and tests run it headless).
+	NewApp func(id string) fyne.App
 	Now    func() time.Time
 }
 
@@ -62,7 +64,7 @@ func Run(o Options) int {
 		log.Debug("the tray did not take this window", slog.Any(logkey.Error, err))
 		return 0
 	}
-	a := app.NewWithID(o.AppID)
+	a := o.NewApp(o.AppID)
 	a.SetIcon(ui.IconResource(model.IconAvailable))
 	a.Settings().SetTheme(ui.Theme()) // legible muted text (since, hints, a disabled Sign in)
 	w := newWin(a, o, conn, *first.Settings)
@@ -74,6 +76,7 @@ func Run(o Options) int {
 // win is the window and what it shows. Its methods run on fyne's goroutine unless said otherwise.
 type win struct {
 	app    fyne.App
+	quit   func() // ends the process's window (driverQuit)
 	o      Options
 	conn   *winproto.Conn
 	w      fyne.Window
@@ -84,6 +87,7 @@ type win struct {
 
 func newWin(a fyne.App, o Options, conn *winproto.Conn, set winproto.Settings) *win {
 	w := &win{app: a, o: o, conn: conn}
+	w.quit = w.driverQuit
 	if o.Kind == winproto.KindSignIn {
 		w.w = a.NewWindow("Sign in to Presence Hub")
 		w.signIn = ui.NewSignIn(set.HubURL, set.HubURLLocked, w.submit)
@@ -103,16 +107,16 @@ func newWin(a fyne.App, o Options, conn *winproto.Conn, set winproto.Settings) *
 		w.w.SetContent(w.status.Content())
 		w.w.Resize(fyne.NewSize(860, 540))
 	}
-	w.w.SetCloseIntercept(w.quit)
+	w.w.SetCloseIntercept(func() { w.quit() })
 	w.w.Show()
 	return w
 }
 
-// quit ends the process's window through the driver, not fyne.App.Quit: App.Quit first marks every
+// driverQuit ends the process's window through the driver, not fyne.App.Quit: App.Quit first marks every
 // window closing, and fyne 2.7 crashes (a nil window in processMouseMoved, fyne-io/fyne#5981) on a
 // pointer event that reaches a closing window before its event loop stops. Ending the process frees
 // the window.
-func (w *win) quit() { w.app.Driver().Quit() }
+func (w *win) driverQuit() { w.app.Driver().Quit() }
 
 func (w *win) submit(hubURL, code string) {
 	w.nextID++
@@ -134,7 +138,7 @@ func (w *win) receive(log *slog.Logger) {
 			if !errors.Is(err, io.EOF) {
 				log.Debug("tray connection", slog.Any(logkey.Error, err))
 			}
-			fyne.Do(w.quit)
+			fyne.Do(func() { w.quit() })
 			return
 		}
 		fyne.Do(func() { w.apply(m) })

@@ -33,13 +33,16 @@ func underAny(path string, prefixes ...string) bool {
 
 // fyneDirect says which of the project's packages may import which fyne packages directly: the tray
 // (shell) only fyne.io/systray, with no GUI toolkit; the windows (ui, and window, the window mode's
-// process that creates the fyne app) the toolkit, but not its tray API.
+// process) the toolkit, but not its tray API nor the GL driver (fyne.io/fyne/v2/app, which only the
+// thin main imports, so the windows' code is tested headless and launch's race build stays GL-free).
 func fyneDirect(pkg, imp string) bool {
 	switch pkg {
 	case desktop + "internal/shell":
 		return imp == "fyne.io/systray"
 	case desktop + "internal/window", desktop + "internal/ui":
-		return !underAny(imp, "fyne.io/systray", "fyne.io/fyne/v2/driver/desktop")
+		return !underAny(imp, "fyne.io/systray", "fyne.io/fyne/v2/driver/desktop", "fyne.io/fyne/v2/app")
+	case desktop + "cmd/presence-tray":
+		return imp == "fyne.io/fyne/v2/app" // the window mode's app, handed to package window
 	}
 	return false
 }
