@@ -95,6 +95,11 @@ func TestStatusWindow(t *testing.T) {
 	if m := tr.next(t); m != (winproto.FromWindow{Op: winproto.OpSetStatus, Status: "lunch"}) {
 		t.Fatalf("asked %+v", m)
 	}
+	w.apply(winproto.ToWindow{AskSignOut: true}) // the menu's Sign out: the window asks first
+	test.Tap(w.status.ConfirmSignOut)
+	if m := tr.next(t); m.Op != winproto.OpSignOut {
+		t.Fatalf("asked %+v", m)
+	}
 	test.Tap(w.status.AutoStart) // locked: nothing is asked
 	signedOut := model.State{Conn: model.SignedOut}
 	w.apply(winproto.ToWindow{State: &signedOut})
