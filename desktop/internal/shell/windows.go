@@ -61,12 +61,14 @@ func (s *Shell) open(kind string) {
 	s.log.Debug("window process started", slog.String(logkey.Window, kind))
 	go func() {
 		err := p.Wait()
-		s.log.Debug("window process ended", slog.String(logkey.Window, kind), slog.Any(logkey.Error, err))
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		if s.windows[kind] == w && w.conn == nil { // it died before connecting
+		if s.windows[kind] == w && w.conn == nil { // it ended before connecting: it never showed
 			delete(s.windows, kind)
+			s.log.Warn("the window could not open (its own message is above)", slog.String(logkey.Window, kind), slog.Any(logkey.Error, err))
+			return
 		}
+		s.log.Debug("window process ended", slog.String(logkey.Window, kind), slog.Any(logkey.Error, err))
 	}()
 }
 
