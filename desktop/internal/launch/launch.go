@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -66,7 +67,8 @@ func Run(cfg Config) int {
 	}
 	tray := &shell.SysTray{}
 	opts := shell.Options{Log: log, Tray: tray, Quit: tray.Quit, Notify: notify.Notifier{}.Send, Settings: conf.settings,
-		OnStartAtLogin: conf.setStartAtLogin, OnSignedIn: conf.rememberHub, QuietFirstRun: cfg.PairingCode != ""}
+		OnStartAtLogin: conf.setStartAtLogin, OnSignedIn: conf.rememberHub, QuietFirstRun: cfg.PairingCode != "",
+		Settled: func() { settle(log) }}
 	if sp, err := newSpawner(cfg.LogLevel, stderr(cfg.Stderr)); err != nil {
 		log.Error("no windows", slog.Any(logkey.Error, err))
 	} else {
@@ -140,13 +142,18 @@ func start(ctx context.Context, log *slog.Logger, ctl *controller.Controller, sh
 	if cfg.Show {
 		sh.Open(winproto.KindStatus)
 	}
-	// Started: what the tray will touch from now on is a small part of the binary it shares with the
-	// windows; let the rest go (package trim).
+}
+
+// settle runs once the first snapshot is shown: the tray has started and from now on waits. What it
+// will touch is a small part of the binary it shares with the windows, so the rest of the binary's
+// pages go (package trim), and so does the garbage of starting (one GC, memory returned to the OS).
+func settle(log *slog.Logger) {
 	if res, err := trim.Executable(); err != nil {
 		log.Warn("trimming the working set", slog.Any(logkey.Error, err))
 	} else {
 		log.Debug("trimmed the working set", slog.Int(logkey.Count, res.Ranges), slog.Uint64("bytes", res.Bytes))
 	}
+	debug.FreeOSMemory()
 }
 
 // NewLogger is the program's logger: text to w at level (debug, info, warn, error).

@@ -51,7 +51,10 @@ type Options struct {
 	// QuietFirstRun: do not open the sign-in window when the tray starts signed out (a pairing code
 	// from the command line is about to sign it in).
 	QuietFirstRun bool
-	Now           func() time.Time
+	// Settled runs once, on its own goroutine, when the first snapshot is shown: the tray has done its
+	// start-up work and from now on waits.
+	Settled func()
+	Now     func() time.Time
 }
 
 // Shell is the tray and the windows' server. Its methods are safe for concurrent use.
@@ -65,6 +68,7 @@ type Shell struct {
 	view     view
 	state    model.State
 	rendered bool
+	settled  bool
 	signedIn bool               // the tray was signed in (a later SignInRequired reopens the sign-in window)
 	windows  map[string]*window // by kind: started or connected
 	closed   bool
@@ -101,6 +105,12 @@ func (s *Shell) Show(st model.State) {
 	defer s.mu.Unlock()
 	first := !s.rendered
 	s.rendered, s.state = true, st
+	if st.Have && !s.settled {
+		s.settled = true
+		if s.o.Settled != nil {
+			go s.o.Settled()
+		}
+	}
 	s.paint(s.view.next(st, s.o.Now(), first))
 	for _, w := range s.windows {
 		w.out.state(st)

@@ -260,3 +260,21 @@ func TestHubSignOutReopensSignIn(t *testing.T) {
 		return len(f.notes) == 1
 	})
 }
+
+func TestSettledOnceAfterTheFirstSnapshot(t *testing.T) {
+	settled := make(chan struct{}, 2)
+	s := New(Options{Settled: func() { settled <- struct{}{} }})
+	s.Show(model.State{Conn: model.Connecting})
+	s.Show(model.State{Conn: model.Connected, Have: true})
+	s.Show(model.State{Conn: model.Disconnected, Have: true})
+	s.Show(model.State{Conn: model.Connected, Have: true})
+	select {
+	case <-settled:
+	case <-time.After(testwait.Default):
+		t.Fatal("never settled")
+	}
+	s.Close()
+	if len(settled) != 0 {
+		t.Fatal("settled more than once")
+	}
+}
