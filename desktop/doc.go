@@ -3,7 +3,9 @@
 //
 // cmd/presence-tray is a thin main; internal/launch wires the parts: internal/model (pure state → menu,
 // icon, labels), internal/controller (sign-in, stream, status changes, sign-out; no fyne),
-// internal/ui (fyne widgets), internal/shell (the desktop.App tray glue), internal/secrets (the
-// keyring), internal/hubapi, internal/settings (IT policy and preferences), internal/autostart,
-// internal/instance and internal/icons.
+// internal/shell (the tray through fyne.io/systray, without Fyne's toolkit, and the server of the
+// windows), internal/window (window mode: one Fyne window in a child process, over internal/winproto),
+// internal/ui (fyne widgets), internal/secrets (the keyring), internal/hubapi, internal/settings (IT
+// policy and preferences), internal/autostart, internal/instance, internal/notify, internal/display,
+// internal/localeenv, internal/trim and internal/icons.
 package desktop

@@ -36,4 +36,5 @@ const (
 	Subject    = "bus.subject"
 	Count      = "count"
 	Reason     = "reason"
+	Window     = "tray.window" // a tray window process: status, signin
 )

@@ -5,12 +5,17 @@ package main
 import (
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"time"
 
 	"fyne.io/fyne/v2/app"
 
+	"presencehub.dev/desktop/internal/instance"
 	"presencehub.dev/desktop/internal/launch"
+	_ "presencehub.dev/desktop/internal/localeenv" // its init runs before Fyne's: no locale noise under LANG=C.UTF-8
+	"presencehub.dev/desktop/internal/window"
+	"presencehub.dev/shared/logkey"
 )
 
 // version is stamped at build time: -ldflags "-X main.version=1.2.3".
@@ -27,6 +32,7 @@ func main() {
 	flag.BoolVar(&cfg.Show, "show", false, "open the status window at start")
 	flag.BoolVar(&cfg.Autostart, "autostart", false, "started by a start-at-login entry: exit unless start at login is on")
 	flag.StringVar(&cfg.LogLevel, "log-level", "info", "debug, info, warn or error")
+	windowKind := flag.String("window", "", "internal: show one window (status or signin) of the running tray, which starts it so")
 	flag.Usage = func() {
 		fmt.Fprintln(flag.CommandLine.Output(), "Usage: presence-tray [flags]")
 		flag.PrintDefaults()
@@ -37,11 +43,16 @@ func main() {
 		fmt.Println("presence-tray", version)
 		return
 	}
-	if *signOut { // before the fyne app exists: no display or GL needed
+	if *signOut { // needs no display
 		os.Exit(launch.SignOutThisUser(os.Stderr))
 	}
-	if *printConfig { // before the fyne app exists: no display, GL or D-Bus needed
+	if *printConfig { // needs no display, GL or D-Bus
 		os.Exit(launch.PrintConfig(os.Stdout, cfg))
 	}
-	os.Exit(launch.Run(app.NewWithID(launch.AppID), cfg))
+	if *windowKind != "" { // a window of the running tray, which started this process
+		log := launch.NewLogger(os.Stderr, cfg.LogLevel).With(slog.String(logkey.Version, version))
+		os.Exit(window.Run(window.Options{Kind: *windowKind, AppID: launch.AppID, Dir: instance.DefaultDir(), Log: log,
+			Stderr: os.Stderr, Getenv: os.Getenv, NewApp: app.NewWithID}))
+	}
+	os.Exit(launch.Run(cfg))
 }

@@ -2,6 +2,7 @@ package launch
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -16,6 +17,8 @@ import (
 
 	"github.com/godbus/dbus/v5"
 
+	"presencehub.dev/desktop/internal/notify"
+
 	"presencehub.dev/shared/testwait"
 )
 
@@ -24,9 +27,12 @@ import (
 // must pass: it never skips.
 const sessionEnv = "PRESENCE_TRAY_TEST_SESSION"
 
-// TestTraySmoke builds and starts the real presence-tray (fyne, GLFW, fyne.io/systray) on a display
-// and a session bus, finds its StatusNotifierItem on D-Bus, reads the exported menu (the dbusmenu that
-// tray hosts draw), checks the icon is a pixmap, and quits it through the menu's Quit item.
+// TestTraySmoke builds and starts the real presence-tray (fyne.io/systray; the windows are Fyne child
+// processes) on a display and a session bus, finds its StatusNotifierItem on D-Bus, checks its title,
+// reads the exported menu (the dbusmenu that tray hosts draw), checks the icon is a pixmap, sees the
+// first run's sign-in window process connect, and quits it through the menu's Quit item, which ends
+// the window too. Then, with the same binary: no display means a message and exit code 2, and
+// LANG=C.UTF-8 prints no locale errors.
 func TestTraySmoke(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("the D-Bus tray smoke test is for Linux")
@@ -77,12 +83,23 @@ func TestTraySmoke(t *testing.T) {
 	if slices.Contains(labels, "Sign out") {
 		t.Fatalf("a signed-out tray offers Sign out: %q", labels)
 	}
+	var title string
+	if err := bus.Object(name, "/StatusNotifierItem").StoreProperty("org.kde.StatusNotifierItem.Title", &title); err != nil || title != "Presence Hub" {
+		t.Fatalf("tray title %q (%v), want Presence Hub", title, err)
+	}
 	var pix [][]any
 	if err := bus.Object(name, "/StatusNotifierItem").StoreProperty("org.kde.StatusNotifierItem.IconPixmap", &pix); err != nil || len(pix) == 0 {
 		t.Fatalf("no icon pixmap (%v): the tray icon must be PNG bytes", err)
 	}
 
-	// Quit from the menu: the process ends cleanly.
+	// The first run opens the sign-in window: a child process in window mode, connected to the tray.
+	var win int
+	testwait.Seen(t, testwait.Default, "the sign-in window process to connect", func() (bool, string) {
+		win = childWith(tray.Process.Pid, "--window=signin")
+		return win != 0 && strings.Contains(logs.String(), `msg="window connected" version=dev component=shell tray.window=signin`), logs.String()
+	})
+
+	// Quit from the menu: the process ends cleanly, and so does its window.
 	id := itemID(t, bus, name, "Quit")
 	call := bus.Object(name, "/StatusNotifierMenu").Call("com.canonical.dbusmenu.Event", 0, id, "clicked", dbus.MakeVariant(int32(0)), uint32(0))
 	if call.Err != nil {
@@ -96,9 +113,72 @@ func TestTraySmoke(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("Quit did not end the tray")
 	}
+	testwait.For(t, "the sign-in window to end with the tray", func() bool { return ended(win) })
 	if strings.Contains(logs.String(), "panic:") {
 		t.Fatal("the tray panicked")
 	}
+
+	t.Run("notification over D-Bus", func(t *testing.T) {
+		got := serveNotifications(t, bus)
+		if err := (notify.Notifier{}).Send("Status not changed", "Lunch is not yours to pick"); err != nil {
+			t.Fatal(err)
+		}
+		if n := got(); n != "Presence Hub|Status not changed|Lunch is not yours to pick" {
+			t.Fatalf("notification %q", n)
+		}
+	})
+	t.Run("no display", func(t *testing.T) {
+		cmd := exec.Command(bin, "--hub", "http://127.0.0.1:9")
+		cmd.Env = append(without(os.Environ(), "DISPLAY", "WAYLAND_DISPLAY"), "HOME="+home, "XDG_RUNTIME_DIR="+run)
+		out, err := cmd.CombinedOutput()
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != 2 || !strings.Contains(string(out), "DISPLAY is not set") || strings.Contains(string(out), "panic") {
+			t.Fatalf("without a display: %v\n%s", err, out)
+		}
+	})
+	t.Run("no locale noise", func(t *testing.T) {
+		for _, v := range []string{"LANG=C.UTF-8", "LC_ALL=C.UTF-8", "LANG=C"} {
+			cmd := exec.Command(bin, "--version")
+			cmd.Env = append(without(os.Environ(), "LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE"), v)
+			out, err := cmd.CombinedOutput()
+			if err != nil || strings.Contains(string(out), "locale") {
+				t.Fatalf("%s: %v\n%s", v, err, out)
+			}
+		}
+	})
+}
+
+// childWith is the pid of a child of pid whose command line holds arg, or 0.
+func childWith(pid int, arg string) int {
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
+	for _, f := range tasks {
+		data, _ := os.ReadFile(f)
+		for _, c := range strings.Fields(string(data)) {
+			cmdline, _ := os.ReadFile("/proc/" + c + "/cmdline")
+			if slices.Contains(strings.Split(string(cmdline), "\x00"), arg) {
+				n, _ := strconv.Atoi(c)
+				return n
+			}
+		}
+	}
+	return 0
+}
+
+// ended says whether process pid is gone (or a zombie nobody reaped yet).
+func ended(pid int) bool {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return true
+	}
+	_, after, _ := strings.Cut(string(data), ") ")
+	return strings.HasPrefix(after, "Z")
+}
+
+func without(env []string, keys ...string) []string {
+	return slices.DeleteFunc(slices.Clone(env), func(kv string) bool {
+		k, _, _ := strings.Cut(kv, "=")
+		return slices.Contains(keys, k)
+	})
 }
 
 // waitForItem waits for the tray's StatusNotifierItem bus name (org.kde.StatusNotifierItem-<pid>-<n>).

@@ -4,8 +4,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/godbus/dbus/v5"
+
+	"presencehub.dev/shared/testwait"
 )
 
 // statusNotifierWatcher is the desktop's side of the StatusNotifierItem protocol, as a panel provides
@@ -56,4 +59,43 @@ func serveWatcher(t *testing.T, bus *dbus.Conn) *statusNotifierWatcher {
 		_ = bus.Export(nil, path, name)
 	})
 	return w
+}
+
+// notifications is a notification server (org.freedesktop.Notifications) as a desktop provides it.
+type notifications struct {
+	got chan string
+}
+
+// Notify is the server's D-Bus method; it records "app|summary|body".
+func (n *notifications) Notify(app string, _ uint32, _, summary, body string, _ []string, _ map[string]dbus.Variant, _ int32) (uint32, *dbus.Error) {
+	n.got <- app + "|" + summary + "|" + body
+	return 1, nil
+}
+
+// serveNotifications exports a notification server on bus until the test ends; the function it
+// returns gives the next notification received.
+func serveNotifications(t *testing.T, bus *dbus.Conn) func() string {
+	t.Helper()
+	const name, path = "org.freedesktop.Notifications", dbus.ObjectPath("/org/freedesktop/Notifications")
+	n := &notifications{got: make(chan string, 1)}
+	if err := bus.Export(n, path, name); err != nil {
+		t.Fatalf("exporting the notification server: %v", err)
+	}
+	reply, err := bus.RequestName(name, dbus.NameFlagDoNotQueue)
+	if err != nil || reply != dbus.RequestNameReplyPrimaryOwner {
+		t.Fatalf("owning %s on the session bus: reply %v, %v", name, reply, err)
+	}
+	t.Cleanup(func() {
+		_, _ = bus.ReleaseName(name)
+		_ = bus.Export(nil, path, name)
+	})
+	return func() string {
+		select {
+		case s := <-n.got:
+			return s
+		case <-time.After(testwait.Default):
+			t.Fatal("no notification arrived")
+			return ""
+		}
+	}
 }

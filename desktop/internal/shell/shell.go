@@ -1,22 +1,20 @@
-// Package shell is the thin glue between the controller and fyne: it renders model.State into the
-// system tray (menu, icon, tooltip through desktop.App) and the windows of package ui, turns menu
-// clicks and window buttons into controller calls, and shows notices as desktop notifications. All
-// fyne calls happen on fyne's goroutine (fyne.Do); the logic it calls is tested elsewhere.
+// Package shell is the thin glue between the controller and the desktop, without Fyne: it renders
+// model.State into the system tray (menu, icon, tooltip through a Tray, fyne.io/systray in the app),
+// starts the windows as child processes in window mode and serves them over the single-instance
+// socket (package winproto), turns menu clicks and window requests into controller calls, and shows
+// notices as desktop notifications (package notify). What it decides is in pure functions tested by
+// tables (decide.go); the rest only passes values along.
 package shell
 
 import (
 	"context"
 	"log/slog"
-	"slices"
+	"sync"
 	"time"
-
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/driver/desktop"
-	"fyne.io/systray"
 
 	"presencehub.dev/desktop/internal/model"
 	"presencehub.dev/desktop/internal/settings"
-	"presencehub.dev/desktop/internal/ui"
+	"presencehub.dev/desktop/internal/winproto"
 	"presencehub.dev/shared/logkey"
 )
 
@@ -27,10 +25,23 @@ type Actions interface {
 	SignOut(ctx context.Context) error
 }
 
+// Tray shows the icon and the menu (SysTray; a fake in tests). Calls come one at a time.
+type Tray interface {
+	SetMenu(items []model.Item, do func(model.Item))
+	SetIcon(model.IconKind)
+	SetTooltip(string)
+}
+
 // Options configure the shell.
 type Options struct {
-	App fyne.App
-	Log *slog.Logger
+	Log  *slog.Logger
+	Tray Tray
+	// Spawn starts a window process of a kind (Spawner); it connects back over the socket.
+	Spawn func(kind string) (Process, error)
+	// Notify shows a desktop notification (notify.Notifier.Send).
+	Notify func(title, body string) error
+	// Quit ends the tray (systray.Quit).
+	Quit func()
 	// Settings are the resolved settings (hub URL for the sign-in window, start at login).
 	Settings settings.Settings
 	// OnStartAtLogin applies and saves the start-at-login choice; it returns the error to show.
@@ -40,28 +51,27 @@ type Options struct {
 	// QuietFirstRun: do not open the sign-in window when the tray starts signed out (a pairing code
 	// from the command line is about to sign it in).
 	QuietFirstRun bool
-	Now           func() time.Time
+	// Settled runs once, on its own goroutine, when the first snapshot is shown: the tray has done its
+	// start-up work and from now on waits.
+	Settled func()
+	Now     func() time.Time
 }
 
-// Shell is the tray and the windows. Show and Notify may be called from any goroutine.
+// Shell is the tray and the windows' server. Its methods are safe for concurrent use.
 type Shell struct {
-	o    Options
-	log  *slog.Logger
-	desk desktop.App // nil where there is no tray (tests)
-	ctx  context.Context
-	act  Actions
+	o   Options
+	log *slog.Logger
+	ctx context.Context
+	act Actions
 
-	// Touched on fyne's goroutine only.
-	status      *ui.Status
-	main        fyne.Window
-	signIn      *ui.SignIn
-	signInWin   fyne.Window
-	lastItems   []model.Item
-	lastIcon    model.IconKind
-	lastTip     string
-	state       model.State
-	rendered    bool
-	wasSignedIn bool
+	mu       sync.Mutex
+	view     view
+	state    model.State
+	rendered bool
+	settled  bool
+	signedIn bool               // the tray was signed in (a later SignInRequired reopens the sign-in window)
+	windows  map[string]*window // by kind: started or connected
+	closed   bool
 }
 
 // New builds the shell; Bind it to the controller before Show is called.
@@ -72,10 +82,8 @@ func New(o Options) *Shell {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	s := &Shell{o: o, log: o.Log.With(slog.String(logkey.Component, "shell")), lastIcon: -1}
-	s.desk, _ = o.App.(desktop.App)
-	o.App.Settings().SetTheme(ui.Theme()) // legible muted text (since, hints, a disabled Sign in)
-	return s
+	return &Shell{o: o, log: o.Log.With(slog.String(logkey.Component, "shell")), view: view{icon: -1},
+		windows: map[string]*window{}}
 }
 
 // Bind connects the shell to the controller. ctx bounds the calls it makes.
@@ -83,77 +91,92 @@ func (s *Shell) Bind(ctx context.Context, act Actions) {
 	s.ctx, s.act = ctx, act
 }
 
-// InstallTray puts the icon and a first menu in the system tray. Call it before the fyne app runs:
-// fyne starts its tray only for a menu set before Run.
+// InstallTray shows the connecting state in the tray once it is up, before the controller starts.
 func (s *Shell) InstallTray() {
-	if s.desk == nil {
-		return
-	}
-	st := model.State{Conn: model.Connecting}
-	s.lastItems, s.lastIcon = model.Menu(st, s.o.Now()), model.Icon(st)
-	s.desk.SetSystemTrayMenu(TrayMenu(s.lastItems, s.do))
-	s.desk.SetSystemTrayIcon(ui.IconResource(s.lastIcon))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.paint(s.view.next(model.State{Conn: model.Connecting}, s.o.Now(), true))
 }
 
-// Show implements controller.View.
-func (s *Shell) Show(st model.State) { fyne.Do(func() { s.render(st) }) }
-
-// Notify implements controller.View: a desktop notification.
-func (s *Shell) Notify(n model.Notice) {
-	fyne.Do(func() { s.o.App.SendNotification(fyne.NewNotification(n.Title, n.Body)) })
-}
-
-// render shows a state in the tray and the windows. On fyne's goroutine.
-func (s *Shell) render(st model.State) {
+// Show implements controller.View: the tray, the open windows and, when the state calls for it, the
+// sign-in window.
+func (s *Shell) Show(st model.State) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	first := !s.rendered
 	s.rendered, s.state = true, st
-	now := s.o.Now()
-	if s.desk != nil {
-		items := model.Menu(st, now)
-		if first || !slices.Equal(items, s.lastItems) {
-			s.lastItems = items
-			s.desk.SetSystemTrayMenu(TrayMenu(items, s.do))
-		}
-		if icon := model.Icon(st); icon != s.lastIcon {
-			s.lastIcon = icon
-			s.desk.SetSystemTrayIcon(ui.IconResource(icon))
-		}
-		if tip := model.Tooltip(st, now); tip != s.lastTip {
-			s.lastTip = tip
-			systray.SetTooltip(tip)
+	if st.Have && !s.settled {
+		s.settled = true
+		if s.o.Settled != nil {
+			go s.o.Settled()
 		}
 	}
-	if s.status != nil {
-		s.status.Update(st, now)
+	s.paint(s.view.next(st, s.o.Now(), first))
+	for _, w := range s.windows {
+		w.out.state(st)
 	}
-	switch {
-	case st.SignedIn():
-		s.wasSignedIn = true
-		if s.signInWin != nil {
-			s.signInWin.Hide()
+	open, closeSignIn, signedIn := signInWindow(first, s.o.QuietFirstRun, s.signedIn, st)
+	s.signedIn = signedIn
+	if closeSignIn {
+		if w := s.windows[winproto.KindSignIn]; w != nil {
+			w.out.send(winproto.ToWindow{Close: true})
 		}
-	case st.Conn == model.SignInRequired && s.wasSignedIn, st.Conn == model.SignedOut && first && !s.o.QuietFirstRun:
-		s.wasSignedIn = false
-		s.openSignIn() // first run, or the hub signed this device out
+	}
+	if open {
+		s.open(winproto.KindSignIn)
 	}
 }
 
-// do runs a menu item's action. On fyne's goroutine.
+// paint hands what changed to the tray. Called with s.mu held.
+func (s *Shell) paint(c change) {
+	if s.o.Tray == nil {
+		return
+	}
+	if c.items != nil {
+		s.o.Tray.SetMenu(c.items, s.do)
+	}
+	if c.icon {
+		s.o.Tray.SetIcon(s.view.icon)
+	}
+	if c.tip {
+		s.o.Tray.SetTooltip(s.view.tip)
+	}
+}
+
+// Notify implements controller.View: a desktop notification, sent on its own goroutine (the
+// controller's lock is held).
+func (s *Shell) Notify(n model.Notice) {
+	if s.o.Notify == nil {
+		return
+	}
+	go func() {
+		if err := s.o.Notify(n.Title, n.Body); err != nil {
+			s.log.Warn("desktop notification not shown", slog.String(logkey.Result, n.Title), slog.Any(logkey.Error, err))
+		}
+	}()
+}
+
+// do runs a menu item's action.
 func (s *Shell) do(it model.Item) {
 	switch it.Action {
 	case model.ActSetStatus:
-		if err := s.act.SetStatus(it.Status); err != nil {
-			s.Notify(model.Notice{Title: "Status not changed", Body: err.Error()})
-		}
+		s.setStatus(it.Status)
 	case model.ActOpen:
-		s.ShowWindow()
+		s.Open(winproto.KindStatus)
 	case model.ActSignIn:
-		s.openSignIn()
+		s.Open(winproto.KindSignIn)
 	case model.ActSignOut:
-		s.ShowWindow()
-		fyne.Do(func() { s.status.AskSignOut() }) // after the window exists: sign-out asks first
+		s.askSignOut() // the status window asks first: a misclick would cost a new pairing code
 	case model.ActQuit:
-		s.quit()
+		if s.o.Quit != nil {
+			s.o.Quit()
+		}
+	}
+}
+
+func (s *Shell) setStatus(name string) {
+	if err := s.act.SetStatus(name); err != nil {
+		s.Notify(model.Notice{Title: "Status not changed", Body: err.Error()})
 	}
 }
 
@@ -164,11 +187,12 @@ func (s *Shell) signOut() {
 	}
 }
 
-// quit ends the tray through the driver rather than fyne.App.Quit: App.Quit first marks every window
-// closing, and fyne 2.7 crashes (a nil window in processMouseMoved, fyne-io/fyne#5981) on a pointer
-// event that reaches a closing window before its event loop stops, as when the sign-in window opened
-// under the pointer. The driver's Quit stops the loop with the windows intact; ending the process
-// frees them. On fyne's goroutine.
-func (s *Shell) quit() {
-	s.o.App.Driver().Quit()
+func (s *Shell) setStartAtLogin(on bool) {
+	if s.o.OnStartAtLogin == nil {
+		return
+	}
+	if err := s.o.OnStartAtLogin(on); err != nil {
+		s.log.Warn("changing start at login", slog.Any(logkey.Error, err))
+		s.Notify(model.Notice{Title: "Start at login not changed", Body: err.Error()})
+	}
 }

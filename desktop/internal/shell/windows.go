@@ -3,50 +3,225 @@ package shell
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
+	"time"
 
-	"fyne.io/fyne/v2"
-
-	"presencehub.dev/desktop/internal/hubapi"
-	"presencehub.dev/desktop/internal/model"
-	"presencehub.dev/desktop/internal/ui"
+	"presencehub.dev/desktop/internal/winproto"
 	"presencehub.dev/shared/logkey"
 )
 
-// ShowWindow shows the status window, creating it the first time. Safe from any goroutine.
-func (s *Shell) ShowWindow() {
-	fyne.Do(func() {
-		if s.main == nil {
-			s.main = s.o.App.NewWindow("Presence Hub")
-			s.status = ui.NewStatus(ui.Actions{
-				SetStatus: func(name string) {
-					if err := s.act.SetStatus(name); err != nil {
-						s.Notify(model.Notice{Title: "Status not changed", Body: err.Error()})
-					}
-				},
-				SignIn:          s.openSignIn,
-				SignOut:         func() { go s.signOut() },
-				SetStartAtLogin: s.setStartAtLogin,
-			})
-			sal := s.o.Settings.StartAtLogin
-			s.status.SetStartAtLogin(sal.V, sal.Locked())
-			s.status.SetWindow(s.main)
-			s.main.SetContent(s.status.Content())
-			s.main.Resize(fyne.NewSize(860, 540))
-			s.main.SetCloseIntercept(s.main.Hide) // closing keeps the tray running
-			if s.desk != nil {
-				s.desk.SetSystemTrayWindow(s.main) // a left click on the icon opens it
-			}
-			s.status.Update(s.state, s.o.Now())
-		}
-		s.main.Show()
-		s.main.RequestFocus()
-		go s.loadTimeline()
-	})
+// Process is a started window process.
+type Process interface {
+	// Wait returns when the process has ended.
+	Wait() error
+	// Kill ends it.
+	Kill() error
 }
 
-// loadTimeline brings the hub's recent changes into the window (those from before this tray started
-// too), when the controller can read them.
+// window is one window process: started (proc) and, once it connected, served (conn, out).
+type window struct {
+	kind string
+	proc Process
+	conn *winproto.Conn
+	out  *outbox
+	// askSignOut: ask to confirm signing out once connected (the menu's Sign out started it).
+	askSignOut bool
+}
+
+// Open shows a window of kind: raises the one that is open, or starts a window process.
+func (s *Shell) Open(kind string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.open(kind)
+}
+
+// open: called with s.mu held.
+func (s *Shell) open(kind string) {
+	if s.closed {
+		return
+	}
+	if w := s.windows[kind]; w != nil {
+		if w.out != nil {
+			w.out.send(winproto.ToWindow{Raise: true})
+		}
+		return // starting: it shows when it connects
+	}
+	if s.o.Spawn == nil {
+		s.log.Warn("no windows here", slog.String(logkey.Window, kind))
+		return
+	}
+	p, err := s.o.Spawn(kind)
+	if err != nil {
+		s.log.Error("starting a window", slog.String(logkey.Window, kind), slog.Any(logkey.Error, err))
+		return
+	}
+	w := &window{kind: kind, proc: p}
+	s.windows[kind] = w
+	s.log.Debug("window process started", slog.String(logkey.Window, kind))
+	go func() {
+		err := p.Wait()
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.windows[kind] == w && w.conn == nil { // it ended before connecting: it never showed
+			delete(s.windows, kind)
+			s.log.Warn("the window could not open (its own message is above)", slog.String(logkey.Window, kind), slog.Any(logkey.Error, err))
+			return
+		}
+		s.log.Debug("window process ended", slog.String(logkey.Window, kind), slog.Any(logkey.Error, err))
+	}()
+}
+
+// Attach serves a window process that connected over the socket, until it disconnects.
+func (s *Shell) Attach(kind string, conn *winproto.Conn) {
+	s.mu.Lock()
+	w := s.windows[kind]
+	switch {
+	case !winproto.ValidKind(kind) || s.closed:
+		s.mu.Unlock()
+		conn.Close()
+		return
+	case w != nil && w.conn != nil: // one of a kind: the newcomer closes, the open one comes forward
+		w.out.send(winproto.ToWindow{Raise: true})
+		s.mu.Unlock()
+		_ = conn.Send(winproto.ToWindow{Close: true})
+		conn.Close()
+		return
+	case w == nil: // not started by this tray (a window started by hand): served all the same
+		w = &window{kind: kind}
+		s.windows[kind] = w
+	}
+	w.conn, w.out = conn, newOutbox(conn, s.log)
+	w.out.send(winproto.ToWindow{Settings: s.windowSettings()})
+	if s.rendered {
+		w.out.state(s.state)
+	}
+	if w.askSignOut {
+		w.out.send(winproto.ToWindow{AskSignOut: true})
+	}
+	s.mu.Unlock()
+	if kind == winproto.KindStatus {
+		go s.loadTimeline()
+	}
+	s.log.Debug("window connected", slog.String(logkey.Window, kind))
+
+	s.serve(w)
+
+	s.mu.Lock()
+	if s.windows[kind] == w {
+		delete(s.windows, kind)
+	}
+	s.mu.Unlock()
+	w.out.stop()
+	conn.Close()
+	s.log.Debug("window disconnected", slog.String(logkey.Window, kind))
+}
+
+// serve handles the window's requests until it disconnects.
+func (s *Shell) serve(w *window) {
+	for {
+		var m winproto.FromWindow
+		if err := w.conn.Receive(&m); err != nil {
+			if !errors.Is(err, io.EOF) {
+				s.log.Debug("window connection", slog.String(logkey.Window, w.kind), slog.Any(logkey.Error, err))
+			}
+			return
+		}
+		s.request(w, m)
+	}
+}
+
+// request carries out one request of a window.
+func (s *Shell) request(w *window, m winproto.FromWindow) {
+	switch m.Op {
+	case winproto.OpSetStatus:
+		s.setStatus(m.Status)
+	case winproto.OpSignIn:
+		go s.signIn(w, m)
+	case winproto.OpSignOut:
+		go s.signOut()
+	case winproto.OpStartAtLogin:
+		s.setStartAtLogin(m.On)
+	case winproto.OpOpenSignIn:
+		s.Open(winproto.KindSignIn)
+	default:
+		s.log.Warn("unknown window request", slog.String(logkey.Window, w.kind), slog.String(logkey.Result, m.Op))
+	}
+}
+
+// signIn signs in with the window's code and answers it; on success the window closes.
+func (s *Shell) signIn(w *window, m winproto.FromWindow) {
+	hub := s.o.Settings.HubURL
+	hubURL := m.HubURL
+	if hub.Locked() {
+		hubURL = hub.V
+	}
+	err := s.act.SignIn(s.ctx, hubURL, m.Code)
+	res := &winproto.Result{ID: m.ID}
+	if err != nil {
+		res.Err = signInMessage(err)
+		w.out.send(winproto.ToWindow{Result: res})
+		return
+	}
+	if s.o.OnSignedIn != nil {
+		s.o.OnSignedIn(hubURL)
+	}
+	w.out.send(winproto.ToWindow{Result: res})
+	w.out.send(winproto.ToWindow{Close: true})
+}
+
+// windowSettings are the settings a window shows; the hub URL is the one to prefill. Called with
+// s.mu held.
+func (s *Shell) windowSettings() *winproto.Settings {
+	hub, sal := s.o.Settings.HubURL, s.o.Settings.StartAtLogin
+	url := hub.V
+	if s.state.HubURL != "" && !hub.Locked() {
+		url = s.state.HubURL
+	}
+	return &winproto.Settings{HubURL: url, HubURLLocked: hub.Locked(), StartAtLogin: sal.V, StartAtLoginLocked: sal.Locked()}
+}
+
+// Close closes every window (their processes exit) and stops starting new ones.
+func (s *Shell) Close() {
+	s.mu.Lock()
+	s.closed = true
+	var open []*window
+	for kind, w := range s.windows {
+		if w.out != nil {
+			w.out.send(winproto.ToWindow{Close: true})
+			w.out.stop()
+			open = append(open, w)
+		} else if w.proc != nil {
+			_ = w.proc.Kill() // started, not connected yet
+		}
+		delete(s.windows, kind)
+	}
+	s.mu.Unlock()
+	for _, w := range open {
+		w.out.wait(closeWait) // the window reads its Close; a stuck one sees the connection end
+		w.conn.Close()
+	}
+}
+
+// closeWait bounds how long quitting waits for a window to take its Close.
+const closeWait = time.Second
+
+// askSignOut has the status window ask the agent to confirm signing out, opening it if need be.
+func (s *Shell) askSignOut() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.open(winproto.KindStatus)
+	if w := s.windows[winproto.KindStatus]; w != nil {
+		if w.out != nil {
+			w.out.send(winproto.ToWindow{AskSignOut: true})
+		} else {
+			w.askSignOut = true
+		}
+	}
+}
+
+// loadTimeline brings the hub's recent changes into the status window (those from before this tray
+// started too), when the controller can read them.
 func (s *Shell) loadTimeline() {
 	tl, ok := s.act.(interface{ LoadTimeline(context.Context) error })
 	if !ok || s.ctx == nil {
@@ -54,71 +229,5 @@ func (s *Shell) loadTimeline() {
 	}
 	if err := tl.LoadTimeline(s.ctx); err != nil {
 		s.log.Warn("reading recent changes", slog.Any(logkey.Error, err))
-	}
-}
-
-func (s *Shell) setStartAtLogin(on bool) {
-	if s.o.OnStartAtLogin == nil {
-		return
-	}
-	if err := s.o.OnStartAtLogin(on); err != nil {
-		s.log.Warn("changing start at login", slog.Any(logkey.Error, err))
-		s.Notify(model.Notice{Title: "Start at login not changed", Body: err.Error()})
-	}
-}
-
-// openSignIn shows the sign-in window, made once and then reused: it is hidden, never closed, because
-// fyne 2.7 may still deliver pointer events to a closing window and crash on them. On fyne's goroutine.
-func (s *Shell) openSignIn() {
-	hub := s.o.Settings.HubURL
-	url := hub.V
-	if s.state.HubURL != "" && !hub.Locked() {
-		url = s.state.HubURL
-	}
-	if s.signInWin == nil {
-		w := s.o.App.NewWindow("Sign in to Presence Hub")
-		var form *ui.SignIn
-		form = ui.NewSignIn(url, hub.Locked(), func(hubURL, code string) {
-			if hub.Locked() {
-				hubURL = hub.V
-			}
-			form.SetBusy(true)
-			go func() {
-				err := s.act.SignIn(s.ctx, hubURL, code)
-				fyne.Do(func() {
-					form.SetBusy(false)
-					if err != nil {
-						form.SetError(signInMessage(err))
-						return
-					}
-					if s.o.OnSignedIn != nil {
-						s.o.OnSignedIn(hubURL)
-					}
-					w.Hide()
-				})
-			}()
-		})
-		s.signIn, s.signInWin = form, w
-		w.SetCloseIntercept(w.Hide)
-		w.SetContent(form.Content())
-		w.Resize(fyne.NewSize(440, 300))
-		w.CenterOnScreen()
-	} else {
-		s.signIn.Reset(url)
-	}
-	s.signInWin.Show()
-	s.signInWin.RequestFocus()
-}
-
-// signInMessage says what went wrong in words for the agent.
-func signInMessage(err error) string {
-	var he *hubapi.Error
-	switch {
-	case errors.Is(err, hubapi.ErrBadCode):
-		return "That pairing code is unknown, used or expired. Ask your admin for a new one."
-	case errors.As(err, &he) && he.Status == 429:
-		return "Too many attempts. Wait a minute, then try again."
-	default:
-		return err.Error()
 	}
 }

@@ -31,24 +31,30 @@ func underAny(path string, prefixes ...string) bool {
 	return slices.ContainsFunc(prefixes, func(p string) bool { return under(path, p) })
 }
 
-// fyneDirect says which of the project's packages may import which fyne packages directly: the
-// windows (ui), the tray (shell, the only user of the desktop.App tray API and of systray), the
-// wiring (launch), and the thin main that only creates the fyne app.
+// fyneDirect says which of the project's packages may import which fyne packages directly: the tray
+// (shell) only fyne.io/systray, with no GUI toolkit; the windows (ui, and window, the window mode's
+// process) the toolkit, but not its tray API nor the GL driver (fyne.io/fyne/v2/app, which only the
+// thin main imports, so the windows' code is tested headless and launch's race build stays GL-free).
 func fyneDirect(pkg, imp string) bool {
 	switch pkg {
 	case desktop + "internal/shell":
-		return true
-	case desktop + "internal/launch", desktop + "internal/ui":
-		return !underAny(imp, "fyne.io/systray", "fyne.io/fyne/v2/driver/desktop")
+		return imp == "fyne.io/systray"
+	case desktop + "internal/window", desktop + "internal/ui":
+		return !underAny(imp, "fyne.io/systray", "fyne.io/fyne/v2/driver/desktop", "fyne.io/fyne/v2/app")
 	case desktop + "cmd/presence-tray":
-		return imp == "fyne.io/fyne/v2/app"
+		return imp == "fyne.io/fyne/v2/app" // the window mode's app, handed to package window
 	}
 	return false
 }
 
 // neverFyne are the packages architecture.md says never import fyne, even indirectly.
 var neverFyne = []string{shared, hub, desktop + "internal/controller", desktop + "internal/secrets",
-	desktop + "internal/hubapi", desktop + "internal/model"}
+	desktop + "internal/hubapi", desktop + "internal/model", desktop + "internal/winproto", desktop + "internal/instance",
+	desktop + "internal/notify", desktop + "internal/display", desktop + "internal/localeenv", desktop + "internal/trim"}
+
+// neverToolkit are the packages of the always-on tray that never reach Fyne's GUI toolkit (GLFW,
+// OpenGL, the 60 Hz driver loop), even indirectly: only systray.
+var neverToolkit = []string{desktop + "internal/shell", desktop + "internal/launch"}
 
 // upstream maps a hub package to the packages above it in the data flow, which it must not import
 // even indirectly ("store knows nothing of api, api nothing of server").
@@ -72,13 +78,13 @@ func Violations(pkgs []Package) []string {
 		}
 		for _, imp := range p.Imports {
 			if under(imp, fyne) && !fyneDirect(p.ImportPath, imp) {
-				bad("%s imports %s: fyne belongs in desktop's launch, shell (systray, driver/desktop) and ui", p.ImportPath, imp)
+				bad("%s imports %s: fyne belongs in desktop's shell (systray only), window and ui", p.ImportPath, imp)
 			}
 			if under(imp, keyring) && p.ImportPath != desktop+"internal/secrets" {
 				bad("%s imports %s: only desktop/internal/secrets wraps the keyring", p.ImportPath, imp)
 			}
 		}
-		fyneSeen := false
+		fyneSeen, toolkitSeen := false, false
 		for _, dep := range p.Deps {
 			switch {
 			case under(p.ImportPath, shared) && underAny(dep, hub, desktop):
@@ -88,6 +94,9 @@ func Violations(pkgs []Package) []string {
 			case under(dep, fyne) && underAny(p.ImportPath, neverFyne...) && !fyneSeen:
 				fyneSeen = true // one line, not one per fyne package
 				bad("%s depends on %s: it must never import fyne", p.ImportPath, dep)
+			case under(dep, "fyne.io/fyne") && underAny(p.ImportPath, neverToolkit...) && !toolkitSeen:
+				toolkitSeen = true
+				bad("%s depends on %s: the tray runs without Fyne's toolkit", p.ImportPath, dep)
 			}
 			for pkg, above := range upstream {
 				if under(p.ImportPath, pkg) && underAny(dep, above...) && !under(dep, pkg) {

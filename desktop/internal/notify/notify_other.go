@@ -1,0 +1,5 @@
+//go:build !linux && !freebsd && !openbsd && !netbsd && !windows && !darwin
+
+package notify
+
+func send(_, _ string) error { return ErrUnsupported }

@@ -1,0 +1,6 @@
+//go:build !linux
+
+package trim
+
+// Executable does nothing here.
+func Executable() (Result, error) { return Result{}, nil }
