@@ -191,7 +191,7 @@ type SyncKind int
 
 // Sync kinds. The zero value is none of them (a menu item without a sync icon).
 const (
-	noSyncKind SyncKind = iota
+	_ SyncKind = iota
 	// SyncNone: nothing was written there for this status (not synced for it, or not yet).
 	SyncNone
 	// SyncOK: the system has the agent's current status.
