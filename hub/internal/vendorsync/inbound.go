@@ -55,7 +55,28 @@ func (in *Inbound) Receive(ctx context.Context, c *model.Connection, changes []v
 
 // ReceivePolled applies the changes a poll read: the vendor's states in order, as they are now.
 func (in *Inbound) ReceivePolled(ctx context.Context, c *model.Connection, changes []vendorapi.Change) map[string]int {
-	return in.receiveAll(ctx, c, changes, true)
+	counts := map[string]int{}
+	fresh := changes[:0:0]
+	for _, ch := range changes {
+		// A polled change's stamp counts as received for that vendor user, as a webhook's does: a
+		// notification of an older change arriving later (delayed, or replayed after a restart) is
+		// stale, not applied over what the poll reported (seed 629).
+		if !ch.Time.IsZero() {
+			stale, err := in.st.MarkUserEvent(ctx, c.ID, ch.ExternalID, ch.Time)
+			if err != nil {
+				in.log.Warn("recording a polled change's time", slog.String(logkey.Connection, c.ID), slog.Any(logkey.Error, err))
+			} else if stale {
+				counts[inStale]++
+				in.metrics.inbound.WithLabelValues(c.Vendor, inStale).Inc()
+				continue
+			}
+		}
+		fresh = append(fresh, ch)
+	}
+	for k, n := range in.receiveAll(ctx, c, fresh, true) {
+		counts[k] += n
+	}
+	return counts
 }
 
 func (in *Inbound) receiveAll(ctx context.Context, c *model.Connection, changes []vendorapi.Change, ordered bool) map[string]int {
