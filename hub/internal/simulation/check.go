@@ -273,10 +273,13 @@ func (w *World) checkVendors(ctx context.Context, st *store.DB, i int, cur *mode
 				fmt.Printf("WR a%d %s %s %s created %s answered %s attempts=%d %q\n", i, vendor, x.VendorState, x.State, w.at(x.CreateTime), w.at(x.UpdateTime), x.Attempts, x.LastError)
 			}
 		}
-		if n := len(changes); n > 0 && !changes[n-1].at.Before(w.newestFor(rule, changes[n-1], th, thMapped)) {
+		if n := len(changes); n > 0 && !changes[n-1].at.Before(th) {
 			p := changes[n-1]
 			if vs == p.state {
 				continue
+			}
+			if want, ok := outbound(rule, cur.Status); ok && vs == want && p.at.Before(w.newestFor(rule, p, th, thMapped)) {
+				continue // a newer request replaced the person's mapped choice; the vendor was written the status
 			}
 			if last := lastDelivered(writes); last != nil && !last.CreateTime.After(p.at) && !last.UpdateTime.Before(p.at) && vs == last.VendorState {
 				continue // a write already on its way when the person chose (queued at that instant or before, answered then or later)
@@ -321,7 +324,8 @@ func (w *World) checkVendors(ctx context.Context, st *store.DB, i int, cur *mode
 
 // newestFor is the hub's newest change a person's choice p inside a vendor is judged against: th, the
 // status's last change, or for a state the rule maps (a change the hub took), thMapped, which counts the
-// agent's and admins' newer requests not applied yet too.
+// agent's and admins' newer requests not applied yet too: such a choice may stand, or the vendor be
+// written the hub's status.
 func (w *World) newestFor(rule *model.Rule, p personChange, th, thMapped time.Time) time.Time {
 	if _, mapped := inbound(rule, p.state); mapped || rule.FallbackStatus != "" {
 		return thMapped
