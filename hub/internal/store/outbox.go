@@ -102,24 +102,29 @@ func (s *DB) NextDue(ctx context.Context) (time.Time, bool, error) {
 	return fromMicros(next.Int64), true, nil
 }
 
-// MarkDelivered records a successful write (a write superseded meanwhile keeps that state).
+// MarkDelivered records a successful write. A write superseded while it was on its way keeps that
+// state, but its attempt and answer time are recorded: the vendor applied it, and its notification is
+// the echo of it (LastSent).
 func (s *DB) MarkDelivered(ctx context.Context, id string, at time.Time) error {
-	_, err := s.x.ExecContext(ctx, s.q("UPDATE outbox SET state = ?, attempts = attempts + 1, last_error = '', claim_owner = '', update_time = ? WHERE id = ? AND state = ?"),
-		model.WriteDelivered, micros(at), id, model.WritePending)
+	_, err := s.x.ExecContext(ctx, s.q(`UPDATE outbox SET state = CASE WHEN state = ? THEN ? ELSE state END, attempts = attempts + 1,
+		last_error = '', claim_owner = '', update_time = ? WHERE id = ? AND state IN (?, ?)`),
+		model.WritePending, model.WriteDelivered, micros(at), id, model.WritePending, model.WriteSuperseded)
 	if err != nil {
 		return fmt.Errorf("marking write delivered: %w", s.mapErr(err))
 	}
 	return nil
 }
 
-// MarkFailed records a failed attempt: retried at next, or dead-lettered.
+// MarkFailed records a failed attempt: retried at next, or dead-lettered. A write superseded while it
+// was on its way keeps that state, with the attempt recorded (the vendor may have applied it).
 func (s *DB) MarkFailed(ctx context.Context, id string, attempts int32, next time.Time, lastError string, dead bool, at time.Time) error {
 	state := model.WritePending
 	if dead {
 		state = model.WriteDead
 	}
-	_, err := s.x.ExecContext(ctx, s.q("UPDATE outbox SET state = ?, attempts = ?, next_attempt_time = ?, last_error = ?, claim_owner = '', update_time = ? WHERE id = ? AND state = ?"),
-		state, attempts, micros(next), lastError, micros(at), id, model.WritePending)
+	_, err := s.x.ExecContext(ctx, s.q(`UPDATE outbox SET state = CASE WHEN state = ? THEN ? ELSE state END, attempts = ?,
+		next_attempt_time = ?, last_error = ?, claim_owner = '', update_time = ? WHERE id = ? AND state IN (?, ?)`),
+		model.WritePending, state, attempts, micros(next), lastError, micros(at), id, model.WritePending, model.WriteSuperseded)
 	if err != nil {
 		return fmt.Errorf("marking write failed: %w", s.mapErr(err))
 	}

@@ -35,7 +35,8 @@ func (s *DB) ClaimWrite(ctx context.Context, id, owner string, now, until time.T
 
 // ClaimOwners lists the replicas that hold claims on pending writes.
 func (s *DB) ClaimOwners(ctx context.Context) ([]string, error) {
-	rows, err := s.x.QueryContext(ctx, s.q("SELECT DISTINCT claim_owner FROM outbox WHERE state = ? AND claim_owner <> ''"), model.WritePending)
+	rows, err := s.x.QueryContext(ctx, s.q("SELECT DISTINCT claim_owner FROM outbox WHERE state IN (?, ?) AND claim_owner <> ''"),
+		model.WritePending, model.WriteSuperseded)
 	if err != nil {
 		return nil, fmt.Errorf("listing claim owners: %w", s.mapErr(err))
 	}
@@ -50,16 +51,26 @@ func (s *DB) ClaimOwners(ctx context.Context) ([]string, error) {
 }
 
 // ReleaseClaims makes the pending writes owner claimed due at at (owner is gone, or stopped without
-// sending them) and reports how many there were.
+// sending them) and reports how many there were. A claim may have been sent before its owner stopped,
+// and the vendor may have applied it: each counts as an attempt answered at at (LastSent), those
+// superseded meanwhile included.
 func (s *DB) ReleaseClaims(ctx context.Context, owner string, at time.Time) (int64, error) {
-	res, err := s.x.ExecContext(ctx, s.q("UPDATE outbox SET claim_owner = '', next_attempt_time = ?, update_time = ? WHERE state = ? AND claim_owner = ?"),
-		micros(at), micros(at), model.WritePending, owner)
+	var n int64
+	err := s.inTx(ctx, func(tx queryer) error {
+		res, err := tx.ExecContext(ctx, s.q("UPDATE outbox SET claim_owner = '', attempts = attempts + 1, next_attempt_time = ?, update_time = ? WHERE state = ? AND claim_owner = ?"),
+			micros(at), micros(at), model.WritePending, owner)
+		if err != nil {
+			return err
+		}
+		if n, err = res.RowsAffected(); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, s.q("UPDATE outbox SET claim_owner = '', attempts = attempts + 1, update_time = ? WHERE state = ? AND claim_owner = ?"),
+			micros(at), model.WriteSuperseded, owner)
+		return err
+	})
 	if err != nil {
 		return 0, fmt.Errorf("releasing claims: %w", s.mapErr(err))
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, fmt.Errorf("releasing claims: %w", err)
 	}
 	return n, nil
 }

@@ -184,7 +184,27 @@ func testOutboxClaims(t *testing.T, ctx context.Context, s *store.DB) {
 	if owners, _ := s.ClaimOwners(ctx); len(owners) != 0 {
 		t.Fatalf("a delivered write is still claimed by %v", owners)
 	}
-	if w, _ := s.GetWrite(ctx, f.tenant.ID, second.ID); w.State != model.WriteDelivered || w.Attempts != 1 {
-		t.Fatalf("write after delivery: %+v", w)
+	if w, _ := s.GetWrite(ctx, f.tenant.ID, second.ID); w.State != model.WriteDelivered || w.Attempts != 2 {
+		t.Fatalf("write after delivery: %+v; want delivered, 2 attempts (a's may have been sent)", w)
+	}
+	// Replica b claims a write, a newer change supersedes it while it is on its way, and b dies: the
+	// vendor may have applied it, so it counts as sent (its notification is the echo of it).
+	third, err := f.change(ctx, s, 2, "lunch", "away", later)
+	must(t, err)
+	if ok, err := s.ClaimWrite(ctx, third.ID, "b", later, later.Add(time.Minute)); err != nil || !ok {
+		t.Fatalf("claim: %v %v", ok, err)
+	}
+	_, err = f.change(ctx, s, 3, "available", "online", later)
+	must(t, err)
+	if owners, _ := s.ClaimOwners(ctx); len(owners) != 1 || owners[0] != "b" {
+		t.Fatalf("claim owners %v; want b (a superseded write it was sending)", owners)
+	}
+	gone := later.Add(time.Second).Truncate(time.Microsecond)
+	if _, err := s.ReleaseClaims(ctx, "b", gone); err != nil {
+		t.Fatal(err)
+	}
+	sent, err := s.LastSent(ctx, f.tenant.ID, f.agent.ID, f.conn.ID, third.ExternalID, "away")
+	if err != nil || sent.ID != third.ID || sent.State != model.WriteSuperseded || !sent.UpdateTime.Equal(gone) {
+		t.Fatalf("last sent away: %+v %v; want the superseded write, sent by b, answered when b was found gone", sent, err)
 	}
 }
