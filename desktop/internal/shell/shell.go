@@ -113,13 +113,17 @@ func (s *Shell) Show(st model.State) {
 	}
 	s.paint(s.view.next(st, s.o.Now(), first))
 	for _, w := range s.windows {
-		w.out.state(st)
+		if w.out != nil { // one still starting gets the state when it connects
+			w.out.state(st)
+		}
 	}
 	open, closeSignIn, signedIn := signInWindow(first, s.o.QuietFirstRun, s.signedIn, st)
 	s.signedIn = signedIn
 	if closeSignIn {
-		if w := s.windows[winproto.KindSignIn]; w != nil {
+		if w := s.windows[winproto.KindSignIn]; w != nil && w.out != nil {
 			w.out.send(winproto.ToWindow{Close: true})
+		} else if w != nil {
+			w.closeOnAttach = true // still starting: it is closed as soon as it connects
 		}
 	}
 	if open {

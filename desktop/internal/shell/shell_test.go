@@ -278,3 +278,24 @@ func TestSettledOnceAfterTheFirstSnapshot(t *testing.T) {
 		t.Fatal("settled more than once")
 	}
 }
+
+// A state arriving while a window process is still starting (spawned, not connected yet) reaches it
+// when it connects; a sign-in window no longer wanted by then (signed in meanwhile, e.g. by
+// --pairing-code or another instance) is closed as it connects. Before, the state was handed to the
+// window's writer, which does not exist until it connects: the tray crashed (scripts/screenshot).
+func TestStateWhileAWindowIsStarting(t *testing.T) {
+	s, f := newShell(t, settings.Settings{})
+	s.Show(model.State{Conn: model.SignedOut})
+	f.read(func() {
+		if len(f.spawned) != 1 || f.spawned[0] != winproto.KindSignIn {
+			t.Fatalf("spawned %v; want the sign-in window", f.spawned)
+		}
+	})
+	s.Show(model.State{Conn: model.Connected, Have: true, AgentID: "ag_1"}) // signed in meanwhile
+	w := attach(t, s, winproto.KindSignIn)
+	st := w.next(t, "the state", func(m winproto.ToWindow) bool { return m.State != nil })
+	if st.State.AgentID != "ag_1" || !st.State.Have {
+		t.Fatalf("state %+v; want the latest", st.State)
+	}
+	w.next(t, "close: signed in while it started", func(m winproto.ToWindow) bool { return m.Close })
+}

@@ -27,6 +27,8 @@ type window struct {
 	out  *outbox
 	// askSignOut: ask to confirm signing out once connected (the menu's Sign out started it).
 	askSignOut bool
+	// closeOnAttach: no longer wanted while it was starting (signed in meanwhile): closed on connecting.
+	closeOnAttach bool
 }
 
 // Open shows a window of kind: raises the one that is open, or starts a window process.
@@ -98,6 +100,9 @@ func (s *Shell) Attach(kind string, conn *winproto.Conn) {
 	}
 	if w.askSignOut {
 		w.out.send(winproto.ToWindow{AskSignOut: true})
+	}
+	if w.closeOnAttach {
+		w.out.send(winproto.ToWindow{Close: true})
 	}
 	s.mu.Unlock()
 	if kind == winproto.KindStatus {
