@@ -62,7 +62,7 @@ func (in *Inbound) ReceivePolled(ctx context.Context, c *model.Connection, chang
 		// notification of an older change arriving later (delayed, or replayed after a restart) is
 		// stale, not applied over what the poll reported (seed 629).
 		if !ch.Time.IsZero() {
-			stale, err := in.st.MarkUserEvent(ctx, c.ID, ch.ExternalID, ch.Time)
+			stale, err := in.st.MarkUserEvent(ctx, c.ID, ch.ExternalID, ch.Time, ch.State)
 			if err != nil {
 				in.log.Warn("recording a polled change's time", slog.String(logkey.Connection, c.ID), slog.Any(logkey.Error, err))
 			} else if stale {

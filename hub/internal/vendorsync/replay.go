@@ -68,12 +68,12 @@ func (in *Inbound) admitDelivery(ctx context.Context, c *model.Connection, h htt
 			}
 		}
 		if !ch.Time.IsZero() {
-			stale, err := in.st.MarkUserEvent(ctx, c.ID, ch.ExternalID, ch.Time)
+			stale, err := in.st.MarkUserEvent(ctx, c.ID, ch.ExternalID, ch.Time, ch.State)
 			if err != nil {
 				return nil, nil, err
 			}
 			if stale {
-				drop(ch, inStale, "a newer change of this vendor user was received before")
+				drop(ch, inStale, "a newer change of this vendor user, or this same one, was received before")
 				continue
 			}
 		}

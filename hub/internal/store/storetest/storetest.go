@@ -36,6 +36,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		"WritesUnderLoad":        testWritesUnderLoad,
 		"ChangeEvents":           testChangeEvents,
 		"PollCursors":            testPollCursors,
+		"UserEvents":             testUserEvents,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, t.Context(), open(t)) })
