@@ -215,8 +215,11 @@ func (w *World) checkAcks(i int, entries []*model.TimelineEntry, cur *model.Pres
 }
 
 // toldLater reports whether the hub was told of a person's change inside a vendor made after t for
-// agent i (by a webhook or a poll) that its rule maps: a newer change, which replaces a held one.
+// agent i (by a webhook or a poll) that its rule maps: a newer change, which replaces a held one. One
+// made less than presence.StampGrace before t counts too: the contract does not order a vendor's stamp
+// that close to the hub's own time (whole-second stamps, NTP-close clocks).
 func (w *World) toldLater(i int, t time.Time) bool {
+	t = t.Add(-presence.StampGrace)
 	for _, v := range w.order {
 		rule := w.rules[w.conns[v]]
 		if rule == nil {
