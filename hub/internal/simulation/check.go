@@ -281,7 +281,7 @@ func (w *World) checkVendors(ctx context.Context, st *store.DB, i int, cur *mode
 			if vs == p.state {
 				continue
 			}
-			if want, ok := outbound(rule, cur.Status); ok && vs == want && p.at.Before(w.newestFor(rule, p, th, thMapped)) {
+			if want, ok := outbound(rule, cur.Status); ok && vs == want && p.at.Before(w.newestFor(rule, p, th, w.takenElsewhere(i, vendor, thMapped))) {
 				continue // a newer request replaced the person's mapped choice; the vendor was written the status
 			}
 			if last := lastDelivered(writes); last != nil && !last.CreateTime.After(p.at) && !last.UpdateTime.Before(p.at) && vs == last.VendorState {
@@ -323,6 +323,17 @@ func (w *World) checkVendors(ctx context.Context, st *store.DB, i int, cur *mode
 		w.violateFor(checkConverge, focus, fmt.Sprintf("a%d: %s shows %s after the quiet time; the hub is %s, which its rule writes as %s (last write: %s)",
 			i, vendor, vs, cur.Status, want, last))
 	}
+}
+
+// takenElsewhere is t, or a later change the hub took from a person in another vendor than vendor for
+// agent i (applied, queued or held): newer, it replaces a pick made inside vendor before it.
+func (w *World) takenElsewhere(i int, vendor string, t time.Time) time.Time {
+	for _, k := range w.vendorAcks {
+		if k.agent == i && k.source != vendor && k.at.After(t) {
+			t = k.at
+		}
+	}
+	return t
 }
 
 // newestFor is the hub's newest change a person's choice p inside a vendor is judged against: th, the

@@ -186,8 +186,22 @@ func (w *World) polled(at time.Time, baseline map[string]bool) {
 		}
 		for _, ag := range w.agents {
 			changes := w.person[personKey(w.conns[v], ag.users[v])]
+			// A poll reads the vendor's current state: it tells the person's latest pick only if the
+			// vendor still shows it (a write of the hub's landing after it replaced it: seed 28409).
+			last := -1
 			for k := range changes {
-				if p := &changes[k]; p.known.IsZero() && !p.at.After(at) {
+				if !changes[k].at.After(at) {
+					last = k
+				}
+			}
+			if last < 0 {
+				continue
+			}
+			if now, err := w.vendors[v].em.State(ag.users[v]); err != nil || now != changes[last].state {
+				continue
+			}
+			for k := 0; k <= last; k++ {
+				if p := &changes[k]; p.known.IsZero() {
 					p.known = at
 				}
 			}

@@ -178,6 +178,8 @@ var regressionSeeds = []uint64{
 	1528,  // a-reason: a write on its way when the hub was killed, superseded meanwhile, counted as never sent
 	9114,  // b-acked-held: after a restart a poll reported again a change a webhook had brought; it replaced the held tray change
 	17608, // b-acked-held: a CXone pick 0.3 s before a held tray change replaced it, as the contract's StampGrace allows (a checker error)
+	28409, // a-stale: a poll that read the hub's own write was taken as telling the person's earlier picks (a checker error)
+	37139, // c-left-alone: an Aircall pick older than another vendor's pick the hub took may be written over (a checker error)
 	629,   // a-stale: a delayed ServiceNow webhook older than a change the hub had polled was applied
 }
 
