@@ -205,7 +205,7 @@ func (w *World) checkAcks(i int, entries []*model.TimelineEntry, cur *model.Pres
 			// (a later held change replaces this one; its own check follows it).
 			later := slices.ContainsFunc(entries, func(e *model.TimelineEntry) bool {
 				return !e.CreateTime.Before(k.at) && (e.Outcome == presence.OutcomeApplied || e.Outcome == presence.OutcomeQueued)
-			}) || slices.ContainsFunc(append(w.acks, w.vendorAcks...), func(k2 ack) bool { return k2.agent == i && k2.at.After(k.at) }) ||
+			}) || slices.ContainsFunc(append(slices.Clone(w.acks), w.takenAcks()...), func(k2 ack) bool { return k2.agent == i && k2.at.After(k.at) }) ||
 				w.toldLater(i, k.at)
 			if !later && cur.Status != k.status && cur.QueuedStatus != k.status {
 				w.violateFor(checkAckedHeld, focus, fmt.Sprintf("%s: never applied nor overtaken; the agent ended %s", what, cur.Status))
@@ -328,7 +328,7 @@ func (w *World) checkVendors(ctx context.Context, st *store.DB, i int, cur *mode
 // takenElsewhere is t, or a later change the hub took from a person in another vendor than vendor for
 // agent i (applied, queued or held): newer, it replaces a pick made inside vendor before it.
 func (w *World) takenElsewhere(i int, vendor string, t time.Time) time.Time {
-	for _, k := range w.vendorAcks {
+	for _, k := range w.takenAcks() {
 		if k.agent == i && k.source != vendor && k.at.After(t) {
 			t = k.at
 		}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"presencehub.dev/hub/internal/bus"
 	"presencehub.dev/hub/internal/presence"
 	"presencehub.dev/hub/internal/store"
+	"presencehub.dev/hub/internal/vendorapi"
 	"presencehub.dev/hub/internal/vendors"
 	"presencehub.dev/hub/internal/vendorsync"
 )
@@ -68,7 +70,7 @@ func openHub(w *World, gen int, st *store.DB) (*hub, error) {
 	engine := presence.New(st, b, log, presence.Options{Planner: router, CachePresence: true})
 	mgr := vendorsync.New(st, w.sealer, engine, router, b, vendorsync.NewMetrics(prometheus.NewRegistry()), log, vendorsync.Options{
 		Vendors: vendors.All(), MinBackoff: minBackoff, MaxBackoff: maxBackoff, DriftInterval: driftInterval,
-		PollInterval: pollInterval, Workers: 16, HTTPClient: &http.Client{Timeout: httpTimeout}, Owner: fmt.Sprintf("sim-hub-%d", gen),
+		Observe: w.observePolled, PollInterval: pollInterval, Workers: 16, HTTPClient: &http.Client{Timeout: httpTimeout}, Owner: fmt.Sprintf("sim-hub-%d", gen),
 	})
 	h := &hub{gen: gen, st: st, engine: engine, router: router, mgr: mgr, ctx: ctx, cancel: cancel,
 		cursors: vendorsync.PollCursors{}, busy: map[string]bool{}, mux: http.NewServeMux()}
@@ -151,4 +153,27 @@ func (h *hub) running() bool {
 		}
 	}
 	return false
+}
+
+// observePolled notes a change a poll read that the hub took (the webhooks' answers tell theirs): a
+// newer pick the hub took from another vendor may replace a person's pick (takenElsewhere).
+func (w *World) observePolled(connectionID string, ch vendorapi.Change, outcome string) {
+	vendor := w.vendorOf(connectionID)
+	if outcome != "applied" || !w.polls(vendor) {
+		return
+	}
+	for i, ag := range w.agents {
+		if ag.users[vendor] == ch.ExternalID {
+			w.pmu.Lock()
+			w.polledAcks = append(w.polledAcks, ack{agent: i, source: vendor, status: ch.State, at: time.Now()})
+			w.pmu.Unlock()
+		}
+	}
+}
+
+// takenAcks are the vendor changes the hub took, by webhook or poll.
+func (w *World) takenAcks() []ack {
+	w.pmu.Lock()
+	defer w.pmu.Unlock()
+	return append(slices.Clone(w.vendorAcks), w.polledAcks...)
 }

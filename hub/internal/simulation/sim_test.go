@@ -180,6 +180,12 @@ var regressionSeeds = []uint64{
 	17608, // b-acked-held: a CXone pick 0.3 s before a held tray change replaced it, as the contract's StampGrace allows (a checker error)
 	28409, // a-stale: a poll that read the hub's own write was taken as telling the person's earlier picks (a checker error)
 	37139, // c-left-alone: an Aircall pick older than another vendor's pick the hub took may be written over (a checker error)
+	65929, // c-left-alone: a call's end stamped after the hub's write was reasserted over the wrap-up it started
+	57671, // c-left-alone: the same (a reassertion the vendor's stamp proved needless)
+	45074, // c-converge: the same, on Zendesk
+	97924, // c-left-alone: a ServiceNow pick replaced by an older Talkdesk pick a poll brought within StampGrace (a checker gap: polls' picks were not counted as taken)
+	72259, // c-converge: a Zendesk webhook delayed across two restarts; the hub's later write had replaced that pick, and nothing wrote it back
+	71144, // a-reason: a Talkdesk stamp 60 ns after the write's stored answer (the store keeps microseconds) made its late echo a change
 	629,   // a-stale: a delayed ServiceNow webhook older than a change the hub had polled was applied
 }
 

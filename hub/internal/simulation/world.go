@@ -61,6 +61,8 @@ type World struct {
 	// What the checkers need.
 	acks       []ack
 	vendorAcks []ack                     // vendor changes a webhook delivered and the hub took (applied, queued or held)
+	polledAcks []ack                     // vendor changes a poll read and the hub took (the hub's goroutines add them)
+	pmu        sync.Mutex                // guards polledAcks
 	person     map[string][]personChange // connection|external id → the person's changes, oldest first
 	violations []violation
 	vmu        sync.Mutex

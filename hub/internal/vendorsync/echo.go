@@ -132,14 +132,24 @@ func movedPast(w *expectedWrite, at time.Time) bool {
 	return !w.answered.IsZero() && (at.IsZero() || w.answered.Before(at))
 }
 
-// recent reports whether the hub wrote to this user within the window: a change the vendor reports now
-// may be older than that write (vendors deliver notifications late and unordered). It never makes a
-// change an echo; it makes the hub write its status back after applying the change (reassertion).
-func (e *echoes) recent(connectionID, externalID string) bool {
+// recent reports whether the hub wrote to this user within the window in a way a change the vendor
+// reports now, stamped at (zero: not stamped), may predate: vendors deliver notifications late and
+// unordered. A change stamped after the vendor answered every write of ours it has been sent was made
+// after them, so the vendor shows it (a call ending, a person's pick): nothing to reassert. It never
+// makes a change an echo; it makes the hub write its status back after applying the change
+// (reassertion).
+func (e *echoes) recent(connectionID, externalID string, at time.Time) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	at, ok := e.written[echoKey(connectionID, externalID)]
-	return ok && e.now().Sub(at) <= e.window
+	k := echoKey(connectionID, externalID)
+	last, ok := e.written[k]
+	if !ok || e.now().Sub(last) > e.window {
+		return false
+	}
+	if at.IsZero() || !at.After(last) {
+		return true
+	}
+	return slices.ContainsFunc(e.m[k], func(w *expectedWrite) bool { return w.answered.IsZero() })
 }
 
 // now is the time on the echoes' clock, in UTC.

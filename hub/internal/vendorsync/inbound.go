@@ -31,6 +31,7 @@ type Inbound struct {
 	log          *slog.Logger
 	clock        clock.Clock
 	pollInterval time.Duration
+	observe      func(connectionID string, ch vendorapi.Change, outcome string) // Options.Observe
 	// lastForget is when expired webhook deliveries were last deleted (unix nanoseconds; replay.go).
 	lastForget atomic.Int64
 }
@@ -84,6 +85,9 @@ func (in *Inbound) receiveAll(ctx context.Context, c *model.Connection, changes 
 	for _, ch := range changes {
 		out := in.receive(ctx, c, ch, ordered)
 		counts[out]++
+		if in.observe != nil {
+			in.observe(c.ID, ch, out)
+		}
 		in.metrics.inbound.WithLabelValues(c.Vendor, out).Inc()
 	}
 	return counts
@@ -149,7 +153,7 @@ func (in *Inbound) receive(ctx context.Context, c *model.Connection, ch vendorap
 	if err := in.st.SupersedePending(ctx, agent.ID, c.ID, received); err != nil {
 		log.Warn("superseding writes", slog.Any(logkey.Error, err))
 	}
-	if in.echoes.recent(c.ID, ch.ExternalID) {
+	if in.mayPredateOurWrite(ctx, c, agent, ch) {
 		p := res.Presence
 		if res.Outcome == presence.OutcomeCoalesced {
 			// Held by flow control: the hub is still on its older status, and the change becomes the
@@ -176,6 +180,28 @@ func (in *Inbound) reassert(ctx context.Context, c *model.Connection, rule *mode
 	in.outbox.enqueue(ctx, c.ID, externalID, p, rule, want)
 }
 
+// mayPredateOurWrite reports whether the vendor may show a write of the hub's over the change it just
+// reported: the hub wrote to that user lately and the change is not stamped after it (echoes.recent),
+// or — what survives a restart — the newest write the vendor accepted for that user was answered no
+// earlier than the change's stamp, so it may have landed after the person's pick (seed 72259: a
+// webhook delayed across two restarts reported a pick the hub's later write had replaced).
+func (in *Inbound) mayPredateOurWrite(ctx context.Context, c *model.Connection, agent *model.Agent, ch vendorapi.Change) bool {
+	if in.echoes.recent(c.ID, ch.ExternalID, ch.Time) {
+		return true
+	}
+	if ch.Time.IsZero() {
+		return false
+	}
+	w, err := in.st.LastDelivered(ctx, c.TenantID, agent.ID, c.ID)
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			in.log.Warn("reading the last write delivered to a vendor user", slog.String(logkey.Connection, c.ID), slog.Any(logkey.Error, err))
+		}
+		return false
+	}
+	return w.ExternalID == ch.ExternalID && notAfterStored(ch.Time, w.UpdateTime)
+}
+
 // sentBefore reports whether a stamped change the in-memory echo check missed is still the echo of one of
 // the hub's writes, by the durable outbox: the hub sent that state to that vendor user and the vendor
 // stamped the change no later than it last answered that write. The in-memory expectations forget a
@@ -193,5 +219,12 @@ func (in *Inbound) sentBefore(ctx context.Context, c *model.Connection, agent *m
 		}
 		return false
 	}
-	return !ch.Time.After(w.UpdateTime)
+	return notAfterStored(ch.Time, w.UpdateTime)
+}
+
+// notAfterStored reports whether a vendor's stamp is no later than a time the store kept, which keeps
+// microseconds: the stamp is cut the same way (seed 71144: a Talkdesk stamp 60 ns after the write's
+// stored answer made the late echo of that write a change).
+func notAfterStored(stamp, stored time.Time) bool {
+	return !stamp.Truncate(time.Microsecond).After(stored)
 }

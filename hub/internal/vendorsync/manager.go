@@ -77,6 +77,9 @@ type Options struct {
 	// ClaimLease bounds how long a write claimed by a replica that stopped answering stays with it
 	// (default 1m; longer than a write takes).
 	ClaimLease time.Duration
+	// Observe, when set, is told the outcome of each change a vendor reported (webhook or poll), after
+	// the hub dealt with it: the deterministic simulation judges the hub by what it took.
+	Observe func(connectionID string, ch vendorapi.Change, outcome string)
 }
 
 // Manager assembles the sync framework of one hub: it builds the parts, follows the other replicas'
@@ -127,7 +130,7 @@ func New(st Store, sealer *seal.Sealer, engine *presence.Engine, router *Router,
 		heldRetry: opts.PollInterval, owner: opts.Owner, replicaAlive: opts.Alive, claimLease: opts.ClaimLease,
 		wake: make(chan struct{}, 1), inflight: map[string]bool{}, sems: map[string]chan struct{}{}}
 	return &Manager{
-		Inbound: &Inbound{st: st, conns: conns, echoes: echoes, router: router, engine: engine, outbox: out, metrics: m, log: log,
+		Inbound: &Inbound{observe: opts.Observe, st: st, conns: conns, echoes: echoes, router: router, engine: engine, outbox: out, metrics: m, log: log,
 			clock: opts.Clock, pollInterval: opts.PollInterval},
 		Outbox: out,
 		Reconcile: &Reconcile{st: st, conns: conns, router: router, engine: engine, outbox: out, metrics: m, log: log,

@@ -110,7 +110,7 @@ func (a *Adapter) ParseWebhook(_ http.Header, body []byte) ([]vendorapi.Change, 
 	if state == "" {
 		return nil, nil
 	}
-	t := time.Now()
+	var t time.Time // not stamped: the hub cannot place it before or after its own writes
 	if env.Timestamp > 0 {
 		t = time.Unix(env.Timestamp, 0)
 	}

@@ -83,7 +83,7 @@ func (a *Adapter) ParseWebhook(header http.Header, body []byte) ([]vendorapi.Cha
 func (a *Adapter) change(agent, state, updatedBy, rowID, updatedOn string, mod int) vendorapi.Change {
 	t, err := time.Parse(time.DateTime, updatedOn)
 	if err != nil {
-		t = time.Now()
+		t = time.Time{} // not stamped: the hub cannot place it before or after its own writes
 	}
 	return vendorapi.Change{ExternalID: agent, State: vocabulary(state), ViaAPI: updatedBy == a.username,
 		EventID: rowID + "@" + strconv.Itoa(mod), Time: t.UTC()}
