@@ -35,13 +35,21 @@ func (s *Service) GetAgent(ctx context.Context, req *phv1.GetAgentRequest) (*phv
 	return &phv1.GetAgentResponse{Agent: agentProto(a)}, nil
 }
 
-// ListAgents lists agents, optionally of one team.
+// maxAgentQuery bounds ListAgents' search text.
+const maxAgentQuery = 200
+
+// ListAgents lists agents, optionally of one team, optionally those matching a search text.
 func (s *Service) ListAgents(ctx context.Context, req *phv1.ListAgentsRequest) (*phv1.ListAgentsResponse, error) {
 	pg, err := page(req)
 	if err != nil {
 		return nil, err
 	}
-	list, next, err := s.st.ListAgents(ctx, tenantID(ctx), req.GetTeamId(), pg)
+	if len(req.GetQuery()) > maxAgentQuery {
+		fe := &fieldErrors{}
+		fe.add("query", "must be at most %d characters", maxAgentQuery)
+		return nil, fe
+	}
+	list, next, err := s.st.SearchAgents(ctx, tenantID(ctx), req.GetTeamId(), req.GetQuery(), pg)
 	if err != nil {
 		return nil, err
 	}

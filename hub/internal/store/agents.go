@@ -13,12 +13,16 @@ type Agents interface {
 	CreateAgent(ctx context.Context, a *model.Agent) error
 	GetAgent(ctx context.Context, tenantID, id string) (*model.Agent, error)
 	ListAgents(ctx context.Context, tenantID, teamID string, p Page) ([]*model.Agent, string, error)
+	SearchAgents(ctx context.Context, tenantID, teamID, text string, p Page) ([]*model.Agent, string, error)
 	UpdateAgent(ctx context.Context, a *model.Agent) error
 	DeleteAgent(ctx context.Context, tenantID, id string) error
 	AgentByIdentity(ctx context.Context, tenantID, connectionID, externalID string) (*model.Agent, error)
 }
 
 const agentCols = "id, tenant_id, email, display_name, create_time, update_time"
+
+// likeEscaper makes text match itself in a LIKE pattern with ESCAPE '\'.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
 
 // EmailKey is the form in which emails are compared: trimmed and lowercased.
 func EmailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
@@ -84,6 +88,12 @@ func (s *DB) GetAgent(ctx context.Context, tenantID, id string) (*model.Agent, e
 
 // ListAgents pages through a tenant's agents, optionally only those of one team.
 func (s *DB) ListAgents(ctx context.Context, tenantID, teamID string, p Page) ([]*model.Agent, string, error) {
+	return s.SearchAgents(ctx, tenantID, teamID, "", p)
+}
+
+// SearchAgents pages through a tenant's agents whose email or display name contains text
+// (case-insensitively; "" matches all), optionally only those of one team.
+func (s *DB) SearchAgents(ctx context.Context, tenantID, teamID, text string, p Page) ([]*model.Agent, string, error) {
 	after, err := p.after()
 	if err != nil {
 		return nil, "", err
@@ -93,6 +103,11 @@ func (s *DB) ListAgents(ctx context.Context, tenantID, teamID string, p Page) ([
 	if teamID != "" {
 		query += " AND id IN (SELECT agent_id FROM agent_teams WHERE team_id = ?)"
 		args = append(args, teamID)
+	}
+	if text = strings.ToLower(strings.TrimSpace(text)); text != "" {
+		pat := "%" + likeEscaper.Replace(text) + "%"
+		query += ` AND (email_key LIKE ? ESCAPE '\' OR lower(display_name) LIKE ? ESCAPE '\')`
+		args = append(args, pat, pat)
 	}
 	rows, err := s.x.QueryContext(ctx, s.q(query+" ORDER BY id LIMIT ?"), append(args, p.limit()+1)...)
 	if err != nil {

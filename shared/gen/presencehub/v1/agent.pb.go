@@ -388,7 +388,10 @@ type ListAgentsRequest struct {
 	PageSize  int32                  `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	PageToken string                 `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
 	// Only agents of this team.
-	TeamId        string `protobuf:"bytes,4,opt,name=team_id,json=teamId,proto3" json:"team_id,omitempty"`
+	TeamId string `protobuf:"bytes,4,opt,name=team_id,json=teamId,proto3" json:"team_id,omitempty"`
+	// Only agents whose email or display name contains this text, compared case-insensitively (at most
+	// 200 characters). Paging works as without it: pass next_page_token back with the same query.
+	Query         string `protobuf:"bytes,5,opt,name=query,proto3" json:"query,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -447,6 +450,13 @@ func (x *ListAgentsRequest) GetPageToken() string {
 func (x *ListAgentsRequest) GetTeamId() string {
 	if x != nil {
 		return x.TeamId
+	}
+	return ""
+}
+
+func (x *ListAgentsRequest) GetQuery() string {
+	if x != nil {
+		return x.Query
 	}
 	return ""
 }
@@ -735,13 +745,14 @@ const file_presencehub_v1_agent_proto_rawDesc = "" +
 	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x19\n" +
 	"\bagent_id\x18\x02 \x01(\tR\aagentId\"?\n" +
 	"\x10GetAgentResponse\x12+\n" +
-	"\x05agent\x18\x01 \x01(\v2\x15.presencehub.v1.AgentR\x05agent\"\x80\x01\n" +
+	"\x05agent\x18\x01 \x01(\v2\x15.presencehub.v1.AgentR\x05agent\"\x96\x01\n" +
 	"\x11ListAgentsRequest\x12\x16\n" +
 	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x1b\n" +
 	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
 	"page_token\x18\x03 \x01(\tR\tpageToken\x12\x17\n" +
-	"\ateam_id\x18\x04 \x01(\tR\x06teamId\"k\n" +
+	"\ateam_id\x18\x04 \x01(\tR\x06teamId\x12\x14\n" +
+	"\x05query\x18\x05 \x01(\tR\x05query\"k\n" +
 	"\x12ListAgentsResponse\x12-\n" +
 	"\x06agents\x18\x01 \x03(\v2\x15.presencehub.v1.AgentR\x06agents\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xb1\x01\n" +
