@@ -74,7 +74,8 @@ func New(o Options) (*Console, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Console{opts: o, api: apiClient{h: o.API}, sessions: newSessions(o.Clock, o.IdleTimeout), pages: p}
+	c := &Console{opts: o, api: apiClient{h: o.API}, pages: p}
+	c.sessions = newSessions(o.Clock, o.IdleTimeout, c.dropBoardKey)
 	c.routes()
 	return c, nil
 }
@@ -105,6 +106,22 @@ func (c *Console) routes() {
 	m.Handle("POST /console/rules", c.guard(c.saveRule))
 	m.Handle("GET /console/rules/{id}", c.guard(c.editRule))
 	m.Handle("POST /console/rules/{id}", c.guard(c.saveRule))
+	m.Handle("GET /console/agents", c.guard(c.agents))
+	m.Handle("GET /console/agents/{id}", c.guard(c.agentPage))
+	m.Handle("POST /console/agents/{id}/presence", c.guard(c.override))
+	m.Handle("POST /console/agents/{id}/identities", c.guard(c.identityAction))
+	m.Handle("POST /console/agents/{id}/pairing-codes", c.guard(c.issuePairingCode))
+	m.Handle("POST /console/agents/{id}/devices/{device}/revoke", c.guard(c.revokeDevice))
+	m.Handle("GET /console/teams", c.guard(c.teams))
+	m.Handle("GET /console/teams/{id}/board", c.guard(c.board))
+	m.Handle("POST /console/teams/{id}/pairing-codes", c.guard(c.teamPairingCodes))
+	m.Handle("GET /console/writes", c.guard(c.writes))
+	m.Handle("POST /console/writes/{id}/retry", c.guard(c.retryWrite))
+	m.Handle("POST /console/connections/{id}/retry-dead", c.guard(c.retryDead))
+	m.Handle("GET /console/audit", c.guard(c.audit))
+	m.Handle("GET /console/api-keys", c.guard(c.apiKeys))
+	m.Handle("POST /console/api-keys", c.guard(c.createAPIKey))
+	m.Handle("POST /console/api-keys/{id}/revoke", c.guard(c.revokeAPIKey))
 	c.mux = m
 }
 

@@ -24,10 +24,11 @@ var staticFS embed.FS
 type pages struct{ byName map[string]*template.Template }
 
 // pageNames are the templates under templates/ other than the layout.
-var pageNames = []string{"signin", "overview", "connections", "rules", "rule"}
+var pageNames = []string{"signin", "overview", "connections", "rules", "rule", "agents", "agent", "teams",
+	"board", "sheet", "writes", "audit", "keys"}
 
 func parsePages() (*pages, error) {
-	funcs := template.FuncMap{"join": strings.Join}
+	funcs := template.FuncMap{"join": strings.Join, "lower": strings.ToLower, "pageLink": pageLink, "dur": humanDuration}
 	p := &pages{byName: map[string]*template.Template{}}
 	for _, name := range pageNames {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")

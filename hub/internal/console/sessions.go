@@ -18,6 +18,7 @@ type session struct {
 	who    Identity
 	tenant string // the tenant being looked at: the key's own, or the one a hub-wide key picked
 	seen   time.Time
+	board  boardKey // the supervisor board's stream token, if one was made
 }
 
 // sessions are this replica's signed-in browsers, ended after an idle timeout.
@@ -26,42 +27,69 @@ type sessions struct {
 	idle time.Duration
 	mu   sync.Mutex
 	byID map[string]*session
+	// ended is called (outside the lock) with each session that ends, signed out or idle.
+	ended func(session)
 }
 
-func newSessions(clk clock.Clock, idle time.Duration) *sessions {
-	return &sessions{clk: clk, idle: idle, byID: map[string]*session{}}
+func newSessions(clk clock.Clock, idle time.Duration, ended func(session)) *sessions {
+	return &sessions{clk: clk, idle: idle, byID: map[string]*session{}, ended: ended}
+}
+
+// finish calls ended for each of gone.
+func (s *sessions) finish(gone []session) {
+	for _, g := range gone {
+		if s.ended != nil {
+			s.ended(g)
+		}
+	}
 }
 
 // create starts a session for key.
 func (s *sessions) create(key string, who Identity) *session {
 	now := s.clk.Now()
 	ss := &session{id: randomToken(), csrf: randomToken(), key: key, who: who, tenant: who.TenantID, seen: now}
+	var gone []session
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	for id, old := range s.byID { // sweep: sign-ins are rare, so this stays cheap
 		if now.Sub(old.seen) > s.idle {
 			delete(s.byID, id)
+			gone = append(gone, *old)
 		}
 	}
 	s.byID[ss.id] = ss
+	s.mu.Unlock()
+	s.finish(gone)
 	return ss
 }
 
 // get returns the live session id names and marks it used; an idle one is ended.
 func (s *sessions) get(id string) (session, bool) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	ss, ok := s.byID[id]
 	if !ok {
+		s.mu.Unlock()
 		return session{}, false
 	}
 	now := s.clk.Now()
 	if now.Sub(ss.seen) > s.idle {
 		delete(s.byID, id)
+		s.mu.Unlock()
+		s.finish([]session{*ss})
 		return session{}, false
 	}
 	ss.seen = now
-	return *ss, true
+	out := *ss
+	s.mu.Unlock()
+	return out, true
+}
+
+// setBoard records the session's board key.
+func (s *sessions) setBoard(id string, k boardKey) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ss, ok := s.byID[id]; ok {
+		ss.board = k
+	}
 }
 
 // setTenant changes the tenant a session looks at.
@@ -76,8 +104,12 @@ func (s *sessions) setTenant(id, tenant string) {
 // end signs a session out.
 func (s *sessions) end(id string) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	ss, ok := s.byID[id]
 	delete(s.byID, id)
+	s.mu.Unlock()
+	if ok {
+		s.finish([]session{*ss})
+	}
 }
 
 // randomToken is 256 bits from the system's CSPRNG, URL-safe.
