@@ -30,7 +30,7 @@ func (c *Console) refused(w http.ResponseWriter, r *http.Request, s session, err
 func (c *Console) override(w http.ResponseWriter, r *http.Request, s session) {
 	id := r.PathValue("id")
 	body := map[string]string{"status": r.PostFormValue("status"), "reason": strings.TrimSpace(r.PostFormValue("reason"))}
-	if err := c.api.do(r.Context(), s.key, http.MethodPost, tenantPath(s, "/agents/"+url.PathEscape(id)+"/presence"), body, nil); err != nil {
+	if err := c.api.do(r.Context(), s.key, http.MethodPut, tenantPath(s, "/agents/"+url.PathEscape(id)+"/presence"), body, nil); err != nil {
 		c.refused(w, r, s, err, "set the status", agentData{})
 		return
 	}
