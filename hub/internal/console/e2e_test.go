@@ -84,7 +84,9 @@ func TestConsoleInChromium(t *testing.T) {
 
 	run(t, ctx, "sign in",
 		chromedp.Navigate(f.hub.URL+"/console/"),
-		chromedp.WaitVisible(chromedp.CSS("#key")),
+		chromedp.WaitVisible(chromedp.CSS("#key")))
+	accessible(t, ctx, "sign-in")
+	run(t, ctx, "sign in with the keyboard",
 		chromedp.SendKeys(chromedp.CSS("#key"), f.admin+kb.Enter), // the keyboard alone signs in
 		chromedp.WaitVisible(chromedp.CSS("#role")))
 	role := value(t, ctx, "role", chromedp.Text(chromedp.CSS("#role")))
@@ -103,6 +105,7 @@ func TestConsoleInChromium(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#create-connection")),
 		shot("connection-form"))
 	unlabelled(t, ctx, "connection form")
+	accessible(t, ctx, "connection form")
 	run(t, ctx, "fill in the connection form",
 		chromedp.SendKeys(chromedp.CSS("#c-name"), "calls"),
 		chromedp.SendKeys(chromedp.CSS("#c-url"), vendor.URL),
@@ -135,6 +138,7 @@ func TestConsoleInChromium(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#row-1-err")))
 	run(t, ctx, "screenshot", shot("rule-error"))
 	unlabelled(t, ctx, "rule editor")
+	accessible(t, ctx, "rule editor with an error")
 	rowErr := value(t, ctx, "row 1's error", chromedp.Text(chromedp.CSS("#row-1-err")))
 	if !strings.Contains(rowErr, "offline") || !strings.Contains(rowErr, "outbound") {
 		t.Fatalf("row 1's inline error: %q", rowErr)

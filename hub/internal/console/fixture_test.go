@@ -20,9 +20,9 @@ type fixture struct {
 	viewer string // tenant viewer key
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t *testing.T, opts ...hubtest.Option) *fixture {
 	t.Helper()
-	h := hubtest.Start(t)
+	h := hubtest.Start(t, opts...)
 	ten := h.Must(t, http.StatusOK, h.AdminKey, "POST", "/v1/tenants", map[string]any{"name": "acme"})["tenant"].(map[string]any)
 	f := &fixture{hub: h, tenant: ten["id"].(string)}
 	base := "/v1/tenants/" + f.tenant
