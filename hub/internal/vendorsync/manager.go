@@ -193,3 +193,8 @@ func (m *Manager) ListUsers(ctx context.Context, connectionID, cursor string) ([
 func (m *Manager) DryRun(ctx context.Context, tenantID, connectionID, action string, vars map[string]string) (*vendorapi.DryRunResult, error) {
 	return m.conns.DryRun(ctx, tenantID, connectionID, action, vars)
 }
+
+// Explain is the router's dry run of an admin override (see Router.Explain).
+func (m *Manager) Explain(ctx context.Context, agent *model.Agent, status string) ([]Planned, error) {
+	return m.router.Explain(ctx, agent, status)
+}

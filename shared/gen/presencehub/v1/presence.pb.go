@@ -630,6 +630,253 @@ func (x *ListTimelineResponse) GetNextPageToken() string {
 	return ""
 }
 
+type GetPresencePlanRequest struct {
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Tenant  string                 `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	AgentId string                 `protobuf:"bytes,2,opt,name=agent_id,json=agentId,proto3" json:"agent_id,omitempty"`
+	// The catalog status to plan for (required).
+	Status        string `protobuf:"bytes,3,opt,name=status,proto3" json:"status,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetPresencePlanRequest) Reset() {
+	*x = GetPresencePlanRequest{}
+	mi := &file_presencehub_v1_presence_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetPresencePlanRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetPresencePlanRequest) ProtoMessage() {}
+
+func (x *GetPresencePlanRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_presencehub_v1_presence_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetPresencePlanRequest.ProtoReflect.Descriptor instead.
+func (*GetPresencePlanRequest) Descriptor() ([]byte, []int) {
+	return file_presencehub_v1_presence_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *GetPresencePlanRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *GetPresencePlanRequest) GetAgentId() string {
+	if x != nil {
+		return x.AgentId
+	}
+	return ""
+}
+
+func (x *GetPresencePlanRequest) GetStatus() string {
+	if x != nil {
+		return x.Status
+	}
+	return ""
+}
+
+type GetPresencePlanResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// One per enabled connection of the tenant, by connection name.
+	Connections   []*PlannedWrite `protobuf:"bytes,1,rep,name=connections,proto3" json:"connections,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetPresencePlanResponse) Reset() {
+	*x = GetPresencePlanResponse{}
+	mi := &file_presencehub_v1_presence_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetPresencePlanResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetPresencePlanResponse) ProtoMessage() {}
+
+func (x *GetPresencePlanResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_presencehub_v1_presence_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetPresencePlanResponse.ProtoReflect.Descriptor instead.
+func (*GetPresencePlanResponse) Descriptor() ([]byte, []int) {
+	return file_presencehub_v1_presence_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *GetPresencePlanResponse) GetConnections() []*PlannedWrite {
+	if x != nil {
+		return x.Connections
+	}
+	return nil
+}
+
+// PlannedWrite is what one connection would get, and why.
+type PlannedWrite struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	ConnectionId   string                 `protobuf:"bytes,1,opt,name=connection_id,json=connectionId,proto3" json:"connection_id,omitempty"`
+	ConnectionName string                 `protobuf:"bytes,2,opt,name=connection_name,json=connectionName,proto3" json:"connection_name,omitempty"`
+	Vendor         string                 `protobuf:"bytes,3,opt,name=vendor,proto3" json:"vendor,omitempty"`
+	// The agent's user in the connection; empty when the agent is not linked there (nothing is written).
+	ExternalId string `protobuf:"bytes,4,opt,name=external_id,json=externalId,proto3" json:"external_id,omitempty"`
+	// The rule that applies to the agent on this connection; empty when none does.
+	RuleId   string `protobuf:"bytes,5,opt,name=rule_id,json=ruleId,proto3" json:"rule_id,omitempty"`
+	RuleName string `protobuf:"bytes,6,opt,name=rule_name,json=ruleName,proto3" json:"rule_name,omitempty"`
+	// Why that rule: "agent" (assigned to the agent, which wins), "team" (assigned to team_id, the
+	// agent's first team that has one), "default" (the connection's first rule assigned to nobody) or
+	// "none".
+	RuleSource string `protobuf:"bytes,7,opt,name=rule_source,json=ruleSource,proto3" json:"rule_source,omitempty"`
+	TeamId     string `protobuf:"bytes,8,opt,name=team_id,json=teamId,proto3" json:"team_id,omitempty"`
+	// Whether a write would be queued, of which catalog status (differs from the one asked for under
+	// skip_unavailable_validation) as which vendor state.
+	Write       bool   `protobuf:"varint,9,opt,name=write,proto3" json:"write,omitempty"`
+	Status      string `protobuf:"bytes,10,opt,name=status,proto3" json:"status,omitempty"`
+	VendorState string `protobuf:"bytes,11,opt,name=vendor_state,json=vendorState,proto3" json:"vendor_state,omitempty"`
+	// The explanation in words, e.g. "rule calls-map maps away to unavailable".
+	Reason        string `protobuf:"bytes,12,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PlannedWrite) Reset() {
+	*x = PlannedWrite{}
+	mi := &file_presencehub_v1_presence_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PlannedWrite) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PlannedWrite) ProtoMessage() {}
+
+func (x *PlannedWrite) ProtoReflect() protoreflect.Message {
+	mi := &file_presencehub_v1_presence_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PlannedWrite.ProtoReflect.Descriptor instead.
+func (*PlannedWrite) Descriptor() ([]byte, []int) {
+	return file_presencehub_v1_presence_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *PlannedWrite) GetConnectionId() string {
+	if x != nil {
+		return x.ConnectionId
+	}
+	return ""
+}
+
+func (x *PlannedWrite) GetConnectionName() string {
+	if x != nil {
+		return x.ConnectionName
+	}
+	return ""
+}
+
+func (x *PlannedWrite) GetVendor() string {
+	if x != nil {
+		return x.Vendor
+	}
+	return ""
+}
+
+func (x *PlannedWrite) GetExternalId() string {
+	if x != nil {
+		return x.ExternalId
+	}
+	return ""
+}
+
+func (x *PlannedWrite) GetRuleId() string {
+	if x != nil {
+		return x.RuleId
+	}
+	return ""
+}
+
+func (x *PlannedWrite) GetRuleName() string {
+	if x != nil {
+		return x.RuleName
+	}
+	return ""
+}
+
+func (x *PlannedWrite) GetRuleSource() string {
+	if x != nil {
+		return x.RuleSource
+	}
+	return ""
+}
+
+func (x *PlannedWrite) GetTeamId() string {
+	if x != nil {
+		return x.TeamId
+	}
+	return ""
+}
+
+func (x *PlannedWrite) GetWrite() bool {
+	if x != nil {
+		return x.Write
+	}
+	return false
+}
+
+func (x *PlannedWrite) GetStatus() string {
+	if x != nil {
+		return x.Status
+	}
+	return ""
+}
+
+func (x *PlannedWrite) GetVendorState() string {
+	if x != nil {
+		return x.VendorState
+	}
+	return ""
+}
+
+func (x *PlannedWrite) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
 var File_presencehub_v1_presence_proto protoreflect.FileDescriptor
 
 const file_presencehub_v1_presence_proto_rawDesc = "" +
@@ -685,7 +932,29 @@ const file_presencehub_v1_presence_proto_rawDesc = "" +
 	"page_token\x18\x04 \x01(\tR\tpageToken\"w\n" +
 	"\x14ListTimelineResponse\x127\n" +
 	"\aentries\x18\x01 \x03(\v2\x1d.presencehub.v1.TimelineEntryR\aentries\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageTokenB9Z7presencehub.dev/shared/gen/presencehub/v1;presencehubv1b\x06proto3"
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"c\n" +
+	"\x16GetPresencePlanRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x19\n" +
+	"\bagent_id\x18\x02 \x01(\tR\aagentId\x12\x16\n" +
+	"\x06status\x18\x03 \x01(\tR\x06status\"Y\n" +
+	"\x17GetPresencePlanResponse\x12>\n" +
+	"\vconnections\x18\x01 \x03(\v2\x1c.presencehub.v1.PlannedWriteR\vconnections\"\xee\x02\n" +
+	"\fPlannedWrite\x12#\n" +
+	"\rconnection_id\x18\x01 \x01(\tR\fconnectionId\x12'\n" +
+	"\x0fconnection_name\x18\x02 \x01(\tR\x0econnectionName\x12\x16\n" +
+	"\x06vendor\x18\x03 \x01(\tR\x06vendor\x12\x1f\n" +
+	"\vexternal_id\x18\x04 \x01(\tR\n" +
+	"externalId\x12\x17\n" +
+	"\arule_id\x18\x05 \x01(\tR\x06ruleId\x12\x1b\n" +
+	"\trule_name\x18\x06 \x01(\tR\bruleName\x12\x1f\n" +
+	"\vrule_source\x18\a \x01(\tR\n" +
+	"ruleSource\x12\x17\n" +
+	"\ateam_id\x18\b \x01(\tR\x06teamId\x12\x14\n" +
+	"\x05write\x18\t \x01(\bR\x05write\x12\x16\n" +
+	"\x06status\x18\n" +
+	" \x01(\tR\x06status\x12!\n" +
+	"\fvendor_state\x18\v \x01(\tR\vvendorState\x12\x16\n" +
+	"\x06reason\x18\f \x01(\tR\x06reasonB9Z7presencehub.dev/shared/gen/presencehub/v1;presencehubv1b\x06proto3"
 
 var (
 	file_presencehub_v1_presence_proto_rawDescOnce sync.Once
@@ -699,31 +968,35 @@ func file_presencehub_v1_presence_proto_rawDescGZIP() []byte {
 	return file_presencehub_v1_presence_proto_rawDescData
 }
 
-var file_presencehub_v1_presence_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
+var file_presencehub_v1_presence_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
 var file_presencehub_v1_presence_proto_goTypes = []any{
-	(*Presence)(nil),              // 0: presencehub.v1.Presence
-	(*TimelineEntry)(nil),         // 1: presencehub.v1.TimelineEntry
-	(*GetPresenceRequest)(nil),    // 2: presencehub.v1.GetPresenceRequest
-	(*GetPresenceResponse)(nil),   // 3: presencehub.v1.GetPresenceResponse
-	(*SetPresenceRequest)(nil),    // 4: presencehub.v1.SetPresenceRequest
-	(*SetPresenceResponse)(nil),   // 5: presencehub.v1.SetPresenceResponse
-	(*ListTimelineRequest)(nil),   // 6: presencehub.v1.ListTimelineRequest
-	(*ListTimelineResponse)(nil),  // 7: presencehub.v1.ListTimelineResponse
-	(*timestamppb.Timestamp)(nil), // 8: google.protobuf.Timestamp
-	(*VendorWrite)(nil),           // 9: presencehub.v1.VendorWrite
+	(*Presence)(nil),                // 0: presencehub.v1.Presence
+	(*TimelineEntry)(nil),           // 1: presencehub.v1.TimelineEntry
+	(*GetPresenceRequest)(nil),      // 2: presencehub.v1.GetPresenceRequest
+	(*GetPresenceResponse)(nil),     // 3: presencehub.v1.GetPresenceResponse
+	(*SetPresenceRequest)(nil),      // 4: presencehub.v1.SetPresenceRequest
+	(*SetPresenceResponse)(nil),     // 5: presencehub.v1.SetPresenceResponse
+	(*ListTimelineRequest)(nil),     // 6: presencehub.v1.ListTimelineRequest
+	(*ListTimelineResponse)(nil),    // 7: presencehub.v1.ListTimelineResponse
+	(*GetPresencePlanRequest)(nil),  // 8: presencehub.v1.GetPresencePlanRequest
+	(*GetPresencePlanResponse)(nil), // 9: presencehub.v1.GetPresencePlanResponse
+	(*PlannedWrite)(nil),            // 10: presencehub.v1.PlannedWrite
+	(*timestamppb.Timestamp)(nil),   // 11: google.protobuf.Timestamp
+	(*VendorWrite)(nil),             // 12: presencehub.v1.VendorWrite
 }
 var file_presencehub_v1_presence_proto_depIdxs = []int32{
-	8, // 0: presencehub.v1.Presence.update_time:type_name -> google.protobuf.Timestamp
-	8, // 1: presencehub.v1.TimelineEntry.create_time:type_name -> google.protobuf.Timestamp
-	9, // 2: presencehub.v1.TimelineEntry.writes:type_name -> presencehub.v1.VendorWrite
-	0, // 3: presencehub.v1.GetPresenceResponse.presence:type_name -> presencehub.v1.Presence
-	0, // 4: presencehub.v1.SetPresenceResponse.presence:type_name -> presencehub.v1.Presence
-	1, // 5: presencehub.v1.ListTimelineResponse.entries:type_name -> presencehub.v1.TimelineEntry
-	6, // [6:6] is the sub-list for method output_type
-	6, // [6:6] is the sub-list for method input_type
-	6, // [6:6] is the sub-list for extension type_name
-	6, // [6:6] is the sub-list for extension extendee
-	0, // [0:6] is the sub-list for field type_name
+	11, // 0: presencehub.v1.Presence.update_time:type_name -> google.protobuf.Timestamp
+	11, // 1: presencehub.v1.TimelineEntry.create_time:type_name -> google.protobuf.Timestamp
+	12, // 2: presencehub.v1.TimelineEntry.writes:type_name -> presencehub.v1.VendorWrite
+	0,  // 3: presencehub.v1.GetPresenceResponse.presence:type_name -> presencehub.v1.Presence
+	0,  // 4: presencehub.v1.SetPresenceResponse.presence:type_name -> presencehub.v1.Presence
+	1,  // 5: presencehub.v1.ListTimelineResponse.entries:type_name -> presencehub.v1.TimelineEntry
+	10, // 6: presencehub.v1.GetPresencePlanResponse.connections:type_name -> presencehub.v1.PlannedWrite
+	7,  // [7:7] is the sub-list for method output_type
+	7,  // [7:7] is the sub-list for method input_type
+	7,  // [7:7] is the sub-list for extension type_name
+	7,  // [7:7] is the sub-list for extension extendee
+	0,  // [0:7] is the sub-list for field type_name
 }
 
 func init() { file_presencehub_v1_presence_proto_init() }
@@ -738,7 +1011,7 @@ func file_presencehub_v1_presence_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_presencehub_v1_presence_proto_rawDesc), len(file_presencehub_v1_presence_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   8,
+			NumMessages:   11,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

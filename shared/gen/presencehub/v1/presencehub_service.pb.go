@@ -26,7 +26,7 @@ var File_presencehub_v1_presencehub_service_proto protoreflect.FileDescriptor
 
 const file_presencehub_v1_presencehub_service_proto_rawDesc = "" +
 	"\n" +
-	"(presencehub/v1/presencehub_service.proto\x12\x0epresencehub.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1apresencehub/v1/agent.proto\x1a\x1cpresencehub/v1/api_key.proto\x1a\x1apresencehub/v1/audit.proto\x1a\x1fpresencehub/v1/connection.proto\x1a#presencehub/v1/http_connector.proto\x1a\x1cpresencehub/v1/pairing.proto\x1a\x1dpresencehub/v1/presence.proto\x1a\x19presencehub/v1/rule.proto\x1a\x1bpresencehub/v1/status.proto\x1a\x1dpresencehub/v1/sync_run.proto\x1a\x19presencehub/v1/team.proto\x1a\x1bpresencehub/v1/tenant.proto\x1a\x1apresencehub/v1/write.proto\x1a.protoc-gen-openapiv2/options/annotations.proto2\xe99\n" +
+	"(presencehub/v1/presencehub_service.proto\x12\x0epresencehub.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1apresencehub/v1/agent.proto\x1a\x1cpresencehub/v1/api_key.proto\x1a\x1apresencehub/v1/audit.proto\x1a\x1fpresencehub/v1/connection.proto\x1a#presencehub/v1/http_connector.proto\x1a\x1cpresencehub/v1/pairing.proto\x1a\x1dpresencehub/v1/presence.proto\x1a\x19presencehub/v1/rule.proto\x1a\x1bpresencehub/v1/status.proto\x1a\x1dpresencehub/v1/sync_run.proto\x1a\x19presencehub/v1/team.proto\x1a\x1bpresencehub/v1/tenant.proto\x1a\x1apresencehub/v1/write.proto\x1a.protoc-gen-openapiv2/options/annotations.proto2\x8c;\n" +
 	"\x12PresenceHubService\x12v\n" +
 	"\fCreateTenant\x12#.presencehub.v1.CreateTenantRequest\x1a$.presencehub.v1.CreateTenantResponse\"\x1b\x82\xd3\xe4\x93\x02\x15:\x06tenant\"\v/v1/tenants\x12n\n" +
 	"\tGetTenant\x12 .presencehub.v1.GetTenantRequest\x1a!.presencehub.v1.GetTenantResponse\"\x1c\x82\xd3\xe4\x93\x02\x16\x12\x14/v1/tenants/{tenant}\x12k\n" +
@@ -85,7 +85,8 @@ const file_presencehub_v1_presencehub_service_proto_rawDesc = "" +
 	"\fDeleteApiKey\x12#.presencehub.v1.DeleteApiKeyRequest\x1a$.presencehub.v1.DeleteApiKeyResponse\"O\x82\xd3\xe4\x93\x02IZ\x1b*\x19/v1/api-keys/{api_key_id}**/v1/tenants/{tenant}/api-keys/{api_key_id}\x12\x91\x01\n" +
 	"\x10ListAuditRecords\x12'.presencehub.v1.ListAuditRecordsRequest\x1a(.presencehub.v1.ListAuditRecordsResponse\"*\x82\xd3\xe4\x93\x02$\x12\"/v1/tenants/{tenant}/audit-records\x12\x8f\x01\n" +
 	"\vGetPresence\x12\".presencehub.v1.GetPresenceRequest\x1a#.presencehub.v1.GetPresenceResponse\"7\x82\xd3\xe4\x93\x021\x12//v1/tenants/{tenant}/agents/{agent_id}/presence\x12\x92\x01\n" +
-	"\vSetPresence\x12\".presencehub.v1.SetPresenceRequest\x1a#.presencehub.v1.SetPresenceResponse\":\x82\xd3\xe4\x93\x024:\x01*\x1a//v1/tenants/{tenant}/agents/{agent_id}/presence\x12\x92\x01\n" +
+	"\vSetPresence\x12\".presencehub.v1.SetPresenceRequest\x1a#.presencehub.v1.SetPresenceResponse\":\x82\xd3\xe4\x93\x024:\x01*\x1a//v1/tenants/{tenant}/agents/{agent_id}/presence\x12\xa0\x01\n" +
+	"\x0fGetPresencePlan\x12&.presencehub.v1.GetPresencePlanRequest\x1a'.presencehub.v1.GetPresencePlanResponse\"<\x82\xd3\xe4\x93\x026\x124/v1/tenants/{tenant}/agents/{agent_id}/presence-plan\x12\x92\x01\n" +
 	"\fListTimeline\x12#.presencehub.v1.ListTimelineRequest\x1a$.presencehub.v1.ListTimelineResponse\"7\x82\xd3\xe4\x93\x021\x12//v1/tenants/{tenant}/agents/{agent_id}/timeline\x12\xa9\x01\n" +
 	"\x11CreatePairingCode\x12(.presencehub.v1.CreatePairingCodeRequest\x1a).presencehub.v1.CreatePairingCodeResponse\"?\x82\xd3\xe4\x93\x029:\x01*\"4/v1/tenants/{tenant}/agents/{agent_id}/pairing-codes\x12\x8e\x01\n" +
 	"\vListDevices\x12\".presencehub.v1.ListDevicesRequest\x1a#.presencehub.v1.ListDevicesResponse\"6\x82\xd3\xe4\x93\x020\x12./v1/tenants/{tenant}/agents/{agent_id}/devices\x12\x9d\x01\n" +
@@ -146,64 +147,66 @@ var file_presencehub_v1_presencehub_service_proto_goTypes = []any{
 	(*ListAuditRecordsRequest)(nil),       // 43: presencehub.v1.ListAuditRecordsRequest
 	(*GetPresenceRequest)(nil),            // 44: presencehub.v1.GetPresenceRequest
 	(*SetPresenceRequest)(nil),            // 45: presencehub.v1.SetPresenceRequest
-	(*ListTimelineRequest)(nil),           // 46: presencehub.v1.ListTimelineRequest
-	(*CreatePairingCodeRequest)(nil),      // 47: presencehub.v1.CreatePairingCodeRequest
-	(*ListDevicesRequest)(nil),            // 48: presencehub.v1.ListDevicesRequest
-	(*RevokeDeviceRequest)(nil),           // 49: presencehub.v1.RevokeDeviceRequest
-	(*PairRequest)(nil),                   // 50: presencehub.v1.PairRequest
-	(*SignOutRequest)(nil),                // 51: presencehub.v1.SignOutRequest
-	(*CreateTenantResponse)(nil),          // 52: presencehub.v1.CreateTenantResponse
-	(*GetTenantResponse)(nil),             // 53: presencehub.v1.GetTenantResponse
-	(*ListTenantsResponse)(nil),           // 54: presencehub.v1.ListTenantsResponse
-	(*UpdateTenantResponse)(nil),          // 55: presencehub.v1.UpdateTenantResponse
-	(*DeleteTenantResponse)(nil),          // 56: presencehub.v1.DeleteTenantResponse
-	(*CreateStatusResponse)(nil),          // 57: presencehub.v1.CreateStatusResponse
-	(*GetStatusResponse)(nil),             // 58: presencehub.v1.GetStatusResponse
-	(*ListStatusesResponse)(nil),          // 59: presencehub.v1.ListStatusesResponse
-	(*UpdateStatusResponse)(nil),          // 60: presencehub.v1.UpdateStatusResponse
-	(*DeleteStatusResponse)(nil),          // 61: presencehub.v1.DeleteStatusResponse
-	(*CreateTeamResponse)(nil),            // 62: presencehub.v1.CreateTeamResponse
-	(*GetTeamResponse)(nil),               // 63: presencehub.v1.GetTeamResponse
-	(*ListTeamsResponse)(nil),             // 64: presencehub.v1.ListTeamsResponse
-	(*UpdateTeamResponse)(nil),            // 65: presencehub.v1.UpdateTeamResponse
-	(*DeleteTeamResponse)(nil),            // 66: presencehub.v1.DeleteTeamResponse
-	(*CreateAgentResponse)(nil),           // 67: presencehub.v1.CreateAgentResponse
-	(*GetAgentResponse)(nil),              // 68: presencehub.v1.GetAgentResponse
-	(*ListAgentsResponse)(nil),            // 69: presencehub.v1.ListAgentsResponse
-	(*UpdateAgentResponse)(nil),           // 70: presencehub.v1.UpdateAgentResponse
-	(*DeleteAgentResponse)(nil),           // 71: presencehub.v1.DeleteAgentResponse
-	(*CreateConnectionResponse)(nil),      // 72: presencehub.v1.CreateConnectionResponse
-	(*GetConnectionResponse)(nil),         // 73: presencehub.v1.GetConnectionResponse
-	(*ListConnectionsResponse)(nil),       // 74: presencehub.v1.ListConnectionsResponse
-	(*UpdateConnectionResponse)(nil),      // 75: presencehub.v1.UpdateConnectionResponse
-	(*DeleteConnectionResponse)(nil),      // 76: presencehub.v1.DeleteConnectionResponse
-	(*ListVendorStatesResponse)(nil),      // 77: presencehub.v1.ListVendorStatesResponse
-	(*DryRunConnectorActionResponse)(nil), // 78: presencehub.v1.DryRunConnectorActionResponse
-	(*CreateSyncRunResponse)(nil),         // 79: presencehub.v1.CreateSyncRunResponse
-	(*GetSyncRunResponse)(nil),            // 80: presencehub.v1.GetSyncRunResponse
-	(*ListSyncRunsResponse)(nil),          // 81: presencehub.v1.ListSyncRunsResponse
-	(*ListWritesResponse)(nil),            // 82: presencehub.v1.ListWritesResponse
-	(*RetryWriteResponse)(nil),            // 83: presencehub.v1.RetryWriteResponse
-	(*ListRuleTemplatesResponse)(nil),     // 84: presencehub.v1.ListRuleTemplatesResponse
-	(*ApplyRuleTemplateResponse)(nil),     // 85: presencehub.v1.ApplyRuleTemplateResponse
-	(*CreateRuleResponse)(nil),            // 86: presencehub.v1.CreateRuleResponse
-	(*GetRuleResponse)(nil),               // 87: presencehub.v1.GetRuleResponse
-	(*ListRulesResponse)(nil),             // 88: presencehub.v1.ListRulesResponse
-	(*UpdateRuleResponse)(nil),            // 89: presencehub.v1.UpdateRuleResponse
-	(*DeleteRuleResponse)(nil),            // 90: presencehub.v1.DeleteRuleResponse
-	(*CreateApiKeyResponse)(nil),          // 91: presencehub.v1.CreateApiKeyResponse
-	(*GetApiKeyResponse)(nil),             // 92: presencehub.v1.GetApiKeyResponse
-	(*ListApiKeysResponse)(nil),           // 93: presencehub.v1.ListApiKeysResponse
-	(*DeleteApiKeyResponse)(nil),          // 94: presencehub.v1.DeleteApiKeyResponse
-	(*ListAuditRecordsResponse)(nil),      // 95: presencehub.v1.ListAuditRecordsResponse
-	(*GetPresenceResponse)(nil),           // 96: presencehub.v1.GetPresenceResponse
-	(*SetPresenceResponse)(nil),           // 97: presencehub.v1.SetPresenceResponse
-	(*ListTimelineResponse)(nil),          // 98: presencehub.v1.ListTimelineResponse
-	(*CreatePairingCodeResponse)(nil),     // 99: presencehub.v1.CreatePairingCodeResponse
-	(*ListDevicesResponse)(nil),           // 100: presencehub.v1.ListDevicesResponse
-	(*RevokeDeviceResponse)(nil),          // 101: presencehub.v1.RevokeDeviceResponse
-	(*PairResponse)(nil),                  // 102: presencehub.v1.PairResponse
-	(*SignOutResponse)(nil),               // 103: presencehub.v1.SignOutResponse
+	(*GetPresencePlanRequest)(nil),        // 46: presencehub.v1.GetPresencePlanRequest
+	(*ListTimelineRequest)(nil),           // 47: presencehub.v1.ListTimelineRequest
+	(*CreatePairingCodeRequest)(nil),      // 48: presencehub.v1.CreatePairingCodeRequest
+	(*ListDevicesRequest)(nil),            // 49: presencehub.v1.ListDevicesRequest
+	(*RevokeDeviceRequest)(nil),           // 50: presencehub.v1.RevokeDeviceRequest
+	(*PairRequest)(nil),                   // 51: presencehub.v1.PairRequest
+	(*SignOutRequest)(nil),                // 52: presencehub.v1.SignOutRequest
+	(*CreateTenantResponse)(nil),          // 53: presencehub.v1.CreateTenantResponse
+	(*GetTenantResponse)(nil),             // 54: presencehub.v1.GetTenantResponse
+	(*ListTenantsResponse)(nil),           // 55: presencehub.v1.ListTenantsResponse
+	(*UpdateTenantResponse)(nil),          // 56: presencehub.v1.UpdateTenantResponse
+	(*DeleteTenantResponse)(nil),          // 57: presencehub.v1.DeleteTenantResponse
+	(*CreateStatusResponse)(nil),          // 58: presencehub.v1.CreateStatusResponse
+	(*GetStatusResponse)(nil),             // 59: presencehub.v1.GetStatusResponse
+	(*ListStatusesResponse)(nil),          // 60: presencehub.v1.ListStatusesResponse
+	(*UpdateStatusResponse)(nil),          // 61: presencehub.v1.UpdateStatusResponse
+	(*DeleteStatusResponse)(nil),          // 62: presencehub.v1.DeleteStatusResponse
+	(*CreateTeamResponse)(nil),            // 63: presencehub.v1.CreateTeamResponse
+	(*GetTeamResponse)(nil),               // 64: presencehub.v1.GetTeamResponse
+	(*ListTeamsResponse)(nil),             // 65: presencehub.v1.ListTeamsResponse
+	(*UpdateTeamResponse)(nil),            // 66: presencehub.v1.UpdateTeamResponse
+	(*DeleteTeamResponse)(nil),            // 67: presencehub.v1.DeleteTeamResponse
+	(*CreateAgentResponse)(nil),           // 68: presencehub.v1.CreateAgentResponse
+	(*GetAgentResponse)(nil),              // 69: presencehub.v1.GetAgentResponse
+	(*ListAgentsResponse)(nil),            // 70: presencehub.v1.ListAgentsResponse
+	(*UpdateAgentResponse)(nil),           // 71: presencehub.v1.UpdateAgentResponse
+	(*DeleteAgentResponse)(nil),           // 72: presencehub.v1.DeleteAgentResponse
+	(*CreateConnectionResponse)(nil),      // 73: presencehub.v1.CreateConnectionResponse
+	(*GetConnectionResponse)(nil),         // 74: presencehub.v1.GetConnectionResponse
+	(*ListConnectionsResponse)(nil),       // 75: presencehub.v1.ListConnectionsResponse
+	(*UpdateConnectionResponse)(nil),      // 76: presencehub.v1.UpdateConnectionResponse
+	(*DeleteConnectionResponse)(nil),      // 77: presencehub.v1.DeleteConnectionResponse
+	(*ListVendorStatesResponse)(nil),      // 78: presencehub.v1.ListVendorStatesResponse
+	(*DryRunConnectorActionResponse)(nil), // 79: presencehub.v1.DryRunConnectorActionResponse
+	(*CreateSyncRunResponse)(nil),         // 80: presencehub.v1.CreateSyncRunResponse
+	(*GetSyncRunResponse)(nil),            // 81: presencehub.v1.GetSyncRunResponse
+	(*ListSyncRunsResponse)(nil),          // 82: presencehub.v1.ListSyncRunsResponse
+	(*ListWritesResponse)(nil),            // 83: presencehub.v1.ListWritesResponse
+	(*RetryWriteResponse)(nil),            // 84: presencehub.v1.RetryWriteResponse
+	(*ListRuleTemplatesResponse)(nil),     // 85: presencehub.v1.ListRuleTemplatesResponse
+	(*ApplyRuleTemplateResponse)(nil),     // 86: presencehub.v1.ApplyRuleTemplateResponse
+	(*CreateRuleResponse)(nil),            // 87: presencehub.v1.CreateRuleResponse
+	(*GetRuleResponse)(nil),               // 88: presencehub.v1.GetRuleResponse
+	(*ListRulesResponse)(nil),             // 89: presencehub.v1.ListRulesResponse
+	(*UpdateRuleResponse)(nil),            // 90: presencehub.v1.UpdateRuleResponse
+	(*DeleteRuleResponse)(nil),            // 91: presencehub.v1.DeleteRuleResponse
+	(*CreateApiKeyResponse)(nil),          // 92: presencehub.v1.CreateApiKeyResponse
+	(*GetApiKeyResponse)(nil),             // 93: presencehub.v1.GetApiKeyResponse
+	(*ListApiKeysResponse)(nil),           // 94: presencehub.v1.ListApiKeysResponse
+	(*DeleteApiKeyResponse)(nil),          // 95: presencehub.v1.DeleteApiKeyResponse
+	(*ListAuditRecordsResponse)(nil),      // 96: presencehub.v1.ListAuditRecordsResponse
+	(*GetPresenceResponse)(nil),           // 97: presencehub.v1.GetPresenceResponse
+	(*SetPresenceResponse)(nil),           // 98: presencehub.v1.SetPresenceResponse
+	(*GetPresencePlanResponse)(nil),       // 99: presencehub.v1.GetPresencePlanResponse
+	(*ListTimelineResponse)(nil),          // 100: presencehub.v1.ListTimelineResponse
+	(*CreatePairingCodeResponse)(nil),     // 101: presencehub.v1.CreatePairingCodeResponse
+	(*ListDevicesResponse)(nil),           // 102: presencehub.v1.ListDevicesResponse
+	(*RevokeDeviceResponse)(nil),          // 103: presencehub.v1.RevokeDeviceResponse
+	(*PairResponse)(nil),                  // 104: presencehub.v1.PairResponse
+	(*SignOutResponse)(nil),               // 105: presencehub.v1.SignOutResponse
 }
 var file_presencehub_v1_presencehub_service_proto_depIdxs = []int32{
 	0,   // 0: presencehub.v1.PresenceHubService.CreateTenant:input_type -> presencehub.v1.CreateTenantRequest
@@ -252,66 +255,68 @@ var file_presencehub_v1_presencehub_service_proto_depIdxs = []int32{
 	43,  // 43: presencehub.v1.PresenceHubService.ListAuditRecords:input_type -> presencehub.v1.ListAuditRecordsRequest
 	44,  // 44: presencehub.v1.PresenceHubService.GetPresence:input_type -> presencehub.v1.GetPresenceRequest
 	45,  // 45: presencehub.v1.PresenceHubService.SetPresence:input_type -> presencehub.v1.SetPresenceRequest
-	46,  // 46: presencehub.v1.PresenceHubService.ListTimeline:input_type -> presencehub.v1.ListTimelineRequest
-	47,  // 47: presencehub.v1.PresenceHubService.CreatePairingCode:input_type -> presencehub.v1.CreatePairingCodeRequest
-	48,  // 48: presencehub.v1.PresenceHubService.ListDevices:input_type -> presencehub.v1.ListDevicesRequest
-	49,  // 49: presencehub.v1.PresenceHubService.RevokeDevice:input_type -> presencehub.v1.RevokeDeviceRequest
-	50,  // 50: presencehub.v1.PresenceHubService.Pair:input_type -> presencehub.v1.PairRequest
-	51,  // 51: presencehub.v1.PresenceHubService.SignOut:input_type -> presencehub.v1.SignOutRequest
-	52,  // 52: presencehub.v1.PresenceHubService.CreateTenant:output_type -> presencehub.v1.CreateTenantResponse
-	53,  // 53: presencehub.v1.PresenceHubService.GetTenant:output_type -> presencehub.v1.GetTenantResponse
-	54,  // 54: presencehub.v1.PresenceHubService.ListTenants:output_type -> presencehub.v1.ListTenantsResponse
-	55,  // 55: presencehub.v1.PresenceHubService.UpdateTenant:output_type -> presencehub.v1.UpdateTenantResponse
-	56,  // 56: presencehub.v1.PresenceHubService.DeleteTenant:output_type -> presencehub.v1.DeleteTenantResponse
-	57,  // 57: presencehub.v1.PresenceHubService.CreateStatus:output_type -> presencehub.v1.CreateStatusResponse
-	58,  // 58: presencehub.v1.PresenceHubService.GetStatus:output_type -> presencehub.v1.GetStatusResponse
-	59,  // 59: presencehub.v1.PresenceHubService.ListStatuses:output_type -> presencehub.v1.ListStatusesResponse
-	60,  // 60: presencehub.v1.PresenceHubService.UpdateStatus:output_type -> presencehub.v1.UpdateStatusResponse
-	61,  // 61: presencehub.v1.PresenceHubService.DeleteStatus:output_type -> presencehub.v1.DeleteStatusResponse
-	62,  // 62: presencehub.v1.PresenceHubService.CreateTeam:output_type -> presencehub.v1.CreateTeamResponse
-	63,  // 63: presencehub.v1.PresenceHubService.GetTeam:output_type -> presencehub.v1.GetTeamResponse
-	64,  // 64: presencehub.v1.PresenceHubService.ListTeams:output_type -> presencehub.v1.ListTeamsResponse
-	65,  // 65: presencehub.v1.PresenceHubService.UpdateTeam:output_type -> presencehub.v1.UpdateTeamResponse
-	66,  // 66: presencehub.v1.PresenceHubService.DeleteTeam:output_type -> presencehub.v1.DeleteTeamResponse
-	67,  // 67: presencehub.v1.PresenceHubService.CreateAgent:output_type -> presencehub.v1.CreateAgentResponse
-	68,  // 68: presencehub.v1.PresenceHubService.GetAgent:output_type -> presencehub.v1.GetAgentResponse
-	69,  // 69: presencehub.v1.PresenceHubService.ListAgents:output_type -> presencehub.v1.ListAgentsResponse
-	70,  // 70: presencehub.v1.PresenceHubService.UpdateAgent:output_type -> presencehub.v1.UpdateAgentResponse
-	71,  // 71: presencehub.v1.PresenceHubService.DeleteAgent:output_type -> presencehub.v1.DeleteAgentResponse
-	72,  // 72: presencehub.v1.PresenceHubService.CreateConnection:output_type -> presencehub.v1.CreateConnectionResponse
-	73,  // 73: presencehub.v1.PresenceHubService.GetConnection:output_type -> presencehub.v1.GetConnectionResponse
-	74,  // 74: presencehub.v1.PresenceHubService.ListConnections:output_type -> presencehub.v1.ListConnectionsResponse
-	75,  // 75: presencehub.v1.PresenceHubService.UpdateConnection:output_type -> presencehub.v1.UpdateConnectionResponse
-	76,  // 76: presencehub.v1.PresenceHubService.DeleteConnection:output_type -> presencehub.v1.DeleteConnectionResponse
-	77,  // 77: presencehub.v1.PresenceHubService.ListVendorStates:output_type -> presencehub.v1.ListVendorStatesResponse
-	78,  // 78: presencehub.v1.PresenceHubService.DryRunConnectorAction:output_type -> presencehub.v1.DryRunConnectorActionResponse
-	79,  // 79: presencehub.v1.PresenceHubService.CreateSyncRun:output_type -> presencehub.v1.CreateSyncRunResponse
-	80,  // 80: presencehub.v1.PresenceHubService.GetSyncRun:output_type -> presencehub.v1.GetSyncRunResponse
-	81,  // 81: presencehub.v1.PresenceHubService.ListSyncRuns:output_type -> presencehub.v1.ListSyncRunsResponse
-	82,  // 82: presencehub.v1.PresenceHubService.ListWrites:output_type -> presencehub.v1.ListWritesResponse
-	83,  // 83: presencehub.v1.PresenceHubService.RetryWrite:output_type -> presencehub.v1.RetryWriteResponse
-	84,  // 84: presencehub.v1.PresenceHubService.ListRuleTemplates:output_type -> presencehub.v1.ListRuleTemplatesResponse
-	85,  // 85: presencehub.v1.PresenceHubService.ApplyRuleTemplate:output_type -> presencehub.v1.ApplyRuleTemplateResponse
-	86,  // 86: presencehub.v1.PresenceHubService.CreateRule:output_type -> presencehub.v1.CreateRuleResponse
-	87,  // 87: presencehub.v1.PresenceHubService.GetRule:output_type -> presencehub.v1.GetRuleResponse
-	88,  // 88: presencehub.v1.PresenceHubService.ListRules:output_type -> presencehub.v1.ListRulesResponse
-	89,  // 89: presencehub.v1.PresenceHubService.UpdateRule:output_type -> presencehub.v1.UpdateRuleResponse
-	90,  // 90: presencehub.v1.PresenceHubService.DeleteRule:output_type -> presencehub.v1.DeleteRuleResponse
-	91,  // 91: presencehub.v1.PresenceHubService.CreateApiKey:output_type -> presencehub.v1.CreateApiKeyResponse
-	92,  // 92: presencehub.v1.PresenceHubService.GetApiKey:output_type -> presencehub.v1.GetApiKeyResponse
-	93,  // 93: presencehub.v1.PresenceHubService.ListApiKeys:output_type -> presencehub.v1.ListApiKeysResponse
-	94,  // 94: presencehub.v1.PresenceHubService.DeleteApiKey:output_type -> presencehub.v1.DeleteApiKeyResponse
-	95,  // 95: presencehub.v1.PresenceHubService.ListAuditRecords:output_type -> presencehub.v1.ListAuditRecordsResponse
-	96,  // 96: presencehub.v1.PresenceHubService.GetPresence:output_type -> presencehub.v1.GetPresenceResponse
-	97,  // 97: presencehub.v1.PresenceHubService.SetPresence:output_type -> presencehub.v1.SetPresenceResponse
-	98,  // 98: presencehub.v1.PresenceHubService.ListTimeline:output_type -> presencehub.v1.ListTimelineResponse
-	99,  // 99: presencehub.v1.PresenceHubService.CreatePairingCode:output_type -> presencehub.v1.CreatePairingCodeResponse
-	100, // 100: presencehub.v1.PresenceHubService.ListDevices:output_type -> presencehub.v1.ListDevicesResponse
-	101, // 101: presencehub.v1.PresenceHubService.RevokeDevice:output_type -> presencehub.v1.RevokeDeviceResponse
-	102, // 102: presencehub.v1.PresenceHubService.Pair:output_type -> presencehub.v1.PairResponse
-	103, // 103: presencehub.v1.PresenceHubService.SignOut:output_type -> presencehub.v1.SignOutResponse
-	52,  // [52:104] is the sub-list for method output_type
-	0,   // [0:52] is the sub-list for method input_type
+	46,  // 46: presencehub.v1.PresenceHubService.GetPresencePlan:input_type -> presencehub.v1.GetPresencePlanRequest
+	47,  // 47: presencehub.v1.PresenceHubService.ListTimeline:input_type -> presencehub.v1.ListTimelineRequest
+	48,  // 48: presencehub.v1.PresenceHubService.CreatePairingCode:input_type -> presencehub.v1.CreatePairingCodeRequest
+	49,  // 49: presencehub.v1.PresenceHubService.ListDevices:input_type -> presencehub.v1.ListDevicesRequest
+	50,  // 50: presencehub.v1.PresenceHubService.RevokeDevice:input_type -> presencehub.v1.RevokeDeviceRequest
+	51,  // 51: presencehub.v1.PresenceHubService.Pair:input_type -> presencehub.v1.PairRequest
+	52,  // 52: presencehub.v1.PresenceHubService.SignOut:input_type -> presencehub.v1.SignOutRequest
+	53,  // 53: presencehub.v1.PresenceHubService.CreateTenant:output_type -> presencehub.v1.CreateTenantResponse
+	54,  // 54: presencehub.v1.PresenceHubService.GetTenant:output_type -> presencehub.v1.GetTenantResponse
+	55,  // 55: presencehub.v1.PresenceHubService.ListTenants:output_type -> presencehub.v1.ListTenantsResponse
+	56,  // 56: presencehub.v1.PresenceHubService.UpdateTenant:output_type -> presencehub.v1.UpdateTenantResponse
+	57,  // 57: presencehub.v1.PresenceHubService.DeleteTenant:output_type -> presencehub.v1.DeleteTenantResponse
+	58,  // 58: presencehub.v1.PresenceHubService.CreateStatus:output_type -> presencehub.v1.CreateStatusResponse
+	59,  // 59: presencehub.v1.PresenceHubService.GetStatus:output_type -> presencehub.v1.GetStatusResponse
+	60,  // 60: presencehub.v1.PresenceHubService.ListStatuses:output_type -> presencehub.v1.ListStatusesResponse
+	61,  // 61: presencehub.v1.PresenceHubService.UpdateStatus:output_type -> presencehub.v1.UpdateStatusResponse
+	62,  // 62: presencehub.v1.PresenceHubService.DeleteStatus:output_type -> presencehub.v1.DeleteStatusResponse
+	63,  // 63: presencehub.v1.PresenceHubService.CreateTeam:output_type -> presencehub.v1.CreateTeamResponse
+	64,  // 64: presencehub.v1.PresenceHubService.GetTeam:output_type -> presencehub.v1.GetTeamResponse
+	65,  // 65: presencehub.v1.PresenceHubService.ListTeams:output_type -> presencehub.v1.ListTeamsResponse
+	66,  // 66: presencehub.v1.PresenceHubService.UpdateTeam:output_type -> presencehub.v1.UpdateTeamResponse
+	67,  // 67: presencehub.v1.PresenceHubService.DeleteTeam:output_type -> presencehub.v1.DeleteTeamResponse
+	68,  // 68: presencehub.v1.PresenceHubService.CreateAgent:output_type -> presencehub.v1.CreateAgentResponse
+	69,  // 69: presencehub.v1.PresenceHubService.GetAgent:output_type -> presencehub.v1.GetAgentResponse
+	70,  // 70: presencehub.v1.PresenceHubService.ListAgents:output_type -> presencehub.v1.ListAgentsResponse
+	71,  // 71: presencehub.v1.PresenceHubService.UpdateAgent:output_type -> presencehub.v1.UpdateAgentResponse
+	72,  // 72: presencehub.v1.PresenceHubService.DeleteAgent:output_type -> presencehub.v1.DeleteAgentResponse
+	73,  // 73: presencehub.v1.PresenceHubService.CreateConnection:output_type -> presencehub.v1.CreateConnectionResponse
+	74,  // 74: presencehub.v1.PresenceHubService.GetConnection:output_type -> presencehub.v1.GetConnectionResponse
+	75,  // 75: presencehub.v1.PresenceHubService.ListConnections:output_type -> presencehub.v1.ListConnectionsResponse
+	76,  // 76: presencehub.v1.PresenceHubService.UpdateConnection:output_type -> presencehub.v1.UpdateConnectionResponse
+	77,  // 77: presencehub.v1.PresenceHubService.DeleteConnection:output_type -> presencehub.v1.DeleteConnectionResponse
+	78,  // 78: presencehub.v1.PresenceHubService.ListVendorStates:output_type -> presencehub.v1.ListVendorStatesResponse
+	79,  // 79: presencehub.v1.PresenceHubService.DryRunConnectorAction:output_type -> presencehub.v1.DryRunConnectorActionResponse
+	80,  // 80: presencehub.v1.PresenceHubService.CreateSyncRun:output_type -> presencehub.v1.CreateSyncRunResponse
+	81,  // 81: presencehub.v1.PresenceHubService.GetSyncRun:output_type -> presencehub.v1.GetSyncRunResponse
+	82,  // 82: presencehub.v1.PresenceHubService.ListSyncRuns:output_type -> presencehub.v1.ListSyncRunsResponse
+	83,  // 83: presencehub.v1.PresenceHubService.ListWrites:output_type -> presencehub.v1.ListWritesResponse
+	84,  // 84: presencehub.v1.PresenceHubService.RetryWrite:output_type -> presencehub.v1.RetryWriteResponse
+	85,  // 85: presencehub.v1.PresenceHubService.ListRuleTemplates:output_type -> presencehub.v1.ListRuleTemplatesResponse
+	86,  // 86: presencehub.v1.PresenceHubService.ApplyRuleTemplate:output_type -> presencehub.v1.ApplyRuleTemplateResponse
+	87,  // 87: presencehub.v1.PresenceHubService.CreateRule:output_type -> presencehub.v1.CreateRuleResponse
+	88,  // 88: presencehub.v1.PresenceHubService.GetRule:output_type -> presencehub.v1.GetRuleResponse
+	89,  // 89: presencehub.v1.PresenceHubService.ListRules:output_type -> presencehub.v1.ListRulesResponse
+	90,  // 90: presencehub.v1.PresenceHubService.UpdateRule:output_type -> presencehub.v1.UpdateRuleResponse
+	91,  // 91: presencehub.v1.PresenceHubService.DeleteRule:output_type -> presencehub.v1.DeleteRuleResponse
+	92,  // 92: presencehub.v1.PresenceHubService.CreateApiKey:output_type -> presencehub.v1.CreateApiKeyResponse
+	93,  // 93: presencehub.v1.PresenceHubService.GetApiKey:output_type -> presencehub.v1.GetApiKeyResponse
+	94,  // 94: presencehub.v1.PresenceHubService.ListApiKeys:output_type -> presencehub.v1.ListApiKeysResponse
+	95,  // 95: presencehub.v1.PresenceHubService.DeleteApiKey:output_type -> presencehub.v1.DeleteApiKeyResponse
+	96,  // 96: presencehub.v1.PresenceHubService.ListAuditRecords:output_type -> presencehub.v1.ListAuditRecordsResponse
+	97,  // 97: presencehub.v1.PresenceHubService.GetPresence:output_type -> presencehub.v1.GetPresenceResponse
+	98,  // 98: presencehub.v1.PresenceHubService.SetPresence:output_type -> presencehub.v1.SetPresenceResponse
+	99,  // 99: presencehub.v1.PresenceHubService.GetPresencePlan:output_type -> presencehub.v1.GetPresencePlanResponse
+	100, // 100: presencehub.v1.PresenceHubService.ListTimeline:output_type -> presencehub.v1.ListTimelineResponse
+	101, // 101: presencehub.v1.PresenceHubService.CreatePairingCode:output_type -> presencehub.v1.CreatePairingCodeResponse
+	102, // 102: presencehub.v1.PresenceHubService.ListDevices:output_type -> presencehub.v1.ListDevicesResponse
+	103, // 103: presencehub.v1.PresenceHubService.RevokeDevice:output_type -> presencehub.v1.RevokeDeviceResponse
+	104, // 104: presencehub.v1.PresenceHubService.Pair:output_type -> presencehub.v1.PairResponse
+	105, // 105: presencehub.v1.PresenceHubService.SignOut:output_type -> presencehub.v1.SignOutResponse
+	53,  // [53:106] is the sub-list for method output_type
+	0,   // [0:53] is the sub-list for method input_type
 	0,   // [0:0] is the sub-list for extension type_name
 	0,   // [0:0] is the sub-list for extension extendee
 	0,   // [0:0] is the sub-list for field type_name

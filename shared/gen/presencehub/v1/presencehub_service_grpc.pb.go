@@ -65,6 +65,7 @@ const (
 	PresenceHubService_ListAuditRecords_FullMethodName      = "/presencehub.v1.PresenceHubService/ListAuditRecords"
 	PresenceHubService_GetPresence_FullMethodName           = "/presencehub.v1.PresenceHubService/GetPresence"
 	PresenceHubService_SetPresence_FullMethodName           = "/presencehub.v1.PresenceHubService/SetPresence"
+	PresenceHubService_GetPresencePlan_FullMethodName       = "/presencehub.v1.PresenceHubService/GetPresencePlan"
 	PresenceHubService_ListTimeline_FullMethodName          = "/presencehub.v1.PresenceHubService/ListTimeline"
 	PresenceHubService_CreatePairingCode_FullMethodName     = "/presencehub.v1.PresenceHubService/CreatePairingCode"
 	PresenceHubService_ListDevices_FullMethodName           = "/presencehub.v1.PresenceHubService/ListDevices"
@@ -145,6 +146,10 @@ type PresenceHubServiceClient interface {
 	GetPresence(ctx context.Context, in *GetPresenceRequest, opts ...grpc.CallOption) (*GetPresenceResponse, error)
 	// SetPresence is an admin override.
 	SetPresence(ctx context.Context, in *SetPresenceRequest, opts ...grpc.CallOption) (*SetPresenceResponse, error)
+	// GetPresencePlan is a dry run: the writes each enabled connection would get if the agent's status
+	// became status (as an admin override would set it), and why — which rule applies to the agent there
+	// and how it maps the status. It changes nothing.
+	GetPresencePlan(ctx context.Context, in *GetPresencePlanRequest, opts ...grpc.CallOption) (*GetPresencePlanResponse, error)
 	// ListTimeline lists an agent's status history, newest first. Besides API keys, a tray's device
 	// token may read its own agent's timeline (the tray's recent changes), and nothing else.
 	ListTimeline(ctx context.Context, in *ListTimelineRequest, opts ...grpc.CallOption) (*ListTimelineResponse, error)
@@ -627,6 +632,16 @@ func (c *presenceHubServiceClient) SetPresence(ctx context.Context, in *SetPrese
 	return out, nil
 }
 
+func (c *presenceHubServiceClient) GetPresencePlan(ctx context.Context, in *GetPresencePlanRequest, opts ...grpc.CallOption) (*GetPresencePlanResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetPresencePlanResponse)
+	err := c.cc.Invoke(ctx, PresenceHubService_GetPresencePlan_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *presenceHubServiceClient) ListTimeline(ctx context.Context, in *ListTimelineRequest, opts ...grpc.CallOption) (*ListTimelineResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ListTimelineResponse)
@@ -759,6 +774,10 @@ type PresenceHubServiceServer interface {
 	GetPresence(context.Context, *GetPresenceRequest) (*GetPresenceResponse, error)
 	// SetPresence is an admin override.
 	SetPresence(context.Context, *SetPresenceRequest) (*SetPresenceResponse, error)
+	// GetPresencePlan is a dry run: the writes each enabled connection would get if the agent's status
+	// became status (as an admin override would set it), and why — which rule applies to the agent there
+	// and how it maps the status. It changes nothing.
+	GetPresencePlan(context.Context, *GetPresencePlanRequest) (*GetPresencePlanResponse, error)
 	// ListTimeline lists an agent's status history, newest first. Besides API keys, a tray's device
 	// token may read its own agent's timeline (the tray's recent changes), and nothing else.
 	ListTimeline(context.Context, *ListTimelineRequest) (*ListTimelineResponse, error)
@@ -918,6 +937,9 @@ func (UnimplementedPresenceHubServiceServer) GetPresence(context.Context, *GetPr
 }
 func (UnimplementedPresenceHubServiceServer) SetPresence(context.Context, *SetPresenceRequest) (*SetPresenceResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method SetPresence not implemented")
+}
+func (UnimplementedPresenceHubServiceServer) GetPresencePlan(context.Context, *GetPresencePlanRequest) (*GetPresencePlanResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetPresencePlan not implemented")
 }
 func (UnimplementedPresenceHubServiceServer) ListTimeline(context.Context, *ListTimelineRequest) (*ListTimelineResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListTimeline not implemented")
@@ -1786,6 +1808,24 @@ func _PresenceHubService_SetPresence_Handler(srv interface{}, ctx context.Contex
 	return interceptor(ctx, in, info, handler)
 }
 
+func _PresenceHubService_GetPresencePlan_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetPresencePlanRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PresenceHubServiceServer).GetPresencePlan(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PresenceHubService_GetPresencePlan_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PresenceHubServiceServer).GetPresencePlan(ctx, req.(*GetPresencePlanRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _PresenceHubService_ListTimeline_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(ListTimelineRequest)
 	if err := dec(in); err != nil {
@@ -2084,6 +2124,10 @@ var PresenceHubService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "SetPresence",
 			Handler:    _PresenceHubService_SetPresence_Handler,
+		},
+		{
+			MethodName: "GetPresencePlan",
+			Handler:    _PresenceHubService_GetPresencePlan_Handler,
 		},
 		{
 			MethodName: "ListTimeline",
