@@ -64,6 +64,7 @@ type agentData struct {
 	ConnName map[string]string // connection id -> "name (vendor)"
 	Code     *pairingCode      // a pairing code just issued
 	Fields   map[string]string // the API's field errors of the override form
+	DryRun   dryRun
 }
 
 // agentPage shows one agent.
@@ -101,6 +102,9 @@ func (c *Console) renderAgent(w http.ResponseWriter, r *http.Request, s session,
 	}
 	_ = c.api.do(ctx, s.key, http.MethodGet, tenantPath(s, "/statuses?page_size=200"), nil, &st)
 	d.Statuses = st.Statuses
+	if status := r.URL.Query().Get("plan"); status != "" {
+		d.DryRun = c.planFor(r, s, id, status)
+	}
 	var tl struct {
 		Entries []timelineEntry `json:"entries"`
 	}

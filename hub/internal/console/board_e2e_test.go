@@ -3,6 +3,7 @@ package console_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -132,6 +133,13 @@ func TestBoardWritesAndAgentsInChromium(t *testing.T) {
 	run(t, ctx, "open Ann",
 		chromedp.Click(chromedp.CSS(`#agents a[href="/console/agents/`+e.ann+`"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#why")), shot("agent"))
+	run(t, ctx, "dry run: what would Aircall get if Ann were away",
+		chromedp.SetValue(chromedp.CSS("#d-status"), "e2e-away"),
+		chromedp.Click(chromedp.CSS("#dry-run")),
+		chromedp.WaitVisible(chromedp.CSS("#plan")))
+	if plan := value(t, ctx, "plan", chromedp.Text(chromedp.CSS("#plan tbody"))); !strings.Contains(plan, "rule calls-map") || !strings.Contains(plan, "unavailable") {
+		t.Fatalf("dry run shows %q", plan)
+	}
 	accessible(t, ctx, "agent")
 	for _, p := range []string{"/console/api-keys", "/console/audit", "/console/overview", "/console/connections", "/console/rules"} {
 		run(t, ctx, p, chromedp.Navigate(e.hub.URL+p), chromedp.WaitVisible(chromedp.CSS("h1")))

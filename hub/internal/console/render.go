@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 
 	"presencehub.dev/shared/logkey"
@@ -28,7 +29,7 @@ var pageNames = []string{"signin", "overview", "connections", "rules", "rule", "
 	"board", "sheet", "writes", "audit", "keys"}
 
 func parsePages() (*pages, error) {
-	funcs := template.FuncMap{"join": strings.Join, "lower": strings.ToLower, "pageLink": pageLink, "dur": humanDuration}
+	funcs := template.FuncMap{"join": strings.Join, "lower": strings.ToLower, "pageLink": pageLink, "dur": humanDuration, "has": slices.Contains[[]string]}
 	p := &pages{byName: map[string]*template.Template{}}
 	for _, name := range pageNames {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")

@@ -33,6 +33,7 @@ type ruleData struct {
 	StatesError string
 	Rows        []ruleRow
 	Fields      map[string]string // the API's errors about fields other than rows
+	Assign      assignment
 }
 
 // blankRows is how many empty rows the editor offers for new mappings.
@@ -52,11 +53,17 @@ func (c *Console) rules(w http.ResponseWriter, r *http.Request, s session) {
 	for _, cn := range conns {
 		names[cn.ID] = cn.Name + " (" + cn.Vendor + ")"
 	}
+	teams, _ := c.listTeams(r, s)
+	teamName := map[string]string{}
+	for _, t := range teams {
+		teamName[t.ID] = t.Name
+	}
 	v.Data = struct {
 		Rules       []rule
 		Connections []connection
 		ConnName    map[string]string
-	}{out.Rules, conns, names}
+		Scope       map[string]string
+	}{out.Rules, conns, names, ruleScope(out.Rules, teamName)}
 	c.render(w, r, http.StatusOK, "rules", v)
 }
 
@@ -90,6 +97,13 @@ func (c *Console) saveRule(w http.ResponseWriter, r *http.Request, s session) {
 	}
 	var idx rowIndex
 	d.Rule.Inbound, d.Rule.Outbound, idx = mappingsOf(d.Rows)
+	var addProblem string
+	d.Rule.TeamIDs, d.Rule.AgentIDs, addProblem = c.assignmentOf(r, s)
+	if addProblem != "" {
+		d.Fields = map[string]string{"add_agent": addProblem}
+		c.renderRule(w, r, s, http.StatusUnprocessableEntity, d, "The rule was not saved: see the problem marked below.")
+		return
+	}
 	var out struct {
 		Rule rule `json:"rule"`
 	}
@@ -97,7 +111,8 @@ func (c *Console) saveRule(w http.ResponseWriter, r *http.Request, s session) {
 	if d.New {
 		err = c.api.do(r.Context(), s.key, http.MethodPost, tenantPath(s, "/rules"), d.Rule, &out)
 	} else {
-		body := map[string]any{"name": d.Rule.Name, "inbound": d.Rule.Inbound, "outbound": d.Rule.Outbound, "fallback_status": d.Rule.FallbackStatus}
+		body := map[string]any{"name": d.Rule.Name, "inbound": d.Rule.Inbound, "outbound": d.Rule.Outbound, "fallback_status": d.Rule.FallbackStatus,
+			"team_ids": d.Rule.TeamIDs, "agent_ids": d.Rule.AgentIDs}
 		err = c.api.do(r.Context(), s.key, http.MethodPatch, tenantPath(s, "/rules/"+url.PathEscape(id)), body, &out)
 	}
 	var ae *apiError
@@ -154,6 +169,7 @@ func (c *Console) renderRule(w http.ResponseWriter, r *http.Request, s session, 
 		d.StatesError = "The vendor's states could not be read (" + err.Error() + "); type them as the vendor names them."
 	}
 	d.States = vs.States
+	d.Assign = c.loadAssignment(r, s, d.Rule)
 	if s.who.CanWrite() {
 		for range blankRows {
 			d.Rows = append(d.Rows, ruleRow{Dir: dirBoth})
