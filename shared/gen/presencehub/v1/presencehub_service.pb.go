@@ -92,8 +92,10 @@ const file_presencehub_v1_presencehub_service_proto_rawDesc = "" +
 	"\vListDevices\x12\".presencehub.v1.ListDevicesRequest\x1a#.presencehub.v1.ListDevicesResponse\"6\x82\xd3\xe4\x93\x020\x12./v1/tenants/{tenant}/agents/{agent_id}/devices\x12\x9d\x01\n" +
 	"\fRevokeDevice\x12#.presencehub.v1.RevokeDeviceRequest\x1a$.presencehub.v1.RevokeDeviceResponse\"B\x82\xd3\xe4\x93\x02<*:/v1/tenants/{tenant}/agents/{agent_id}/devices/{device_id}\x12V\n" +
 	"\x04Pair\x12\x1b.presencehub.v1.PairRequest\x1a\x1c.presencehub.v1.PairResponse\"\x13\x82\xd3\xe4\x93\x02\r:\x01*\"\b/v1/pair\x12c\n" +
-	"\aSignOut\x12\x1e.presencehub.v1.SignOutRequest\x1a\x1f.presencehub.v1.SignOutResponse\"\x17\x82\xd3\xe4\x93\x02\x11:\x01*\"\f/v1/sign-outB\x82\x02\x92A\xc5\x01\x12\x81\x01\n" +
-	"\x10Presence Hub API\x12iOne agent status across phone systems and helpdesks. Authenticate with \"Authorization: Bearer <api key>\".2\x02v1Z1\n" +
+	"\aSignOut\x12\x1e.presencehub.v1.SignOutRequest\x1a\x1f.presencehub.v1.SignOutResponse\"\x17\x82\xd3\xe4\x93\x02\x11:\x01*\"\f/v1/sign-outB\xdd\x06\x92A\xa0\x06\x12\xdc\x05\n" +
+	"\x10Presence Hub API\x12\xc3\x05One agent status across phone systems and helpdesks. Authenticate with \"Authorization: Bearer <api key>\".\n" +
+	"\n" +
+	"Live presence is a websocket at GET /v1/stream (not described here; messages are ClientMessage/ServerMessage of proto/presencehub/v1/stream.proto as protojson). Offer the subprotocol \"presencehub.v1\" and authenticate with the Authorization header (an API key or a tray's device token) or, from a browser, which cannot set headers on a websocket, by offering a second subprotocol \"presencehub.token.<token>\": new WebSocket(url, [\"presencehub.v1\", \"presencehub.token.\" + token]). A hub-wide API key also passes ?tenant=<id>. Supervisors (API keys, or devices paired as supervisors) send subscribe_team.2\x02v1Z1\n" +
 	"/\n" +
 	"\x06bearer\x12%\b\x02\x12\x10Bearer <api key>\x1a\rAuthorization \x02b\f\n" +
 	"\n" +
