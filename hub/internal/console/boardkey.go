@@ -30,6 +30,11 @@ func (c *Console) boardToken(r *http.Request, s session) (string, error) {
 	if !s.who.CanWrite() {
 		return s.key, nil
 	}
+	c.boardMu.Lock()
+	defer c.boardMu.Unlock()
+	if now, ok := c.sessions.peek(s.id); ok {
+		s = now // another request may have made the key meanwhile
+	}
 	if s.board.secret != "" && s.board.tenant == s.tenant {
 		return s.board.secret, nil
 	}

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"presencehub.dev/hub/internal/clock"
@@ -59,6 +60,7 @@ type Console struct {
 	sessions *sessions
 	pages    *pages
 	mux      *http.ServeMux
+	boardMu  sync.Mutex // one board key per session, even when two tabs open boards at once
 }
 
 // New builds the console.
@@ -83,7 +85,9 @@ func New(o Options) (*Console, error) {
 // ServeHTTP answers /console/... requests.
 func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
-	h.Set("Content-Security-Policy", "default-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	// connect-src names the stream's ws/wss URL on this host explicitly: browsers before CSP level 3
+	// do not count a websocket to the page's own host as 'self'.
+	h.Set("Content-Security-Policy", "default-src 'self'; connect-src 'self' ws://"+r.Host+" wss://"+r.Host+"; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("X-Frame-Options", "DENY")

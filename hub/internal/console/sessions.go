@@ -83,6 +83,16 @@ func (s *sessions) get(id string) (session, bool) {
 	return out, true
 }
 
+// peek returns a session as it is now, without marking it used or ending it.
+func (s *sessions) peek(id string) (session, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ss, ok := s.byID[id]; ok {
+		return *ss, true
+	}
+	return session{}, false
+}
+
 // setBoard records the session's board key.
 func (s *sessions) setBoard(id string, k boardKey) {
 	s.mu.Lock()
