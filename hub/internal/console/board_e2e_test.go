@@ -103,6 +103,11 @@ func TestBoardWritesAndAgentsInChromium(t *testing.T) {
 	accessible(t, ctx, "board")
 
 	// A dead write, retried: Aircall is down while Bob is set away, then back.
+	// Bob's write of ready (saved with the change, before the PUT answered) settles before the outage.
+	testwait.For(t, "no write to Aircall pending", func() bool {
+		w := e.hub.Must(t, http.StatusOK, e.admin, "GET", base+"/connections/"+e.conn+"/writes?state=pending", nil)["writes"]
+		return w == nil || len(w.([]any)) == 0
+	})
 	e.em.Outage.Set(true)
 	e.hub.Must(t, http.StatusOK, e.admin, "PUT", base+"/agents/"+e.bob+"/presence", map[string]any{"status": "e2e-away", "reason": "test"})
 	deadWrites := func() int {
@@ -125,7 +130,7 @@ func TestBoardWritesAndAgentsInChromium(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`a[href="/console/agents"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#q")),
 		chromedp.SendKeys(chromedp.CSS("#q"), "ANN"+kb.Enter),
-		chromedp.WaitVisible(chromedp.CSS(`#agents a[href="/console/agents/`+e.ann+`"]`)))
+		chromedp.WaitVisible(chromedp.CSS(`#agents[data-query="ANN"] a[href="/console/agents/`+e.ann+`"]`))) // the answer, not the list before it
 	if n := value(t, ctx, "rows", chromedp.Evaluate[int](`document.querySelectorAll("#agents tbody tr").length`)); n != 1 {
 		t.Fatalf("search for ANN: %d rows", n)
 	}
