@@ -53,7 +53,7 @@ func TestContract(t *testing.T) {
 	manyRes := "/communications/presences?$filter=id in (" + strings.Repeat("'x',", teamsemu.MaxPresenceIDs) + "'x')"
 	rows := []c.Row{
 		{Name: "§8.1 client credentials", Method: "POST", Path: tokenPath, Header: form, Status: 200, Body: grant("grant_type", "client_credentials", "scope", teamsemu.GraphScope),
-			JSON: map[string]any{"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "access_token": c.Present(), "refresh_token": c.Null()},
+			JSON:    map[string]any{"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "access_token": c.Present(), "refresh_token": c.Null()},
 			Capture: map[string]string{"tok": "access_token"}},
 		{Name: "§8.1 client credentials need /.default", Method: "POST", Path: tokenPath, Header: form, Status: 400,
 			Body: grant("grant_type", "client_credentials", "scope", "User.Read"), JSON: map[string]any{"error": "invalid_scope", "error_description": c.Match("^AADSTS1002012")}},
@@ -68,7 +68,7 @@ func TestContract(t *testing.T) {
 			JSON: map[string]any{"error.code": "InvalidAuthenticationToken", "error.message": c.Present(), "error.innerError.request-id": c.Present()}},
 		{Name: "§8.2 users, $top page with @odata.nextLink", Method: "GET", Path: "/v1.0/users?$select=id,displayName,mail,userPrincipalName,accountEnabled&$top=1", Header: tok, Status: 200,
 			JSON: map[string]any{"value.#": 1, "value.0.id": ana, "value.0.mail": "ana@example.com", "value.0.userPrincipalName": "ana@example.com", "value.0.accountEnabled": true},
-			Raw: c.Match(`"@odata\.nextLink":"{base}/v1\.0/users\?`)},
+			Raw:  c.Match(`"@odata\.nextLink":"{base}/v1\.0/users\?`)},
 		{Name: "§8.2 users, last page: mail may be null", Method: "GET", Path: "/v1.0/users?$top=1&$skiptoken=X1", Header: tok, Status: 200,
 			JSON: map[string]any{"value.0.id": bo, "value.0.mail": c.Null(), "value.0.userPrincipalName": "bo@example.onmicrosoft.com"}, Raw: c.Matcher(noNextLink)},
 		{Name: "§8.2 users by UPN", Method: "GET", Path: "/v1.0/users?$filter=" + url.QueryEscape("userPrincipalName eq 'BO@example.onmicrosoft.com'"), Header: tok, Status: 200,
@@ -109,7 +109,7 @@ func TestContract(t *testing.T) {
 		{Name: "§8.5 presence subscription with an application token", Method: "POST", Path: "/v1.0/subscriptions", Header: tok, Status: 403,
 			Body: sub("2026-01-05T09:59:00Z"), JSON: map[string]any{"error.code": c.Present(), "error.message": c.Match("delegated")}},
 		{Name: "§8.5 subscription: validated, created", Method: "POST", Path: "/v1.0/subscriptions", Header: dtok, Status: 201, Body: sub("2026-01-05T09:59:00Z"),
-			JSON: map[string]any{"id": c.Present(), "resource": resource, "changeType": "updated", "clientState": "s3cret", "expirationDateTime": c.Match("^2026-01-05T09:59:00")},
+			JSON:    map[string]any{"id": c.Present(), "resource": resource, "changeType": "updated", "clientState": "s3cret", "expirationDateTime": c.Match("^2026-01-05T09:59:00")},
 			Capture: map[string]string{"sub": "id"}},
 		{Name: "§8.5 subscription: over an hour", Method: "POST", Path: "/v1.0/subscriptions", Header: dtok, Status: 400, Body: sub("2026-01-05T10:01:00Z"),
 			JSON: map[string]any{"error.message": c.Match("^expirationDateTime:")}},
