@@ -190,9 +190,10 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 func (a *App) lead(ctx context.Context) {
 	a.log.Info("this replica runs the background work", slog.String(logkey.Replica, a.Elector.ID()))
 	var wg sync.WaitGroup
-	wg.Go(func() { a.Sync.Outbox.Run(ctx) })    // claims and delivers the writes; releases its claims when it ends
-	wg.Go(func() { a.Sync.Reconcile.Run(ctx) }) // drift repair
-	wg.Go(func() { a.Sync.Inbound.Run(ctx) })   // polls (webhooks reach every replica)
+	wg.Go(func() { a.Sync.Outbox.Run(ctx) })        // claims and delivers the writes; releases its claims when it ends
+	wg.Go(func() { a.Sync.Reconcile.Run(ctx) })     // drift repair
+	wg.Go(func() { a.Sync.Reconcile.RunKeep(ctx) }) // writes that lapse at the vendor (Teams sessions)
+	wg.Go(func() { a.Sync.Inbound.Run(ctx) })       // polls (webhooks reach every replica)
 	wg.Go(func() { a.AgentSync.Lead(ctx) })
 	wg.Wait()
 	a.log.Info("background work stopped", slog.String(logkey.Replica, a.Elector.ID()))

@@ -40,6 +40,12 @@ var vendorForms = []vendorForm{
 	{Vendor: "cxone", Label: "NICE CXone", BaseURL: "https://api-na1.niceincontact.com",
 		Credentials: []field{{"access_key_id", "Access key ID", ""}, {"access_key_secret", "Access key secret", ""}},
 		Settings:    []field{{"token_url", "Token URL", ""}}},
+	{Vendor: "teams", Label: "Microsoft Teams", BaseURL: "https://graph.microsoft.com",
+		Credentials: []field{{"tenant_id", "Directory (tenant) ID", ""}, {"client_id", "Application (client) ID", ""},
+			{"client_secret", "Client secret", ""}, {"refresh_token", "Delegated refresh token", "change notifications only"},
+			{"client_state", "Notification client state", "generated when left empty"}},
+		Settings: []field{{"write_mode", "Write mode", "session (default) or preferred"},
+			{"notification_url", "Notification URL", "the hub's public /v1/webhooks/{connection}; empty: polled"}}},
 }
 
 // formOf returns the form of vendor.

@@ -12,6 +12,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"presencehub.dev/hub/internal/clock"
 )
 
 // Config is what an adapter needs to reach one vendor account. Credentials are plaintext here: the
@@ -26,6 +28,9 @@ type Config struct {
 	Log        *slog.Logger
 	// OnRateLimit, when set, receives the vendor's rate-limit headers after every response.
 	OnRateLimit func(RateLimit)
+	// Clock is the sync framework's clock, for adapters whose writes or subscriptions lapse on the
+	// vendor's side (nil: the wall clock).
+	Clock clock.Clock
 }
 
 // RateLimit is what a vendor's response said about its rate limit (zero values: not said).

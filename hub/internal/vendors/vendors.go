@@ -10,6 +10,7 @@ import (
 	"presencehub.dev/hub/internal/vendorapi/salesforce"
 	"presencehub.dev/hub/internal/vendorapi/servicenow"
 	"presencehub.dev/hub/internal/vendorapi/talkdesk"
+	"presencehub.dev/hub/internal/vendorapi/teams"
 	"presencehub.dev/hub/internal/vendorapi/zendesk"
 )
 
@@ -27,6 +28,10 @@ var shipped = []vendorapi.Vendor{
 	{Name: "salesforce", New: salesforce.New, RatePerMinute: 60},
 	{Name: "cxone", New: cxone.New, RatePerMinute: 60},
 	{Name: "http", New: httpconn.New, RatePerMinute: 60},
+	// Microsoft Teams (Graph presence: 10,000 requests per 30 s per app and tenant): the hub makes the
+	// client_state its change notifications must carry.
+	{Name: "teams", New: teams.New, RatePerMinute: 600,
+		Generate: map[string]func() (string, error){teams.CredClientState: teams.GenerateClientState}},
 }
 
 // All returns a fresh map of every shipped vendor, by name.

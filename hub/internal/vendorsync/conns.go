@@ -152,6 +152,7 @@ func (cs *connections) build(ctx context.Context, c *model.Connection) (*link, e
 	l := &link{conn: c, clock: cs.clock, limiter: rate.NewLimiter(rate.Limit(float64(perMinute)/60), 1), gate: cs.gateOf(c)}
 	l.adapter, err = vendor.New(vendorapi.Config{
 		BaseURL: c.BaseURL, Credentials: creds, Settings: c.Settings, Spec: c.Spec, HTTPClient: gatedClient(cs.httpClient, l.gate), Log: cs.log,
+		Clock: cs.clock,
 		OnRateLimit: func(rl vendorapi.RateLimit) {
 			if rl.Limit > 0 && rl.Remaining == 0 && !rl.Reset.IsZero() {
 				l.pause(rl.Reset)

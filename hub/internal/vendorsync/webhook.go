@@ -46,6 +46,14 @@ func (in *Inbound) WebhookHandler() http.Handler {
 			in.webhookAnswer(w, c.Vendor, http.StatusServiceUnavailable, "connection not usable")
 			return
 		}
+		if hs, ok := l.adapter.(vendorapi.WebhookHandshake); ok {
+			if answer, ok := hs.Handshake(r.URL.Query()); ok { // the vendor checks the endpoint: echo, apply nothing
+				w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+				w.Header().Set("X-Content-Type-Options", "nosniff")
+				_, _ = io.WriteString(w, answer)
+				return
+			}
+		}
 		wr, ok := l.adapter.(vendorapi.WebhookReceiver)
 		if !ok {
 			in.webhookAnswer(w, c.Vendor, http.StatusNotFound, "this vendor sends no webhooks")

@@ -29,6 +29,8 @@ func AgentSideExample(vendor, baseURL, externalID string) string {
 		return state("On_Break", "picked in the Omni-Channel widget; seen at the next poll")
 	case "servicenow":
 		return state("away", "picked in the inbox: the business rule's signed call")
+	case "teams":
+		return state("InAMeeting", "joins a Teams meeting (meeting:end leaves); a change notification, or the next poll")
 	case "http":
 		return verb(emulator.VerbOffline, "punched out at the clock")
 	}

@@ -93,6 +93,13 @@ func TestAgentSideVerbsAndStates(t *testing.T) {
 			{"offline", "", 200, "offline"}, {"online", "", 200, "available"}, {"call", "", 409, "available"},
 			{"state", `{"state":"state:` + servicenowemu.Training.SysID + `"}`, 400, "available"}, // inactive
 		},
+		"teams": {
+			{"state", `{"state":"InAMeeting"}`, 200, "InAMeeting"}, {"call", "", 200, "InACall"}, {"call:end", "", 200, "InAMeeting"},
+			{"state", `{"state":"meeting:end"}`, 200, "Available"}, {"state", `{"state":"DoNotDisturb"}`, 200, "DoNotDisturb"},
+			{"state", `{"state":"automatic"}`, 200, "Available"}, {"call", "", 200, "InACall"}, {"call:end", "", 200, "Available"},
+			{"offline", "", 200, "Offline"}, {"online", "", 200, "Available"}, {"wrap-up", "", 409, "Available"},
+			{"state", `{"state":"InAConferenceCall"}`, 400, "Available"},
+		},
 		"http": {{"offline", "", 200, "out"}, {"online", "", 200, "in"}, {"call", "", 409, "in"}},
 	} {
 		t.Run(vendor, func(t *testing.T) {

@@ -19,6 +19,7 @@ import (
 	"presencehub.dev/hub/internal/emulator/salesforceemu"
 	"presencehub.dev/hub/internal/emulator/servicenowemu"
 	"presencehub.dev/hub/internal/emulator/talkdeskemu"
+	"presencehub.dev/hub/internal/emulator/teamsemu"
 	"presencehub.dev/hub/internal/emulator/zendeskemu"
 	"presencehub.dev/shared/logkey"
 )
@@ -33,7 +34,7 @@ const (
 
 // Vendors lists the vendors that have an emulator.
 func Vendors() []string {
-	return []string{"aircall", "zendesk", "salesforce", "cxone", "talkdesk", "servicenow", "http"}
+	return []string{"aircall", "zendesk", "salesforce", "cxone", "talkdesk", "servicenow", "http", "teams"}
 }
 
 // New returns an emulator for vendor with fixed demo credentials.
@@ -52,6 +53,8 @@ func New(vendor string, log *slog.Logger) (emulator.Emulator, error) {
 		return talkdeskemu.New(talkdeskemu.Options{Log: log}), nil
 	case "servicenow": // OAuth (password + refresh grants); the business rule signs with a fixed demo secret
 		return servicenowemu.New(servicenowemu.Options{Log: log, OAuth: true}), nil
+	case "teams": // Microsoft Graph presence; the demo credentials carry a delegated refresh token for subscriptions
+		return teamsemu.New(teamsemu.Options{Log: log}), nil
 	case "http": // seed 001's punch-clock mock API, reached through the generic HTTP connector
 		return punchclockemu.New(punchclockemu.Options{Log: log}), nil
 	}

@@ -28,6 +28,7 @@ package teamsemu
 
 import (
 	"log/slog"
+	"maps"
 	"net/http"
 	"sync"
 	"time"
@@ -71,6 +72,8 @@ type Options struct {
 	AppOnlySubscriptions bool
 	// HTTPClient sends validation requests and notifications (nil: a client with a 10 s timeout).
 	HTTPClient *http.Client
+	// Settings are added to Settings() (a connection's write_mode, say).
+	Settings map[string]string
 }
 
 // Emulator is one Entra tenant's Graph presence API. It implements emulator.Emulator.
@@ -145,7 +148,11 @@ func (e *Emulator) Credentials() map[string]string {
 
 // Settings point the adapter's token requests at this listener (the real endpoint is
 // login.microsoftonline.com).
-func (e *Emulator) Settings() map[string]string { return map[string]string{"login_url": "/"} }
+func (e *Emulator) Settings() map[string]string {
+	out := map[string]string{"login_url": "/"}
+	maps.Copy(out, e.opts.Settings)
+	return out
+}
 
 // AddWebhook subscribes nothing: Graph's subscriptions are created through the API
 // (POST /v1.0/subscriptions), by the adapter.
