@@ -42,6 +42,7 @@ func TestLabels(t *testing.T) {
 		{VendorLine(Vendor{Vendor: "zendesk", Sync: "not_synced", State: "online"}), "Zendesk: Online — not synced for this status"},
 		{VendorLine(Vendor{Vendor: "http", Sync: "not_synced", State: "in", StateName: "Clocked in"}), "HTTP: Clocked in — not synced for this status"},
 		{VendorLine(Vendor{Vendor: "zendesk", Sync: "not_synced"}), "Zendesk — not synced for this status"},
+		{VendorLine(Vendor{Name: "teams", Vendor: "teams", Sync: "confirmed", State: "DoNotDisturb", StateName: "Do not disturb"}), "Microsoft Teams: Do not disturb — in sync"},
 		{VendorStateName(Vendor{State: "transfers_only"}), "Transfers Only"},
 		{VendorStateName(Vendor{State: "in", StateName: "in"}), "In"},
 		{VendorStateName(Vendor{State: "available_for-chats"}), "Available For Chats"},

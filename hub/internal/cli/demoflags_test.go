@@ -25,7 +25,7 @@ func TestDemoHelpNamesTheDefaultsItUses(t *testing.T) {
 	}
 	d := help("demo")
 	for _, want := range []string{"default ./demo-data", "--emulator-base-port N",
-		"aircall N, zendesk N+1, salesforce N+2, cxone N+3, talkdesk N+4, servicenow N+5, http N+6", "0 picks free ports"} {
+		"aircall N, zendesk N+1, salesforce N+2, cxone N+3, talkdesk N+4, servicenow N+5, http N+6, teams N+7", "0 picks free ports"} {
 		if !strings.Contains(d, want) {
 			t.Errorf("demo --help lacks %q:\n%s", want, d)
 		}

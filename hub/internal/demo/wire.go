@@ -53,7 +53,7 @@ func Wire(ctx context.Context, st *store.DB, sealer *seal.Sealer, hubURL string,
 		return fmt.Errorf("wiring demo: %w", err)
 	}
 	for _, e := range ems {
-		c, err := upsertConnection(ctx, st, sealer, info.TenantID, e)
+		c, err := upsertConnection(ctx, st, sealer, info.TenantID, hubURL, e)
 		if err != nil {
 			return err
 		}
@@ -76,6 +76,7 @@ func Wire(ctx context.Context, st *store.DB, sealer *seal.Sealer, hubURL string,
 			}
 		}
 		e.Emulator.AddWebhook(hubURL + "/v1/webhooks/" + c.ID)
+
 		info.Emulators = append(info.Emulators, ei)
 	}
 	for _, a := range agents {
@@ -85,6 +86,10 @@ func Wire(ctx context.Context, st *store.DB, sealer *seal.Sealer, hubURL string,
 	}
 	return applyTemplates(ctx, st, info.TenantID, conns)
 }
+
+// selfSubscriber is an emulator whose vendor's subscriptions the adapter creates itself, to the URL
+// in the connection setting NotificationSetting (Microsoft Graph).
+type selfSubscriber interface{ NotificationSetting() string }
 
 // polled reports whether the hub polls c's vendor: its adapter takes no webhooks.
 func polled(c *model.Connection, em emulator.Emulator) bool {
@@ -100,7 +105,7 @@ func polled(c *model.Connection, em emulator.Emulator) bool {
 	return !push
 }
 
-func upsertConnection(ctx context.Context, st *store.DB, sealer *seal.Sealer, tenantID string, e Emulated) (*model.Connection, error) {
+func upsertConnection(ctx context.Context, st *store.DB, sealer *seal.Sealer, tenantID, hubURL string, e Emulated) (*model.Connection, error) {
 	vendor := e.Emulator.Vendor()
 	list, _, err := st.ListConnections(ctx, tenantID, store.Page{Size: store.MaxPageSize})
 	if err != nil {
@@ -119,6 +124,9 @@ func upsertConnection(ctx context.Context, st *store.DB, sealer *seal.Sealer, te
 	c.Vendor, c.BaseURL, c.Enabled = vendor, e.URL, true
 	c.Settings = map[string]string{"note": "the built-in " + vendor + " emulator"}
 	maps.Copy(c.Settings, e.Emulator.Settings())
+	if s, ok := e.Emulator.(selfSubscriber); ok { // Graph: the adapter subscribes the hub's webhook itself
+		c.Settings[s.NotificationSetting()] = hubURL + "/v1/webhooks/" + c.ID
+	}
 	c.Spec, _ = isConnector(e.Emulator)
 	creds := e.Emulator.Credentials()
 	plain, err := json.Marshal(creds)
@@ -165,24 +173,28 @@ func applyTemplates(ctx context.Context, st *store.DB, tenantID string, conns ma
 		return fmt.Errorf("wiring demo rules: %w", err)
 	}
 	for _, tpl := range ruletemplate.All() {
-		if !slices.ContainsFunc(tpl.Vendors, func(v string) bool { return conns[v] == "" || ruled[conns[v]] }) &&
-			slices.Contains(tpl.Directions, ruletemplate.Both) {
-			if err := applyTemplate(ctx, st, tenantID, tpl, statuses, conns); err != nil {
-				return err
-			}
-			for _, v := range tpl.Vendors {
-				ruled[conns[v]] = true
-			}
+		if slices.ContainsFunc(tpl.Vendors, func(v string) bool { return conns[v] == "" }) || !slices.Contains(tpl.Directions, ruletemplate.Both) ||
+			!slices.ContainsFunc(tpl.Vendors, func(v string) bool { return !ruled[conns[v]] }) {
+			continue
+		}
+		// A connection another template already ruled keeps that rule: the catalog links them anyway
+		// (Teams: cxone-teams gives it its rule beside salesforce-cxone's CXone rule).
+		if err := applyTemplate(ctx, st, tenantID, tpl, statuses, conns, ruled); err != nil {
+			return err
+		}
+		for _, v := range tpl.Vendors {
+			ruled[conns[v]] = true
 		}
 	}
 	return nil
 }
 
-func applyTemplate(ctx context.Context, st *store.DB, tenantID string, tpl *ruletemplate.Template, statuses []*model.Status, conns map[string]string) error {
+func applyTemplate(ctx context.Context, st *store.DB, tenantID string, tpl *ruletemplate.Template, statuses []*model.Status, conns map[string]string, ruled map[string]bool) error {
 	made, err := tpl.Rules(statuses, ruletemplate.Both, conns)
 	if err != nil {
 		return fmt.Errorf("wiring demo rules (%s): %w", tpl.Name, err)
 	}
+	made = slices.DeleteFunc(made, func(r *model.Rule) bool { return ruled[r.ConnectionID] })
 	for _, r := range made {
 		r.ID, r.TenantID = ids.New(ids.Rule), tenantID
 	}

@@ -38,7 +38,9 @@ type mappings struct {
 }
 
 // All lists the templates.
-func All() []*Template { return []*Template{aircallZendesk, servicenowTalkdesk, salesforceCXone} }
+func All() []*Template {
+	return []*Template{aircallZendesk, servicenowTalkdesk, salesforceCXone, cxoneTeams, talkdeskTeams}
+}
 
 // Find returns a template by name.
 func Find(name string) (*Template, error) {

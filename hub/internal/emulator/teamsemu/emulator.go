@@ -160,6 +160,10 @@ func (e *Emulator) AddWebhook(url string) {
 	e.opts.Log.Debug("graph subscriptions are created through the API; not subscribing", slog.String(logkey.URL, url))
 }
 
+// NotificationSetting is the connection setting that names the hub's webhook URL: Graph's
+// subscriptions are created by the adapter, to that URL.
+func (e *Emulator) NotificationSetting() string { return "notification_url" }
+
 // Sign returns no headers: notifications carry clientState in the body.
 func (e *Emulator) Sign([]byte) http.Header { return http.Header{} }
 
