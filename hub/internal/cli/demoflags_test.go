@@ -40,8 +40,8 @@ func TestDemoRefusesEmulatorPortsThatCannotWork(t *testing.T) {
 	_, port, _ := net.SplitHostPort(addr)
 	p, _ := strconv.Atoi(port)
 	for args, want := range map[string]string{
-		"--emulator-base-port 65530":                    "want 0 (random ports) or 1 to 65529",
-		"--emulator-base-port -1":                       "want 0 (random ports) or 1 to 65529",
+		"--emulator-base-port 65530":                    "want 0 (random ports) or 1 to 65528",
+		"--emulator-base-port -1":                       "want 0 (random ports) or 1 to 65528",
 		fmt.Sprintf("--emulator-base-port %d", p-3):     "holds the hub's own " + addr,
 		fmt.Sprintf("--emulator-base-port %d", busy(t)): "listening for the aircall emulator",
 	} {
