@@ -2,10 +2,13 @@ package vendorsync_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
 	"presencehub.dev/hub/internal/emulator"
+	"presencehub.dev/hub/internal/emulator/cxoneemu"
+	"presencehub.dev/hub/internal/emulator/talkdeskemu"
 	"presencehub.dev/hub/internal/emulator/teamsemu"
 	"presencehub.dev/hub/internal/hubtest"
 	"presencehub.dev/hub/internal/vendorsync"
@@ -71,5 +74,24 @@ func TestTeamsThroughTheHub(t *testing.T) {
 	}
 	if s, _ := em.State(ext); s != "Offline" {
 		t.Errorf("Teams shows %s", s)
+	}
+}
+
+// TestTeamsTemplatesPassTheRuleChecks applies cxone-teams and talkdesk-teams both ways through the
+// API: every vendor state they name exists, is settable where written (Teams in session mode: Available
+// and Away) and is a Teams system state where it feeds the call status.
+func TestTeamsTemplatesPassTheRuleChecks(t *testing.T) {
+	h := hubtest.Start(t, fastRetries)
+	e := newEnv(t, h, 1)
+	tm := e.connect(t, "teams", teamsemu.New(teamsemu.Options{}))
+	cx := e.connect(t, "cxone", cxoneemu.New(cxoneemu.Options{}))
+	td := e.connect(t, "talkdesk", talkdeskemu.New(talkdeskemu.Options{}))
+	for tpl, phone := range map[string]*vendorAccount{"cxone-teams": cx, "talkdesk-teams": td} {
+		vendor := strings.TrimSuffix(tpl, "-teams")
+		rules := asList(e.must(t, "POST", "/rules:applyTemplate", map[string]any{"template": tpl, "direction": "both",
+			"connections": map[string]string{vendor: phone.conn, "teams": tm.conn}})["rules"])
+		if len(rules) != 2 || len(asList(rules[1]["inbound"])) == 0 || len(asList(rules[1]["outbound"])) != 2 {
+			t.Errorf("%s: rules %v", tpl, rules)
+		}
 	}
 }
