@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 
 	"presencehub.dev/hub/internal/vendorapi"
 )
@@ -116,12 +117,16 @@ func (a *Adapter) requeue(resync bool, pending []string) {
 	}
 }
 
+// changes are the states read for ids, at the read's time. Each carries its own event id: Graph's
+// notifications of one user are alike byte for byte (they say only "this presence changed"), so the
+// hub must not take the next one for a replay of the first; what a notification means is the read.
 func (a *Adapter) changes(ids []string, states map[string]string) []vendorapi.Change {
 	at := a.now()
 	var out []vendorapi.Change
 	for _, id := range ids {
 		if s, ok := states[id]; ok {
-			out = append(out, vendorapi.Change{ExternalID: id, State: s, Time: at})
+			out = append(out, vendorapi.Change{ExternalID: id, State: s, Time: at,
+				EventID: id + "|" + s + "|" + strconv.FormatInt(at.UnixNano(), 10)})
 		}
 	}
 	return out
