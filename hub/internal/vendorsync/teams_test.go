@@ -34,7 +34,9 @@ func TestTeamsThroughTheHub(t *testing.T) {
 	idents := append(agent["identities"].([]any), map[string]any{"connection_id": va.conn, "external_id": ext})
 	e.must(t, "PATCH", "/agents/"+e.agents[0]+"?update_mask=identities", map[string]any{"identities": idents})
 	e.must(t, "POST", "/rules", map[string]any{"name": "teams", "connection_id": va.conn,
-		"inbound":  []map[string]string{{"vendor_state": "InAMeeting", "status": "busy"}, {"vendor_state": "Available", "status": "available"}},
+		// Away read back as busy: were the echo of the hub's Away taken for a change, lunch would turn busy.
+		"inbound": []map[string]string{{"vendor_state": "InAMeeting", "status": "busy"}, {"vendor_state": "Available", "status": "available"},
+			{"vendor_state": "Away", "status": "busy"}},
 		"outbound": []map[string]string{{"status": "available", "vendor_state": "Available"}, {"status": "lunch", "vendor_state": "Away"}},
 	})
 	ctx := context.Background()
@@ -59,6 +61,9 @@ func TestTeamsThroughTheHub(t *testing.T) {
 	app := em.Credentials()["client_id"]
 	testwait.For(t, "the hub's Away session in Teams", func() bool { s, _ := em.State(ext); return s == "Away" })
 	testwait.For(t, "the write delivered", func() bool { return noPending(t, e, va) })
+	testwait.For(t, "the notification of Away taken as the hub's echo", func() bool {
+		return strings.Contains(h.Logs.String(), "dropping the echo of our write")
+	})
 	exp := em.SessionExpiry(ext, app)
 	if !exp.After(time.Now().Add(50 * time.Minute)) {
 		t.Fatalf("session ends at %v", exp)

@@ -38,7 +38,6 @@ func (a *Adapter) Poll(ctx context.Context, cursor string) ([]vendorapi.Change, 
 		return nil, cursor, fmt.Errorf("polling teams: %w", err)
 	}
 	var changes []vendorapi.Change
-	at := a.now()
 	for _, id := range ids {
 		state, ok := now[id]
 		if !ok {
@@ -46,7 +45,7 @@ func (a *Adapter) Poll(ctx context.Context, cursor string) ([]vendorapi.Change, 
 		}
 		before := last[id]
 		if (cursor != "" && before != "" && before != state) || (before == "" && systemActivities[state]) {
-			changes = append(changes, vendorapi.Change{ExternalID: id, State: state, Time: at})
+			changes = append(changes, vendorapi.Change{ExternalID: id, State: state})
 		}
 	}
 	b, err := json.Marshal(now)
@@ -117,15 +116,16 @@ func (a *Adapter) requeue(resync bool, pending []string) {
 	}
 }
 
-// changes are the states read for ids, at the read's time. Each carries its own event id: Graph's
-// notifications of one user are alike byte for byte (they say only "this presence changed"), so the
-// hub must not take the next one for a replay of the first; what a notification means is the read.
+// changes are the states read for ids. Graph stamps no presence change, so they carry no time (the
+// hub then knows its own writes' echoes by the state alone, within the echo window). Each carries its
+// own event id: Graph's notifications of one user are alike byte for byte (they say only "this
+// presence changed"), so the hub must not take the next one for a replay of the first.
 func (a *Adapter) changes(ids []string, states map[string]string) []vendorapi.Change {
 	at := a.now()
 	var out []vendorapi.Change
 	for _, id := range ids {
 		if s, ok := states[id]; ok {
-			out = append(out, vendorapi.Change{ExternalID: id, State: s, Time: at,
+			out = append(out, vendorapi.Change{ExternalID: id, State: s,
 				EventID: id + "|" + s + "|" + strconv.FormatInt(at.UnixNano(), 10)})
 		}
 	}

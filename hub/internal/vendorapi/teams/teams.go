@@ -17,7 +17,8 @@
 // Changes arrive by change notifications when setting notification_url names the hub's public
 // webhook URL for the connection (subscriptions of ≤650 users each, validation handshake answered,
 // clientState checked, renewed before their hour ends, lifecycle notifications handled), otherwise
-// by polling. Graph stamps no presence change, so changes carry the time they were read.
+// by polling. Graph stamps no presence change, so changes carry no time: the hub recognises the echoes
+// of its own writes by state, within its echo window.
 //
 // Vocabulary (vendorapi.State IDs): the availability (Available, AvailableIdle, Away, BeRightBack,
 // Busy, BusyIdle, DoNotDisturb, Offline, PresenceUnknown), except while Teams itself sets the activity:
