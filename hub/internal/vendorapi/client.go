@@ -17,6 +17,9 @@ import (
 // RateHeaders names a vendor's rate-limit response headers.
 type RateHeaders struct {
 	Limit, Remaining, Reset string
+	// Used names a header counting the requests spent in the window, for vendors that send it instead
+	// of Remaining (Remaining = Limit − Used).
+	Used string
 	// ResetIsDelay: Reset holds seconds to wait rather than a UNIX time.
 	ResetIsDelay bool
 }
@@ -93,12 +96,20 @@ func (c *Client) Do(ctx context.Context, method, path string, in, out any) error
 }
 
 func (c *Client) observeRate(h http.Header) {
-	if c.OnRateLimit == nil || c.Rate.Remaining == "" || h.Get(c.Rate.Remaining) == "" {
+	if c.OnRateLimit == nil {
 		return
 	}
 	rl := RateLimit{}
 	rl.Limit, _ = strconv.Atoi(h.Get(c.Rate.Limit))
-	rl.Remaining, _ = strconv.Atoi(h.Get(c.Rate.Remaining))
+	switch {
+	case c.Rate.Remaining != "" && h.Get(c.Rate.Remaining) != "":
+		rl.Remaining, _ = strconv.Atoi(h.Get(c.Rate.Remaining))
+	case c.Rate.Used != "" && h.Get(c.Rate.Used) != "" && rl.Limit > 0:
+		used, _ := strconv.Atoi(h.Get(c.Rate.Used))
+		rl.Remaining = max(0, rl.Limit-used)
+	default:
+		return
+	}
 	if v, err := strconv.ParseInt(h.Get(c.Rate.Reset), 10, 64); err == nil && v > 0 {
 		if c.Rate.ResetIsDelay {
 			rl.Reset = time.Now().Add(time.Duration(v) * time.Second)

@@ -29,8 +29,13 @@ type Config struct {
 	// OnRateLimit, when set, receives the vendor's rate-limit headers after every response.
 	OnRateLimit func(RateLimit)
 	// Clock is the sync framework's clock, for adapters whose writes or subscriptions lapse on the
-	// vendor's side (nil: the wall clock).
+	// vendor's side, or that keep time themselves (a pushed stream's heartbeat watchdog and renewals);
+	// nil is the wall clock.
 	Clock clock.Clock
+	// Notify, when set, is called by a Poller that hears of changes between polls (a vendor's pushed
+	// stream, buffered by the adapter): the framework then polls the connection soon, instead of at
+	// the next interval. It must not block.
+	Notify func()
 }
 
 // RateLimit is what a vendor's response said about its rate limit (zero values: not said).

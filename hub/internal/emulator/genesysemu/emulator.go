@@ -89,6 +89,7 @@ type Emulator struct {
 	channels map[string]*channel
 	chanSeq  int
 	closed   bool
+	down     bool
 }
 
 var _ emulator.Emulator = (*Emulator)(nil)
@@ -171,6 +172,25 @@ func (e *Emulator) Close() {
 	e.mu.Unlock()
 	for _, ch := range chs {
 		ch.stop("the organization is shut down", false)
+	}
+}
+
+// SetDown makes every API request answer 503 and drops and refuses the channels' websockets (an
+// outage of the whole org) until called with false.
+func (e *Emulator) SetDown(down bool) {
+	e.Base.SetDown(down)
+	e.mu.Lock()
+	e.down = down
+	var open []*session
+	for _, ch := range e.channels {
+		if down && ch.sess != nil {
+			open = append(open, ch.sess)
+			ch.sess = nil
+		}
+	}
+	e.mu.Unlock()
+	for _, s := range open {
+		s.close("service unavailable")
 	}
 }
 

@@ -63,8 +63,12 @@ func isSocket(r *http.Request) bool {
 func (e *Emulator) serveSocket(w http.ResponseWriter, r *http.Request) {
 	id := strings.TrimPrefix(r.URL.Path, "/channels/")
 	e.mu.Lock()
-	ch := e.channels[id]
+	ch, down := e.channels[id], e.down
 	e.mu.Unlock()
+	if down {
+		apiError(w, http.StatusServiceUnavailable, "service.unavailable", "The service is currently unavailable")
+		return
+	}
 	if ch == nil {
 		apiError(w, http.StatusNotFound, "not.found", "Channel not found: "+id)
 		return
