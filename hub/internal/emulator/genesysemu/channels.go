@@ -18,7 +18,8 @@ type channel struct {
 	expires time.Time
 	topics  []string
 	expiry  clock.Timer
-	sess    *session // nil while no websocket is open
+	sess    *session    // nil while no websocket is open
+	out     chan []byte // what the channel has to send, kept while no websocket is open
 }
 
 // topicRE is what a subscription may name: a user's presence or routing status, or both in the
@@ -50,7 +51,8 @@ func (e *Emulator) createChannelRoute(w http.ResponseWriter, r *http.Request, _ 
 	e.mu.Lock()
 	e.chanSeq++
 	now := e.now()
-	ch := &channel{e: e, id: "streaming-0-" + strings.ReplaceAll(newID(), "-", ""), created: now, expires: now.Add(ChannelLife)}
+	ch := &channel{e: e, id: "streaming-0-" + strings.ReplaceAll(newID(), "-", ""), created: now, expires: now.Add(ChannelLife),
+		out: make(chan []byte, sessionQueue)}
 	var evicted *channel
 	if len(e.channels) >= MaxChannels {
 		for _, c := range e.channels {
@@ -99,7 +101,7 @@ func (ch *channel) stop(why string, notice bool) {
 	s := ch.sess
 	ch.sess = nil
 	if s != nil && notice {
-		s.enqueue(message("v2.system.socket_closing", map[string]any{"message": why}))
+		ch.enqueue(message("v2.system.socket_closing", map[string]any{"message": why}))
 	}
 	ch.e.mu.Unlock()
 	switch {
@@ -194,13 +196,25 @@ func (e *Emulator) deleteSubscriptionsRoute(w http.ResponseWriter, _ *http.Reque
 func (e *Emulator) publish(id, kind string, body map[string]any) {
 	var msg []byte
 	for _, ch := range e.channels {
-		if ch.sess == nil || !ch.wants(id, kind) {
+		if !ch.wants(id, kind) {
 			continue
 		}
 		if msg == nil {
 			msg = message("v2.users."+id+"."+kind, body)
 		}
-		ch.sess.enqueue(msg)
+		ch.enqueue(msg)
+	}
+}
+
+// enqueue queues msg for the channel's websocket (e.mu held: order is the order of the changes); a
+// full queue drops it and closes the socket.
+func (ch *channel) enqueue(msg []byte) {
+	select {
+	case ch.out <- msg:
+	default:
+		if ch.sess != nil {
+			ch.sess.cancel()
+		}
 	}
 }
 
@@ -209,6 +223,18 @@ func (e *Emulator) Channels() int {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return len(e.channels)
+}
+
+// ChannelIDs lists the organization's channels.
+func (e *Emulator) ChannelIDs() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make([]string, 0, len(e.channels))
+	for id := range e.channels {
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Topics lists a channel's topics.

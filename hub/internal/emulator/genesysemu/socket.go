@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/coder/websocket"
 )
@@ -16,10 +17,11 @@ const sessionQueue = 4096
 // session is one open websocket of a channel.
 type session struct {
 	conn   *websocket.Conn
-	out    chan []byte
+	out    chan []byte // the channel's queue
 	ctx    context.Context
 	cancel context.CancelFunc
 	bye    chan string // the writer sends what is queued, then closes with this reason
+	muted  atomic.Bool // sends nothing (a half-dead connection)
 }
 
 // message renders a notification.
@@ -41,8 +43,8 @@ func (s *session) enqueue(msg []byte) {
 
 // close ends the session with a normal closure, at once.
 func (s *session) close(why string) {
-	s.cancel()
 	_ = s.conn.Close(websocket.StatusNormalClosure, why)
+	s.cancel()
 }
 
 // closeAfterQueue ends the session once what is queued (a closing notice) is sent.
@@ -78,7 +80,7 @@ func (e *Emulator) serveSocket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &session{conn: conn, out: make(chan []byte, sessionQueue), ctx: ctx, cancel: cancel, bye: make(chan string, 1)}
+	s := &session{conn: conn, out: ch.out, ctx: ctx, cancel: cancel, bye: make(chan string, 1)}
 	e.mu.Lock()
 	old := ch.sess
 	if e.channels[id] != ch {
@@ -112,7 +114,7 @@ func (e *Emulator) serveSocket(w http.ResponseWriter, r *http.Request) {
 		}
 		if json.Unmarshal(data, &in) == nil && in.Message == "ping" {
 			e.mu.Lock()
-			s.enqueue(message("channel.metadata", map[string]any{"message": "pong"}))
+			ch.enqueue(message("channel.metadata", map[string]any{"message": "pong"}))
 			e.mu.Unlock()
 		}
 	}
@@ -136,9 +138,24 @@ func (e *Emulator) write(s *session) {
 			s.close(why)
 			return
 		}
+		if s.muted.Load() {
+			continue
+		}
 		if err := s.conn.Write(s.ctx, websocket.MessageText, msg); err != nil {
 			s.cancel()
 			return
+		}
+	}
+}
+
+// MuteSockets makes every open websocket silent (no heartbeats, events or pongs) while it stays open,
+// as a connection that died without closing; later connections are not muted.
+func (e *Emulator) MuteSockets() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, ch := range e.channels {
+		if ch.sess != nil {
+			ch.sess.muted.Store(true)
 		}
 	}
 }
