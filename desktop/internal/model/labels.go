@@ -124,7 +124,7 @@ func (s State) ConnLabel() string {
 // vendorNames are the vendors' own spellings, for connections named after their vendor.
 var vendorNames = map[string]string{
 	"aircall": "Aircall", "zendesk": "Zendesk", "salesforce": "Salesforce", "cxone": "NICE CXone",
-	"talkdesk": "Talkdesk", "servicenow": "ServiceNow", "http": "HTTP", "teams": "Microsoft Teams",
+	"talkdesk": "Talkdesk", "servicenow": "ServiceNow", "http": "HTTP", "teams": "Microsoft Teams", "genesys": "Genesys Cloud",
 }
 
 // vendorName is a connection's name, or its vendor's spelling when it is named after the vendor.

@@ -38,6 +38,7 @@ func TestLabels(t *testing.T) {
 		{VendorLine(Vendor{Vendor: "cxone", Sync: "confirmed", State: "Unavailable"}), "NICE CXone: Unavailable — in sync"},
 		{VendorLine(Vendor{Vendor: "talkdesk", Sync: "pending", State: "available", Detail: "waiting: the agent is On a Call in Talkdesk; written when that ends"}),
 			"Talkdesk — waiting: the agent is On a Call in Talkdesk; written when that ends"},
+		{VendorLine(Vendor{Vendor: "genesys", Sync: "confirmed", State: "on_queue", StateName: "On Queue"}), "Genesys Cloud: On Queue — in sync"},
 		{VendorLine(Vendor{Vendor: "aircall", Sync: "error", State: "available", Detail: "401 unauthorized"}), "Aircall: Available — update failed: 401 unauthorized"},
 		{VendorLine(Vendor{Vendor: "zendesk", Sync: "not_synced", State: "online"}), "Zendesk: Online — not synced for this status"},
 		{VendorLine(Vendor{Vendor: "http", Sync: "not_synced", State: "in", StateName: "Clocked in"}), "HTTP: Clocked in — not synced for this status"},

@@ -67,6 +67,10 @@ func stateReadCommand(e demo.EmulatorInfo, user string) string {
 		token := fmt.Sprintf(`curl -sSf %s/%s/oauth2/v2.0/token -d grant_type=client_credentials -d client_id=%s -d client_secret=%s --data-urlencode scope=https://graph.microsoft.com/.default`,
 			base, c["tenant_id"], sh(c["client_id"]), sh(c["client_secret"]))
 		return fmt.Sprintf(`curl -sSf %s %s/v1.0/users/%s/presence | jq -c '{availability, activity}'`, bearer(token), base, user)
+	case "genesys":
+		token := fmt.Sprintf(`curl -sSf -u %s %s/oauth/token -d grant_type=client_credentials`, sh(c["client_id"]+":"+c["client_secret"]), base)
+		return fmt.Sprintf(`curl -sSf %s %s/api/v2/users/%s?expand=presence,routingStatus | jq -c '{presence: .presence.presenceDefinition.systemPresence, routing: .routingStatus.status}'`,
+			bearer(token), base, user)
 	case "http":
 		return fmt.Sprintf(`curl -sSf -H %s %s/users/%s/punch-clock | jq -c '.punches[-1] // "no punch yet"'`,
 			sh("Authorization: Bearer "+c["api_token"]), base, user)

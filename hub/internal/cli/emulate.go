@@ -59,7 +59,7 @@ func newEmulateCommand() *cobra.Command {
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:0", "host:port to serve on")
 	cmd.Flags().IntVar(&users, "users", 3, "agents to create (agentN@example.com)")
 	cmd.Flags().IntVar(&rate, "rate-limit", 0, "the account's requests per minute (0: the vendor's usual limit, -1: unlimited)")
-	cmd.Flags().StringVar(&webhook, "webhook", "", "URL to deliver agent-state webhooks to, e.g. a hub's /v1/webhooks/{connection} (servicenow: the business rule's signed calls; talkdesk, salesforce and cxone have none: the hub polls them; teams: the adapter creates Graph subscriptions itself)")
+	cmd.Flags().StringVar(&webhook, "webhook", "", "URL to deliver agent-state webhooks to, e.g. a hub's /v1/webhooks/{connection} (servicenow: the business rule's signed calls; talkdesk, salesforce and cxone have none: the hub polls them; teams: the adapter creates Graph subscriptions itself; genesys pushes over its notification websocket)")
 	return cmd
 }
 

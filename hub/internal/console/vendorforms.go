@@ -46,6 +46,9 @@ var vendorForms = []vendorForm{
 			{"client_state", "Notification client state", "generated when left empty"}},
 		Settings: []field{{"write_mode", "Write mode", "session (default) or preferred"},
 			{"notification_url", "Notification URL", "the hub's public /v1/webhooks/{connection}; empty: polled"}}},
+	{Vendor: "genesys", Label: "Genesys Cloud", BaseURL: "https://api.mypurecloud.com",
+		Credentials: []field{{"client_id", "OAuth client ID", "client credentials grant"}, {"client_secret", "OAuth client secret", ""}},
+		Settings:    []field{{"region", "Region", "e.g. mypurecloud.com, mypurecloud.de, usw2.pure.cloud"}}},
 }
 
 // formOf returns the form of vendor.

@@ -37,7 +37,7 @@ func (f *connectionFlags) fields() []flagField {
 func (f *connectionFlags) register(cmd *cobra.Command) {
 	fs := cmd.Flags()
 	fs.StringVar(&f.name, "name", "", "connection name, unique per tenant")
-	fs.StringVar(&f.vendor, "vendor", "", "zendesk, aircall, talkdesk, servicenow, salesforce, cxone, teams or http")
+	fs.StringVar(&f.vendor, "vendor", "", "zendesk, aircall, talkdesk, servicenow, salesforce, cxone, teams, genesys or http")
 	fs.StringVar(&f.baseURL, "base-url", "", "the vendor account's API base URL, e.g. https://acme.zendesk.com")
 	fs.StringArrayVar(&f.settings, "setting", nil,
 		"non-secret vendor setting key=value (repeatable; on update replaces all settings, '' for none)")

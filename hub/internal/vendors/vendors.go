@@ -6,6 +6,7 @@ import (
 	"presencehub.dev/hub/internal/vendorapi"
 	"presencehub.dev/hub/internal/vendorapi/aircall"
 	"presencehub.dev/hub/internal/vendorapi/cxone"
+	"presencehub.dev/hub/internal/vendorapi/genesys"
 	"presencehub.dev/hub/internal/vendorapi/httpconn"
 	"presencehub.dev/hub/internal/vendorapi/salesforce"
 	"presencehub.dev/hub/internal/vendorapi/servicenow"
@@ -17,7 +18,7 @@ import (
 // shipped are the vendors, in the order they are listed to admins. Default paces stay below each
 // vendor's documented account-wide limit, which other integrations share: Salesforce has a rolling daily
 // allocation (a write costs a few requests: read, publish, read back); CXone documents none, nor does a
-// system behind the generic HTTP connector.
+// system behind the generic HTTP connector; Genesys allows 300 a minute per OAuth client.
 var shipped = []vendorapi.Vendor{
 	{Name: "zendesk", New: zendesk.New, RatePerMinute: 400},
 	{Name: "aircall", New: aircall.New, RatePerMinute: 60},
@@ -27,6 +28,8 @@ var shipped = []vendorapi.Vendor{
 		Generate: map[string]func() (string, error){servicenow.CredInboundSecret: servicenow.GenerateInboundSecret}},
 	{Name: "salesforce", New: salesforce.New, RatePerMinute: 60},
 	{Name: "cxone", New: cxone.New, RatePerMinute: 60},
+	// Genesys: 300 requests a minute per OAuth client by default; pushed changes cost none.
+	{Name: "genesys", New: genesys.New, RatePerMinute: 120},
 	{Name: "http", New: httpconn.New, RatePerMinute: 60},
 	// Microsoft Teams (Graph presence: 10,000 requests per 30 s per app and tenant): the hub makes the
 	// client_state its change notifications must carry.

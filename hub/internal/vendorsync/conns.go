@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -66,6 +67,10 @@ type connections struct {
 	httpClient *http.Client
 	vendors    map[string]vendorapi.Vendor
 
+	// pushed carries the ids of connections whose adapter heard of changes between polls
+	// (vendorapi.Config.Notify): Inbound.Run polls them at once.
+	pushed chan string
+
 	mu    sync.Mutex
 	by    map[string]*link
 	gates map[string]*gate             // by connection id
@@ -74,7 +79,7 @@ type connections struct {
 
 func newConnections(st Store, sealer *seal.Sealer, log *slog.Logger, opts Options) *connections {
 	return &connections{st: st, sealer: sealer, log: log, clock: opts.Clock, httpClient: opts.HTTPClient, vendors: opts.Vendors,
-		by: map[string]*link{}, gates: map[string]*gate{}}
+		by: map[string]*link{}, gates: map[string]*gate{}, pushed: make(chan string, 64)}
 }
 
 // now is the time on the connections' clock, in UTC.
@@ -115,9 +120,20 @@ func (cs *connections) of(ctx context.Context, c *model.Connection) (*link, erro
 		return nil, err
 	}
 	cs.mu.Lock()
+	old := cs.by[connectionID]
 	cs.by[connectionID] = l
 	cs.mu.Unlock()
+	if c, ok := adapterOf(old).(io.Closer); ok {
+		_ = c.Close() // an adapter holding a stream open (Genesys) lets it go
+	}
 	return l, nil
+}
+
+func adapterOf(l *link) vendorapi.Adapter {
+	if l == nil {
+		return nil
+	}
+	return l.adapter
 }
 
 func (cs *connections) build(ctx context.Context, c *model.Connection) (*link, error) {
@@ -153,6 +169,12 @@ func (cs *connections) build(ctx context.Context, c *model.Connection) (*link, e
 	l.adapter, err = vendor.New(vendorapi.Config{
 		BaseURL: c.BaseURL, Credentials: creds, Settings: c.Settings, Spec: c.Spec, HTTPClient: gatedClient(cs.httpClient, l.gate), Log: cs.log,
 		Clock: cs.clock,
+		Notify: func() {
+			select {
+			case cs.pushed <- c.ID:
+			default: // a poll of it is already due
+			}
+		},
 		OnRateLimit: func(rl vendorapi.RateLimit) {
 			if rl.Limit > 0 && rl.Remaining == 0 && !rl.Reset.IsZero() {
 				l.pause(rl.Reset)

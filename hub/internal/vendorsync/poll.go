@@ -10,7 +10,8 @@ import (
 )
 
 // Run asks every enabled connection whose vendor must be polled for its changes, each poll interval,
-// until ctx ends (the leader's work). Each poll starts where the last one taken ended: its cursor is
+// until ctx ends (the leader's work); a connection whose adapter heard of changes meanwhile (a pushed
+// stream: vendorapi.Config.Notify) is polled at once. Each poll starts where the last one taken ended: its cursor is
 // saved once its changes were taken, so a restarted hub or a new leader goes on from there.
 func (in *Inbound) Run(ctx context.Context) {
 	t := in.clock.NewTicker(in.pollInterval)
@@ -22,6 +23,10 @@ func (in *Inbound) Run(ctx context.Context) {
 			return
 		case <-t.Chan():
 			in.pollAll(ctx, cursors)
+		case id := <-in.conns.pushed:
+			if c, err := in.st.ConnectionByID(ctx, id); err == nil && c.Enabled {
+				in.pollOne(ctx, id, cursors)
+			}
 		}
 	}
 }

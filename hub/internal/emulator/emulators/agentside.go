@@ -31,6 +31,8 @@ func AgentSideExample(vendor, baseURL, externalID string) string {
 		return state("away", "picked in the inbox: the business rule's signed call")
 	case "teams":
 		return state("InAMeeting", "joins a Teams meeting (meeting:end leaves); a change notification, or the next poll")
+	case "genesys":
+		return verb(emulator.VerbCall, "an ACD interaction (routing INTERACTING; call:end ends it); pushed over the notification channel")
 	case "http":
 		return verb(emulator.VerbOffline, "punched out at the clock")
 	}

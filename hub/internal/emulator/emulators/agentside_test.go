@@ -14,6 +14,7 @@ import (
 
 	"presencehub.dev/hub/internal/emulator"
 	"presencehub.dev/hub/internal/emulator/emulators"
+	"presencehub.dev/hub/internal/emulator/genesysemu"
 	"presencehub.dev/hub/internal/emulator/servicenowemu"
 	"presencehub.dev/hub/internal/emulator/talkdeskemu"
 	"presencehub.dev/hub/internal/emulator/zendeskemu"
@@ -82,6 +83,12 @@ func TestAgentSideVerbsAndStates(t *testing.T) {
 			{"call", "", 200, "InboundContact"}, {"wrap-up", "", 200, "AfterCallWork"}, {"call:end", "", 200, "Available"},
 			{"call:end", "", 409, "Available"}, {"refuse", "", 200, "Refused"}, {"state", `{"state":"unavailable:Lunch"}`, 200, "unavailable:Lunch"},
 			{"offline", "", 200, "LoggedOut"}, {"online", "", 200, "Available"}, {"state", `{"state":"OutboundContact"}`, 200, "OutboundContact"},
+		},
+		"genesys": {
+			{"state", `{"state":"on_queue"}`, 200, "on_queue"}, {"call", "", 200, "interacting"}, {"call:end", "", 200, "on_queue"},
+			{"refuse", "", 200, "not_responding"}, {"state", `{"state":"presence:` + genesysemu.Lunch.ID + `"}`, 200, "presence:" + genesysemu.Lunch.ID},
+			{"wrap-up", "", 409, "presence:" + genesysemu.Lunch.ID}, {"offline", "", 200, "offline"}, {"online", "", 200, "available"},
+			{"state", `{"state":"presence:` + genesysemu.Retired.ID + `"}`, 400, "available"},
 		},
 		"talkdesk": {
 			{"state", `{"state":"busy:` + talkdeskemu.Lunch.ID + `"}`, 200, "busy:" + talkdeskemu.Lunch.ID}, {"call", "", 200, "on_call"},

@@ -15,6 +15,7 @@ import (
 	"presencehub.dev/hub/internal/emulator"
 	"presencehub.dev/hub/internal/emulator/aircallemu"
 	"presencehub.dev/hub/internal/emulator/cxoneemu"
+	"presencehub.dev/hub/internal/emulator/genesysemu"
 	"presencehub.dev/hub/internal/emulator/punchclockemu"
 	"presencehub.dev/hub/internal/emulator/salesforceemu"
 	"presencehub.dev/hub/internal/emulator/servicenowemu"
@@ -34,7 +35,7 @@ const (
 
 // Vendors lists the vendors that have an emulator.
 func Vendors() []string {
-	return []string{"aircall", "zendesk", "salesforce", "cxone", "talkdesk", "servicenow", "http", "teams"}
+	return []string{"aircall", "zendesk", "salesforce", "cxone", "talkdesk", "servicenow", "http", "teams", "genesys"}
 }
 
 // New returns an emulator for vendor with fixed demo credentials.
@@ -55,6 +56,8 @@ func New(vendor string, log *slog.Logger) (emulator.Emulator, error) {
 		return servicenowemu.New(servicenowemu.Options{Log: log, OAuth: true}), nil
 	case "teams": // Microsoft Graph presence; the demo credentials carry a delegated refresh token for subscriptions
 		return teamsemu.New(teamsemu.Options{Log: log}), nil
+	case "genesys": // changes pushed over its notification channels' websockets, served on the same listener
+		return genesysemu.New(genesysemu.Options{Log: log}), nil
 	case "http": // seed 001's punch-clock mock API, reached through the generic HTTP connector
 		return punchclockemu.New(punchclockemu.Options{Log: log}), nil
 	}

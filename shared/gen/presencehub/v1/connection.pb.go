@@ -29,7 +29,7 @@ type Connection struct {
 	Id    string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
 	// Unique per tenant.
 	Name string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
-	// One of "zendesk", "aircall", "talkdesk", "servicenow", "salesforce", "cxone", "teams", "http".
+	// One of "zendesk", "aircall", "talkdesk", "servicenow", "salesforce", "cxone", "teams", "genesys", "http".
 	Vendor string `protobuf:"bytes,3,opt,name=vendor,proto3" json:"vendor,omitempty"`
 	// The vendor account's API base URL, e.g. "https://acme.zendesk.com".
 	BaseUrl string `protobuf:"bytes,4,opt,name=base_url,json=baseUrl,proto3" json:"base_url,omitempty"`
