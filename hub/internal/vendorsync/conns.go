@@ -129,6 +129,21 @@ func (cs *connections) of(ctx context.Context, c *model.Connection) (*link, erro
 	return l, nil
 }
 
+// closeAll closes every adapter that holds something open (a pushed stream); they may be used again.
+func (cs *connections) closeAll() {
+	cs.mu.Lock()
+	var closers []io.Closer
+	for _, l := range cs.by {
+		if c, ok := l.adapter.(io.Closer); ok {
+			closers = append(closers, c)
+		}
+	}
+	cs.mu.Unlock()
+	for _, c := range closers {
+		_ = c.Close()
+	}
+}
+
 func adapterOf(l *link) vendorapi.Adapter {
 	if l == nil {
 		return nil

@@ -16,6 +16,7 @@ import (
 func (in *Inbound) Run(ctx context.Context) {
 	t := in.clock.NewTicker(in.pollInterval)
 	defer t.Stop()
+	defer in.conns.closeAll() // pushed streams follow the polls: not on a replica that stopped leading
 	cursors := map[string]string{}
 	for {
 		select {

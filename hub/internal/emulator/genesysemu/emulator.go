@@ -32,6 +32,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"presencehub.dev/hub/internal/clock"
@@ -90,6 +91,7 @@ type Emulator struct {
 	chanSeq  int
 	closed   bool
 	down     bool
+	pings    atomic.Int64
 }
 
 var _ emulator.Emulator = (*Emulator)(nil)

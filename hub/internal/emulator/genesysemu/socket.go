@@ -113,6 +113,7 @@ func (e *Emulator) serveSocket(w http.ResponseWriter, r *http.Request) {
 			Message string `json:"message"`
 		}
 		if json.Unmarshal(data, &in) == nil && in.Message == "ping" {
+			e.pings.Add(1)
 			e.mu.Lock()
 			ch.enqueue(message("channel.metadata", map[string]any{"message": "pong"}))
 			e.mu.Unlock()
@@ -147,6 +148,9 @@ func (e *Emulator) write(s *session) {
 		}
 	}
 }
+
+// Pings is how many pings the channels' websockets received.
+func (e *Emulator) Pings() int64 { return e.pings.Load() }
 
 // MuteSockets makes every open websocket silent (no heartbeats, events or pongs) while it stays open,
 // as a connection that died without closing; later connections are not muted.

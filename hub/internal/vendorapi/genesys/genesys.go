@@ -114,7 +114,8 @@ func New(cfg vendorapi.Config) (vendorapi.Adapter, error) {
 	return a, nil
 }
 
-// Close stops the notification stream (the framework closes an adapter it replaces).
+// Close stops the notification stream: the framework closes an adapter it replaces, and every adapter
+// when its polls stop (leadership lost, shutdown). A later Poll starts the stream again.
 func (a *Adapter) Close() error {
 	a.stream.close()
 	return nil

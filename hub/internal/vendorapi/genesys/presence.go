@@ -64,13 +64,19 @@ func (v view) merge(w view) view {
 // routingStates are the routing statuses that decide the state whatever the presence.
 var routingStates = map[string]string{"INTERACTING": StateInteracting, "COMMUNICATING": StateCommunicating, "NOT_RESPONDING": StateNotResponding}
 
-// state maps a view to the vocabulary, with the stamp of the part that decided it.
+// state maps a view to the vocabulary, with when it became that: a routing state's start, else the
+// later of the presence's change and the routing status's (the end of an interaction brings the
+// presence back).
 func (a *Adapter) state(ctx context.Context, v view) (string, time.Time, error) {
 	if s, ok := routingStates[v.routing]; ok {
 		return s, v.routingAt, nil
 	}
 	s, err := a.presenceState(ctx, v.defID, v.systemPresence)
-	return s, v.presenceAt, err
+	at := v.presenceAt
+	if v.routingAt.After(at) {
+		at = v.routingAt
+	}
+	return s, at, err
 }
 
 // GetState reads the user with its presence and routing status (one request).

@@ -45,7 +45,6 @@ type stream struct {
 	mu       sync.Mutex
 	users    []string // whose topics are subscribed (the last full read's)
 	running  bool
-	closed   bool
 	cancel   context.CancelFunc
 	live     bool   // every channel is open and subscribed
 	gen      uint64 // counts sessions that went live (from a random start: cursors outlive the process); a change means events may have been missed
@@ -70,7 +69,7 @@ func (s *stream) polled() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.lastPoll = s.a.clock.Now()
-	if s.running || s.closed || len(s.users) == 0 {
+	if s.running || len(s.users) == 0 {
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -78,11 +77,10 @@ func (s *stream) polled() {
 	go s.run(ctx)
 }
 
-// close stops the stream for good.
+// close stops the stream (a later poll starts it again).
 func (s *stream) close() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.closed = true
 	if s.cancel != nil {
 		s.cancel()
 	}
