@@ -1,6 +1,7 @@
 package vendorsync_test
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 
@@ -19,17 +20,22 @@ func usersReads(em *genesysemu.Emulator) (n int) {
 	return n
 }
 
-// Issue 23: a presence picked in Genesys reaches the hub over the notification channel — taken by the
-// sync framework's poll without reading the users again — and the hub's status is written back to
-// Genesys as a presence definition.
+// Issue 23: a rule writes only presences Genesys lets the API set; a presence picked in Genesys reaches
+// the hub over the notification channel — taken by the sync framework's poll without reading the users
+// again — and the hub's status is written back to Genesys as a presence definition.
 func TestGenesysChangesArePushed(t *testing.T) {
 	h := hubtest.Start(t, pollQuickly)
 	e := newEnv(t, h, 1)
 	em := genesysemu.New(genesysemu.Options{RatePerMinute: unlimited})
 	gc := e.connect(t, "genesys", em)
 	user := e.linkUser(t, gc, 0)
+	for _, bad := range []string{"interacting", "idle", "On Queue", "presence:", "presence:no-such-definition", "presence:" + genesysemu.Retired.ID} {
+		out := []map[string]string{{"status": "available", "vendor_state": "on_queue"}, {"status": "busy", "vendor_state": bad}}
+		resp := h.Do(t, h.AdminKey, "POST", e.base+"/rules", map[string]any{"name": "gc out", "connection_id": gc.conn, "outbound": out})
+		wantField(t, "outbound "+bad, resp, http.StatusBadRequest, "outbound[1].vendor_state")
+	}
 	e.ruleFor(t, gc, "genesys", map[string]string{"available": "available", "meal": "lunch", "interacting": "on-call"},
-		map[string]string{"available": "available", "lunch": "meal", "busy": "busy"})
+		map[string]string{"available": "available", "lunch": "presence:" + genesysemu.Lunch.ID, "busy": "busy"})
 	testwait.For(t, "the notification channel subscribed", func() bool {
 		for _, id := range em.ChannelIDs() {
 			for _, topic := range em.Topics(id) {

@@ -80,6 +80,10 @@ func (s *stream) open(ctx context.Context, batch []map[string]string) (*websocke
 func (s *stream) session(ctx context.Context) (wentLive bool, err error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	select { // the users are read next: a change of them before this is in
+	case <-s.resub:
+	default:
+	}
 	s.mu.Lock()
 	all := topics(s.users)
 	s.mu.Unlock()
@@ -90,10 +94,6 @@ func (s *stream) session(ctx context.Context) (wentLive bool, err error) {
 	}
 	if len(batches) > maxChannels {
 		return false, fmt.Errorf("%w (%d needed)", errTooManyUsers, len(batches))
-	}
-	select { // the users are read now: a change before this is in
-	case <-s.resub:
-	default:
 	}
 	var socks []*websocket.Conn
 	defer func() {
