@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"math"
 	"path/filepath"
 	"testing"
 	"time"
@@ -82,7 +83,7 @@ func TestHeldVendorChangeResolvedUnappliedOwesItsSource(t *testing.T) {
 
 	apply("available", model.SourceAdmin, "ak_1", presence.OutcomeApplied) // writes available to both
 	for _, c := range conns {
-		must(t, f.st.SupersedePending(ctx, f.agent, c, fc.Now())) // as if delivered
+		must(t, f.st.SupersedePending(ctx, f.agent, c, math.MaxInt64, fc.Now())) // as if delivered
 	}
 	apply("lunch", model.SourceConnection, zendesk, presence.OutcomeCoalesced) // a person in Zendesk, over the rate
 	apply("available", model.SourceAdmin, "ak_1", presence.OutcomeCoalesced)   // an admin, back to the status
@@ -97,11 +98,11 @@ func TestHeldVendorChangeResolvedUnappliedOwesItsSource(t *testing.T) {
 		t.Fatalf("aircall owed %v; want nothing (it never left the status)", got)
 	}
 
-	must(t, f.st.SupersedePending(ctx, f.agent, zendesk, fc.Now()))
+	must(t, f.st.SupersedePending(ctx, f.agent, zendesk, math.MaxInt64, fc.Now()))
 	fc.Advance(10 * time.Second) // the rate allows one again
 	apply("busy", model.SourceAdmin, "ak_1", presence.OutcomeApplied)
 	for _, c := range conns {
-		must(t, f.st.SupersedePending(ctx, f.agent, c, fc.Now()))
+		must(t, f.st.SupersedePending(ctx, f.agent, c, math.MaxInt64, fc.Now()))
 	}
 	apply("lunch", model.SourceConnection, aircall, presence.OutcomeCoalesced) // a person in Aircall
 	apply("busy", model.SourceConnection, aircall, presence.OutcomeCoalesced)  // and back, in Aircall again

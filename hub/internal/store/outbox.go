@@ -21,7 +21,7 @@ type Outbox interface {
 	RetryWrite(ctx context.Context, tenantID, id string, at time.Time) (*model.OutboxWrite, error)
 	EnqueueWrites(ctx context.Context, writes []*model.OutboxWrite) error
 	WritesForVersions(ctx context.Context, tenantID, agentID string, versions []int64) ([]*model.OutboxWrite, error)
-	SupersedePending(ctx context.Context, agentID, connectionID string, at time.Time) error
+	SupersedePending(ctx context.Context, agentID, connectionID string, upTo int64, at time.Time) error
 	HasPendingWrite(ctx context.Context, agentID, connectionID string) (bool, error)
 	OutboxClaims
 }
@@ -46,11 +46,14 @@ func (s *DB) insertWrites(ctx context.Context, tx queryer, writes []*model.Outbo
 	return nil
 }
 
-// SupersedePending drops the pending writes of an agent to a connection (the vendor just reported a
-// newer state of its own).
-func (s *DB) SupersedePending(ctx context.Context, agentID, connectionID string, at time.Time) error {
-	_, err := s.x.ExecContext(ctx, s.q(`UPDATE outbox SET state = ?, update_time = ? WHERE agent_id = ? AND connection_id = ? AND state = ?`),
-		model.WriteSuperseded, micros(at), agentID, connectionID, model.WritePending)
+// SupersedePending drops the pending writes of an agent to a connection that were planned for presence
+// versions up to upTo (the vendor just reported a newer state of its own, taken at that version). A
+// write planned for a newer status, which another change made after it, stands (a Genesys report
+// superseded the admin's write queued an instant after it).
+func (s *DB) SupersedePending(ctx context.Context, agentID, connectionID string, upTo int64, at time.Time) error {
+	_, err := s.x.ExecContext(ctx, s.q(`UPDATE outbox SET state = ?, update_time = ?
+		WHERE agent_id = ? AND connection_id = ? AND state = ? AND presence_version <= ?`),
+		model.WriteSuperseded, micros(at), agentID, connectionID, model.WritePending, upTo)
 	if err != nil {
 		return fmt.Errorf("superseding writes: %w", s.mapErr(err))
 	}

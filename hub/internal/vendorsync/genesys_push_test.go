@@ -1,6 +1,7 @@
 package vendorsync_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -66,5 +67,14 @@ func TestGenesysChangesArePushed(t *testing.T) {
 		t.Errorf("%d user reads while the stream was live; want none (changes pushed)", n-reads)
 	}
 	e.setPresence(t, 0, "busy")
-	testwait.For(t, "the hub's status written to Genesys", func() bool { st, _ := em.State(user); return st == "busy" })
+	testwait.Seen(t, testwait.Default, "the hub's status written to Genesys", func() (bool, string) {
+		st, _ := em.State(user)
+		var calls []string
+		for _, c := range em.Calls() {
+			if c.Method != "GET" {
+				calls = append(calls, fmt.Sprintf("%s %s %d %s", c.Method, c.Path, c.Status, c.Body))
+			}
+		}
+		return st == "busy", fmt.Sprintf("genesys %s; status %s; writes %v; calls %v; timeline %v", st, e.status(t, 0), e.writesFor(t, 0, gc), calls, e.timeline(t, 0))
+	})
 }

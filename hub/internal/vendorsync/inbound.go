@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"sync/atomic"
 	"time"
 
@@ -150,7 +151,13 @@ func (in *Inbound) receive(ctx context.Context, c *model.Connection, ch vendorap
 	}
 	// What we still meant to write to this vendor is older than what it just reported (the change
 	// plans no write to its own source, so the writes it planned are not among them).
-	if err := in.st.SupersedePending(ctx, agent.ID, c.ID, received); err != nil {
+	// Only writes planned up to the version this change was taken at: one planned for a newer status,
+	// made by another change since, stands.
+	upTo := int64(math.MaxInt64)
+	if res.Presence != nil {
+		upTo = res.Presence.Version
+	}
+	if err := in.st.SupersedePending(ctx, agent.ID, c.ID, upTo, received); err != nil {
 		log.Warn("superseding writes", slog.Any(logkey.Error, err))
 	}
 	if in.mayPredateOurWrite(ctx, c, agent, ch) {
