@@ -50,21 +50,26 @@ func (l *latencies) observe(m *phv1.ServerMessage, at time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, ev := range events {
-		l.deliveries++
-		agent := ev.GetPresence().GetAgentId()
-		if ev.GetTeamId() == "" {
-			continue // the agent's own device: count it, measure at the supervisor
-		}
-		if agent == l.abuser {
-			l.abuserSeen++
-			continue
-		}
-		if p, ok := l.scheduled[agent]; ok {
-			l.samples = append(l.samples, at.Sub(p.sent))
-			l.fromSched = append(l.fromSched, at.Sub(p.scheduled))
-			if p.waiting--; p.waiting == 0 {
-				delete(l.scheduled, agent)
-			}
+		l.delivered(ev.GetPresence().GetAgentId(), ev.GetTeamId() != "", at)
+	}
+}
+
+// delivered counts one delivery of agent's change, to a supervisor (toTeam) or to the agent's own
+// device, and measures it at the supervisor. The caller holds l.mu.
+func (l *latencies) delivered(agent string, toTeam bool, at time.Time) {
+	l.deliveries++
+	if !toTeam {
+		return // the agent's own device: count it, measure at the supervisor
+	}
+	if agent == l.abuser {
+		l.abuserSeen++
+		return
+	}
+	if p, ok := l.scheduled[agent]; ok {
+		l.samples = append(l.samples, at.Sub(p.sent))
+		l.fromSched = append(l.fromSched, at.Sub(p.scheduled))
+		if p.waiting--; p.waiting == 0 {
+			delete(l.scheduled, agent)
 		}
 	}
 }

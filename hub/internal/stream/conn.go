@@ -22,6 +22,7 @@ import (
 type conn struct {
 	s      *Server
 	ws     *websocket.Conn
+	out    *corkWriter // between ws and the socket; nil writes straight through
 	who    *principal
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -42,11 +43,11 @@ type conn struct {
 	stuckSeq uint64        // heartbeat only: the writeSeq of a write in progress at the previous beat
 }
 
-func newConn(s *Server, ws *websocket.Conn, who *principal) *conn {
+func newConn(s *Server, ws *websocket.Conn, who *principal, out *corkWriter) *conn {
 	// Not derived from the server's context: on shutdown the heartbeat wheel sends the client a proper
 	// "going away" close frame instead of cutting its requests off.
 	ctx, cancel := context.WithCancel(context.Background())
-	c := &conn{s: s, ws: ws, who: who, ctx: ctx, cancel: cancel}
+	c := &conn{s: s, ws: ws, out: out, who: who, ctx: ctx, cancel: cancel}
 	c.beat.m = c
 	if !s.beats.add(&c.beat) { // the hub is stopping
 		c.shutdown()

@@ -119,7 +119,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusUnauthorized)
 		return
 	}
-	ws, err := websocket.Accept(smallBuffers{w}, r, &websocket.AcceptOptions{
+	sb := smallBuffers{ResponseWriter: w, out: &corkWriter{}}
+	ws, err := websocket.Accept(sb, r, &websocket.AcceptOptions{
 		Subprotocols: []string{Subprotocol}, OriginPatterns: s.opts.OriginPatterns, CompressionMode: websocket.CompressionDisabled,
 	})
 	if err != nil {
@@ -128,7 +129,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	// The handler returns once the snapshot is out; net/http then frees the request, its buffers and
 	// this goroutine's stack, and the connection carries on with a reader goroutine of its own.
-	if c := newConn(s, ws, who); c.start() {
+	if c := newConn(s, ws, who, sb.out); c.start() {
 		go c.serve()
 	}
 }

@@ -1,6 +1,7 @@
 package stream
 
 import (
+	"fmt"
 	"log/slog"
 
 	"github.com/coder/websocket"
@@ -65,7 +66,7 @@ func (c *conn) writer() {
 		}
 		batch, c.queue = c.queue, batch[:0]
 		c.mu.Unlock()
-		err := c.flush(batch)
+		err := c.flushCorked(batch)
 		clear(batch) // drop the references while the slice waits for reuse
 		if err != nil {
 			c.closeWith(websocket.StatusGoingAway, "write failed")
@@ -75,6 +76,18 @@ func (c *conn) writer() {
 			return
 		}
 	}
+}
+
+// flushCorked writes a batch with one write system call (see corkWriter).
+func (c *conn) flushCorked(batch []outMsg) error {
+	c.out.cork()
+	err := c.flush(batch)
+	c.writeSeq.Add(1) // the socket write, which may block, is here
+	defer c.writeSeq.Add(1)
+	if uerr := c.out.uncork(); err == nil && uerr != nil {
+		err = fmt.Errorf("writing to the stream: %w", uerr)
+	}
+	return err
 }
 
 // flush writes queued messages in order; consecutive events go out as one batch frame.
