@@ -65,6 +65,11 @@ func (c *conn) start() bool {
 	// A close meanwhile still sends its frame; the snapshot's write then fails.
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	if !c.s.stillValid(ctx, c.who) {
+		c.ws.Close(StatusSignInRequired, "this device was signed out: pair it again")
+		c.end()
+		return false
+	}
 	snap, err := c.snapshot(ctx)
 	if err != nil {
 		c.s.log.Warn("building snapshot", slog.String(logkey.TenantID, c.who.tenantID), slog.Any(logkey.Error, err))
@@ -77,8 +82,10 @@ func (c *conn) start() bool {
 		c.end()
 		return false
 	}
-	if c.who.deviceID != "" {
-		_ = c.s.st.TouchDevice(ctx, c.who.deviceID, time.Now().UTC())
+	if now := time.Now().UTC(); c.who.deviceID != "" && c.s.devices.touchDue(c.who.tokenHash, now) {
+		if c.s.st.TouchDevice(ctx, c.who.deviceID, now) == nil {
+			c.s.devices.touched(c.who.tokenHash, now)
+		}
 	}
 	c.startWriting()
 	return true

@@ -78,6 +78,8 @@ type Server struct {
 	work   *workers
 	ctx    context.Context // ends when the hub stops
 
+	devices deviceCache // token checks and last-seen writes of devices that connected before
+
 	vrefresh vendorRefresh
 }
 
@@ -93,6 +95,7 @@ func New(ctx context.Context, st Store, engine *presence.Engine, authn *auth.Aut
 		opts.Clock = realClock{}
 	}
 	s := &Server{st: st, engine: engine, authn: authn, log: log, opts: opts, reg: newRegistry(), ctx: ctx}
+	s.devices.maxSize = defaultMaxCachedDevices
 	s.beats = startHeartbeats(ctx, opts.Clock, opts.Heartbeat)
 	s.work = startWorkers(ctx)
 	cancel := b.Subscribe(s.dispatch)
