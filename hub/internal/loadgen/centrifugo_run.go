@@ -75,6 +75,7 @@ func CentrifugoFanout(ctx context.Context, c Centrifugo, cfg Config, o FanoutOpt
 	lat.deliveries = 0
 	lat.mu.Unlock()
 	_, cpuBefore, _ := procStats(cfg.HubPID)
+	writesBefore := writeCalls(cfg.HubPID)
 	pub := newBroadcaster(c)
 	var failed atomic.Int64
 	var sends sync.WaitGroup
@@ -105,18 +106,20 @@ func CentrifugoFanout(ctx context.Context, c Centrifugo, cfg Config, o FanoutOpt
 	sends.Wait()
 	time.Sleep(2 * time.Second) // let the tail arrive
 	_, cpuAfter, _ := procStats(cfg.HubPID)
+	writes := writeCalls(cfg.HubPID) - writesBefore
 	lat.mu.Lock()
 	defer lat.mu.Unlock()
 	slices.Sort(lat.samples)
 	slices.Sort(lat.fromSched)
 	slices.Sort(lat.sendLag)
-	cpuPer := 0.0
+	cpuPer, writesPer := 0.0, 0.0
 	if lat.deliveries > 0 {
 		cpuPer = float64((cpuAfter - cpuBefore).Microseconds()) / float64(lat.deliveries)
+		writesPer = float64(writes) / float64(lat.deliveries)
 	}
-	fmt.Fprintf(out, "fanout server=centrifugo agents=%d teams=%d supervisors_per_team=%d rate=%d changes=%d deliveries=%d deliveries_per_s=%.0f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f cpu_us_per_delivery=%.1f measured=%d sched_p50_ms=%.2f sched_p99_ms=%.2f send_lag_p99_ms=%.2f failed_sends=%d\n",
+	fmt.Fprintf(out, "fanout server=centrifugo agents=%d teams=%d supervisors_per_team=%d rate=%d changes=%d deliveries=%d deliveries_per_s=%.0f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f cpu_us_per_delivery=%.1f measured=%d sched_p50_ms=%.2f sched_p99_ms=%.2f send_lag_p99_ms=%.2f write_calls_per_delivery=%.2f failed_sends=%d\n",
 		cfg.Agents, teams, supervisors, o.Rate, n, lat.deliveries, float64(lat.deliveries)/elapsed.Seconds(),
 		pct(lat.samples, 0.50), pct(lat.samples, 0.99), pct(lat.samples, 1), cpuPer, len(lat.samples),
-		pct(lat.fromSched, 0.50), pct(lat.fromSched, 0.99), pct(lat.sendLag, 0.99), failed.Load())
+		pct(lat.fromSched, 0.50), pct(lat.fromSched, 0.99), pct(lat.sendLag, 0.99), writesPer, failed.Load())
 	return nil
 }

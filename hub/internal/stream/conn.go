@@ -31,6 +31,7 @@ type conn struct {
 	mu      sync.Mutex // guards the fields up to the next blank line
 	queue   []outMsg   // waiting messages; nil when there are none
 	writing bool       // a writer goroutine is draining queue
+	holds   int        // requests whose answer is being prepared: no writer starts meanwhile (see hold)
 	ready   bool       // the snapshot is out: queued messages may follow it
 	closing bool       // closeWith was called: nothing more is queued or written
 

@@ -93,6 +93,25 @@ func TestQueuedMessagesLeaveInOneWrite(t *testing.T) {
 	})
 }
 
+// TestAnsweredRequestLeavesInOneWrite: what is queued while a request is handled (the agent's own
+// event, then the ack) waits for the hold's release and leaves in one write.
+func TestAnsweredRequestLeavesInOneWrite(t *testing.T) {
+	ss := startStreamServer(t)
+	ws, c := ss.dial(t, nil)
+	writes := countWrites(c)
+	c.hold()
+	c.enqueue(testEvent(t, "", "ag_1", 3))
+	c.reply(&phv1.ServerMessage{Kind: &phv1.ServerMessage_Ack{Ack: &phv1.Ack{RequestId: "r1", Version: 3, Outcome: "applied"}}})
+	c.release()
+	got := drain(t, func(ctx context.Context) (string, error) { _, d, err := ws.Read(ctx); return string(d), err }, 2)
+	if !strings.HasPrefix(got[0], `{"event":`) || !strings.HasPrefix(got[1], `{"ack":`) {
+		t.Fatalf("messages %q; want the event, then the ack", got)
+	}
+	if n := writes.writes.Load(); n != 1 {
+		t.Errorf("%d writes reached the socket; want 1", n)
+	}
+}
+
 // processCPU is the process's user and system CPU time so far, in nanoseconds: on a loaded machine it
 // varies less than the wall time of a benchmark, which counts the time other processes ran.
 func processCPU() int64 {

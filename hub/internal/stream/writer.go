@@ -34,7 +34,7 @@ func (c *conn) enqueue(m outMsg) {
 		return
 	}
 	c.queue = append(c.queue, m)
-	start := c.ready && !c.writing
+	start := c.ready && !c.writing && c.holds == 0
 	c.writing = c.writing || start
 	c.mu.Unlock()
 	if start {
@@ -42,11 +42,33 @@ func (c *conn) enqueue(m outMsg) {
 	}
 }
 
+// hold keeps a writer from starting while a request is handled, so what the request queues (the
+// agent's own event, published while the change is applied, then the ack) leaves in one write
+// instead of the event alone and the ack after it. release ends the hold, starting a writer if
+// messages are waiting.
+func (c *conn) hold() {
+	c.mu.Lock()
+	c.holds++
+	c.mu.Unlock()
+}
+
+func (c *conn) release() {
+	c.mu.Lock()
+	c.holds--
+	c.kick()
+}
+
 // startWriting lets queued messages follow the snapshot.
 func (c *conn) startWriting() {
 	c.mu.Lock()
 	c.ready = true
-	start := len(c.queue) > 0 && !c.writing && !c.closing
+	c.kick()
+}
+
+// kick starts a writer if messages may go out and none is running. It is called with c.mu held, and
+// unlocks it.
+func (c *conn) kick() {
+	start := c.ready && len(c.queue) > 0 && !c.writing && !c.closing && c.holds == 0
 	c.writing = c.writing || start
 	c.mu.Unlock()
 	if start {
