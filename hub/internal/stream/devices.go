@@ -27,9 +27,12 @@ type deviceCache struct {
 	maxSize  int
 }
 
+// cachedDevice is what a stream needs of a device (its name and creation time are left out: an idle
+// stream's memory is counted in hundreds of bytes).
 type cachedDevice struct {
-	dev     model.Device
-	touched time.Time // when its last-seen time was last written, as far as this replica knows
+	id, tenantID, agentID string
+	supervisor            bool
+	touched               time.Time // when its last-seen time was last written, as far as this replica knows
 }
 
 // touchEvery is how often a reconnecting device's last-seen time is written: it is "last connected",
@@ -51,7 +54,7 @@ func (dc *deviceCache) lookup(hash string) (model.Device, bool, uint64) {
 	dc.mu.Lock()
 	defer dc.mu.Unlock()
 	if e, ok := dc.byHash[hash]; ok {
-		return e.dev, true, dc.gen
+		return model.Device{ID: e.id, TenantID: e.tenantID, AgentID: e.agentID, TokenHash: hash, Supervisor: e.supervisor}, true, dc.gen
 	}
 	return model.Device{}, false, dc.gen
 }
@@ -66,7 +69,7 @@ func (dc *deviceCache) store(hash string, d *model.Device, gen uint64) {
 	if dc.byHash == nil || len(dc.byHash) >= max(1, dc.maxSize) {
 		dc.byHash, dc.byTenant = map[string]*cachedDevice{}, map[string]map[string]struct{}{}
 	}
-	dc.byHash[hash] = &cachedDevice{dev: *d, touched: d.LastSeenTime}
+	dc.byHash[hash] = &cachedDevice{id: d.ID, tenantID: d.TenantID, agentID: d.AgentID, supervisor: d.Supervisor, touched: d.LastSeenTime}
 	if dc.byTenant[d.TenantID] == nil {
 		dc.byTenant[d.TenantID] = map[string]struct{}{}
 	}
@@ -98,7 +101,7 @@ func (dc *deviceCache) dropTenant(tenantID, deviceID string) {
 	dc.gen++
 	hashes := dc.byTenant[tenantID]
 	for h := range hashes {
-		if deviceID == "" || dc.byHash[h].dev.ID == deviceID {
+		if deviceID == "" || dc.byHash[h].id == deviceID {
 			delete(dc.byHash, h)
 			delete(hashes, h)
 		}
