@@ -50,21 +50,26 @@ func (l *latencies) observe(m *phv1.ServerMessage, at time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, ev := range events {
-		l.deliveries++
-		agent := ev.GetPresence().GetAgentId()
-		if ev.GetTeamId() == "" {
-			continue // the agent's own device: count it, measure at the supervisor
-		}
-		if agent == l.abuser {
-			l.abuserSeen++
-			continue
-		}
-		if p, ok := l.scheduled[agent]; ok {
-			l.samples = append(l.samples, at.Sub(p.sent))
-			l.fromSched = append(l.fromSched, at.Sub(p.scheduled))
-			if p.waiting--; p.waiting == 0 {
-				delete(l.scheduled, agent)
-			}
+		l.delivered(ev.GetPresence().GetAgentId(), ev.GetTeamId() != "", at)
+	}
+}
+
+// delivered counts one delivery of agent's change, to a supervisor (toTeam) or to the agent's own
+// device, and measures it at the supervisor. The caller holds l.mu.
+func (l *latencies) delivered(agent string, toTeam bool, at time.Time) {
+	l.deliveries++
+	if !toTeam {
+		return // the agent's own device: count it, measure at the supervisor
+	}
+	if agent == l.abuser {
+		l.abuserSeen++
+		return
+	}
+	if p, ok := l.scheduled[agent]; ok {
+		l.samples = append(l.samples, at.Sub(p.sent))
+		l.fromSched = append(l.fromSched, at.Sub(p.scheduled))
+		if p.waiting--; p.waiting == 0 {
+			delete(l.scheduled, agent)
 		}
 	}
 }
@@ -129,6 +134,7 @@ func Fanout(ctx context.Context, cfg Config, f *Fleet, o FanoutOptions, out io.W
 	lat.deliveries = 0
 	lat.mu.Unlock()
 	_, cpuBefore, _ := procStats(cfg.HubPID)
+	writesBefore := writeCalls(cfg.HubPID)
 	if o.FlapRate > 0 {
 		go flaps.drive(ctx, devices[0], o.FlapRate, o.Duration)
 	}
@@ -157,14 +163,16 @@ func Fanout(ctx context.Context, cfg Config, f *Fleet, o FanoutOptions, out io.W
 	elapsed := time.Since(t0)
 	time.Sleep(2 * time.Second) // let the tail arrive
 	_, cpuAfter, _ := procStats(cfg.HubPID)
+	writes := writeCalls(cfg.HubPID) - writesBefore
 	lat.mu.Lock()
 	defer lat.mu.Unlock()
 	slices.Sort(lat.samples)
 	slices.Sort(lat.fromSched)
 	slices.Sort(lat.sendLag)
-	cpuPer := 0.0
+	cpuPer, writesPer := 0.0, 0.0
 	if lat.deliveries > 0 {
 		cpuPer = float64((cpuAfter - cpuBefore).Microseconds()) / float64(lat.deliveries)
+		writesPer = float64(writes) / float64(lat.deliveries)
 	}
 	mode := "fanout"
 	switch {
@@ -173,10 +181,10 @@ func Fanout(ctx context.Context, cfg Config, f *Fleet, o FanoutOptions, out io.W
 	case o.FlapRate > 0:
 		mode = "flap"
 	}
-	fmt.Fprintf(out, "%s agents=%d teams=%d supervisors_per_team=%d rate=%d changes=%d deliveries=%d deliveries_per_s=%.0f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f cpu_us_per_delivery=%.1f measured=%d sched_p50_ms=%.2f sched_p99_ms=%.2f send_lag_p99_ms=%.2f",
+	fmt.Fprintf(out, "%s agents=%d teams=%d supervisors_per_team=%d rate=%d changes=%d deliveries=%d deliveries_per_s=%.0f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f cpu_us_per_delivery=%.1f measured=%d sched_p50_ms=%.2f sched_p99_ms=%.2f send_lag_p99_ms=%.2f write_calls_per_delivery=%.2f",
 		mode, len(f.Agents), len(f.Teams), supervisors, o.Rate, n, lat.deliveries, float64(lat.deliveries)/elapsed.Seconds(),
 		pct(lat.samples, 0.50), pct(lat.samples, 0.99), pct(lat.samples, 1), cpuPer, len(lat.samples),
-		pct(lat.fromSched, 0.50), pct(lat.fromSched, 0.99), pct(lat.sendLag, 0.99))
+		pct(lat.fromSched, 0.50), pct(lat.fromSched, 0.99), pct(lat.sendLag, 0.99), writesPer)
 	if o.Stalled > 0 {
 		fmt.Fprintf(out, " stalled=%d", len(stalled))
 	}

@@ -53,3 +53,22 @@ func peakRSS(pid int) int64 {
 	}
 	return 0
 }
+
+// writeCalls reads how many write system calls a process has made (syscw in /proc/<pid>/io: socket
+// and file writes alike); 0 when unknown.
+func writeCalls(pid int) int64 {
+	if pid == 0 {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/io", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "syscw:"); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			return n
+		}
+	}
+	return 0
+}

@@ -2,6 +2,8 @@
 // over REST, pairs devices, opens websocket streams from many loopback source addresses, and drives
 // status changes at a scheduled rate while measuring delivery latency and the hub's memory and CPU. Its
 // agentsync mode instead syncs a punch-clock emulator's users into a fresh connection (time, RSS).
+// With -centrifugo, its idle and fanout modes drive a Centrifugo v6 server with the same shapes
+// instead (centrifugo.go), for the side-by-side figures of `scripts/bench compare`.
 package loadgen
 
 import (

@@ -22,6 +22,7 @@ import (
 type conn struct {
 	s      *Server
 	ws     *websocket.Conn
+	out    *corkWriter // between ws and the socket; nil writes straight through
 	who    *principal
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -30,6 +31,7 @@ type conn struct {
 	mu      sync.Mutex // guards the fields up to the next blank line
 	queue   []outMsg   // waiting messages; nil when there are none
 	writing bool       // a writer goroutine is draining queue
+	holds   int        // requests whose answer is being prepared: no writer starts meanwhile (see hold)
 	ready   bool       // the snapshot is out: queued messages may follow it
 	closing bool       // closeWith was called: nothing more is queued or written
 
@@ -42,11 +44,11 @@ type conn struct {
 	stuckSeq uint64        // heartbeat only: the writeSeq of a write in progress at the previous beat
 }
 
-func newConn(s *Server, ws *websocket.Conn, who *principal) *conn {
+func newConn(s *Server, ws *websocket.Conn, who *principal, out *corkWriter) *conn {
 	// Not derived from the server's context: on shutdown the heartbeat wheel sends the client a proper
 	// "going away" close frame instead of cutting its requests off.
 	ctx, cancel := context.WithCancel(context.Background())
-	c := &conn{s: s, ws: ws, who: who, ctx: ctx, cancel: cancel}
+	c := &conn{s: s, ws: ws, out: out, who: who, ctx: ctx, cancel: cancel}
 	c.beat.m = c
 	if !s.beats.add(&c.beat) { // the hub is stopping
 		c.shutdown()
@@ -64,6 +66,11 @@ func (c *conn) start() bool {
 	// A close meanwhile still sends its frame; the snapshot's write then fails.
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	if !c.s.stillValid(ctx, c.who) {
+		c.ws.Close(StatusSignInRequired, "this device was signed out: pair it again")
+		c.end()
+		return false
+	}
 	snap, err := c.snapshot(ctx)
 	if err != nil {
 		c.s.log.Warn("building snapshot", slog.String(logkey.TenantID, c.who.tenantID), slog.Any(logkey.Error, err))
@@ -76,8 +83,10 @@ func (c *conn) start() bool {
 		c.end()
 		return false
 	}
-	if c.who.deviceID != "" {
-		_ = c.s.st.TouchDevice(ctx, c.who.deviceID, time.Now().UTC())
+	if now := time.Now().UTC(); c.who.deviceID != "" && c.s.devices.touchDue(c.who.tokenHash, now) {
+		if c.s.st.TouchDevice(ctx, c.who.deviceID, now) == nil {
+			c.s.devices.touched(c.who.tokenHash, now)
+		}
 	}
 	c.startWriting()
 	return true

@@ -54,18 +54,19 @@ type streamServer struct {
 	stop  func()     // stops the hub
 }
 
-func startStreamServer(t *testing.T) *streamServer {
+func startStreamServer(t testing.TB) *streamServer {
 	t.Helper()
 	ss := &streamServer{clock: newFakeClock(), conns: make(chan *conn, 8)}
 	ctx, cancel := context.WithCancel(t.Context())
 	ss.stop = cancel
 	ss.s = New(ctx, nil, nil, nil, bus.NewLocal(), slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Heartbeat: time.Minute, Clock: ss.clock})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ws, err := websocket.Accept(smallBuffers{w}, r, &websocket.AcceptOptions{Subprotocols: []string{Subprotocol}})
+		sb := smallBuffers{ResponseWriter: w, out: &corkWriter{}}
+		ws, err := websocket.Accept(sb, r, &websocket.AcceptOptions{Subprotocols: []string{Subprotocol}})
 		if err != nil {
 			return
 		}
-		if c := newConn(ss.s, ws, &principal{tenantID: "tn_test", supervisor: true, name: "test"}); c.start() {
+		if c := newConn(ss.s, ws, &principal{tenantID: "tn_test", supervisor: true, name: "test"}, sb.out); c.start() {
 			ss.conns <- c
 			go c.serve()
 		}
@@ -77,7 +78,7 @@ func startStreamServer(t *testing.T) *streamServer {
 }
 
 // dial connects, reads the snapshot and returns the client and the server's side of the stream.
-func (ss *streamServer) dial(t *testing.T, opts *websocket.DialOptions) (*websocket.Conn, *conn) {
+func (ss *streamServer) dial(t testing.TB, opts *websocket.DialOptions) (*websocket.Conn, *conn) {
 	t.Helper()
 	if opts == nil {
 		opts = &websocket.DialOptions{}

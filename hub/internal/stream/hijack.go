@@ -19,9 +19,11 @@ const (
 )
 
 // smallBuffers is the handshake's ResponseWriter, with a Hijack that hands the websocket library
-// small buffers. net/http's own buffers are released once the handler returns.
+// small buffers. net/http's own buffers are released once the handler returns. With out set, the
+// library's writes reach the socket through it (see corkWriter).
 type smallBuffers struct {
 	http.ResponseWriter
+	out *corkWriter
 }
 
 // Unwrap lets http.ResponseController reach the server's ResponseWriter.
@@ -38,9 +40,14 @@ func (w smallBuffers) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		nc.Close()
 		return nil, nil, fmt.Errorf("flushing the handshake: %w", err)
 	}
+	var out io.Writer = nc
+	if w.out != nil {
+		w.out.w = nc
+		out = w.out
+	}
 	n := brw.Reader.Buffered()
 	if n == 0 {
-		return nc, bufio.NewReadWriter(bufio.NewReaderSize(nc, readBufferSize), bufio.NewWriterSize(nc, writeBufferSize)), nil
+		return nc, bufio.NewReadWriter(bufio.NewReaderSize(nc, readBufferSize), bufio.NewWriterSize(out, writeBufferSize)), nil
 	}
 	pending, _ := brw.Reader.Peek(n)
 	br := bufio.NewReaderSize(io.MultiReader(bytes.NewReader(bytes.Clone(pending)), nc), max(readBufferSize, n))
@@ -48,5 +55,5 @@ func (w smallBuffers) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		nc.Close()
 		return nil, nil, fmt.Errorf("carrying over buffered bytes: %w", err)
 	}
-	return nc, bufio.NewReadWriter(br, bufio.NewWriterSize(nc, writeBufferSize)), nil
+	return nc, bufio.NewReadWriter(br, bufio.NewWriterSize(out, writeBufferSize)), nil
 }

@@ -74,6 +74,7 @@ func (r *registry) unregister(c *conn) {
 func (s *Server) dispatch(ev bus.Event) {
 	switch ev.Kind {
 	case bus.KindDeviceRevoked:
+		s.devices.dropTenant(ev.TenantID, ev.DeviceID)
 		s.reg.mu.RLock()
 		conns := slices.Clone(s.reg.byDevice[ev.DeviceID])
 		s.reg.mu.RUnlock()
@@ -82,8 +83,12 @@ func (s *Server) dispatch(ev bus.Event) {
 		}
 	case bus.KindWrite:
 		s.refreshVendors(ev.TenantID, ev.AgentID)
+	case bus.KindAgentChanged, bus.KindTenantChanged:
+		// A deleted agent or tenant takes its devices with it.
+		s.devices.dropTenant(ev.TenantID, "")
 	case bus.KindResync:
 		// Events of other replicas may have been missed: clients reconnect and start from a snapshot.
+		s.devices.dropAll()
 		for _, c := range s.reg.all() {
 			c.closeWith(websocket.StatusTryAgainLater, "the hub lost events: reconnect to resync")
 		}

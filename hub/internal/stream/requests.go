@@ -40,6 +40,8 @@ func (c *conn) reader() {
 }
 
 func (c *conn) setStatus(req *phv1.SetStatus) {
+	c.hold()
+	defer c.release()
 	if !c.who.device() {
 		c.reply(streamError(req.GetRequestId(), "forbidden", "only an agent's device can set its status"))
 		return

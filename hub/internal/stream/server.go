@@ -78,6 +78,8 @@ type Server struct {
 	work   *workers
 	ctx    context.Context // ends when the hub stops
 
+	devices deviceCache // token checks and last-seen writes of devices that connected before
+
 	vrefresh vendorRefresh
 }
 
@@ -93,6 +95,7 @@ func New(ctx context.Context, st Store, engine *presence.Engine, authn *auth.Aut
 		opts.Clock = realClock{}
 	}
 	s := &Server{st: st, engine: engine, authn: authn, log: log, opts: opts, reg: newRegistry(), ctx: ctx}
+	s.devices.maxSize = defaultMaxCachedDevices
 	s.beats = startHeartbeats(ctx, opts.Clock, opts.Heartbeat)
 	s.work = startWorkers(ctx)
 	cancel := b.Subscribe(s.dispatch)
@@ -119,7 +122,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusUnauthorized)
 		return
 	}
-	ws, err := websocket.Accept(smallBuffers{w}, r, &websocket.AcceptOptions{
+	sb := smallBuffers{ResponseWriter: w, out: &corkWriter{}}
+	ws, err := websocket.Accept(sb, r, &websocket.AcceptOptions{
 		Subprotocols: []string{Subprotocol}, OriginPatterns: s.opts.OriginPatterns, CompressionMode: websocket.CompressionDisabled,
 	})
 	if err != nil {
@@ -128,7 +132,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	// The handler returns once the snapshot is out; net/http then frees the request, its buffers and
 	// this goroutine's stack, and the connection carries on with a reader goroutine of its own.
-	if c := newConn(s, ws, who); c.start() {
+	if c := newConn(s, ws, who, sb.out); c.start() {
 		go c.serve()
 	}
 }

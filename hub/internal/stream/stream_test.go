@@ -211,6 +211,44 @@ func TestRevocationClosesTheStreamWithinASecond(t *testing.T) {
 	}
 }
 
+// TestTokenOfADeletedAgentOrTenantIsRefused: a device that connected before (its token check cached)
+// cannot connect again once its agent, or its tenant, is deleted; another tenant's device still can.
+func TestTokenOfADeletedAgentOrTenantIsRefused(t *testing.T) {
+	h := hubtest.Start(t)
+	e := seed(t, h, "acme", 2, nil)
+	other := seed(t, h, "globex", 1, nil)
+	tokens := map[string]string{}
+	for _, who := range []struct{ tenant, agent string }{{e.id, e.agents[0]}, {e.id, e.agents[1]}, {other.id, other.agents[0]}} {
+		token, _ := h.Pair(t, e.key, who.tenant, who.agent, false)
+		tokens[who.agent] = token
+		for range 2 { // the second connect is answered from the cache
+			s := h.Dial(t, token)
+			s.Next(wait)
+			s.WS.CloseNow()
+		}
+	}
+	refused := func(agent string) bool {
+		ws, resp, err := h.DialRaw(tokens[agent], "")
+		if err == nil {
+			ws.CloseNow()
+			return false
+		}
+		return resp != nil && resp.StatusCode == http.StatusUnauthorized
+	}
+	h.Must(t, http.StatusOK, e.key, "DELETE", "/v1/tenants/"+e.id+"/agents/"+e.agents[0], nil)
+	if !refused(e.agents[0]) {
+		t.Fatal("the token of a deleted agent still connects")
+	}
+	h.Must(t, http.StatusOK, e.key, "DELETE", "/v1/tenants/"+e.id, nil)
+	if !refused(e.agents[1]) {
+		t.Fatal("the token of a deleted tenant's agent still connects")
+	}
+	s := h.Dial(t, tokens[other.agents[0]])
+	if snap := s.Next(wait).GetSnapshot(); snap.GetTenantId() != other.id {
+		t.Fatalf("the other tenant's device: snapshot %v", snap)
+	}
+}
+
 func TestReconnectStartsWithAFreshSnapshot(t *testing.T) {
 	h := hubtest.Start(t)
 	e := seed(t, h, "acme", 1, nil)

@@ -1,6 +1,7 @@
 package stream
 
 import (
+	"fmt"
 	"log/slog"
 
 	"github.com/coder/websocket"
@@ -33,7 +34,7 @@ func (c *conn) enqueue(m outMsg) {
 		return
 	}
 	c.queue = append(c.queue, m)
-	start := c.ready && !c.writing
+	start := c.ready && !c.writing && c.holds == 0
 	c.writing = c.writing || start
 	c.mu.Unlock()
 	if start {
@@ -41,11 +42,33 @@ func (c *conn) enqueue(m outMsg) {
 	}
 }
 
+// hold keeps a writer from starting while a request is handled, so what the request queues (the
+// agent's own event, published while the change is applied, then the ack) leaves in one write
+// instead of the event alone and the ack after it. release ends the hold, starting a writer if
+// messages are waiting.
+func (c *conn) hold() {
+	c.mu.Lock()
+	c.holds++
+	c.mu.Unlock()
+}
+
+func (c *conn) release() {
+	c.mu.Lock()
+	c.holds--
+	c.kick()
+}
+
 // startWriting lets queued messages follow the snapshot.
 func (c *conn) startWriting() {
 	c.mu.Lock()
 	c.ready = true
-	start := len(c.queue) > 0 && !c.writing && !c.closing
+	c.kick()
+}
+
+// kick starts a writer if messages may go out and none is running. It is called with c.mu held, and
+// unlocks it.
+func (c *conn) kick() {
+	start := c.ready && len(c.queue) > 0 && !c.writing && !c.closing && c.holds == 0
 	c.writing = c.writing || start
 	c.mu.Unlock()
 	if start {
@@ -65,7 +88,7 @@ func (c *conn) writer() {
 		}
 		batch, c.queue = c.queue, batch[:0]
 		c.mu.Unlock()
-		err := c.flush(batch)
+		err := c.flushCorked(batch)
 		clear(batch) // drop the references while the slice waits for reuse
 		if err != nil {
 			c.closeWith(websocket.StatusGoingAway, "write failed")
@@ -75,6 +98,18 @@ func (c *conn) writer() {
 			return
 		}
 	}
+}
+
+// flushCorked writes a batch with one write system call (see corkWriter).
+func (c *conn) flushCorked(batch []outMsg) error {
+	c.out.cork()
+	err := c.flush(batch)
+	c.writeSeq.Add(1) // the socket write, which may block, is here
+	defer c.writeSeq.Add(1)
+	if uerr := c.out.uncork(); err == nil && uerr != nil {
+		err = fmt.Errorf("writing to the stream: %w", uerr)
+	}
+	return err
 }
 
 // flush writes queued messages in order; consecutive events go out as one batch frame.
