@@ -39,7 +39,7 @@ type mappings struct {
 
 // All lists the templates.
 func All() []*Template {
-	return []*Template{aircallZendesk, servicenowTalkdesk, salesforceCXone, cxoneTeams, talkdeskTeams}
+	return []*Template{aircallZendesk, servicenowTalkdesk, salesforceCXone, cxoneTeams, talkdeskTeams, genesysTeams}
 }
 
 // Find returns a template by name.

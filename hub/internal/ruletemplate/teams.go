@@ -12,6 +12,8 @@ const (
 	TeamsToCXone    = "teams_to_cxone"
 	TalkdeskToTeams = "talkdesk_to_teams"
 	TeamsToTalkdesk = "teams_to_talkdesk"
+	GenesysToTeams  = "genesys_to_teams"
+	TeamsToGenesys  = "teams_to_genesys"
 )
 
 // cxoneTeams and talkdeskTeams keep a contact-center phone system and Microsoft Teams in step, the
@@ -47,6 +49,18 @@ var (
 		Directions:  []string{TalkdeskToTeams, TeamsToTalkdesk, Both},
 		build:       func(c catalog, dir string) (map[string]mappings, error) { return buildTeams(c, dir, "talkdesk") },
 	}
+	// genesysTeams: Teams → Genesys Cloud writes available → Available, busy and the call status →
+	// Busy, away statuses → Away (Genesys's Offline and Idle are its client's to set). Genesys → Teams
+	// reads Available and On Queue as available, Busy, Meeting and Training as busy, Away, Break and
+	// Meal as the first away status, Idle as away too, Offline as offline, and the routing states
+	// Interacting and Communicating as the call status, Not Responding as the refused one.
+	genesysTeams = &Template{
+		Name:        "genesys-teams",
+		Description: "Genesys Cloud ↔ Microsoft Teams presence sync (Teams calls and meetings make the agent Busy in Genesys; Genesys Available/away shown in Teams), in one direction or both.",
+		Vendors:     []string{"genesys", "teams"},
+		Directions:  []string{GenesysToTeams, TeamsToGenesys, Both},
+		build:       func(c catalog, dir string) (map[string]mappings, error) { return buildTeams(c, dir, "genesys") },
+	}
 )
 
 func buildTeams(c catalog, dir, phone string) (map[string]mappings, error) {
@@ -65,8 +79,8 @@ func buildTeams(c catalog, dir, phone string) (map[string]mappings, error) {
 	}
 	offline, _ := c.first(model.KindOffline, false)
 	call := c.role(model.SystemOnCall)
-	toTeams := dir == Both || dir == CXoneToTeams || dir == TalkdeskToTeams
-	fromTeams := dir == Both || dir == TeamsToCXone || dir == TeamsToTalkdesk
+	toTeams := dir == Both || dir == CXoneToTeams || dir == TalkdeskToTeams || dir == GenesysToTeams
+	fromTeams := dir == Both || dir == TeamsToCXone || dir == TeamsToTalkdesk || dir == TeamsToGenesys
 	var ph, tm mappings
 	in := func(m *mappings, status string, states ...string) {
 		if status == "" {
@@ -95,6 +109,12 @@ func buildTeams(c catalog, dir, phone string) (map[string]mappings, error) {
 			out(&ph, "Unavailable", dedupe(busy, away, call)...)
 		case "talkdesk":
 			out(&ph, "available", available)
+		case "genesys":
+			out(&ph, "available", available)
+			out(&ph, "busy", dedupe(busy, call)...)
+			if away != "" && away != busy {
+				out(&ph, "away", c.all(model.KindAway)...)
+			}
 		}
 	}
 	if toTeams {
@@ -112,6 +132,13 @@ func buildTeams(c catalog, dir, phone string) (map[string]mappings, error) {
 			in(&ph, away, "away")
 			in(&ph, offline, "offline")
 			in(&ph, call, "on_call")
+		case "genesys":
+			in(&ph, available, "available", "on_queue")
+			in(&ph, busy, "busy", "meeting", "training")
+			in(&ph, away, "away", "break", "meal", "idle")
+			in(&ph, offline, "offline")
+			in(&ph, call, "interacting", "communicating")
+			in(&ph, c.role(model.SystemRefused), "not_responding")
 		}
 	}
 	return map[string]mappings{phone: ph, "teams": tm}, nil

@@ -23,6 +23,10 @@ func TestTeamsTemplates(t *testing.T) {
 		{template: "talkdesk-teams", phone: "talkdesk", toTeams: ruletemplate.TalkdeskToTeams, fromTeams: ruletemplate.TeamsToTalkdesk,
 			phoneIn:  []string{"available>available", "away>lunch", "offline>offline", "on_call>on-call"},
 			phoneOut: []string{"available>available"}},
+		{template: "genesys-teams", phone: "genesys", toTeams: ruletemplate.GenesysToTeams, fromTeams: ruletemplate.TeamsToGenesys,
+			phoneIn: []string{"available>available", "away>lunch", "break>lunch", "busy>busy", "communicating>on-call", "idle>lunch",
+				"interacting>on-call", "meal>lunch", "meeting>busy", "offline>offline", "on_queue>available", "training>busy"},
+			phoneOut: []string{"available>available", "busy>busy", "lunch>away", "on-call>busy"}},
 	} {
 		t.Run(c.template, func(t *testing.T) {
 			tpl, err := ruletemplate.Find(c.template)

@@ -8,6 +8,7 @@ import (
 
 	"presencehub.dev/hub/internal/emulator"
 	"presencehub.dev/hub/internal/emulator/cxoneemu"
+	"presencehub.dev/hub/internal/emulator/genesysemu"
 	"presencehub.dev/hub/internal/emulator/talkdeskemu"
 	"presencehub.dev/hub/internal/emulator/teamsemu"
 	"presencehub.dev/hub/internal/hubtest"
@@ -87,7 +88,7 @@ func TestTeamsThroughTheHub(t *testing.T) {
 	}
 }
 
-// TestTeamsTemplatesPassTheRuleChecks applies cxone-teams and talkdesk-teams both ways through the
+// TestTeamsTemplatesPassTheRuleChecks applies cxone-teams, talkdesk-teams and genesys-teams both ways through the
 // API: every vendor state they name exists, is settable where written (Teams in session mode: Available
 // and Away) and is a Teams system state where it feeds the call status.
 func TestTeamsTemplatesPassTheRuleChecks(t *testing.T) {
@@ -96,7 +97,8 @@ func TestTeamsTemplatesPassTheRuleChecks(t *testing.T) {
 	tm := e.connect(t, "teams", teamsemu.New(teamsemu.Options{}))
 	cx := e.connect(t, "cxone", cxoneemu.New(cxoneemu.Options{}))
 	td := e.connect(t, "talkdesk", talkdeskemu.New(talkdeskemu.Options{}))
-	for tpl, phone := range map[string]*vendorAccount{"cxone-teams": cx, "talkdesk-teams": td} {
+	gc := e.connect(t, "genesys", genesysemu.New(genesysemu.Options{RatePerMinute: unlimited}))
+	for tpl, phone := range map[string]*vendorAccount{"cxone-teams": cx, "talkdesk-teams": td, "genesys-teams": gc} {
 		vendor := strings.TrimSuffix(tpl, "-teams")
 		rules := asList(e.must(t, "POST", "/rules:applyTemplate", map[string]any{"template": tpl, "direction": "both",
 			"connections": map[string]string{vendor: phone.conn, "teams": tm.conn}})["rules"])
