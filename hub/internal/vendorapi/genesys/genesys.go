@@ -44,6 +44,9 @@ const (
 	SettingRegion = "region"
 	// SettingTokenURL overrides the token endpoint: an absolute URL, or a path on the base URL.
 	SettingTokenURL = "token_url"
+	// SettingNotifications is "stream" (the default: changes pushed over a notification channel, polls
+	// served from it) or "poll" (every poll reads every user: for a network that lets no websocket out).
+	SettingNotifications = "notifications"
 )
 
 // Regions are the region domains the adapter knows.
@@ -64,6 +67,8 @@ type Adapter struct {
 	log    *slog.Logger
 	notify func()
 	stream *stream
+	// pollOnly: no notification channel (SettingNotifications "poll").
+	pollOnly bool
 
 	mu       sync.Mutex
 	defs     map[string]definition // by id
@@ -106,7 +111,12 @@ func New(cfg vendorapi.Config) (vendorapi.Adapter, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	a := &Adapter{clock: clock.OrReal(cfg.Clock), log: log, notify: cfg.Notify}
+	switch cfg.Settings[SettingNotifications] {
+	case "", "stream", "poll":
+	default:
+		return nil, fmt.Errorf("genesys: setting %q is %q; want stream or poll", SettingNotifications, cfg.Settings[SettingNotifications])
+	}
+	a := &Adapter{clock: clock.OrReal(cfg.Clock), log: log, notify: cfg.Notify, pollOnly: cfg.Settings[SettingNotifications] == "poll"}
 	a.tokens = newTokens(cfg, tokenURL, id, secret)
 	a.client = vendorapi.NewClient(cfg, a.tokens.Authorize, Rate)
 	a.http = a.client.HTTP

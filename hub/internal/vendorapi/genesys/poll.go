@@ -39,6 +39,9 @@ func (a *Adapter) Poll(ctx context.Context, cursor string) ([]vendorapi.Change, 
 			return nil, "", fmt.Errorf("polling genesys: %w: %v", vendorapi.ErrBadCursor, err)
 		}
 	}
+	if a.pollOnly {
+		return a.readAll(ctx, cursor, c)
+	}
 	a.stream.polled()
 	if live, gen := a.stream.status(); cursor != "" && live && c.Synced == gen && a.clock.Since(c.Full) < resyncEvery {
 		err := a.stream.barrier(ctx, gen)
@@ -107,7 +110,9 @@ func (a *Adapter) readAll(ctx context.Context, cursor string, c pollCursor) ([]v
 		}
 	}
 	a.stream.follow(users)
-	a.stream.polled() // starts the stream once it has users to follow
+	if !a.pollOnly {
+		a.stream.polled() // starts the stream once it has users to follow
+	}
 	c = pollCursor{States: next, Full: a.clock.Now()}
 	if live {
 		c.Synced = gen

@@ -9,6 +9,7 @@ import (
 	"presencehub.dev/hub/internal/clock"
 	"presencehub.dev/hub/internal/emulator/genesysemu"
 	"presencehub.dev/hub/internal/vendorapi"
+	"presencehub.dev/hub/internal/vendorapi/genesys"
 	"presencehub.dev/shared/testwait"
 )
 
@@ -188,4 +189,35 @@ func TestChannelRenewedBeforeItExpires(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.expect(ana, "meal")
+}
+
+// TestPollOnlyOpensNoChannel: with notifications "poll" (a network that lets no websocket out) every
+// poll reads the users, no notification channel is ever created, and changes still arrive.
+func TestPollOnlyOpensNoChannel(t *testing.T) {
+	clk := clock.NewFake(time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC))
+	e := start(t, clk, genesysemu.Options{})
+	settings := e.em.Settings()
+	settings[genesys.SettingNotifications] = "poll"
+	a, err := genesys.New(vendorapi.Config{BaseURL: e.srv.URL, Credentials: e.em.Credentials(), Settings: settings, HTTPClient: e.srv.Client(), Clock: clk})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = e.a.Close()
+	e.a = a.(*genesys.Adapter)
+	id := e.em.AddUser("ana@example.com", "Ana")
+	p := &poller{t: t, e: e}
+	for range 3 {
+		if _, reads := p.poll(); reads == 0 {
+			t.Fatal("a poll read no users; want every poll to read them")
+		}
+	}
+	if err := e.em.Change(id, "meal"); err != nil {
+		t.Fatal(err)
+	}
+	if changes, _ := p.poll(); len(changes) != 1 || changes[0].State != "meal" {
+		t.Fatalf("changes %+v; want ana's meal", changes)
+	}
+	if n := count(e.em, "POST", "/api/v2/notifications/channels"); n != 0 {
+		t.Errorf("%d notification channels created; want none", n)
+	}
 }
