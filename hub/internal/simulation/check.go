@@ -361,7 +361,10 @@ func overwrite(writes []*model.OutboxWrite, t time.Time) *model.OutboxWrite {
 // busyStates are vendor states that show instead of whatever was written while they last: calls,
 // wrap-up, a logged-out agent.
 var busyStates = map[string]bool{"in_call": true, "after_call_work": true, "on_call": true, "InboundContact": true,
-	"AfterCallWork": true, "LoggedOut": true, "Offline": true, "offline": true}
+	"AfterCallWork": true, "LoggedOut": true, "Offline": true, "offline": true,
+	// Teams' own call and meeting activities show over any presence; Genesys's routing states over its presence.
+	"InACall": true, "InAConferenceCall": true, "InAMeeting": true, "Presenting": true,
+	"interacting": true, "communicating": true, "not_responding": true}
 
 // held reports whether a write waits or was dropped because the agent is busy in the vendor.
 func held(w *model.OutboxWrite) bool {

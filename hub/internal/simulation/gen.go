@@ -3,12 +3,15 @@ package simulation
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"testing/synctest"
 	"time"
 
 	"presencehub.dev/hub/internal/emulator/cxoneemu"
+	"presencehub.dev/hub/internal/emulator/genesysemu"
 	"presencehub.dev/hub/internal/emulator/talkdeskemu"
+	"presencehub.dev/hub/internal/emulator/teamsemu"
 	"presencehub.dev/hub/internal/model"
 	"presencehub.dev/hub/internal/presence"
 )
@@ -25,6 +28,10 @@ var personStates = map[string][]string{
 		cxoneemu.LoggedOut, "finish"},
 	"talkdesk":   {"available", "away", "offline", "on_call", "busy:" + talkdeskemu.Lunch.ID},
 	"servicenow": {"available", "away", "offline"},
+	"teams": {"Available", "Busy", "DoNotDisturb", "BeRightBack", "Away", "Offline", teamsemu.StateAutomatic,
+		teamsemu.StateInACall, "call:end", teamsemu.StateInAMeeting, teamsemu.StatePresenting, teamsemu.StateMeetingEnd},
+	"genesys": {"available", "away", "busy", "break", "meal", "meeting", "training", "on_queue", "offline",
+		genesysemu.StateInteracting, "call:end", genesysemu.StateNotResponding, genesysemu.DefinitionPrefix + genesysemu.Lunch.ID},
 }
 
 // ack is a change the hub acknowledged to an agent's tray or an admin.
@@ -56,15 +63,24 @@ func personKey(conn, ext string) string { return conn + "|" + ext }
 func (w *World) step(i int) {
 	w.trace.step = i
 	time.Sleep(time.Millisecond) // what the step does comes strictly after what came before
+	if len(w.extra) > 0 && w.xrng.IntN(100) < 35 {
+		// The extension's vendors act on their own stream, before the step w.rng draws.
+		if w.xrng.IntN(4) == 0 {
+			w.startFault(w.xrng, w.extra)
+		} else {
+			w.personActs(w.xrng, w.extra)
+		}
+		w.quiesce()
+	}
 	switch r := w.rng.IntN(100); {
 	case r < 16:
 		w.agentSets(model.SourceDevice)
 	case r < 22:
 		w.agentSets(model.SourceAdmin)
 	case r < 46:
-		w.personActs()
+		w.personActs(w.rng, w.core)
 	case r < 56:
-		w.startFault()
+		w.startFault(w.rng, w.core)
 	case r < 63:
 		w.poll()
 	case r < 66:
@@ -130,10 +146,11 @@ func (w *World) agentSets(source string) {
 	w.trace.add("a%d %s asks %s: %s (v%d %s)", i, who, status, res.Outcome, res.Presence.Version, res.Presence.Status)
 }
 
-// personActs has a person change their state inside a vendor (the vendor fires its webhooks).
-func (w *World) personActs() {
+// personActs has a person change their state inside one of vendors (the vendor fires its webhooks),
+// drawn from rng.
+func (w *World) personActs(rng *rand.Rand, vendors []string) {
 	var names []string
-	for _, v := range w.order {
+	for _, v := range vendors {
 		if len(personStates[v]) > 0 {
 			names = append(names, v)
 		}
@@ -141,16 +158,21 @@ func (w *World) personActs() {
 	if len(names) == 0 {
 		return
 	}
-	vendor := pick(w.rng, names...)
-	i := w.rng.IntN(len(w.agents))
-	asked := pick(w.rng, personStates[vendor]...)
+	vendor := pick(rng, names...)
+	i := rng.IntN(len(w.agents))
+	asked := pick(rng, personStates[vendor]...)
 	ext := w.agents[i].users[vendor]
 	em := w.vendors[vendor].em
 	var err error
 	before := w.webhook.caughtCount()
-	if asked == "finish" {
+	switch {
+	case asked == "finish":
 		err = em.(*cxoneemu.Emulator).FinishContact(ext)
-	} else {
+	case asked == "call:end" && vendor == "teams":
+		err = em.(*teamsemu.Emulator).EndCall(ext)
+	case asked == "call:end" && vendor == "genesys":
+		err = em.(*genesysemu.Emulator).EndInteraction(ext)
+	default:
 		err = em.Change(ext, asked)
 	}
 	if err != nil {
@@ -209,18 +231,18 @@ func (w *World) polled(at time.Time, baseline map[string]bool) {
 	}
 }
 
-// startFault makes one vendor misbehave for a while.
-func (w *World) startFault() {
-	vendor := pick(w.rng, w.order...)
-	f := fault{kind: pick(w.rng, fault5xx, fault429, faultHang, faultSlow),
-		until: time.Now().Add(time.Duration(5+w.rng.IntN(85)) * time.Second)}
+// startFault makes one of vendors misbehave for a while, drawn from rng.
+func (w *World) startFault(rng *rand.Rand, vendors []string) {
+	vendor := pick(rng, vendors...)
+	f := fault{kind: pick(rng, fault5xx, fault429, faultHang, faultSlow),
+		until: time.Now().Add(time.Duration(5+rng.IntN(85)) * time.Second)}
 	detail := ""
 	switch f.kind {
 	case fault429:
-		f.retryAfter = time.Duration(1+w.rng.IntN(10)) * time.Second
+		f.retryAfter = time.Duration(1+rng.IntN(10)) * time.Second
 		detail = fmt.Sprintf(" (Retry-After %s)", f.retryAfter)
 	case faultHang:
-		if f.processed = w.rng.IntN(2) == 0; f.processed {
+		if f.processed = rng.IntN(2) == 0; f.processed {
 			detail = " (after doing them)"
 		}
 	}

@@ -186,6 +186,7 @@ var regressionSeeds = []uint64{
 	97924, // c-left-alone: a ServiceNow pick replaced by an older Talkdesk pick a poll brought within StampGrace (a checker gap: polls' picks were not counted as taken)
 	72259, // c-converge: a Zendesk webhook delayed across two restarts; the hub's later write had replaced that pick, and nothing wrote it back
 	71144, // a-reason: a Talkdesk stamp 60 ns after the write's stored answer (the store keeps microseconds) made its late echo a change
+	376,   // a-reason (genesys-teams): after a restart a Teams poll read the hub's own Away (a later write had failed) and applied it as the person's
 	629,   // a-stale: a delayed ServiceNow webhook older than a change the hub had polled was applied
 }
 

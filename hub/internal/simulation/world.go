@@ -20,24 +20,31 @@ import (
 	"presencehub.dev/hub/internal/emulator"
 	"presencehub.dev/hub/internal/emulator/aircallemu"
 	"presencehub.dev/hub/internal/emulator/cxoneemu"
+	"presencehub.dev/hub/internal/emulator/genesysemu"
 	"presencehub.dev/hub/internal/emulator/punchclockemu"
 	"presencehub.dev/hub/internal/emulator/salesforceemu"
 	"presencehub.dev/hub/internal/emulator/servicenowemu"
 	"presencehub.dev/hub/internal/emulator/talkdeskemu"
+	"presencehub.dev/hub/internal/emulator/teamsemu"
 	"presencehub.dev/hub/internal/emulator/zendeskemu"
 	"presencehub.dev/hub/internal/ids"
 	"presencehub.dev/hub/internal/model"
 	"presencehub.dev/hub/internal/ruletemplate"
 	"presencehub.dev/hub/internal/seal"
 	"presencehub.dev/hub/internal/store"
+	"presencehub.dev/hub/internal/vendorapi/genesys"
+	"presencehub.dev/hub/internal/vendorapi/teams"
 )
 
 // World is one seed's universe: the vendors (emulators behind their faults), the hub (restarted at
 // will on the same SQLite file), the webhooks in flight, and everything the checkers need to know
 // about who did what.
 type World struct {
-	seed   uint64
-	rng    *rand.Rand
+	seed uint64
+	rng  *rand.Rand
+	// xrng draws what concerns the vendors added after the long runs (Teams, Genesys Cloud): a stream
+	// of its own, so a seed that draws none of them replays exactly as it always did.
+	xrng   *rand.Rand
 	name   string // "<n>.sim" host suffix
 	dbPath string
 	sealer *seal.Sealer
@@ -50,6 +57,8 @@ type World struct {
 	statuses []string
 	vendors  map[string]*vendorHost
 	order    []string          // vendor names, in setup order
+	core     []string          // the vendors w.rng picks from (order, less extra)
+	extra    []string          // the vendors of an extension template, which w.xrng picks from
 	conns    map[string]string // vendor → connection id
 	rules    map[string]*model.Rule
 	agents   []*agent
@@ -83,7 +92,7 @@ var worldSeq atomic.Int64
 // newWorld builds the tenant, vendors and agents of a seed, and starts the first hub.
 func newWorld(seed uint64, dir string) (*World, error) {
 	install()
-	w := &World{seed: seed, rng: rand.New(rand.NewPCG(seed, 0x5eed)), name: fmt.Sprintf("w%d%s", worldSeq.Add(1), simDomain),
+	w := &World{seed: seed, rng: rand.New(rand.NewPCG(seed, 0x5eed)), xrng: rand.New(rand.NewPCG(seed, 0x7ea35)), name: fmt.Sprintf("w%d%s", worldSeq.Add(1), simDomain),
 		dbPath: filepath.Join(dir, "hub.db"), start: time.Now(), vendors: map[string]*vendorHost{}, conns: map[string]string{},
 		rules: map[string]*model.Rule{}, catalog: map[string]*model.Status{}, person: map[string][]personChange{}}
 	w.trace = &trace{w: w}
@@ -177,6 +186,12 @@ func (w *World) setup(ctx context.Context, st *store.DB) error {
 			return err
 		}
 	}
+	w.core = slices.Clone(w.order)
+	ext, err := w.extension(ctx, st)
+	if err != nil {
+		return err
+	}
+	w.extra = slices.Clone(w.order[len(w.core):])
 	for i := range 2 + w.rng.IntN(2) {
 		a := &agent{email: fmt.Sprintf("agent%d@sim.example", i), users: map[string]string{}}
 		m := &model.Agent{ID: ids.New(ids.Agent), TenantID: t.ID, Email: a.email, DisplayName: fmt.Sprintf("Agent %d", i), TeamIDs: []string{team.ID}}
@@ -194,6 +209,15 @@ func (w *World) setup(ctx context.Context, st *store.DB) error {
 	var desc []string
 	for _, tpl := range templates {
 		dir := pick(w.rng, tpl.Directions...)
+		made, err := tpl.Rules(statuses, dir, w.conns)
+		if err != nil {
+			return fmt.Errorf("template %s: %w", tpl.Name, err)
+		}
+		rules = append(rules, made...)
+		desc = append(desc, tpl.Name+"/"+dir)
+	}
+	for _, tpl := range ext {
+		dir := pick(w.xrng, tpl.Directions...)
 		made, err := tpl.Rules(statuses, dir, w.conns)
 		if err != nil {
 			return fmt.Errorf("template %s: %w", tpl.Name, err)
@@ -221,10 +245,39 @@ func (w *World) setup(ctx context.Context, st *store.DB) error {
 	return nil
 }
 
-// simulated are the rule templates whose vendors the simulation emulates: Microsoft Teams is not
-// simulated yet (its templates are left out, so every seed draws the configuration it always drew).
+// simulated are the rule templates w.rng draws from: those of the vendors the long runs covered.
 func simulated() []*ruletemplate.Template {
-	return slices.DeleteFunc(ruletemplate.All(), func(t *ruletemplate.Template) bool { return slices.Contains(t.Vendors, "teams") })
+	return slices.DeleteFunc(ruletemplate.All(), extended)
+}
+
+// extended reports whether a template involves a vendor added after the long runs (Teams, Genesys
+// Cloud); w.xrng draws those.
+func extended(t *ruletemplate.Template) bool {
+	return slices.Contains(t.Vendors, "teams") || slices.Contains(t.Vendors, "genesys")
+}
+
+// extension draws, on w.xrng, at most one extended template whose vendors are not connected yet (two
+// rules for one connection would compete), and connects its vendors.
+func (w *World) extension(ctx context.Context, st *store.DB) ([]*ruletemplate.Template, error) {
+	if w.xrng.IntN(10) >= 4 {
+		return nil, nil
+	}
+	var candidates []*ruletemplate.Template
+	for _, tpl := range ruletemplate.All() {
+		if extended(tpl) && !slices.ContainsFunc(tpl.Vendors, func(v string) bool { return w.conns[v] != "" }) {
+			candidates = append(candidates, tpl)
+		}
+	}
+	if len(candidates) == 0 {
+		return nil, nil
+	}
+	tpl := pick(w.xrng, candidates...)
+	for _, v := range tpl.Vendors {
+		if err := w.connect(ctx, st, v); err != nil {
+			return nil, err
+		}
+	}
+	return []*ruletemplate.Template{tpl}, nil
 }
 
 // newEmulator makes a vendor's account (quiet logs; its own rate limits on).
@@ -243,6 +296,10 @@ func newEmulator(vendor string) emulator.Emulator {
 		return talkdeskemu.New(talkdeskemu.Options{Log: log})
 	case "servicenow":
 		return servicenowemu.New(servicenowemu.Options{Log: log, OAuth: true})
+	case "teams":
+		return teamsemu.New(teamsemu.Options{Log: log})
+	case "genesys":
+		return genesysemu.New(genesysemu.Options{Log: log})
 	}
 	return punchclockemu.New(punchclockemu.Options{Log: log})
 }
@@ -254,6 +311,15 @@ func (w *World) connect(ctx context.Context, st *store.DB, vendor string) error 
 	c := &model.Connection{ID: ids.New(ids.Connection), TenantID: w.tenant, Name: vendor, Vendor: em.Vendor(),
 		BaseURL: "http://" + host, Enabled: true, Settings: map[string]string{"rate_limit_per_minute": "1000000000"}}
 	maps.Copy(c.Settings, em.Settings())
+	switch vendor {
+	case "teams":
+		// No notification URL: the hub polls Teams (subscriptions need the validation handshake, which
+		// the simulated webhooks do not carry). The user's preferred presence, which a person's pick
+		// by hand sets too and which beats an application session, is what the hub writes.
+		c.Settings[teams.SettingWriteMode] = teams.ModePreferred
+	case "genesys":
+		c.Settings[genesys.SettingNotifications] = "poll" // the simulated hosts carry no websocket
+	}
 	if sc, ok := em.(emulator.Connector); ok {
 		c.Spec = sc.ConnectorSpec()
 	}

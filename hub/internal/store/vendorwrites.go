@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"presencehub.dev/hub/internal/model"
 )
@@ -13,6 +14,7 @@ import (
 type Deliveries interface {
 	LastDelivered(ctx context.Context, tenantID, agentID, connectionID string) (*model.OutboxWrite, error)
 	LastSent(ctx context.Context, tenantID, agentID, connectionID, externalID, state string) (*model.OutboxWrite, error)
+	LastTakenFrom(ctx context.Context, tenantID, agentID, connectionID string) (time.Time, error)
 }
 
 // LatestWrite is the newest write owed to or made on a connection for an agent that a newer one has not
@@ -62,4 +64,20 @@ func (s *DB) LastSent(ctx context.Context, tenantID, agentID, connectionID, exte
 		return nil, fmt.Errorf("reading last sent write: %w", s.mapErr(err))
 	}
 	return w, nil
+}
+
+// LastTakenFrom is when the hub last took a change a connection's vendor reported for an agent (applied,
+// queued, held or ignored as unmapped; not a stale one): its timeline. Zero when it never did.
+func (s *DB) LastTakenFrom(ctx context.Context, tenantID, agentID, connectionID string) (time.Time, error) {
+	var at int64
+	err := s.x.QueryRowContext(ctx, s.q(`SELECT create_time FROM timeline
+		WHERE agent_id = ? AND tenant_id = ? AND source = ? AND source_id = ? AND outcome <> 'stale'
+		ORDER BY id DESC LIMIT 1`), agentID, tenantID, model.SourceConnection, connectionID).Scan(&at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("reading the last change taken from a connection: %w", s.mapErr(err))
+	}
+	return fromMicros(at), nil
 }

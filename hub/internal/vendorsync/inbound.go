@@ -209,15 +209,15 @@ func (in *Inbound) mayPredateOurWrite(ctx context.Context, c *model.Connection, 
 	return w.ExternalID == ch.ExternalID && notAfterStored(ch.Time, w.UpdateTime)
 }
 
-// sentBefore reports whether a stamped change the in-memory echo check missed is still the echo of one of
+// sentBefore reports whether a change the in-memory echo check missed is still the echo of one of
 // the hub's writes, by the durable outbox: the hub sent that state to that vendor user and the vendor
 // stamped the change no later than it last answered that write. The in-memory expectations forget a
 // write echo_window after its answer and on a restart; a webhook delayed longer than that (or a write
 // whose answer timed out, which the vendor applied anyway) is caught here. An unstamped change cannot
-// be placed before or after the write, so it is not judged here.
+// be placed before or after the write: lastSentUnstamped judges it.
 func (in *Inbound) sentBefore(ctx context.Context, c *model.Connection, agent *model.Agent, ch vendorapi.Change) bool {
 	if ch.Time.IsZero() {
-		return false
+		return in.lastSentUnstamped(ctx, c, agent, ch)
 	}
 	w, err := in.st.LastSent(ctx, c.TenantID, agent.ID, c.ID, ch.ExternalID, ch.State)
 	if err != nil {
@@ -234,4 +234,31 @@ func (in *Inbound) sentBefore(ctx context.Context, c *model.Connection, agent *m
 // stored answer made the late echo of that write a change).
 func notAfterStored(stamp, stored time.Time) bool {
 	return !stamp.Truncate(time.Microsecond).After(stored)
+}
+
+// lastSentUnstamped reports whether an unstamped change the in-memory echo check missed (a restart, or
+// past the echo window) is the echo of a write of the hub's, by the durable outbox and timeline: the
+// hub sent that state to that vendor user, no write the vendor accepted there since replaced it, and
+// the hub took no change from that vendor for the agent after the vendor answered it. Such a vendor
+// shows what the hub wrote; a person who picked another state since would have been reported and
+// taken (simulation seeds 1 and 376 with Teams: a poll after a restart read the hub's own Away — a
+// later write had failed — and moved the agent from break to lunch).
+func (in *Inbound) lastSentUnstamped(ctx context.Context, c *model.Connection, agent *model.Agent, ch vendorapi.Change) bool {
+	w, err := in.st.LastSent(ctx, c.TenantID, agent.ID, c.ID, ch.ExternalID, ch.State)
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			in.log.Warn("reading the writes sent to a vendor user", slog.String(logkey.Connection, c.ID), slog.Any(logkey.Error, err))
+		}
+		return false
+	}
+	if d, err := in.st.LastDelivered(ctx, c.TenantID, agent.ID, c.ID); err == nil && d.ExternalID == ch.ExternalID &&
+		d.ID > w.ID && d.VendorState != ch.State {
+		return false // the vendor took a later write of another state: it moved past this one
+	}
+	taken, err := in.st.LastTakenFrom(ctx, c.TenantID, agent.ID, c.ID)
+	if err != nil {
+		in.log.Warn("reading the last change taken from a vendor", slog.String(logkey.Connection, c.ID), slog.Any(logkey.Error, err))
+		return false
+	}
+	return !taken.After(w.UpdateTime)
 }
