@@ -20,8 +20,6 @@ type echoes struct {
 	window time.Duration
 	clock  clock.Clock
 	m      map[string][]*expectedWrite // connection|user -> writes, oldest first
-	// written: connection|user -> when the hub last wrote there (sent or answered)
-	written map[string]time.Time
 }
 
 // expectedWrite is one write whose echo may still come.
@@ -34,7 +32,7 @@ type expectedWrite struct {
 }
 
 func newEchoes(window time.Duration, clk clock.Clock) *echoes {
-	return &echoes{window: window, clock: clock.OrReal(clk), m: map[string][]*expectedWrite{}, written: map[string]time.Time{}}
+	return &echoes{window: window, clock: clock.OrReal(clk), m: map[string][]*expectedWrite{}}
 }
 
 func echoKey(connectionID, externalID string) string { return connectionID + "|" + externalID }
@@ -48,15 +46,9 @@ func (e *echoes) expect(connectionID, externalID, state string) {
 		for k := range e.m {
 			e.prune(k, now)
 		}
-		for k, at := range e.written {
-			if now.Sub(at) > e.window {
-				delete(e.written, k)
-			}
-		}
 	}
 	k := echoKey(connectionID, externalID)
 	e.m[k] = append(e.m[k], &expectedWrite{state: state, expires: now.Add(e.window)})
-	e.written[k] = now
 }
 
 // answer notes that the vendor answered the hub's write of state at (success or failure: either way it
@@ -65,9 +57,6 @@ func (e *echoes) answer(connectionID, externalID, state string, at time.Time) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	k := echoKey(connectionID, externalID)
-	if at.After(e.written[k]) {
-		e.written[k] = at
-	}
 	list := e.m[k]
 	for i := len(list) - 1; i >= 0; i-- {
 		if w := list[i]; w.state == state && w.answered.IsZero() {
@@ -132,24 +121,24 @@ func movedPast(w *expectedWrite, at time.Time) bool {
 	return !w.answered.IsZero() && (at.IsZero() || w.answered.Before(at))
 }
 
-// recent reports whether the hub wrote to this user within the window in a way a change the vendor
-// reports now, stamped at (zero: not stamped), may predate: vendors deliver notifications late and
-// unordered. A change stamped after the vendor answered every write of ours it has been sent was made
-// after them, so the vendor shows it (a call ending, a person's pick): nothing to reassert. It never
-// makes a change an echo; it makes the hub write its status back after applying the change
-// (reassertion).
-func (e *echoes) recent(connectionID, externalID string, at time.Time) bool {
+// landable returns the states of the hub's writes to this user that may show in the vendor over a
+// change it reports now, stamped at (zero: not stamped): vendors deliver notifications late and
+// unordered. Those are the writes still expected that were on their way, or answered no earlier than
+// the change's stamp (all of them for an unstamped change); a change stamped after the vendor answered a
+// write was made after it. It never makes a change an echo; the hub writes its status back after
+// applying the change where one of them would disagree with it (reassertion).
+func (e *echoes) landable(connectionID, externalID string, at time.Time) []string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	k := echoKey(connectionID, externalID)
-	last, ok := e.written[k]
-	if !ok || e.now().Sub(last) > e.window {
-		return false
+	e.prune(k, e.now())
+	var out []string
+	for _, w := range e.m[k] {
+		if w.answered.IsZero() || at.IsZero() || !at.After(w.answered) {
+			out = append(out, w.state)
+		}
 	}
-	if at.IsZero() || !at.After(last) {
-		return true
-	}
-	return slices.ContainsFunc(e.m[k], func(w *expectedWrite) bool { return w.answered.IsZero() })
+	return out
 }
 
 // now is the time on the echoes' clock, in UTC.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -160,7 +161,7 @@ func (in *Inbound) receive(ctx context.Context, c *model.Connection, ch vendorap
 	if err := in.st.SupersedePending(ctx, agent.ID, c.ID, upTo, received); err != nil {
 		log.Warn("superseding writes", slog.Any(logkey.Error, err))
 	}
-	if in.mayPredateOurWrite(ctx, c, agent, ch) {
+	if states := in.mayShowOverIt(ctx, c, agent, ch); len(states) > 0 {
 		p := res.Presence
 		if res.Outcome == presence.OutcomeCoalesced {
 			// Held by flow control: the hub is still on its older status, and the change becomes the
@@ -171,42 +172,52 @@ func (in *Inbound) receive(ctx context.Context, c *model.Connection, ch vendorap
 			held.Status = req.Status
 			p = &held
 		}
-		in.reassert(ctx, c, rule, ch.ExternalID, p)
+		in.reassert(ctx, c, rule, ch.ExternalID, p, states)
 	}
 	return inApplied
 }
 
-// reassert writes the hub's status back to the vendor that just reported a change, when the hub also
-// wrote to that user lately: the vendor's notification may predate our write, so its actual state is
-// unknown. Writing the state it reported is harmless if it is already there (the echo is dropped).
-func (in *Inbound) reassert(ctx context.Context, c *model.Connection, rule *model.Rule, externalID string, p *model.Presence) {
+// reassert writes the hub's status back to the vendor that just reported a change, when a write of the
+// hub's to that user (states) may show there over it: the vendor's notification may predate our write.
+// A write whose state is the one the rule wants for the status, or reads back as that status, leaves
+// the vendor agreeing with the hub whichever shows: nothing is written (simulation seed 1330: a
+// Genesys Meal, which reads as the hub's Lunch, was overwritten with Away). Writing the state the vendor
+// reported is harmless if it is already there (the echo is dropped).
+func (in *Inbound) reassert(ctx context.Context, c *model.Connection, rule *model.Rule, externalID string, p *model.Presence, states []string) {
 	want, ok := in.router.Want(ctx, c.TenantID, rule, p.Status)
 	if !ok {
+		return
+	}
+	if !slices.ContainsFunc(states, func(s string) bool {
+		st, mapped := inboundStatus(rule, s)
+		return s != want && (!mapped || st != p.Status)
+	}) {
 		return
 	}
 	in.outbox.enqueue(ctx, c.ID, externalID, p, rule, want)
 }
 
-// mayPredateOurWrite reports whether the vendor may show a write of the hub's over the change it just
-// reported: the hub wrote to that user lately and the change is not stamped after it (echoes.recent),
-// or — what survives a restart — the newest write the vendor accepted for that user was answered no
-// earlier than the change's stamp, so it may have landed after the person's pick (seed 72259: a
-// webhook delayed across two restarts reported a pick the hub's later write had replaced).
-func (in *Inbound) mayPredateOurWrite(ctx context.Context, c *model.Connection, agent *model.Agent, ch vendorapi.Change) bool {
-	if in.echoes.recent(c.ID, ch.ExternalID, ch.Time) {
-		return true
-	}
-	if ch.Time.IsZero() {
-		return false
+// mayShowOverIt returns the states of the hub's writes the vendor may show over the change it just
+// reported (none: the vendor shows the change): those the hub wrote to that user lately and the
+// vendor answered no earlier than the change's stamp (echoes.landable), or — what survives a restart —
+// the newest write the vendor accepted for that user, when it answered it no earlier than the change's
+// stamp, so it may have landed after the person's pick (seed 72259: a webhook delayed across two
+// restarts reported a pick the hub's later write had replaced).
+func (in *Inbound) mayShowOverIt(ctx context.Context, c *model.Connection, agent *model.Agent, ch vendorapi.Change) []string {
+	if states := in.echoes.landable(c.ID, ch.ExternalID, ch.Time); len(states) > 0 || ch.Time.IsZero() {
+		return states
 	}
 	w, err := in.st.LastDelivered(ctx, c.TenantID, agent.ID, c.ID)
 	if err != nil {
 		if !errors.Is(err, store.ErrNotFound) {
 			in.log.Warn("reading the last write delivered to a vendor user", slog.String(logkey.Connection, c.ID), slog.Any(logkey.Error, err))
 		}
-		return false
+		return nil
 	}
-	return w.ExternalID == ch.ExternalID && notAfterStored(ch.Time, w.UpdateTime)
+	if w.ExternalID == ch.ExternalID && notAfterStored(ch.Time, w.UpdateTime) {
+		return []string{w.VendorState}
+	}
+	return nil
 }
 
 // sentBefore reports whether a change the in-memory echo check missed is still the echo of one of
