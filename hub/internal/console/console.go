@@ -108,6 +108,7 @@ func (c *Console) routes() {
 	m.Handle("GET /console/rules", c.guard(c.rules))
 	m.Handle("GET /console/rules/new", c.guard(c.newRule))
 	m.Handle("POST /console/rules", c.guard(c.saveRule))
+	m.Handle("POST /console/rules/apply-template", c.guard(c.applyTemplate))
 	m.Handle("GET /console/rules/{id}", c.guard(c.editRule))
 	m.Handle("POST /console/rules/{id}", c.guard(c.saveRule))
 	m.Handle("GET /console/agents", c.guard(c.agents))
