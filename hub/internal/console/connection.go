@@ -2,13 +2,12 @@ package console
 
 import (
 	"errors"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"time"
-
-	"maps"
 )
 
 // connectionData is one connection's page: its edit form, vendor states and agent sync runs.
