@@ -84,7 +84,14 @@ func (c *Console) renderConnection(w http.ResponseWriter, r *http.Request, s ses
 // are never rendered back.
 func (c *Console) updateConnection(w http.ResponseWriter, r *http.Request, s session) {
 	id := r.PathValue("id")
-	f, _ := formOf(r.PostFormValue("vendor"))
+	var cur struct {
+		Connection connection `json:"connection"`
+	}
+	if err := c.api.do(r.Context(), s.key, http.MethodGet, tenantPath(s, "/connections/"+url.PathEscape(id)), nil, &cur); err != nil {
+		http.Error(w, "no such connection in this tenant", http.StatusNotFound)
+		return
+	}
+	f, _ := formOf(cur.Connection.Vendor) // the stored vendor's credential fields, whatever the form says
 	values := map[string]string{"name": strings.TrimSpace(r.PostFormValue("name")), "base_url": strings.TrimSpace(r.PostFormValue("base_url"))}
 	settings := map[string]string{}
 	for k, vs := range r.PostForm {

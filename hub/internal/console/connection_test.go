@@ -45,12 +45,17 @@ func TestConnectionPageEditsTestsAndSyncsAgents(t *testing.T) {
 
 	// A name another connection has is refused beside the field; a rename with new settings is saved.
 	f.hub.Must(t, http.StatusOK, f.admin, "POST", base+"/connections", map[string]any{"name": "taken", "vendor": "aircall", "base_url": srv.URL, "credentials": creds})
-	form := url.Values{"csrf": {b.csrf}, "vendor": {"aircall"}, "name": {"taken"}, "base_url": {srv.URL}, "enabled": {"on"},
+	form := url.Values{"csrf": {b.csrf}, "name": {"taken"}, "base_url": {srv.URL}, "enabled": {"on"},
 		"set.agent_sync_interval": {""}, "new_key": {"agent_sync_create_missing"}, "new_value": {"true"}}
 	if bad := b.post(path, form); bad.status/100 == 2 || bad.status == http.StatusSeeOther || bad.status >= 500 {
 		t.Fatalf("duplicate name: %d\n%s", bad.status, bad.body)
 	}
 	form.Set("name", "phones")
+	form.Set("base_url", "http://127.0.0.2:9")
+	if bad := b.post(path, form); bad.status != http.StatusUnprocessableEntity || !strings.Contains(bad.body, `id="e-cred-err"`) || !strings.Contains(bad.body, `value="http://127.0.0.2:9"`) {
+		t.Fatalf("a moved base URL without credentials: %d\n%s", bad.status, bad.body)
+	}
+	form.Set("base_url", srv.URL)
 	if ok := b.post(path, form); ok.status != http.StatusSeeOther {
 		t.Fatalf("save: %d\n%s", ok.status, ok.body)
 	}
@@ -105,7 +110,7 @@ func TestReplacedCredentialsFailTheConnectionTest(t *testing.T) {
 	if p := b.post(path+"/test", url.Values{"csrf": {b.csrf}}); !strings.Contains(p.body, "Test passed") {
 		t.Fatalf("test connection: %d\n%s", p.status, p.body)
 	}
-	form := url.Values{"csrf": {b.csrf}, "vendor": {"zendesk"}, "name": {"desk"}, "base_url": {srv.URL}, "enabled": {"on"}, "replace_credentials": {"on"}}
+	form := url.Values{"csrf": {b.csrf}, "name": {"desk"}, "base_url": {srv.URL}, "enabled": {"on"}, "replace_credentials": {"on"}}
 	for k := range creds {
 		form.Set("cred."+k, "wrong-secret")
 	}
