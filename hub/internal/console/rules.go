@@ -78,7 +78,7 @@ func (c *Console) renderRules(w http.ResponseWriter, r *http.Request, s session,
 	}
 	d := rulesData{Rules: out.Rules, Connections: conns, ConnName: names, Scope: ruleScope(out.Rules, teamName)}
 	if s.who.CanWrite() {
-		d.Templates, d.Apply = c.loadApplyForm(r, s, conns, apply)
+		d.Templates, d.Apply = c.loadApplyForm(r, s, conns, teams, apply)
 	}
 	v.Data = d
 	c.render(w, r, code, "rules", v)

@@ -21,13 +21,16 @@ type applyForm struct {
 	Chosen    *ruleTemplate
 	ConnsOf   map[string][]connection // vendor -> the tenant's connections of that vendor
 	Values    map[string]string       // direction, conn.<vendor>: to show again after an error
+	Teams     []team                  // the tenant's teams, to assign the created rules to
+	TeamIDs   []string                // the teams picked
 	Fields    map[string]string       // the API's field errors (template, direction, connections.<vendor>)
 	Problems  map[string]string       // the API's errors about the rules it would have created
 	LoadError string
 }
 
 // loadApplyForm reads the templates and fills the form of the chosen one.
-func (c *Console) loadApplyForm(r *http.Request, s session, conns []connection, f applyForm) ([]ruleTemplate, applyForm) {
+func (c *Console) loadApplyForm(r *http.Request, s session, conns []connection, teams []team, f applyForm) ([]ruleTemplate, applyForm) {
+	f.Teams = teams
 	var out struct {
 		Templates []ruleTemplate `json:"templates"`
 	}
@@ -59,7 +62,8 @@ func (c *Console) loadApplyForm(r *http.Request, s session, conns []connection, 
 // applyTemplate creates a template's rules through the API; its field errors come back inline.
 func (c *Console) applyTemplate(w http.ResponseWriter, r *http.Request, s session) {
 	f := applyForm{Template: r.PostFormValue("template"), Values: map[string]string{"direction": r.PostFormValue("direction")}}
-	body := map[string]any{"template": f.Template, "direction": f.Values["direction"]}
+	f.TeamIDs = r.PostForm["team"]
+	body := map[string]any{"template": f.Template, "direction": f.Values["direction"], "team_ids": f.TeamIDs}
 	conns := map[string]string{}
 	for k, vs := range r.PostForm {
 		if v, ok := strings.CutPrefix(k, "conn."); ok && len(vs) > 0 {
