@@ -146,6 +146,8 @@ var notices = map[string]string{
 	"revoked":     "Device signed out.",
 	"retried":     "Write queued again.",
 	"revoked-key": "API key revoked.",
+	"conn-saved":  "Connection saved.",
+	"sync-start":  "Agent sync started.",
 }
 
 // noticeOf is the notice a redirect asked for with ?done=.

@@ -146,10 +146,21 @@ func TestBoardWritesAndAgentsInChromium(t *testing.T) {
 		t.Fatalf("dry run shows %q", plan)
 	}
 	accessible(t, ctx, "agent")
-	for _, p := range []string{"/console/api-keys", "/console/audit", "/console/overview", "/console/connections", "/console/rules"} {
+	for _, p := range []string{"/console/api-keys", "/console/audit", "/console/overview", "/console/connections", "/console/rules?template=aircall-zendesk"} {
 		run(t, ctx, p, chromedp.Navigate(e.hub.URL+p), chromedp.WaitVisible(chromedp.CSS("h1")))
+		unlabelled(t, ctx, p)
 		accessible(t, ctx, p)
 	}
+	// A connection's page: agent sync started from the keyboard, its run followed until it ends.
+	run(t, ctx, "run an agent sync from the keyboard",
+		chromedp.Navigate(e.hub.URL+"/console/connections/"+e.conn), chromedp.WaitVisible(chromedp.CSS("#vendor-states")),
+		chromedp.Focus(chromedp.CSS("#start-sync")), chromedp.KeyEvent(kb.Enter),
+		chromedp.WaitVisible(chromedp.CSS(`#run[data-state="succeeded"]`)), shot("sync-run"))
+	accessible(t, ctx, "sync run")
+	run(t, ctx, "the connection lists the run",
+		chromedp.Navigate(e.hub.URL+"/console/connections/"+e.conn), chromedp.WaitVisible(chromedp.CSS("#sync-runs")), shot("connection"))
+	unlabelled(t, ctx, "connection")
+	accessible(t, ctx, "connection")
 
 	// A viewer sees the board live but no write controls.
 	run(t, ctx, "sign in as a viewer",

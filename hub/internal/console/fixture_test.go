@@ -20,7 +20,7 @@ type fixture struct {
 	viewer string // tenant viewer key
 }
 
-func newFixture(t *testing.T, opts ...hubtest.Option) *fixture {
+func newFixture(t testing.TB, opts ...hubtest.Option) *fixture {
 	t.Helper()
 	h := hubtest.Start(t, opts...)
 	ten := h.Must(t, http.StatusOK, h.AdminKey, "POST", "/v1/tenants", map[string]any{"name": "acme"})["tenant"].(map[string]any)
@@ -33,13 +33,13 @@ func newFixture(t *testing.T, opts ...hubtest.Option) *fixture {
 
 // browser is a cookie-keeping client that does not follow redirects (tests look at them).
 type browser struct {
-	t    *testing.T
+	t    testing.TB
 	base string
 	c    *http.Client
 	csrf string // the last CSRF token a page carried
 }
 
-func newBrowser(t *testing.T, base string) *browser {
+func newBrowser(t testing.TB, base string) *browser {
 	jar, err := cookiejar.New(nil)
 	if err != nil {
 		t.Fatal(err)

@@ -25,7 +25,7 @@ var staticFS embed.FS
 type pages struct{ byName map[string]*template.Template }
 
 // pageNames are the templates under templates/ other than the layout.
-var pageNames = []string{"signin", "overview", "connections", "rules", "rule", "agents", "agent", "teams",
+var pageNames = []string{"signin", "overview", "connections", "connection", "syncrun", "rules", "rule", "agents", "agent", "teams",
 	"board", "sheet", "writes", "audit", "keys"}
 
 func parsePages() (*pages, error) {

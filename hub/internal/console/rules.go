@@ -39,14 +39,32 @@ type ruleData struct {
 // blankRows is how many empty rows the editor offers for new mappings.
 const blankRows = 3
 
-// rules lists the tenant's rules.
+// rules lists the tenant's rules, with the template form (?template= picks one).
 func (c *Console) rules(w http.ResponseWriter, r *http.Request, s session) {
+	c.renderRules(w, r, s, http.StatusOK, applyForm{Template: r.URL.Query().Get("template")}, "", "")
+}
+
+// rulesData is the rules page.
+type rulesData struct {
+	Rules       []rule
+	Connections []connection
+	ConnName    map[string]string
+	Scope       map[string]string
+	Templates   []ruleTemplate
+	Apply       applyForm
+}
+
+func (c *Console) renderRules(w http.ResponseWriter, r *http.Request, s session, code int, apply applyForm, problem, notice string) {
 	v := c.baseView(r, s, "Rules", "rules")
+	v.Notice = notice
 	var out struct {
 		Rules []rule `json:"rules"`
 	}
 	if err := c.api.do(r.Context(), s.key, http.MethodGet, tenantPath(s, "/rules?page_size=200"), nil, &out); err != nil {
 		v.Error = "Could not read the rules: " + err.Error()
+	}
+	if problem != "" {
+		v.Error = problem
 	}
 	conns, _ := c.listConnections(r, s)
 	names := map[string]string{}
@@ -58,13 +76,12 @@ func (c *Console) rules(w http.ResponseWriter, r *http.Request, s session) {
 	for _, t := range teams {
 		teamName[t.ID] = t.Name
 	}
-	v.Data = struct {
-		Rules       []rule
-		Connections []connection
-		ConnName    map[string]string
-		Scope       map[string]string
-	}{out.Rules, conns, names, ruleScope(out.Rules, teamName)}
-	c.render(w, r, http.StatusOK, "rules", v)
+	d := rulesData{Rules: out.Rules, Connections: conns, ConnName: names, Scope: ruleScope(out.Rules, teamName)}
+	if s.who.CanWrite() {
+		d.Templates, d.Apply = c.loadApplyForm(r, s, conns, teams, apply)
+	}
+	v.Data = d
+	c.render(w, r, code, "rules", v)
 }
 
 // newRule opens an empty editor for the chosen connection.
