@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 )
 
@@ -56,7 +57,7 @@ func (c *Console) listSyncRuns(r *http.Request, s session, conn string) ([]syncR
 	var out struct {
 		Runs []syncRun `json:"sync_runs"`
 	}
-	path := tenantPath(s, "/connections/"+url.PathEscape(conn)+"/sync-runs?page_size=10")
+	path := tenantPath(s, "/connections/"+url.PathEscape(conn)+"/sync-runs?page_size="+strconv.Itoa(syncRunsShown))
 	if err := c.api.do(r.Context(), s.key, http.MethodGet, path, nil, &out); err != nil {
 		return nil, "Could not read the agent sync runs: " + err.Error()
 	}

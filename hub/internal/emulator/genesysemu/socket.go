@@ -31,16 +31,6 @@ func message(topic string, body map[string]any) []byte {
 	return b
 }
 
-// enqueue queues msg for the socket (e.mu held: order is the order of the changes); a full queue
-// closes the socket.
-func (s *session) enqueue(msg []byte) {
-	select {
-	case s.out <- msg:
-	default:
-		s.cancel()
-	}
-}
-
 // close ends the session with a normal closure, at once.
 func (s *session) close(why string) {
 	_ = s.conn.Close(websocket.StatusNormalClosure, why)
