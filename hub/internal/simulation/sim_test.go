@@ -187,6 +187,7 @@ var regressionSeeds = []uint64{
 	72259, // c-converge: a Zendesk webhook delayed across two restarts; the hub's later write had replaced that pick, and nothing wrote it back
 	71144, // a-reason: a Talkdesk stamp 60 ns after the write's stored answer (the store keeps microseconds) made its late echo a change
 	376,   // a-reason (genesys-teams): after a restart a Teams poll read the hub's own Away (a later write had failed) and applied it as the person's
+	1330,  // c-left-alone (genesys-teams): a Genesys Meal, which reads as the hub's Lunch, reasserted over with Away after writes that had failed
 	629,   // a-stale: a delayed ServiceNow webhook older than a change the hub had polled was applied
 }
 
