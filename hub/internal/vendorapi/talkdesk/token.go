@@ -2,56 +2,18 @@ package talkdesk
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"net/http"
 	"strings"
-
-	"golang.org/x/oauth2"
-	"golang.org/x/oauth2/clientcredentials"
 
 	"presencehub.dev/hub/internal/vendorapi"
 )
 
-// newTokens gets tokens by the client-credentials grant (golang.org/x/oauth2/clientcredentials, the
-// client authenticated with Basic) through the connection's HTTP client.
+// newTokens gets tokens by the client-credentials grant through the connection's HTTP client (an
+// invalid_scope refusal is a credentials error too).
 func newTokens(cfg vendorapi.Config, tokenURL, id, secret, scopes string) *vendorapi.OAuthTokens {
-	cc := &clientcredentials.Config{ClientID: id, ClientSecret: secret, TokenURL: tokenURL,
-		Scopes: strings.Fields(scopes), AuthStyle: oauth2.AuthStyleInHeader}
-	return vendorapi.NewOAuthTokens(cfg.HTTPClient, func(ctx context.Context, _ *oauth2.Token) (*oauth2.Token, error) {
-		tok, err := cc.Token(ctx)
-		if err != nil {
-			he, code := vendorapi.TokenError(err)
-			switch {
-			case he == nil:
-				return nil, fmt.Errorf("requesting a talkdesk token: %w", err)
-			case he.Status == http.StatusUnauthorized, code == "invalid_client", code == "invalid_scope", code == "unauthorized_client":
-				return nil, fmt.Errorf("requesting a talkdesk token: %w: %s: %w", vendorapi.ErrAuth, code, he)
-			}
-			return nil, fmt.Errorf("requesting a talkdesk token: %w", he)
-		}
-		if tok.Expiry.IsZero() {
-			return nil, errors.New("requesting a talkdesk token: the answer has no expires_in")
-		}
-		return tok, nil
-	})
+	return vendorapi.ClientCredentials(cfg.HTTPClient, "talkdesk", tokenURL, id, secret, strings.Fields(scopes), "invalid_scope")
 }
 
-// do sends an API request with a fresh token; a 401 (the token was revoked or expired early) gets
-// one new token and one retry.
+// do sends an API request with a fresh token (one new token and one retry on a 401).
 func (a *Adapter) do(ctx context.Context, method, path string, in, out any) error {
-	tok, err := a.tokens.Token(ctx)
-	if err != nil {
-		return err
-	}
-	err = a.client.Do(ctx, method, path, in, out)
-	var he *vendorapi.HTTPError
-	if errors.As(err, &he) && he.Status == http.StatusUnauthorized {
-		a.tokens.Invalidate(tok.AccessToken)
-		if _, err := a.tokens.Token(ctx); err != nil {
-			return err
-		}
-		err = a.client.Do(ctx, method, path, in, out)
-	}
-	return err
+	return a.tokens.Do(ctx, a.client, method, path, in, out)
 }
