@@ -162,6 +162,17 @@ func TestBoardWritesAndAgentsInChromium(t *testing.T) {
 	unlabelled(t, ctx, "connection")
 	accessible(t, ctx, "connection")
 
+	// A tablet (768×1024, portrait): no page scrolls sideways (wide tables scroll inside themselves).
+	run(t, ctx, "a tablet's viewport", chromedp.EmulateViewport(768, 1024))
+	for _, p := range []string{"/console/overview", "/console/agents", "/console/rules", "/console/connections",
+		"/console/connections/" + e.conn, "/console/teams/" + e.team + "/board", "/console/writes", "/console/audit"} {
+		run(t, ctx, p+" on a tablet", chromedp.Navigate(e.hub.URL+p), chromedp.WaitVisible(chromedp.CSS("h1")))
+		if over := value(t, ctx, p+" width", chromedp.Evaluate[int]("document.documentElement.scrollWidth - window.innerWidth")); over > 0 {
+			t.Errorf("%s at 768 px wide: the page is %d px wider than the screen", p, over)
+		}
+	}
+	run(t, ctx, "back to 1280×800", chromedp.EmulateViewport(1280, 800))
+
 	// A viewer sees the board live but no write controls.
 	run(t, ctx, "sign in as a viewer",
 		chromedp.Click(chromedp.CSS("#sign-out")),
