@@ -188,6 +188,7 @@ var regressionSeeds = []uint64{
 	71144, // a-reason: a Talkdesk stamp 60 ns after the write's stored answer (the store keeps microseconds) made its late echo a change
 	376,   // a-reason (genesys-teams): after a restart a Teams poll read the hub's own Away (a later write had failed) and applied it as the person's
 	1330,  // c-left-alone (genesys-teams): a Genesys Meal, which reads as the hub's Lunch, reasserted over with Away after writes that had failed
+	9831,  // a-stale (genesys-teams): the checker took a poll round as having read Teams when Teams, last in the round, waited behind a paused connection (a checker error)
 	629,   // a-stale: a delayed ServiceNow webhook older than a change the hub had polled was applied
 }
 
