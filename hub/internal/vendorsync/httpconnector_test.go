@@ -57,12 +57,17 @@ func TestPunchClockOnStatusChange(t *testing.T) {
 		}
 	}
 	testwait.For(t, "punch out", func() bool { return slices.Equal(actions(pc, ids[1]), []string{"in", "out"}) })
+	// The emulator records a call once its handler returns, after the punch itself: wait for the record.
 	var bodies []string
-	for _, c := range pc.Calls() {
-		if c.Method == http.MethodPost {
-			bodies = append(bodies, c.Path+" "+c.Body)
+	testwait.For(t, "punch out recorded", func() bool {
+		bodies = nil
+		for _, c := range pc.Calls() {
+			if c.Method == http.MethodPost {
+				bodies = append(bodies, c.Path+" "+c.Body)
+			}
 		}
-	}
+		return len(bodies) >= 2
+	})
 	want := []string{"/users/" + ids[1] + `/punch-clock {"action": "in"}`, "/users/" + ids[1] + `/punch-clock {"action": "out"}`}
 	if !slices.Equal(bodies, want) || len(actions(pc, ids[0])) != 0 || len(actions(pc, ids[2])) != 0 {
 		t.Fatalf("punch requests %q, want %q", bodies, want)
