@@ -202,10 +202,12 @@ func (w *World) checkAcks(i int, entries []*model.TimelineEntry, cur *model.Pres
 			}
 		case presence.OutcomeCoalesced:
 			// Overtaken: a change applied or queued since, or a newer request acknowledged for the agent
-			// (a later held change replaces this one; its own check follows it).
+			// (a later held change replaces this one; its own check follows it). One taken at the same
+			// virtual instant counts: it may have come after (seed 47724: a Teams pick polled in the
+			// instant a tray's change was held replaced it).
 			later := slices.ContainsFunc(entries, func(e *model.TimelineEntry) bool {
 				return !e.CreateTime.Before(k.at) && (e.Outcome == presence.OutcomeApplied || e.Outcome == presence.OutcomeQueued)
-			}) || slices.ContainsFunc(append(slices.Clone(w.acks), w.takenAcks()...), func(k2 ack) bool { return k2.agent == i && k2.at.After(k.at) }) ||
+			}) || slices.ContainsFunc(append(slices.Clone(w.acks), w.takenAcks()...), func(k2 ack) bool { return k2.agent == i && k2 != k && !k2.at.Before(k.at) }) ||
 				w.toldLater(i, k.at)
 			if !later && cur.Status != k.status && cur.QueuedStatus != k.status {
 				w.violateFor(checkAckedHeld, focus, fmt.Sprintf("%s: never applied nor overtaken; the agent ended %s", what, cur.Status))

@@ -155,8 +155,9 @@ func (h *hub) running() bool {
 	return false
 }
 
-// observePolled notes a change a poll read that the hub took (the webhooks' answers tell theirs): a
-// newer pick the hub took from another vendor may replace a person's pick (takenElsewhere).
+// observePolled notes a change a poll read that the hub took ("applied": applied, queued or held; the
+// webhooks' answers tell theirs): a newer pick the hub took from another vendor may replace a person's
+// pick (takenElsewhere), and a held one replaces an older held change (seed 47724).
 func (w *World) observePolled(connectionID string, ch vendorapi.Change, outcome string) {
 	vendor := w.vendorOf(connectionID)
 	if outcome != "applied" || !w.polls(vendor) {

@@ -190,6 +190,7 @@ var regressionSeeds = []uint64{
 	1330,  // c-left-alone (genesys-teams): a Genesys Meal, which reads as the hub's Lunch, reasserted over with Away after writes that had failed
 	9831,  // a-stale (genesys-teams): the checker took a poll round as having read Teams when Teams, last in the round, waited behind a paused connection (a checker error)
 	629,   // a-stale: a delayed ServiceNow webhook older than a change the hub had polled was applied
+	47724, // b-acked-held (genesys-teams): a Teams pick polled in the virtual instant a tray change was held replaced it (a checker error: same-instant takes did not count)
 }
 
 func TestRegressionSeeds(t *testing.T) {
