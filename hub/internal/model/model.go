@@ -260,6 +260,9 @@ type OutboxWrite struct {
 	LastError       string
 	CreateTime      time.Time
 	UpdateTime      time.Time
+	// IfState, when set, makes the write conditional: it is made only while the vendor still shows
+	// that state (the hub's status owed to a vendor whose own change it held; docs/sync.md).
+	IfState string
 }
 
 // ConnectionHealth is how a connection's vendor has been answering.

@@ -61,6 +61,9 @@ type Request struct {
 	SourceID string
 	Reason   string
 	RuleID   string
+	// VendorState is the state the source connection's vendor reported (a vendor change): while the
+	// change is held, that vendor shows it.
+	VendorState string
 	// At is when the change happened at its source, by the vendor's own stamp (zero: now, as for trays
 	// and admins). A change stamped more than StampGrace before the agent's current status set by a tray
 	// or an admin, or before a change flow control holds, is older than them and not applied

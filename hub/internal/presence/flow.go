@@ -7,6 +7,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"presencehub.dev/hub/internal/clock"
+	"presencehub.dev/hub/internal/store"
 )
 
 // flowControl bounds the change rate per agent. A change over the rate is not dropped: it is held, and
@@ -38,8 +39,8 @@ type heldChange struct {
 	// due is when the flush runs; since is when the change was requested.
 	due, since time.Time
 	// owed lists the connections the agent's status is written to if the change is resolved without
-	// being applied (see owedTo).
-	owed []string
+	// being applied, with the state each reported (see owedAfter).
+	owed []store.Owed
 }
 
 func newFlowControl(c clock.Clock) *flowControl {

@@ -25,7 +25,7 @@ func (e *Engine) hold(ctx context.Context, req Request, perMin int, cur *model.P
 	// Not abandoned on the caller's cancel: a hold stored but unknown here would wait for a restart.
 	if err := e.st.HoldChange(context.WithoutCancel(ctx), &store.HeldChange{
 		ID: h.id, TenantID: req.TenantID, AgentID: req.AgentID, Status: req.Status, Source: req.Source, SourceID: req.SourceID,
-		Reason: req.Reason, RuleID: req.RuleID, DueTime: h.due, CreateTime: now, Owed: h.owed,
+		Reason: req.Reason, RuleID: req.RuleID, SourceState: req.VendorState, DueTime: h.due, CreateTime: now, Owed: h.owed,
 	}); err != nil {
 		return nil, err
 	}
@@ -171,7 +171,8 @@ func (e *Engine) adoptOne(ctx context.Context, h *store.HeldChange) bool {
 	if e.flows.peek(h.AgentID) != nil {
 		return false // this engine holds one: its flush resolves the agent's hold
 	}
-	req := Request{TenantID: h.TenantID, AgentID: h.AgentID, Status: h.Status, Source: h.Source, SourceID: h.SourceID, Reason: h.Reason, RuleID: h.RuleID}
+	req := Request{TenantID: h.TenantID, AgentID: h.AgentID, Status: h.Status, Source: h.Source, SourceID: h.SourceID, Reason: h.Reason,
+		RuleID: h.RuleID, VendorState: h.SourceState}
 	e.flows.hold(h.AgentID, t.maxPerMinute(e.opts.DefaultMaxChangesPerMinute), &heldChange{id: h.ID, req: req, due: h.DueTime, since: h.CreateTime, owed: h.Owed},
 		func() { e.flush(h.AgentID) })
 	return true

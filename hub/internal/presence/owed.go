@@ -7,6 +7,7 @@ import (
 
 	"presencehub.dev/hub/internal/bus"
 	"presencehub.dev/hub/internal/model"
+	"presencehub.dev/hub/internal/store"
 )
 
 // A vendor change the engine holds leaves its vendor showing the held state, and the writes that vendor
@@ -19,25 +20,28 @@ import (
 const reasonOvertaken = "overtaken by a newer change"
 
 // owedAfter is what a new hold owes, replacing prev (nil: none): what prev owed and prev's own source
-// connection, less req's source (which reports the state it now shows).
-func owedAfter(prev *heldChange, req Request) []string {
+// connection (with the state it reported), less req's source (which reports the state it now shows).
+func owedAfter(prev *heldChange, req Request) []store.Owed {
 	if prev == nil {
 		return nil
 	}
 	owed := slices.Clone(prev.owed)
-	if prev.req.Source == model.SourceConnection && !slices.Contains(owed, prev.req.SourceID) {
-		owed = append(owed, prev.req.SourceID)
+	if prev.req.Source == model.SourceConnection {
+		owed = slices.DeleteFunc(owed, func(o store.Owed) bool { return o.ConnectionID == prev.req.SourceID })
+		owed = append(owed, store.Owed{ConnectionID: prev.req.SourceID, State: prev.req.VendorState})
 	}
-	return slices.DeleteFunc(owed, func(id string) bool { return req.Source == model.SourceConnection && id == req.SourceID })
+	return slices.DeleteFunc(owed, func(o store.Owed) bool { return req.Source == model.SourceConnection && o.ConnectionID == req.SourceID })
 }
 
 // owedWrites plans the writes of the agent's current status to the connections h owes it, when h is
 // resolved without being applied (res and err are how apply answered it). h's own source is owed too,
-// unless the change it reported equals the status (it shows a state of that status already).
+// unless the change it reported equals the status (it shows a state of that status already). Each
+// write is made only while its vendor still shows the state it reported (IfState): a person who picked
+// another state there since, which the hub has yet to hear of, is not overwritten (seeds 28497, 41172).
 func (e *Engine) owedWrites(ctx context.Context, agent *model.Agent, h *heldChange, res *Result, applyErr error) ([]*model.OutboxWrite, error) {
 	owed := slices.Clone(h.owed)
 	if h.req.Source == model.SourceConnection && (applyErr != nil || res.Reason == reasonOvertaken) {
-		owed = append(owed, h.req.SourceID)
+		owed = append(owed, store.Owed{ConnectionID: h.req.SourceID, State: h.req.VendorState})
 	}
 	if len(owed) == 0 || agent == nil || e.opts.Planner == nil {
 		return nil, nil
@@ -57,7 +61,14 @@ func (e *Engine) owedWrites(ctx context.Context, agent *model.Agent, h *heldChan
 	if err != nil {
 		return nil, fmt.Errorf("planning the writes a held change owes its sources: %w", err)
 	}
-	return slices.DeleteFunc(planned, func(w *model.OutboxWrite) bool { return !slices.Contains(owed, w.ConnectionID) }), nil
+	var writes []*model.OutboxWrite
+	for _, w := range planned {
+		if i := slices.IndexFunc(owed, func(o store.Owed) bool { return o.ConnectionID == w.ConnectionID }); i >= 0 {
+			w.IfState = owed[i].State
+			writes = append(writes, w)
+		}
+	}
+	return writes, nil
 }
 
 // announceWrites wakes the outbox for writes queued outside a change of the status (and tells the

@@ -190,6 +190,8 @@ var regressionSeeds = []uint64{
 	1330,  // c-left-alone (genesys-teams): a Genesys Meal, which reads as the hub's Lunch, reasserted over with Away after writes that had failed
 	9831,  // a-stale (genesys-teams): the checker took a poll round as having read Teams when Teams, last in the round, waited behind a paused connection (a checker error)
 	629,   // a-stale: a delayed ServiceNow webhook older than a change the hub had polled was applied
+	28497, // c-left-alone (genesys-teams): the write a flush owed a held Genesys change's source was made blind, over the person's newer Not Responding
+	41172, // c-left-alone: the same over a CXone Refused
 	47724, // b-acked-held (genesys-teams): a Teams pick polled in the virtual instant a tray change was held replaced it (a checker error: same-instant takes did not count)
 }
 

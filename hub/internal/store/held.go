@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -16,13 +17,53 @@ type HeldChange struct {
 	ID       string
 	TenantID string
 	AgentID  string
-	// Status, Source, SourceID, Reason and RuleID are the request's.
-	Status, Source, SourceID, Reason, RuleID string
+	// Status, Source, SourceID, Reason and RuleID are the request's; SourceState is the state a
+	// vendor reported (a change from a connection).
+	Status, Source, SourceID, Reason, RuleID, SourceState string
 	// DueTime is when the engine means to apply it; CreateTime is when it was requested.
 	DueTime, CreateTime time.Time
 	// Owed lists the connections that must be written the agent's status if the change is resolved
 	// without being applied (the sources of the changes it replaced).
-	Owed []string
+	Owed []Owed
+}
+
+// Owed is a connection a held change owes the agent's status, and the state its vendor reported: the
+// write is made only while the vendor still shows it ("": unconditionally; holds stored before
+// migration 00016).
+type Owed struct{ ConnectionID, State string }
+
+// encodeOwed is the owed column (connection ids, comma-separated) and owed_states (a JSON object).
+func encodeOwed(owed []Owed) (ids, states string) {
+	list, m := make([]string, 0, len(owed)), map[string]string{}
+	for _, o := range owed {
+		list = append(list, o.ConnectionID)
+		if o.State != "" {
+			m[o.ConnectionID] = o.State
+		}
+	}
+	if len(m) == 0 {
+		return strings.Join(list, ","), ""
+	}
+	b, _ := json.Marshal(m)
+	return strings.Join(list, ","), string(b)
+}
+
+// decodeOwed reads what encodeOwed wrote.
+func decodeOwed(ids, states string) ([]Owed, error) {
+	if ids == "" {
+		return nil, nil
+	}
+	m := map[string]string{}
+	if states != "" {
+		if err := json.Unmarshal([]byte(states), &m); err != nil {
+			return nil, fmt.Errorf("reading owed states: %w", err)
+		}
+	}
+	var out []Owed
+	for _, id := range strings.Split(ids, ",") {
+		out = append(out, Owed{ConnectionID: id, State: m[id]})
+	}
+	return out, nil
 }
 
 // ErrHoldGone answers the release of a held change that is no longer stored under that id (applied
@@ -39,16 +80,17 @@ type HeldChanges interface {
 
 var _ HeldChanges = (*DB)(nil)
 
-const heldCols = "agent_id, tenant_id, id, status, source, source_id, reason, rule_id, due_time, create_time, owed"
+const heldCols = "agent_id, tenant_id, id, status, source, source_id, reason, rule_id, due_time, create_time, owed, source_state, owed_states"
 
 // HoldChange stores h as the agent's held change, replacing the one held before.
 func (s *DB) HoldChange(ctx context.Context, h *HeldChange) error {
-	_, err := s.x.ExecContext(ctx, s.q(`INSERT INTO held_changes (`+heldCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	owed, owedStates := encodeOwed(h.Owed)
+	_, err := s.x.ExecContext(ctx, s.q(`INSERT INTO held_changes (`+heldCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (agent_id) DO UPDATE SET id = excluded.id, status = excluded.status, source = excluded.source,
 		source_id = excluded.source_id, reason = excluded.reason, rule_id = excluded.rule_id, due_time = excluded.due_time,
-		create_time = excluded.create_time, owed = excluded.owed`),
+		create_time = excluded.create_time, owed = excluded.owed, source_state = excluded.source_state, owed_states = excluded.owed_states`),
 		h.AgentID, h.TenantID, h.ID, h.Status, h.Source, h.SourceID, h.Reason, h.RuleID, micros(h.DueTime), micros(h.CreateTime),
-		strings.Join(h.Owed, ","))
+		owed, h.SourceState, owedStates)
 	if err != nil {
 		return fmt.Errorf("holding change: %w", s.mapErr(err))
 	}
@@ -66,12 +108,14 @@ func (s *DB) ListHeldChanges(ctx context.Context, dueBefore time.Time, afterAgen
 	list, err := collect(rows, func(r scanner) (*HeldChange, error) {
 		var h HeldChange
 		var due, created int64
-		var owed string
-		err := r.Scan(&h.AgentID, &h.TenantID, &h.ID, &h.Status, &h.Source, &h.SourceID, &h.Reason, &h.RuleID, &due, &created, &owed)
-		h.DueTime, h.CreateTime = fromMicros(due), fromMicros(created)
-		if owed != "" {
-			h.Owed = strings.Split(owed, ",")
+		var owed, owedStates string
+		if err := r.Scan(&h.AgentID, &h.TenantID, &h.ID, &h.Status, &h.Source, &h.SourceID, &h.Reason, &h.RuleID, &due, &created,
+			&owed, &h.SourceState, &owedStates); err != nil {
+			return nil, err
 		}
+		h.DueTime, h.CreateTime = fromMicros(due), fromMicros(created)
+		var err error
+		h.Owed, err = decodeOwed(owed, owedStates)
 		return &h, err
 	})
 	if err != nil {

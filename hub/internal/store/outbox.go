@@ -16,6 +16,7 @@ type Outbox interface {
 	NextDue(ctx context.Context) (time.Time, bool, error)
 	MarkDelivered(ctx context.Context, id string, at time.Time) error
 	MarkFailed(ctx context.Context, id string, attempts int32, next time.Time, lastError string, dead bool, at time.Time) error
+	MarkStoodDown(ctx context.Context, id, reason string, at time.Time) error
 	GetWrite(ctx context.Context, tenantID, id string) (*model.OutboxWrite, error)
 	ListWrites(ctx context.Context, tenantID, connectionID, state string, p Page) ([]*model.OutboxWrite, string, error)
 	RetryWrite(ctx context.Context, tenantID, id string, at time.Time) (*model.OutboxWrite, error)
@@ -27,7 +28,7 @@ type Outbox interface {
 }
 
 const outboxCols = `id, tenant_id, connection_id, agent_id, external_id, status, vendor_state, presence_version, rule_id, state,
-	attempts, next_attempt_time, last_error, create_time, update_time`
+	attempts, next_attempt_time, last_error, create_time, update_time, if_state`
 
 // insertWrites adds writes inside tx, superseding pending older writes of the same agent and connection.
 func (s *DB) insertWrites(ctx context.Context, tx queryer, writes []*model.OutboxWrite) error {
@@ -37,9 +38,9 @@ func (s *DB) insertWrites(ctx context.Context, tx queryer, writes []*model.Outbo
 			model.WriteSuperseded, now, w.AgentID, w.ConnectionID, model.WritePending); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO outbox (`+outboxCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO outbox (`+outboxCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 			w.ID, w.TenantID, w.ConnectionID, w.AgentID, w.ExternalID, w.Status, w.VendorState, w.PresenceVersion, w.RuleID,
-			model.WritePending, 0, micros(w.NextAttemptTime), "", now, now); err != nil {
+			model.WritePending, 0, micros(w.NextAttemptTime), "", now, now, w.IfState); err != nil {
 			return err
 		}
 	}
@@ -114,6 +115,18 @@ func (s *DB) MarkDelivered(ctx context.Context, id string, at time.Time) error {
 		model.WritePending, model.WriteDelivered, micros(at), id, model.WritePending, model.WriteSuperseded)
 	if err != nil {
 		return fmt.Errorf("marking write delivered: %w", s.mapErr(err))
+	}
+	return nil
+}
+
+// MarkStoodDown supersedes a claimed write that was not sent: its condition failed (the vendor no
+// longer shows IfState). It counts no attempt, so it is never taken for a write the vendor may have
+// applied (LastSent).
+func (s *DB) MarkStoodDown(ctx context.Context, id, reason string, at time.Time) error {
+	_, err := s.x.ExecContext(ctx, s.q(`UPDATE outbox SET state = ?, last_error = ?, claim_owner = '', update_time = ?
+		WHERE id = ? AND state = ?`), model.WriteSuperseded, reason, micros(at), id, model.WritePending)
+	if err != nil {
+		return fmt.Errorf("marking write stood down: %w", s.mapErr(err))
 	}
 	return nil
 }
@@ -232,7 +245,7 @@ func scanWrite(r scanner) (*model.OutboxWrite, error) {
 	var w model.OutboxWrite
 	var next, ct, ut int64
 	if err := r.Scan(&w.ID, &w.TenantID, &w.ConnectionID, &w.AgentID, &w.ExternalID, &w.Status, &w.VendorState, &w.PresenceVersion,
-		&w.RuleID, &w.State, &w.Attempts, &next, &w.LastError, &ct, &ut); err != nil {
+		&w.RuleID, &w.State, &w.Attempts, &next, &w.LastError, &ct, &ut, &w.IfState); err != nil {
 		return nil, err
 	}
 	w.NextAttemptTime, w.CreateTime, w.UpdateTime = fromMicros(next), fromMicros(ct), fromMicros(ut)

@@ -122,7 +122,7 @@ func (in *Inbound) receive(ctx context.Context, c *model.Connection, ch vendorap
 		log.Warn("finding rule", slog.Any(logkey.Error, err))
 		return inFailed
 	}
-	req := presence.Request{TenantID: c.TenantID, AgentID: agent.ID, Source: model.SourceConnection, SourceID: c.ID, At: ch.Time}
+	req := presence.Request{TenantID: c.TenantID, AgentID: agent.ID, Source: model.SourceConnection, SourceID: c.ID, VendorState: ch.State, At: ch.Time}
 	status, fallback, ok := inboundFor(rule, ch.State)
 	if !ok {
 		req.Status = ""

@@ -162,6 +162,21 @@ func (o *Outbox) deliver(ctx context.Context, w *model.OutboxWrite) {
 		if !o.claim(ctx, w) {
 			return
 		}
+		down, why, cerr := o.standsDown(ctx, l, w)
+		switch {
+		case cerr != nil && ctx.Err() != nil:
+			return // shutting down: the claim is released for the next leader
+		case cerr != nil:
+			o.conditionUnread(context.WithoutCancel(ctx), w, cerr)
+			return
+		case down:
+			o.stoodDown(context.WithoutCancel(ctx), w, l.conn.Vendor, why)
+			return
+		case w.IfState != "":
+			if err = l.wait(ctx); err != nil {
+				return // the read spent the pace's slot; shutting down meanwhile
+			}
+		}
 		o.expectEcho(ctx, w)
 		err = l.adapter.SetState(o.withAgent(ctx, w), w.ExternalID, w.VendorState)
 		if ctx.Err() == nil || !errors.Is(err, context.Canceled) {

@@ -3,7 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
-	"strings"
+	"slices"
 	"testing"
 	"time"
 
@@ -26,8 +26,8 @@ func testHeldChanges(t *testing.T, ctx context.Context, s *store.DB) {
 	}
 	first := hold(f, "busy", at.Add(time.Second))
 	latest := &store.HeldChange{ID: ids.New(ids.Hold), TenantID: f.tenant.ID, AgentID: f.agent.ID, Status: "lunch",
-		Source: model.SourceAdmin, SourceID: "ak_1", Reason: "r", DueTime: at.Add(2 * time.Second), CreateTime: at,
-		Owed: []string{"cn_a", "cn_b"}}
+		Source: model.SourceConnection, SourceID: "cn_c", SourceState: "unavailable:ACW", Reason: "r", DueTime: at.Add(2 * time.Second), CreateTime: at,
+		Owed: []store.Owed{{ConnectionID: "cn_a", State: "Busy, on a call"}, {ConnectionID: "cn_b"}}}
 	must(t, s.HoldChange(ctx, latest)) // replaces the first
 	hold(other, "available", at.Add(time.Minute))
 	list, err := s.ListHeldChanges(ctx, at.Add(time.Hour), "", 10)
@@ -41,8 +41,8 @@ func testHeldChanges(t *testing.T, ctx context.Context, s *store.DB) {
 			got = h
 		}
 	}
-	if got == nil || got.ID != latest.ID || got.Status != "lunch" || got.SourceID != "ak_1" || !got.DueTime.Equal(latest.DueTime) || !got.CreateTime.Equal(at) ||
-		strings.Join(got.Owed, " ") != "cn_a cn_b" {
+	if got == nil || got.ID != latest.ID || got.Status != "lunch" || got.SourceID != "cn_c" || got.SourceState != "unavailable:ACW" ||
+		!got.DueTime.Equal(latest.DueTime) || !got.CreateTime.Equal(at) || !slices.Equal(got.Owed, latest.Owed) {
 		t.Fatalf("held %+v, want the latest (%s lunch)", got, latest.ID)
 	}
 	if due, err := s.ListHeldChanges(ctx, at.Add(30*time.Second), "", 10); err != nil || len(due) != 1 || due[0].AgentID != f.agent.ID {
@@ -70,7 +70,7 @@ func testHeldChanges(t *testing.T, ctx context.Context, s *store.DB) {
 		t.Fatalf("presence %+v, want lunch v2", p)
 	}
 	owed := []*model.OutboxWrite{{ID: ids.New(ids.Write), TenantID: f.tenant.ID, ConnectionID: f.conn.ID, AgentID: f.agent.ID,
-		ExternalID: "u1", Status: "lunch", VendorState: "away", PresenceVersion: 2, NextAttemptTime: at, CreateTime: at}}
+		ExternalID: "u1", Status: "lunch", VendorState: "away", PresenceVersion: 2, NextAttemptTime: at, CreateTime: at, IfState: "busy"}}
 	wantErr(t, s.ReleaseHeldChange(ctx, f.tenant.ID, f.agent.ID, latest.ID, owed), store.ErrHoldGone)
 	wantErr(t, func() error { _, err := s.GetWrite(ctx, f.tenant.ID, owed[0].ID); return err }(), store.ErrNotFound) // nothing queued
 	left, err := s.ListHeldChanges(ctx, at.Add(time.Hour), "", 10)
@@ -79,8 +79,13 @@ func testHeldChanges(t *testing.T, ctx context.Context, s *store.DB) {
 	}
 	owed[0].TenantID, owed[0].AgentID, owed[0].ConnectionID = other.tenant.ID, other.agent.ID, other.conn.ID
 	must(t, s.ReleaseHeldChange(ctx, other.tenant.ID, other.agent.ID, left[0].ID, owed))
-	if w, err := s.GetWrite(ctx, other.tenant.ID, owed[0].ID); err != nil || w.State != model.WritePending || w.VendorState != "away" {
+	if w, err := s.GetWrite(ctx, other.tenant.ID, owed[0].ID); err != nil || w.State != model.WritePending || w.VendorState != "away" || w.IfState != "busy" {
 		t.Fatalf("the release did not queue the write it owes: %+v %v", w, err)
+	}
+	// The vendor no longer shows busy: the write stands down, superseded, with no attempt counted.
+	must(t, s.MarkStoodDown(ctx, owed[0].ID, "not written: shows away", at.Add(time.Second)))
+	if w, err := s.GetWrite(ctx, other.tenant.ID, owed[0].ID); err != nil || w.State != model.WriteSuperseded || w.Attempts != 0 || w.LastError != "not written: shows away" {
+		t.Fatalf("stood down: %+v %v", w, err)
 	}
 	if list, err := s.ListHeldChanges(ctx, at.Add(time.Hour), "", 10); err != nil || len(list) != 0 {
 		t.Fatalf("after releasing: %v %v, want none", list, err)
