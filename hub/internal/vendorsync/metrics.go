@@ -16,7 +16,7 @@ type Metrics struct {
 func NewMetrics(reg prometheus.Registerer) *Metrics {
 	m := &Metrics{
 		writes: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "presencehub_vendor_writes_total", Help: "Outbox write attempts by vendor and result (delivered, retry, dead).",
+			Name: "presencehub_vendor_writes_total", Help: "Outbox write attempts by vendor and result (delivered, retry, dead, waiting, dropped, stood_down).",
 		}, []string{"vendor", "result"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "presencehub_vendor_write_delay_seconds", Help: "From a change to its vendor write being confirmed.",
