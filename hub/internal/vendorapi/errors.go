@@ -71,6 +71,9 @@ func (e *HTTPError) Error() string {
 
 // Permanent reports whether retrying err cannot help (the request itself is wrong).
 func Permanent(err error) bool {
+	if errors.Is(err, ErrAuth) {
+		return false // whatever the status (Entra answers an unknown tenant with 400): an admin may fix them
+	}
 	if errors.Is(err, ErrNotSettable) || errors.Is(err, ErrUnknownUser) || errors.Is(err, ErrUnsupported) || errors.Is(err, ErrBadAnswer) {
 		return true
 	}

@@ -21,7 +21,7 @@ func (e *Emulator) changed(u *user) {
 	}
 	u.last = p
 	for id, s := range e.subs {
-		if e.live(id) == nil || s.reauth || !slices.Contains(s.ids, u.id) {
+		if e.live(id) == nil || s.reauth || !(s.all || slices.Contains(s.ids, u.id)) {
 			continue
 		}
 		item := map[string]any{"subscriptionId": s.ID, "clientState": s.ClientState, "changeType": "updated",

@@ -41,6 +41,8 @@ type subscription struct {
 	Expires             time.Time `json:"expirationDateTime"`
 	IncludeResourceData bool      `json:"includeResourceData"`
 	ids                 []string
+	// all: every user's presence (SubscribeAll's standing subscription).
+	all bool
 	// reauth: a reauthorizationRequired was sent; notifications wait for PATCH or reauthorize.
 	reauth bool
 }
@@ -296,4 +298,16 @@ func (e *Emulator) Subscriptions() []Subscription {
 	}
 	slices.SortFunc(out, func(a, b Subscription) int { return strings.Compare(a.ID, b.ID) })
 	return out
+}
+
+// SubscribeAll adds a standing subscription to every user's presence, notifying url with the tenant's
+// client state, that never expires: what the adapter's own subscriptions deliver, without their
+// delegated sign-in, validation handshake and renewals (tested on their own). The contract suite
+// (vendortest) uses it where other vendors' emulators take AddWebhook.
+func (e *Emulator) SubscribeAll(url string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s := &subscription{ID: newID(), Resource: "/communications/presences", ApplicationID: e.opts.ClientID, ChangeType: "updated",
+		ClientState: e.opts.ClientState, NotificationURL: url, Expires: e.now().AddDate(100, 0, 0), all: true}
+	e.subs[s.ID] = s
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
@@ -53,7 +54,8 @@ func checked(grant string, get func() (*oauth2.Token, error)) (*oauth2.Token, er
 		switch {
 		case he == nil:
 			return nil, fmt.Errorf("requesting a microsoft graph token (%s): %w", grant, err)
-		case he.Status == http.StatusUnauthorized, code == "invalid_client", code == "unauthorized_client", code == "invalid_grant", code == "invalid_scope":
+		case he.Status == http.StatusUnauthorized, code == "invalid_client", code == "unauthorized_client", code == "invalid_grant", code == "invalid_scope",
+			unknownTenant(he):
 			return nil, fmt.Errorf("requesting a microsoft graph token (%s): %w: %s: %w", grant, vendorapi.ErrAuth, code, he)
 		}
 		return nil, fmt.Errorf("requesting a microsoft graph token (%s): %w", grant, he)
@@ -62,6 +64,12 @@ func checked(grant string, get func() (*oauth2.Token, error)) (*oauth2.Token, er
 		return nil, errors.New("requesting a microsoft graph token: the answer has no expires_in")
 	}
 	return tok, nil
+}
+
+// unknownTenant reports Entra's refusal of a tenant id that names no tenant (AADSTS90002, or 900023
+// for one that is not a tenant id or domain): the credentials' tenant is wrong, like a wrong secret.
+func unknownTenant(he *vendorapi.HTTPError) bool {
+	return he.Status == http.StatusBadRequest && (strings.Contains(he.Body, "AADSTS90002:") || strings.Contains(he.Body, "AADSTS900023:"))
 }
 
 // do sends a Graph request with a fresh app-only token.
