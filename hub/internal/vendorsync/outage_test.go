@@ -32,8 +32,11 @@ func TestVendorOutageDelaysWritesNeverDropsThem(t *testing.T) {
 		t.Fatalf("zendesk changed to %q while down", s)
 	}
 	e.zd.em.SetDown(false)
+	// The emulator records a call once its handler returns, after the state changed: wait for both, and
+	// for the outbox to owe Zendesk nothing (no later write can come).
 	testwait.For(t, "zendesk caught up after the outage", func() bool {
-		return e.vendorState(e.zd, 0) == "online" && e.vendorState(e.zd, 1) == "away"
+		return e.vendorState(e.zd, 0) == "online" && e.vendorState(e.zd, 1) == "away" &&
+			len(successfulPuts(e.zd, e.users[e.zd][0])) > 0 && len(successfulPuts(e.zd, e.users[e.zd][1])) > 0 && noPending(t, e, e.zd)
 	})
 	// Only the latest status per agent was owed (older pending ones were superseded), each applied once.
 	if puts := successfulPuts(e.zd, e.users[e.zd][0]); len(puts) != 1 {
@@ -67,7 +70,12 @@ func TestWritesStayInOrderThroughRetries(t *testing.T) {
 		e.zd.em.SetDown(false)
 		testwait.For(t, "zendesk "+step.want, func() bool { return e.vendorState(e.zd, 0) == step.want })
 	}
-	puts := successfulPuts(e.zd, e.users[e.zd][0])
+	// The last call is recorded once its handler returns, after the state changed.
+	var puts []string
+	testwait.For(t, "zendesk's calls recorded", func() bool {
+		puts = successfulPuts(e.zd, e.users[e.zd][0])
+		return len(puts) >= 3 && noPending(t, e, e.zd)
+	})
 	want := []string{`"id":4`, `"id":3`, `"id":5`} // away, online, transfers only: in order, once each
 	if len(puts) != len(want) {
 		t.Fatalf("zendesk accepted %v; want 3 writes in order", puts)
