@@ -313,6 +313,13 @@ func (e *Engine) apply(ctx context.Context, agent *model.Agent, req Request, flu
 			return nil, fmt.Errorf("planning vendor writes: %w", err)
 		}
 	}
+	if flushing != nil && next.Status == cur.Status {
+		var owed []*model.OutboxWrite
+		if owed, err = e.planOwed(ctx, agent, &next, flushing.owed); err != nil {
+			return nil, err
+		}
+		writes = append(writes, owed...)
+	}
 	if flushing != nil {
 		err = e.st.SaveHeldPresence(ctx, &next, cur.Version, entry, writes, flushing.id) // releases the hold with it
 	} else {

@@ -57,7 +57,18 @@ func (e *Engine) owedWrites(ctx context.Context, agent *model.Agent, h *heldChan
 	}
 	now := *cur
 	now.UpdateTime = e.now()
-	planned, err := e.opts.Planner.Plan(ctx, agent, &now, Request{TenantID: h.req.TenantID, AgentID: h.req.AgentID, Source: model.SourceSystem})
+	return e.planOwed(ctx, agent, &now, owed)
+}
+
+// planOwed plans the writes of p's status to the owed connections, each conditional on the state its
+// vendor reported. A held change applied without changing the status (queued behind a system state)
+// owes them too: it plans no write of its own (seed 67721: a Genesys pick, held and replaced by the
+// tray's newer requests, was left on Genesys when the last of them was queued behind a call).
+func (e *Engine) planOwed(ctx context.Context, agent *model.Agent, p *model.Presence, owed []store.Owed) ([]*model.OutboxWrite, error) {
+	if len(owed) == 0 || e.opts.Planner == nil {
+		return nil, nil
+	}
+	planned, err := e.opts.Planner.Plan(ctx, agent, p, Request{TenantID: p.TenantID, AgentID: p.AgentID, Source: model.SourceSystem})
 	if err != nil {
 		return nil, fmt.Errorf("planning the writes a held change owes its sources: %w", err)
 	}

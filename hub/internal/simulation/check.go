@@ -39,7 +39,13 @@ func (w *World) check(ctx context.Context, st *store.DB) {
 				fmt.Printf("TL a%d %s v%d %s req=%s %s→%s src=%s %q queued=%s\n", i, w.at(e.CreateTime), e.Version, e.Outcome, e.RequestedStatus, e.PreviousStatus, e.Status, e.Source, e.Reason, cur.QueuedStatus)
 			}
 		}
-		w.checkReasons(i, applied)
+		sent := map[string][]*model.OutboxWrite{}
+		for _, conn := range w.conns {
+			if sent[conn], err = agentWrites(ctx, st, w.tenant, conn, a.id); err != nil {
+				w.violateFor(checkAcked, focus, fmt.Sprintf("a%d: reading the writes: %v", i, err))
+			}
+		}
+		w.checkReasons(i, applied, sent)
 		w.checkAcks(i, entries, cur)
 		w.checkVendors(ctx, st, i, cur, applied)
 		w.checkLoops(ctx, st, i, applied)
@@ -89,8 +95,10 @@ func (w *World) vendorOf(conn string) string {
 
 // checkReasons is check (a): every status change names an allowed cause — the agent's device, an
 // admin, or a connection whose person really picked, before, a state the rule maps to that status.
-// A change citing a vendor state the person had already left there is stale (newest wins).
-func (w *World) checkReasons(i int, applied []*model.TimelineEntry) {
+// A change citing a vendor state the person had already left there is stale (newest wins) — unless
+// the later pick is one the hub may take for the echo of its own write (sent lists its writes per
+// connection).
+func (w *World) checkReasons(i int, applied []*model.TimelineEntry, sent map[string][]*model.OutboxWrite) {
 	focus := fmt.Sprintf("a%d", i)
 	for _, e := range applied {
 		what := fmt.Sprintf("a%d v%d %s→%s (source %s, %q) at %s", i, e.Version, e.PreviousStatus, e.Status, e.Source, e.Reason, w.at(e.CreateTime))
@@ -123,11 +131,17 @@ func (w *World) checkReasons(i int, applied []*model.TimelineEntry) {
 			// Stale: the hub had already been told of a newer change there (newest wins over what it knew),
 			// newer by the vendor's own stamps: two changes within one tick of its clock cannot be ordered.
 			tick := stampResolution[vendor]
-			for _, p := range changes[cause+1:] {
+			for k, p := range changes[cause+1:] {
 				if _, mapped := inbound(rule, p.state); !mapped && rule.FallbackStatus == "" {
 					continue // an unmapped state is not synced: it changes nothing, nor cancels what came before
 				}
-				if !p.known.IsZero() && !p.known.After(e.CreateTime) && p.at.Truncate(tick).After(changes[cause].at.Truncate(tick)) {
+				if _, asked := inbound(rule, p.asked); !asked && rule.FallbackStatus == "" && p.state == changes[cause+k].state {
+					// Nor does a pick of an unmapped state that left the vendor showing what it showed (seed
+					// 85632: Aircall's custom availability picked during a call, reported as custom).
+					continue
+				}
+				if !p.known.IsZero() && !p.known.After(e.CreateTime) && p.at.Truncate(tick).After(changes[cause].at.Truncate(tick)) &&
+					!takenForEcho(p, tick, sent[e.SourceID]) {
 					latest = false
 				}
 			}
@@ -141,6 +155,17 @@ func (w *World) checkReasons(i int, applied []*model.TimelineEntry) {
 			w.violateFor(checkStale, focus, fmt.Sprintf("%s: the person in %s had picked another state since", what, vendor))
 		}
 	}
+}
+
+// takenForEcho reports whether the hub may take the person's pick p for the echo of one of its own
+// writes (docs/sync.md, "Known gaps"): the hub sent that very state there, and the vendor's stamp of p
+// (to its resolution tick) is no later than the vendor's answer to that write — a person who picks, in
+// Aircall, the state the hub wrote there within the same second (seed 55521: Offline, which Aircall
+// shows as unavailable, just after the hub wrote unavailable).
+func takenForEcho(p personChange, tick time.Duration, sent []*model.OutboxWrite) bool {
+	return slices.ContainsFunc(sent, func(wr *model.OutboxWrite) bool {
+		return wr.Attempts > 0 && wr.VendorState == p.state && !p.at.Truncate(tick).After(wr.UpdateTime)
+	})
 }
 
 // stampResolution is how finely a vendor stamps its changes where it is coarser than the simulation

@@ -25,28 +25,39 @@ func TestCheckReasonsCatches(t *testing.T) {
 		name   string
 		person []personChange
 		entry  *model.TimelineEntry
-		want   []string // the checks violated
+		sent   []*model.OutboxWrite // the hub's writes to Zendesk
+		want   []string             // the checks violated
 	}{
-		{"PickedAndApplied", []personChange{{at: at(1), state: "online", known: at(2)}}, fromZendesk("available", 2), nil},
-		{"NobodyPicked", []personChange{{at: at(1), state: "away", known: at(2)}}, fromZendesk("available", 3), []string{checkReason}},
-		{"PickedOnlyLater", []personChange{{at: at(5), state: "online", known: at(6)}}, fromZendesk("available", 3), []string{checkReason}},
+		{"PickedAndApplied", []personChange{{at: at(1), state: "online", known: at(2)}}, fromZendesk("available", 2), nil, nil},
+		{"NobodyPicked", []personChange{{at: at(1), state: "away", known: at(2)}}, fromZendesk("available", 3), nil, []string{checkReason}},
+		{"PickedOnlyLater", []personChange{{at: at(5), state: "online", known: at(6)}}, fromZendesk("available", 3), nil, []string{checkReason}},
 		{"AStateTheVendorPassedThrough", []personChange{{at: at(1), asked: "custom", state: "custom", passed: []string{"online", "custom"}}},
-			fromZendesk("available", 2), nil},
+			fromZendesk("available", 2), nil, nil},
 		{"LeftAndTheHubKnew", []personChange{{at: at(1), state: "online", known: at(2)}, {at: at(3), state: "away", known: at(4)}},
-			fromZendesk("available", 5), []string{checkStale}},
+			fromZendesk("available", 5), nil, []string{checkStale}},
+		{"LeftForWhatTheHubHadJustWritten", []personChange{{at: at(1), state: "online", known: at(2)}, {at: at(3), state: "away", known: at(4)}},
+			fromZendesk("available", 5), []*model.OutboxWrite{{VendorState: "away", Attempts: 1, UpdateTime: at(3)}}, nil},
+		{"LeftForWhatTheHubWroteBefore", []personChange{{at: at(1), state: "online", known: at(2)}, {at: at(3), state: "away", known: at(4)}},
+			fromZendesk("available", 5), []*model.OutboxWrite{{VendorState: "away", Attempts: 1, UpdateTime: at(2)}}, []string{checkStale}},
+		// Picked online while a call showed (away), then custom (unmapped) while it still showed: what the
+		// vendor showed did not move, and custom is not synced.
+		{"AnUnmappedPickThatChangedNothing", []personChange{{at: at(1), asked: "online", state: "away", known: at(2)},
+			{at: at(3), asked: "custom", state: "away", known: at(4)}}, fromZendesk("available", 5), nil, nil},
+		{"AMappedPickThatChangedNothing", []personChange{{at: at(1), asked: "online", state: "away", known: at(2)},
+			{at: at(3), asked: "away", state: "away", known: at(4)}}, fromZendesk("available", 5), nil, []string{checkStale}},
 		{"LeftButTheHubWasNotTold", []personChange{{at: at(1), state: "online", known: at(2)}, {at: at(3), state: "away"}},
-			fromZendesk("available", 5), nil},
+			fromZendesk("available", 5), nil, nil},
 		{"LeftAndToldOnlyAfter", []personChange{{at: at(1), state: "online", known: at(2)}, {at: at(3), state: "away", known: at(9)}},
-			fromZendesk("available", 5), nil},
-		{"NotAnAllowedSource", nil, &model.TimelineEntry{Status: "lunch", Source: "drift", CreateTime: at(1)}, []string{checkReason}},
+			fromZendesk("available", 5), nil, nil},
+		{"NotAnAllowedSource", nil, &model.TimelineEntry{Status: "lunch", Source: "drift", CreateTime: at(1)}, nil, []string{checkReason}},
 		{"AConnectionOfNoVendor", nil, &model.TimelineEntry{Status: "lunch", RequestedStatus: "lunch", Source: model.SourceConnection,
-			SourceID: "conn_other", CreateTime: at(1)}, []string{checkReason}},
+			SourceID: "conn_other", CreateTime: at(1)}, nil, []string{checkReason}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			w := &World{start: t0, conns: map[string]string{"zendesk": "conn_zd"}, rules: map[string]*model.Rule{"conn_zd": rule},
 				agents: []*agent{{users: map[string]string{"zendesk": "42"}}}, person: map[string][]personChange{}}
 			w.person[personKey("conn_zd", "42")] = c.person
-			w.checkReasons(0, []*model.TimelineEntry{c.entry})
+			w.checkReasons(0, []*model.TimelineEntry{c.entry}, map[string][]*model.OutboxWrite{"conn_zd": c.sent})
 			var got []string
 			for _, v := range w.violations {
 				got = append(got, v.check)

@@ -192,6 +192,9 @@ var regressionSeeds = []uint64{
 	629,   // a-stale: a delayed ServiceNow webhook older than a change the hub had polled was applied
 	28497, // c-left-alone (genesys-teams): the write a flush owed a held Genesys change's source was made blind, over the person's newer Not Responding
 	41172, // c-left-alone: the same over a CXone Refused
+	55521, // a-stale: an Aircall Offline picked within the second the hub wrote unavailable there, taken for its echo (the documented gap; a checker error)
+	67721, // c-converge (genesys-teams): a held Genesys pick replaced by tray requests, the last queued behind a call: Genesys was owed the status and never written it
+	85632, // a-stale: an unmapped Aircall pick during a call (reported custom) counted as a newer mapped pick (a checker error)
 	47724, // b-acked-held (genesys-teams): a Teams pick polled in the virtual instant a tray change was held replaced it (a checker error: same-instant takes did not count)
 }
 
