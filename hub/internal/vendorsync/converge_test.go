@@ -81,13 +81,16 @@ func TestThreeSystemsChangingAtOnceConverge(t *testing.T) {
 
 // held reports whether flow control holds a change of the first agent (it is applied when the rate
 // allows, and moves the hub and the vendors again).
-func held(t *testing.T, e *env) bool {
+func held(t *testing.T, e *env) bool { return heldFor(t, e, 0) }
+
+// heldFor reports whether flow control holds a change of the agent.
+func heldFor(t *testing.T, e *env, agent int) bool {
 	t.Helper()
 	hs, err := e.h.App.Store.ListHeldChanges(context.Background(), time.Now().Add(time.Hour), "", 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return slices.ContainsFunc(hs, func(h *store.HeldChange) bool { return h.AgentID == e.agents[0] })
+	return slices.ContainsFunc(hs, func(h *store.HeldChange) bool { return h.AgentID == e.agents[agent] })
 }
 
 // settle waits until the sync is at rest and returns the hub's status: no vendor write pending, every

@@ -1,16 +1,13 @@
 package vendorsync_test
 
 import (
-	"context"
 	"net/http"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"presencehub.dev/hub/internal/emulator/zendeskemu"
 	"presencehub.dev/hub/internal/hubtest"
-	"presencehub.dev/hub/internal/store"
 	"presencehub.dev/shared/testwait"
 )
 
@@ -66,14 +63,4 @@ func TestOwedWriteLeavesAPersonsNewerPickAlone(t *testing.T) {
 	if got := e.vendorState(e.zd, 0); got != "transfers_only" {
 		t.Errorf("zendesk shows %q for agent 0; want the person's newer transfers_only left alone", got)
 	}
-}
-
-// heldFor reports whether flow control holds a change of the agent.
-func heldFor(t *testing.T, e *env, agent int) bool {
-	t.Helper()
-	hs, err := e.h.App.Store.ListHeldChanges(context.Background(), time.Now().Add(time.Hour), "", 1000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return slices.ContainsFunc(hs, func(h *store.HeldChange) bool { return h.AgentID == e.agents[agent] })
 }
