@@ -53,10 +53,12 @@ func (o *Outbox) stoodDown(ctx context.Context, w *model.OutboxWrite, vendorName
 }
 
 // conditionUnread puts back a conditional write whose vendor could not be read: no attempt is counted
-// (nothing was sent, so its state is never taken for this write's echo), tried again after a backoff.
+// (nothing was sent, so its state is never taken for this write's echo), tried again after as long as
+// it has waited so far (between the outbox's least and greatest backoff), or the vendor's Retry-After.
 func (o *Outbox) conditionUnread(ctx context.Context, w *model.OutboxWrite, err error) {
 	now := o.now()
-	next := now.Add(max(o.backoff(w.Attempts+1), vendorapi.RetryAfter(err)))
+	wait := min(o.maxBackoff, max(o.minBackoff, now.Sub(w.CreateTime)))
+	next := now.Add(max(wait, vendorapi.RetryAfter(err)))
 	if err := o.st.MarkFailed(ctx, w.ID, w.Attempts, next, err.Error(), false, now); err != nil {
 		o.log.Warn("marking write failed", slog.String(logkey.WriteID, w.ID), slog.Any(logkey.Error, err))
 	}

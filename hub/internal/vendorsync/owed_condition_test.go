@@ -16,7 +16,8 @@ import (
 // Zendesk the status (it shows the held state). Meanwhile the person picks yet another state in
 // Zendesk, and the hub has not heard of it yet (its webhook is late). The owed write is made only
 // while Zendesk still shows the state it reported: here it stands down, and the person's pick stays.
-// Without the person's move (the second agent), the owed write is made.
+// Without the person's move (the second agent), the owed write is made. A Zendesk outage meanwhile
+// delays both, and loses neither.
 func TestOwedWriteLeavesAPersonsNewerPickAlone(t *testing.T) {
 	h := hubtest.Start(t, fastRetries)
 	e := newEnv(t, h, 2)
@@ -43,6 +44,19 @@ func TestOwedWriteLeavesAPersonsNewerPickAlone(t *testing.T) {
 	if err := zd.Restore(e.users[e.zd][0], "transfers_only", time.Now()); err != nil {
 		t.Fatal(err)
 	}
+	// Zendesk is down when the flush comes: the owed writes cannot read it first, so they wait (no
+	// attempt counted: nothing was sent), and are judged once it is back.
+	zd.SetDown(true)
+	explained(t, 40*time.Second, "the owed writes waiting for Zendesk to be read", func() bool {
+		n := 0
+		for _, w := range asList(e.must(t, "GET", "/connections/"+e.zd.conn+"/writes?state=pending", nil)["writes"]) {
+			if strings.HasPrefix(w["last_error"].(string), "reading the vendor before a conditional write") && (w["attempts"] == nil || w["attempts"] == float64(0)) {
+				n++
+			}
+		}
+		return n == 2
+	}, e.explainAgent(t, 1, map[string]*vendorAccount{"zendesk": e.zd, "aircall": e.ac}))
+	zd.SetDown(false)
 	var stood, written map[string]any
 	explained(t, 40*time.Second, "the owed writes made or stood down", func() bool {
 		stood, written = nil, nil
