@@ -195,6 +195,7 @@ var regressionSeeds = []uint64{
 	55521, // a-stale: an Aircall Offline picked within the second the hub wrote unavailable there, taken for its echo (the documented gap; a checker error)
 	67721, // c-converge (genesys-teams): a held Genesys pick replaced by tray requests, the last queued behind a call: Genesys was owed the status and never written it
 	85632, // a-stale: an unmapped Aircall pick during a call (reported custom) counted as a newer mapped pick (a checker error)
+	49245, // a-reason (talkdesk-teams; fails in some goroutine schedules only): a late Teams read of the person's older Available made the hub forget its Away write; the Away read next was applied as a person's change
 	47724, // b-acked-held (genesys-teams): a Teams pick polled in the virtual instant a tray change was held replaced it (a checker error: same-instant takes did not count)
 }
 

@@ -85,9 +85,9 @@ func (e *echoes) prune(k string, now time.Time) {
 // say) is the echo of one of the hub's writes. Webhooks come late, duplicated and unordered, so every
 // write still expected is matched and none is forgotten by matching. A polled vendor is read in order
 // (its state now): one that shows the echo of a write has moved past that write and the ones before it,
-// and one that shows anything else has moved past every write answered before that state was set;
+// and one that shows anything else, stamped, has moved past every write answered before that stamp;
 // those are forgotten, so the agent choosing such a state later is not mistaken for an echo. A write
-// still on its way, or answered after, is kept: the read may predate it.
+// still on its way, or answered after, is kept: the read may predate it (see movedPast).
 func (e *echoes) consume(connectionID, externalID, state string, at time.Time, ordered bool) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -114,11 +114,14 @@ func (e *echoes) consume(connectionID, externalID, state string, at time.Time, o
 	return match >= 0
 }
 
-// movedPast reports whether a vendor read in order, showing another state stamped at (zero: not
-// stamped), has moved past write w: w was answered before that state was set. A write on its way, or
-// answered after the state read was set, may still land and echo.
+// movedPast reports whether a vendor read in order, showing another state stamped at, has moved past
+// write w: w was answered before that state was set. A write on its way, or answered after the state
+// read was set, may still land and echo. A read without a stamp (Teams) moves past nothing: it may be
+// older than the write (Graph's presence reads lag behind its writes), so the write stays expected
+// until the echo window ends (seed 49245: a late read showed the person's earlier Available after the
+// hub's Away had landed; the Away read next was taken for a person's change).
 func movedPast(w *expectedWrite, at time.Time) bool {
-	return !w.answered.IsZero() && (at.IsZero() || w.answered.Before(at))
+	return !w.answered.IsZero() && !at.IsZero() && w.answered.Before(at)
 }
 
 // landable returns the states of the hub's writes to this user that may show in the vendor over a

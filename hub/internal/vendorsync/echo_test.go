@@ -100,3 +100,33 @@ func TestAPollReadBeforeOurWriteLandsKeepsItsEcho(t *testing.T) {
 		t.Fatal("a write the vendor moved past (it showed a later state) was not forgotten")
 	}
 }
+
+// TestAnUnstampedReadMovesPastNoWrite is simulation seed 49245: Teams' reads carry no time and may lag
+// behind its writes, so a poll showing another state than the hub's write just answered may predate
+// that write. The write stays expected: it may still show over the change (the hub writes its status
+// back), and the next read showing it is its echo, not a person's change.
+func TestAnUnstampedReadMovesPastNoWrite(t *testing.T) {
+	clk := clock.NewFake(time.Unix(1000, 0))
+	var unstamped time.Time
+	e := newEchoes(30*time.Second, clk)
+	e.expect("c", "u", "Away")
+	e.answer("c", "u", "Away", clk.Now())
+	clk.Advance(10 * time.Second)
+	if e.consume("c", "u", "Available", unstamped, true) {
+		t.Fatal("another state was taken for the echo of Away")
+	}
+	if got := e.landable("c", "u", unstamped); len(got) != 1 || got[0] != "Away" {
+		t.Fatalf("landable %v after a late read; want [Away]: the write may still show over it", got)
+	}
+	clk.Advance(10 * time.Second)
+	if !e.consume("c", "u", "Away", unstamped, true) {
+		t.Fatal("the hub's Away, read after a late read of an older state, was not taken for its echo")
+	}
+	// A stamped read does move past what was answered before its stamp.
+	e.expect("c", "u", "Away")
+	answered := clk.Now()
+	e.answer("c", "u", "Away", answered)
+	if e.consume("c", "u", "Available", answered.Add(time.Second), true) || len(e.landable("c", "u", unstamped)) != 0 {
+		t.Fatal("a read stamped after the write's answer must move past it")
+	}
+}
