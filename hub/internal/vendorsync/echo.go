@@ -135,8 +135,19 @@ func (e *echoes) landable(connectionID, externalID string, at time.Time) []strin
 	defer e.mu.Unlock()
 	k := echoKey(connectionID, externalID)
 	e.prune(k, e.now())
+	// Writes reach the vendor in order: once one is answered, the ones before it cannot show any more
+	// (seed 76253: an older Available, still expected after an unstamped read, was "landable" under the
+	// newer Away and the hub wrote Away over the person's BeRightBack).
+	list := e.m[k]
+	from := 0
+	for i := len(list) - 1; i >= 0; i-- {
+		if !list[i].answered.IsZero() {
+			from = i
+			break
+		}
+	}
 	var out []string
-	for _, w := range e.m[k] {
+	for _, w := range list[from:] {
 		if w.answered.IsZero() || at.IsZero() || !at.After(w.answered) {
 			out = append(out, w.state)
 		}

@@ -1,6 +1,7 @@
 package vendorsync
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -128,5 +129,23 @@ func TestAnUnstampedReadMovesPastNoWrite(t *testing.T) {
 	e.answer("c", "u", "Away", answered)
 	if e.consume("c", "u", "Available", answered.Add(time.Second), true) || len(e.landable("c", "u", unstamped)) != 0 {
 		t.Fatal("a read stamped after the write's answer must move past it")
+	}
+}
+
+// TestOnlyTheNewestAnsweredWriteMayShow is simulation seed 76253: writes reach a vendor in order, so once
+// a newer write is answered an older one still expected cannot show over a change any more.
+func TestOnlyTheNewestAnsweredWriteMayShow(t *testing.T) {
+	clk := clock.NewFake(time.Unix(1000, 0))
+	var unstamped time.Time
+	e := newEchoes(30*time.Second, clk)
+	e.expect("c", "u", "Available")
+	e.answer("c", "u", "Available", clk.Now())
+	clk.Advance(10 * time.Second)
+	e.expect("c", "u", "Away")
+	e.answer("c", "u", "Away", clk.Now())
+	clk.Advance(5 * time.Second)
+	e.expect("c", "u", "Busy") // on its way
+	if got := e.landable("c", "u", unstamped); !slices.Equal(got, []string{"Away", "Busy"}) {
+		t.Fatalf("landable %v; want [Away Busy]: the newest answered write and the one on its way", got)
 	}
 }
