@@ -22,13 +22,14 @@ import (
 // errCondition wraps a failed read of the vendor before a conditional write.
 var errCondition = errors.New("reading the vendor before a conditional write")
 
-// standsDown reads the vendor for a conditional write and reports whether it must not be made, and why.
-// A failed read answers an error wrapping errCondition: nothing was sent.
-func (o *Outbox) standsDown(ctx context.Context, l *link, w *model.OutboxWrite) (bool, string, error) {
+// standsDown reads the vendor for a conditional write and reports whether it must not be made, and why;
+// agentCtx tells the adapter whom the write is for (withAgent). A failed read answers an error wrapping
+// errCondition: nothing was sent.
+func (o *Outbox) standsDown(agentCtx context.Context, l *link, w *model.OutboxWrite) (bool, string, error) {
 	if w.IfState == "" {
 		return false, "", nil
 	}
-	vs, err := l.adapter.GetState(o.withAgent(ctx, w), w.ExternalID)
+	vs, err := l.adapter.GetState(agentCtx, w.ExternalID)
 	if errors.Is(err, vendorapi.ErrUnsupported) {
 		return false, "", nil
 	}

@@ -162,7 +162,8 @@ func (o *Outbox) deliver(ctx context.Context, w *model.OutboxWrite) {
 		if !o.claim(ctx, w) {
 			return
 		}
-		down, why, cerr := o.standsDown(ctx, l, w)
+		agentCtx := o.withAgent(ctx, w) // read once, for the condition's read and the write
+		down, why, cerr := o.standsDown(agentCtx, l, w)
 		switch {
 		case cerr != nil && ctx.Err() != nil:
 			return // shutting down: the claim is released for the next leader
@@ -178,7 +179,7 @@ func (o *Outbox) deliver(ctx context.Context, w *model.OutboxWrite) {
 			}
 		}
 		o.expectEcho(ctx, w)
-		err = l.adapter.SetState(o.withAgent(ctx, w), w.ExternalID, w.VendorState)
+		err = l.adapter.SetState(agentCtx, w.ExternalID, w.VendorState)
 		if ctx.Err() == nil || !errors.Is(err, context.Canceled) {
 			o.answerEcho(ctx, w, o.now())
 		}
