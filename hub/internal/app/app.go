@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/grpc"
 
 	"presencehub.dev/hub/internal/agentsync"
@@ -145,8 +146,10 @@ func (a *App) newServer(ctx context.Context) (*server.Server, error) {
 		return nil, err
 	}
 	clientIP := clientip.New(proxies)
-	g := grpc.NewServer(grpc.MaxRecvMsgSize(a.Config.HTTP.MaxBodyBytes), grpc.ChainUnaryInterceptor(clientIP.UnaryInterceptor(), reg.UnaryInterceptor(), svc.UnaryInterceptor(authn)))
+	interceptors := []grpc.UnaryServerInterceptor{clientIP.UnaryInterceptor(), reg.UnaryInterceptor(), svc.UnaryInterceptor(authn)}
+	g := grpc.NewServer(grpc.MaxRecvMsgSize(a.Config.HTTP.MaxBodyBytes), grpc.ChainUnaryInterceptor(interceptors...))
 	phv1.RegisterPresenceHubServiceServer(g, svc)
+	inProcess := server.NewInProcess(&phv1.PresenceHubService_ServiceDesc, svc, a.Config.HTTP.MaxBodyBytes, interceptors...)
 	var tlsCfg *tls.Config
 	if a.Config.TLS.CertFile != "" {
 		cert, err := tls.LoadX509KeyPair(a.Config.TLS.CertFile, a.Config.TLS.KeyFile)
@@ -156,7 +159,7 @@ func (a *App) newServer(ctx context.Context) (*server.Server, error) {
 		tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12, NextProtos: []string{"h2", "http/1.1"}}
 	}
 	return server.New(ctx, server.Options{
-		Log: a.log, GRPC: g, Register: phv1.RegisterPresenceHubServiceHandler, Ready: a.Store, Metrics: reg, TLS: tlsCfg,
+		Log: a.log, GRPC: g, Service: inProcess, Register: registerGateway, Ready: a.Store, Metrics: reg, TLS: tlsCfg,
 		ClientIP: clientIP, Limits: server.Limits{ReadTimeout: hc.ReadTimeout, WriteTimeout: hc.WriteTimeout,
 			IdleTimeout: hc.IdleTimeout, MaxHeaderBytes: hc.MaxHeaderBytes, MaxBodyBytes: hc.MaxBodyBytes},
 		Console: a.console(authn, tlsCfg != nil),
@@ -231,4 +234,9 @@ func openSealer(cfg config.Config, log *slog.Logger) (*seal.Sealer, error) {
 		}
 	}
 	return seal.New(key)
+}
+
+// registerGateway mounts the REST routes of the service, calling it through cc.
+func registerGateway(ctx context.Context, mux *runtime.ServeMux, cc grpc.ClientConnInterface) error {
+	return phv1.RegisterPresenceHubServiceHandlerClient(ctx, mux, phv1.NewPresenceHubServiceClient(cc))
 }

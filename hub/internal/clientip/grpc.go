@@ -8,23 +8,21 @@ import (
 	"google.golang.org/grpc/peer"
 )
 
-// gatewayKey carries the REST caller's address from the gateway to the gRPC service over the in-memory
-// connection. It is believed only from that connection: a direct gRPC caller setting it is ignored.
-const gatewayKey = "x-presencehub-client-addr"
+// inProcessAddr is the peer of the REST gateway's calls, made in this process (server.NewInProcess):
+// no network connection carries them, so no remote caller can be this peer.
+type inProcessAddr struct{}
 
-// inMemoryNetwork is the network of the gateway's in-memory connection (grpc's bufconn).
-const inMemoryNetwork = "bufconn"
+func (inProcessAddr) Network() string { return "in-process" }
+func (inProcessAddr) String() string  { return "in-process" }
 
-// GatewayInterceptor stamps the address recorded by Middleware on the gateway's calls to the service.
-func GatewayInterceptor() grpc.UnaryClientInterceptor {
-	return func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
-		ctx = metadata.AppendToOutgoingContext(ctx, gatewayKey, FromContext(ctx))
-		return invoker(ctx, method, req, reply, cc, opts...)
-	}
+// InProcess marks a call the REST gateway makes in this process: its peer is the gateway, and its
+// client address the REST caller's, recorded by Middleware.
+func InProcess(ctx context.Context) context.Context {
+	return peer.NewContext(ctx, &peer.Peer{Addr: inProcessAddr{}, LocalAddr: inProcessAddr{}})
 }
 
-// UnaryInterceptor records the client address of every gRPC call: the REST caller's (set by the
-// gateway) for calls over the in-memory connection, else the peer's, or the forwarded one when the peer
+// UnaryInterceptor records the client address of every gRPC call: the REST caller's for the gateway's
+// calls made in process, else the peer's, or the forwarded one when the peer
 // is a trusted proxy.
 func (r *Resolver) UnaryInterceptor() grpc.UnaryServerInterceptor {
 	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
@@ -34,16 +32,13 @@ func (r *Resolver) UnaryInterceptor() grpc.UnaryServerInterceptor {
 
 // FromGRPC resolves the client address of an incoming gRPC call.
 func (r *Resolver) FromGRPC(ctx context.Context) string {
-	md, _ := metadata.FromIncomingContext(ctx)
 	p, ok := peer.FromContext(ctx)
 	if !ok || p.Addr == nil {
 		return "unknown"
 	}
-	if p.Addr.Network() == inMemoryNetwork {
-		if v := md.Get(gatewayKey); len(v) > 0 {
-			return v[len(v)-1]
-		}
-		return "unknown"
+	if _, inProcess := p.Addr.(inProcessAddr); inProcess {
+		return FromContext(ctx) // the REST caller's, recorded by Middleware on this same context
 	}
+	md, _ := metadata.FromIncomingContext(ctx)
 	return r.Resolve(p.Addr.String(), md.Get("forwarded"), md.Get("x-forwarded-for"))
 }

@@ -21,6 +21,10 @@ type FanoutOptions struct {
 	// FlapRate makes agent 0 an abuser flipping its status this many times per second besides the
 	// scheduled changes (its own changes are left out of the latency figures).
 	FlapRate int
+	// REST sends the changes as the admin API's PUT .../agents/{id}/presence with the hub-wide key
+	// (each in its own request, at its scheduled time) instead of set_status on the agent's device
+	// stream: the admin path's cost per change, against the stream path's.
+	REST bool
 }
 
 // pendingChange is a sent change not yet seen by every supervisor of the agent's team.
@@ -139,6 +143,14 @@ func Fanout(ctx context.Context, cfg Config, f *Fleet, o FanoutOptions, out io.W
 		go flaps.drive(ctx, devices[0], o.FlapRate, o.Duration)
 	}
 	statuses := []string{"available", "busy"}
+	send := func(i, k int, status string) {
+		_ = devices[i].send(ctx, &phv1.ClientMessage{Kind: &phv1.ClientMessage_SetStatus{SetStatus: &phv1.SetStatus{RequestId: strconv.Itoa(k), Status: status}}})
+	}
+	var restSends restSender
+	if o.REST {
+		restSends = newRESTSender(cfg, f)
+		send = func(i, _ int, status string) { restSends.send(ctx, f.Agents[i], status) }
+	}
 	first := 0
 	if o.FlapRate > 0 {
 		first = 1 // agent 0 flaps on its own
@@ -158,7 +170,7 @@ func Fanout(ctx context.Context, cfg Config, f *Fleet, o FanoutOptions, out io.W
 		}
 		lat.mu.Unlock()
 		status := statuses[(k/(len(devices)-first))%2] // each agent alternates, so no change is a no-op
-		_ = devices[i].send(ctx, &phv1.ClientMessage{Kind: &phv1.ClientMessage_SetStatus{SetStatus: &phv1.SetStatus{RequestId: strconv.Itoa(k), Status: status}}})
+		send(i, k, status)
 	}
 	elapsed := time.Since(t0)
 	time.Sleep(2 * time.Second) // let the tail arrive
@@ -176,6 +188,11 @@ func Fanout(ctx context.Context, cfg Config, f *Fleet, o FanoutOptions, out io.W
 	}
 	mode := "fanout"
 	switch {
+	case o.REST:
+		mode = "fanout-rest"
+		if err := restSends.err(); err != nil {
+			return err
+		}
 	case o.Stalled > 0:
 		mode = "slow"
 	case o.FlapRate > 0:

@@ -28,6 +28,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	last := fs.Int("source-last", 41, "last source address 127.0.0.N")
 	rate := fs.Int("rate", 1000, "fanout, provision: status changes per second")
 	dur := fs.Duration("duration", 20*time.Second, "fanout: how long to drive changes")
+	via := fs.String("via", "stream", "fanout: send the changes as set_status on each agent's device stream (stream) or as the admin API's PUT presence (rest)")
 	settle := fs.Duration("settle", 5*time.Second, "idle, reconnect: wait after connecting before reading RSS")
 	stalled := fs.Int("stalled", 4, "slow: supervisor streams watching every team that never read")
 	flapRate := fs.Int("flap-rate", 200, "flap: the abuser's status flips per second")
@@ -47,6 +48,10 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cent.APIKey, "centrifugo-api-key", "", "Centrifugo's http_api.key")
 	fs.StringVar(&cent.Secret, "centrifugo-secret", "", "Centrifugo's client.token.hmac_secret_key (connection tokens are signed with it)")
 	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *via != "stream" && *via != "rest" {
+		fmt.Fprintf(stderr, "presence-load: -via %q: want stream or rest\n", *via)
 		return 2
 	}
 	if *mode == "agentsync" {
@@ -100,7 +105,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "idle":
 		err = Idle(ctx, cfg, f, *settle, stdout)
 	case "fanout":
-		err = Fanout(ctx, cfg, f, FanoutOptions{Rate: *rate, Duration: *dur}, stdout)
+		err = Fanout(ctx, cfg, f, FanoutOptions{Rate: *rate, Duration: *dur, REST: *via == "rest"}, stdout)
 	case "slow":
 		err = Fanout(ctx, cfg, f, FanoutOptions{Rate: *rate, Duration: *dur, Stalled: *stalled}, stdout)
 	case "flap":

@@ -4,41 +4,23 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"net"
 	"net/http"
 	"strconv"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
-	"google.golang.org/grpc/test/bufconn"
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"presencehub.dev/hub/internal/api"
-	"presencehub.dev/hub/internal/clientip"
 )
 
-// RegisterFunc registers generated gateway handlers on mux, calling the service through conn.
-type RegisterFunc func(ctx context.Context, mux *runtime.ServeMux, conn *grpc.ClientConn) error
+// RegisterFunc registers generated gateway handlers on mux, calling the service through cc.
+type RegisterFunc func(ctx context.Context, mux *runtime.ServeMux, cc grpc.ClientConnInterface) error
 
-// gateway is the REST face: grpc-gateway over an in-memory connection to the same gRPC server, so
-// REST calls pass through the gRPC interceptors (auth, tenant scope, audit, metrics).
-type gateway struct {
-	http.Handler
-	lis  *bufconn.Listener
-	conn *grpc.ClientConn
-}
-
-func newGateway(ctx context.Context, srv *grpc.Server, register RegisterFunc) (*gateway, error) {
-	lis := bufconn.Listen(1 << 20)
-	go func() { _ = srv.Serve(lis) }()
-	conn, err := grpc.NewClient("passthrough:///in-memory",
-		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }),
-		grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithUnaryInterceptor(clientip.GatewayInterceptor()))
-	if err != nil {
-		return nil, fmt.Errorf("dialing in-memory gRPC: %w", err)
-	}
+// newGateway is the REST face: grpc-gateway calling the service in process (NewInProcess), through
+// the gRPC server's interceptors (auth, tenant scope, audit, metrics).
+func newGateway(ctx context.Context, cc grpc.ClientConnInterface, register RegisterFunc) (http.Handler, error) {
 	json := &runtime.JSONPb{
 		MarshalOptions:   protojson.MarshalOptions{UseProtoNames: true, EmitUnpopulated: true},
 		UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: false},
@@ -51,16 +33,10 @@ func newGateway(ctx context.Context, srv *grpc.Server, register RegisterFunc) (*
 		runtime.WithOutgoingHeaderMatcher(func(string) (string, bool) { return "", false }),
 		runtime.WithErrorHandler(writeError),
 	)
-	if err := register(ctx, mux, conn); err != nil {
-		conn.Close()
+	if err := register(ctx, mux, cc); err != nil {
 		return nil, fmt.Errorf("registering gateway: %w", err)
 	}
-	return &gateway{Handler: mux, lis: lis, conn: conn}, nil
-}
-
-func (g *gateway) close() {
-	g.conn.Close()
-	g.lis.Close()
+	return mux, nil
 }
 
 // writeError renders a gRPC status as JSON with the hub's HTTP status table.

@@ -1,6 +1,5 @@
 // Package server is the hub's network face: one listener serves gRPC, the REST gateway (grpc-gateway,
-// which calls the same gRPC service through an in-memory connection so both share one set of
-// interceptors), health and readiness probes, Prometheus metrics and the OpenAPI document.
+// which calls the same gRPC service in process, through the same interceptors), health and readiness probes, Prometheus metrics and the OpenAPI document.
 package server
 
 import (
@@ -27,17 +26,18 @@ type Pinger interface {
 
 // Server serves every protocol of the hub on one port.
 type Server struct {
-	log     *slog.Logger
-	grpc    *grpc.Server
-	gateway *gateway
-	http    *http.Server
-	tls     *tls.Config
+	log  *slog.Logger
+	grpc *grpc.Server
+	http *http.Server
+	tls  *tls.Config
 }
 
 // Options assemble a Server.
 type Options struct {
-	Log      *slog.Logger
-	GRPC     *grpc.Server // with every service registered
+	Log  *slog.Logger
+	GRPC *grpc.Server // with every service registered
+	// Service is the gRPC service in this process (NewInProcess), which the REST gateway calls.
+	Service  grpc.ClientConnInterface
 	Register RegisterFunc // registers the REST gateway handlers
 	Ready    Pinger
 	Metrics  *metrics.Registry
@@ -56,7 +56,7 @@ type Options struct {
 
 // New builds the server; call Serve to run it.
 func New(ctx context.Context, o Options) (*Server, error) {
-	gw, err := newGateway(ctx, o.GRPC, o.Register)
+	gw, err := newGateway(ctx, o.Service, o.Register)
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +66,6 @@ func New(ctx context.Context, o Options) (*Server, error) {
 	if o.Console != nil {
 		ui, err := o.Console(gw)
 		if err != nil {
-			gw.close()
 			return nil, fmt.Errorf("building the console: %w", err)
 		}
 		mux.Handle("/console/", ui)
@@ -83,7 +82,7 @@ func New(ctx context.Context, o Options) (*Server, error) {
 		}
 		mux.ServeHTTP(w, r)
 	})
-	s := &Server{log: o.Log, grpc: o.GRPC, gateway: gw, tls: o.TLS}
+	s := &Server{log: o.Log, grpc: o.GRPC, tls: o.TLS}
 	if o.ClientIP == nil {
 		o.ClientIP = clientip.New(nil)
 	}
@@ -110,7 +109,6 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, grace time.Duration
 	s.log.Info("serving", slog.String(logkey.Addr, ln.Addr().String()))
 	select {
 	case err := <-errc:
-		s.gateway.close()
 		return fmt.Errorf("serving: %w", err)
 	case <-ctx.Done():
 	}
@@ -124,7 +122,6 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, grace time.Duration
 	case <-shutdownCtx.Done():
 		s.grpc.Stop()
 	}
-	s.gateway.close()
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutting down: %w", err)
 	}
