@@ -44,6 +44,9 @@ type Event struct {
 	Presence *model.Presence
 	// Blocked explains, for a presence in a system state, why agent changes wait.
 	Blocked string
+	// Unlinked says the agent has no identity in any connected system (KindPresence), so no device
+	// needs its vendor lines refreshed. False when unknown (an older replica's event).
+	Unlinked bool
 	// Writes counts the vendor writes queued in the same transaction as the change (KindPresence), or
 	// queued without a change (KindWrite: what a held change resolved unapplied owes its sources), so
 	// the outbox wakes only when there is something to send.

@@ -19,6 +19,7 @@ type wireEvent struct {
 	DeviceID     string        `json:"d,omitempty"`
 	Presence     *wirePresence `json:"p,omitempty"`
 	Blocked      string        `json:"b,omitempty"`
+	Unlinked     bool          `json:"l,omitempty"`
 	Writes       int           `json:"w,omitempty"`
 	ConnectionID string        `json:"c,omitempty"`
 	ExternalID   string        `json:"x,omitempty"`
@@ -42,7 +43,7 @@ type wirePresence struct {
 // encode renders e as published by origin.
 func encode(origin string, e Event) ([]byte, error) {
 	w := wireEvent{Origin: origin, Kind: e.Kind, TenantID: e.TenantID, AgentID: e.AgentID, TeamIDs: e.TeamIDs, DeviceID: e.DeviceID,
-		Blocked: e.Blocked, Writes: e.Writes, ConnectionID: e.ConnectionID, ExternalID: e.ExternalID, VendorState: e.VendorState}
+		Blocked: e.Blocked, Unlinked: e.Unlinked, Writes: e.Writes, ConnectionID: e.ConnectionID, ExternalID: e.ExternalID, VendorState: e.VendorState}
 	if !e.Answered.IsZero() {
 		w.Answered = e.Answered.UnixMicro()
 	}
@@ -69,7 +70,7 @@ func decode(data []byte) (Event, string, error) {
 	if w.Kind == "" || w.Origin == "" {
 		return Event{}, "", fmt.Errorf("decoding event: no kind or origin in %.80q", data)
 	}
-	e := Event{Kind: w.Kind, TenantID: w.TenantID, AgentID: w.AgentID, TeamIDs: w.TeamIDs, DeviceID: w.DeviceID, Blocked: w.Blocked,
+	e := Event{Kind: w.Kind, TenantID: w.TenantID, AgentID: w.AgentID, TeamIDs: w.TeamIDs, DeviceID: w.DeviceID, Blocked: w.Blocked, Unlinked: w.Unlinked,
 		Writes: w.Writes, ConnectionID: w.ConnectionID, ExternalID: w.ExternalID, VendorState: w.VendorState, Remote: true}
 	if w.Answered != 0 {
 		e.Answered = time.UnixMicro(w.Answered).UTC()

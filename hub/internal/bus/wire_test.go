@@ -29,3 +29,16 @@ func must(b []byte, err error) []byte {
 	}
 	return b
 }
+
+func TestWireKeepsWhetherTheAgentIsLinked(t *testing.T) {
+	for _, unlinked := range []bool{true, false} {
+		e, _, err := decode(must(encode("r1", Event{Kind: KindPresence, TenantID: "tn_1", AgentID: "ag_1", Unlinked: unlinked})))
+		if err != nil || e.Unlinked != unlinked {
+			t.Errorf("Unlinked %v decoded as %v (%v)", unlinked, e.Unlinked, err)
+		}
+	}
+	// An older replica's event says nothing: the agent may be linked, and its devices are refreshed.
+	if e, _, err := decode([]byte(`{"o":"r0","k":"presence","t":"tn_1","a":"ag_1"}`)); err != nil || e.Unlinked {
+		t.Errorf("an event without the field decoded as Unlinked=%v (%v)", e.Unlinked, err)
+	}
+}

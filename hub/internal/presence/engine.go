@@ -337,7 +337,8 @@ func (e *Engine) apply(ctx context.Context, agent *model.Agent, req Request, flu
 }
 
 func (e *Engine) publish(ctx context.Context, agent *model.Agent, p *model.Presence, t *tenantInfo, writes int) {
-	ev := bus.Event{Kind: bus.KindPresence, TenantID: p.TenantID, AgentID: p.AgentID, TeamIDs: agent.TeamIDs, Presence: p, Blocked: t.blockedReason(p), Writes: writes}
+	ev := bus.Event{Kind: bus.KindPresence, TenantID: p.TenantID, AgentID: p.AgentID, TeamIDs: agent.TeamIDs, Presence: p, Blocked: t.blockedReason(p), Writes: writes,
+		Unlinked: len(agent.Identities) == 0}
 	if err := e.bus.Publish(ctx, ev); err != nil {
 		e.log.Warn("publishing presence", slog.String(logkey.AgentID, p.AgentID), slog.Any(logkey.Error, err))
 	}

@@ -74,6 +74,18 @@ func TestMigrationsOnAPopulatedDatabase(t *testing.T) {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
+	// The timeline as it was before it was keyed by agent (migration 17).
+	if _, err := p.UpTo(ctx, 16); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO timeline (id, tenant_id, agent_id, outcome, status, version, source, create_time) VALUES ('tl_01', 'tn_1', 'ag_1', 'applied', 'available', 1, 'device', 1)`,
+		`INSERT INTO timeline (id, tenant_id, agent_id, outcome, status, version, source, create_time) VALUES ('tl_02', 'tn_1', 'ag_1', 'applied', 'busy', 2, 'device', 2)`,
+	} {
+		if _, err := raw.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
 	raw.Close()
 
 	s, err := Open(ctx, "sqlite", path)
@@ -98,6 +110,10 @@ func TestMigrationsOnAPopulatedDatabase(t *testing.T) {
 	}
 	if err := s.TouchAPIKey(ctx, "ak_1", time.Now()); err != nil {
 		t.Fatalf("new column unusable: %v", err)
+	}
+	tl, _, err := s.ListTimeline(ctx, "tn_1", "ag_1", Page{})
+	if err != nil || len(tl) != 2 || tl[0].ID != "tl_02" || tl[0].Status != "busy" || tl[1].ID != "tl_01" {
+		t.Fatalf("timeline after migration: %v, %v; want tl_02 (busy) then tl_01", tl, err)
 	}
 	recs, _, err := s.ListAudit(ctx, "tn_1", "tm_1", Page{})
 	if err != nil || len(recs) != 1 {

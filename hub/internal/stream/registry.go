@@ -94,7 +94,9 @@ func (s *Server) dispatch(ev bus.Event) {
 		}
 	case bus.KindPresence:
 		// Every change can change what each linked system shows (written, pending, or not synced).
-		s.refreshVendors(ev.TenantID, ev.AgentID)
+		if !ev.Unlinked {
+			s.refreshVendors(ev.TenantID, ev.AgentID)
+		}
 		// Each connection gets the event once per view it has of the agent: as its own agent (no team)
 		// and as a member of each team it watches.
 		s.reg.mu.RLock()
