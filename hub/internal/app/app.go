@@ -54,7 +54,9 @@ type App struct {
 	// Sync is the vendor sync framework (outbox, webhooks, drift repair).
 	Sync *vendorsync.Manager
 	// AgentSync links agents to vendor users (runs on demand and on schedule).
-	AgentSync   *agentsync.Service
+	AgentSync *agentsync.Service
+	// Authn checks API keys (the REST and gRPC API, supervisors' streams, the console).
+	Authn       *auth.Authenticator
 	log         *slog.Logger
 	server      *server.Server
 	stopStreams context.CancelFunc
@@ -131,10 +133,11 @@ func (a *App) newServer(ctx context.Context) (*server.Server, error) {
 		Owner: a.Elector.ID(), Alive: a.Elector.Alive, Clock: clk, HTTPClient: vendorHTTP,
 	})
 	a.AgentSync = agentsync.New(a.Store, a.Sync, a.log, agentsync.Options{Interval: sc.AgentSyncInterval, Owner: a.Elector.ID(), Alive: a.Elector.Alive})
+	authn := auth.NewAuthenticator(a.Store, a.log)
+	a.Authn = authn
 	a.Store.OnChange(a.storeChanged)
 	a.followReplicas()
 	svc := api.New(api.Deps{Store: a.Store, Sealer: a.Sealer, Engine: engine, Bus: b, Sync: a.Sync, AgentSync: a.AgentSync, Log: a.log})
-	authn := auth.NewAuthenticator(a.Store, a.log)
 	streamCtx, stopStreams := context.WithCancel(context.WithoutCancel(ctx))
 	a.stopStreams = stopStreams
 	streams := stream.New(streamCtx, a.Store, engine, authn, b, a.log, stream.Options{

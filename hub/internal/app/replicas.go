@@ -44,6 +44,7 @@ func (a *App) followReplicas() {
 	a.Bus.Subscribe(func(e bus.Event) {
 		switch {
 		case e.Kind == bus.KindResync:
+			a.Authn.ForgetKeys()
 			a.Store.InvalidateAgents()
 			a.Engine.ForgetAll()
 			a.Sync.Kick()
@@ -52,7 +53,10 @@ func (a *App) followReplicas() {
 			a.Engine.Forget(e.AgentID) // the next change here reads the row another replica wrote
 		case e.Kind == bus.KindAgentChanged:
 			a.Store.InvalidateAgents()
+		case e.Kind == bus.KindKeysChanged:
+			a.Authn.ForgetKeys()
 		case e.Kind == bus.KindTenantChanged:
+			a.Authn.ForgetTenant(e.TenantID) // a deleted tenant takes its keys
 			a.Engine.InvalidateTenant(e.TenantID)
 			a.Sync.Invalidate(e.TenantID)
 		}
@@ -65,6 +69,15 @@ func (a *App) storeChanged(c store.Change) {
 	tenant := c.Has(store.ChangedTenant | store.ChangedCatalog | store.ChangedConnections | store.ChangedRules | store.ChangedTeams)
 	if c.Has(store.ChangedTenant | store.ChangedCatalog) {
 		a.Engine.InvalidateTenant(c.TenantID) // the catalog or settings
+	}
+	if c.Has(store.ChangedTenant) {
+		a.Authn.ForgetTenant(c.TenantID) // a deleted tenant takes its keys
+	}
+	if c.Has(store.ChangedKeys) {
+		a.Authn.ForgetKeys()
+		if err := a.Bus.Publish(context.Background(), bus.Event{Kind: bus.KindKeysChanged, TenantID: c.TenantID}); err != nil {
+			a.log.Warn("announcing a deleted key to other replicas", slog.String(logkey.TenantID, c.TenantID), slog.Any(logkey.Error, err))
+		}
 	}
 	if tenant {
 		a.Sync.Invalidate(c.TenantID) // which writes a change owes

@@ -28,6 +28,7 @@ type Authenticator struct {
 	keys  keyStore
 	log   *slog.Logger
 	now   func() time.Time
+	cache keyCache
 	mu    sync.Mutex
 	touch map[string]time.Time // key id -> last recorded use
 }
@@ -56,15 +57,21 @@ func (a *Authenticator) Authenticate(ctx context.Context, header string) (*Princ
 	if !ok {
 		return nil, ErrUnauthenticated
 	}
-	k, err := a.keys.APIKeyByHash(ctx, Hash(token))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, ErrUnauthenticated
+	hash := Hash(token)
+	k, ok, gen := a.cache.lookup(hash)
+	if !ok {
+		key, err := a.keys.APIKeyByHash(ctx, hash)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, ErrUnauthenticated
+		}
+		if err != nil {
+			return nil, fmt.Errorf("authenticating: %w", err)
+		}
+		a.cache.store(key, gen)
+		k = cachedKey{id: key.ID, name: key.Name, tenantID: key.TenantID, role: key.Role}
 	}
-	if err != nil {
-		return nil, fmt.Errorf("authenticating: %w", err)
-	}
-	a.recordUse(ctx, k.ID)
-	return &Principal{KeyID: k.ID, KeyName: k.Name, TenantID: k.TenantID, Role: k.Role}, nil
+	a.recordUse(ctx, k.id)
+	return &Principal{KeyID: k.id, KeyName: k.name, TenantID: k.tenantID, Role: k.role}, nil
 }
 
 // recordUse writes the key's last-use time at most once a minute.

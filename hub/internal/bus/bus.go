@@ -15,6 +15,8 @@ import (
 const (
 	// KindPresence: an agent's presence changed.
 	KindPresence = "presence"
+	// KindKeysChanged: an API key was deleted; replicas drop the keys they cached.
+	KindKeysChanged = "keys_changed"
 	// KindDeviceRevoked: a device's token was revoked; its streams must close.
 	KindDeviceRevoked = "device_revoked"
 	// KindAgentChanged: an agent's teams or identities changed; caches must reload.

@@ -72,6 +72,7 @@ func (s *DB) ListAPIKeys(ctx context.Context, tenantID string, p Page) ([]*model
 
 // DeleteAPIKey revokes a key.
 func (s *DB) DeleteAPIKey(ctx context.Context, tenantID, id string) error {
+	defer s.changed(tenantID, ChangedKeys)
 	res, err := s.x.ExecContext(ctx, s.q("DELETE FROM api_keys WHERE COALESCE(tenant_id, '') = ? AND id = ?"), tenantID, id)
 	if err != nil {
 		return fmt.Errorf("deleting api key: %w", s.mapErr(err))

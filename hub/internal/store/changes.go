@@ -16,6 +16,8 @@ const (
 	ChangedTeams
 	// ChangedAgents: agents, their teams or their identities (vendor links).
 	ChangedAgents
+	// ChangedKeys: an API key was deleted (its tenant is the change's; "" for a hub-wide key).
+	ChangedKeys
 )
 
 // Change is what one write changed, in one tenant.
@@ -28,7 +30,7 @@ type Change struct {
 func (c Change) Has(what Changed) bool { return c.What&what != 0 }
 
 // OnChange registers the one subscriber told of every write this store makes to tenants, statuses,
-// connections, rules, teams and agents, right after it is committed (or failed: a failed write may
+// connections, rules, teams, agents and API keys (deletions), right after it is committed (or failed: a failed write may
 // have committed before its error). The app drops its caches and tells the other replicas; nothing
 // guesses from API method names.
 func (s *DB) OnChange(fn func(Change)) { s.onChange.Store(&fn) }
