@@ -79,7 +79,12 @@ func (c *conn) start() bool {
 		return false
 	}
 	c.ownSent = snap.GetPresence().GetVersion()
-	if err := c.write(&phv1.ServerMessage{Kind: &phv1.ServerMessage_Snapshot{Snapshot: snap}}); err != nil {
+	c.out.cork() // a snapshot is longer than the write buffer: one write instead of two
+	err = c.write(&phv1.ServerMessage{Kind: &phv1.ServerMessage_Snapshot{Snapshot: snap}})
+	if uerr := c.out.uncork(); err == nil {
+		err = uerr
+	}
+	if err != nil {
 		c.end()
 		return false
 	}

@@ -6,7 +6,7 @@ import (
 )
 
 // corkWriter sits between the websocket library's write buffer and the socket. The library flushes
-// after every message (and, for a message longer than the 512-byte write buffer, once more in the
+// after every message (and, for a message longer than the 128-byte write buffer, once more in the
 // middle), so each message would cost at least one write system call. While corked, what the library
 // flushes is collected instead, and uncork sends it all in one write: the writer corks around a batch
 // of queued messages (an ack, the agent's own event, a vendor update, several team events), so they

@@ -10,12 +10,13 @@ import (
 )
 
 // Buffer sizes of an upgraded connection, instead of net/http's 4 KB each. Client messages are small
-// and rare; a server message that fits the write buffer (a control frame, one presence event) goes
-// out in one write, a longer one (a snapshot, a batch) in two. The buffers live as long as the
-// connection, so they were most of an idle stream's memory.
+// and rare. The write buffer only needs to hold a control frame (a ping, a pong, a close): every other
+// server message (the snapshot, events, answers) is written corked (corkWriter), so whatever the
+// buffer's size it reaches the socket in one write with the rest of its batch. The buffers live as
+// long as the connection, so they were most of an idle stream's memory.
 const (
 	readBufferSize  = 256
-	writeBufferSize = 512
+	writeBufferSize = 128
 )
 
 // smallBuffers is the handshake's ResponseWriter, with a Hijack that hands the websocket library
