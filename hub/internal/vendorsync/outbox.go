@@ -180,7 +180,7 @@ func (o *Outbox) deliver(ctx context.Context, w *model.OutboxWrite) {
 		}
 		o.expectEcho(ctx, w)
 		err = l.adapter.SetState(agentCtx, w.ExternalID, w.VendorState)
-		if (ctx.Err() == nil || !errors.Is(err, context.Canceled)) && !outcomeUnknown(err) {
+		if ctx.Err() == nil || !errors.Is(err, context.Canceled) {
 			o.answerEcho(ctx, w, o.now())
 		}
 		if ra := vendorapi.RetryAfter(err); ra > 0 {

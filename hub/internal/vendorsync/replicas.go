@@ -2,9 +2,7 @@ package vendorsync
 
 import (
 	"context"
-	"errors"
 	"log/slog"
-	"net"
 	"time"
 
 	"presencehub.dev/hub/internal/bus"
@@ -79,16 +77,6 @@ func (o *Outbox) expectEcho(ctx context.Context, w *model.OutboxWrite) {
 	if err != nil {
 		o.log.Warn("announcing a write to other replicas", slog.String(logkey.WriteID, w.ID), slog.Any(logkey.Error, err))
 	}
-}
-
-// outcomeUnknown reports whether a write's error leaves open whether the vendor made it, and when: a
-// request that timed out may still be applied after the hub gave up on it, so the time it gave up
-// bounds nothing. Such a write is not answered: it stays expected as on its way until its echo window
-// ends (seed 107981: a Salesforce write that timed out was applied 50 ms after the hub's timeout, and
-// the next poll's read of it, stamped after that "answer", was taken for a person's pick).
-func outcomeUnknown(err error) bool {
-	var ne net.Error
-	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
 }
 
 // answerEcho notes, here and on every other replica, that the vendor answered w at: a change it stamps
