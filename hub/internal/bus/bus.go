@@ -59,6 +59,8 @@ type Event struct {
 	VendorState  string
 	// Answered is when the vendor answered that write (KindWriteExpected; zero: it is about to be sent).
 	Answered time.Time
+	// TimedOut says the write's request timed out at Answered: the vendor may still apply it a little later.
+	TimedOut bool
 	// Remote is set on events that another replica published.
 	Remote bool
 }

@@ -25,6 +25,7 @@ type wireEvent struct {
 	ExternalID   string        `json:"x,omitempty"`
 	VendorState  string        `json:"s,omitempty"`
 	Answered     int64         `json:"n,omitempty"` // Unix microseconds
+	TimedOut     bool          `json:"y,omitempty"`
 }
 
 // wirePresence is a model.Presence; its tenant and agent are the event's.
@@ -43,7 +44,7 @@ type wirePresence struct {
 // encode renders e as published by origin.
 func encode(origin string, e Event) ([]byte, error) {
 	w := wireEvent{Origin: origin, Kind: e.Kind, TenantID: e.TenantID, AgentID: e.AgentID, TeamIDs: e.TeamIDs, DeviceID: e.DeviceID,
-		Blocked: e.Blocked, Unlinked: e.Unlinked, Writes: e.Writes, ConnectionID: e.ConnectionID, ExternalID: e.ExternalID, VendorState: e.VendorState}
+		Blocked: e.Blocked, Unlinked: e.Unlinked, Writes: e.Writes, ConnectionID: e.ConnectionID, ExternalID: e.ExternalID, VendorState: e.VendorState, TimedOut: e.TimedOut}
 	if !e.Answered.IsZero() {
 		w.Answered = e.Answered.UnixMicro()
 	}
@@ -71,7 +72,7 @@ func decode(data []byte) (Event, string, error) {
 		return Event{}, "", fmt.Errorf("decoding event: no kind or origin in %.80q", data)
 	}
 	e := Event{Kind: w.Kind, TenantID: w.TenantID, AgentID: w.AgentID, TeamIDs: w.TeamIDs, DeviceID: w.DeviceID, Blocked: w.Blocked, Unlinked: w.Unlinked,
-		Writes: w.Writes, ConnectionID: w.ConnectionID, ExternalID: w.ExternalID, VendorState: w.VendorState, Remote: true}
+		Writes: w.Writes, ConnectionID: w.ConnectionID, ExternalID: w.ExternalID, VendorState: w.VendorState, TimedOut: w.TimedOut, Remote: true}
 	if w.Answered != 0 {
 		e.Answered = time.UnixMicro(w.Answered).UTC()
 	}

@@ -28,8 +28,16 @@ type expectedWrite struct {
 	// answered is when the vendor answered the write (zero while it is on its way): the vendor applied
 	// it no later than that.
 	answered time.Time
-	expires  time.Time
+	// lateUntil, for a write whose request timed out, is how late the vendor may have applied it: it
+	// may process a request after the hub gave up on it (seed 107981: Salesforce stamped the write 50 ms
+	// after the hub's timeout). Only echo matching looks past the answer; the write is answered for
+	// everything else (it is not landable over later changes for that).
+	lateUntil time.Time
+	expires   time.Time
 }
+
+// lateApply bounds how long after a timed-out request the vendor may still apply it.
+const lateApply = 5 * time.Second
 
 func newEchoes(window time.Duration, clk clock.Clock) *echoes {
 	return &echoes{window: window, clock: clock.OrReal(clk), m: map[string][]*expectedWrite{}}
@@ -52,8 +60,9 @@ func (e *echoes) expect(connectionID, externalID, state string) {
 }
 
 // answer notes that the vendor answered the hub's write of state at (success or failure: either way it
-// applied it, if at all, no later than that).
-func (e *echoes) answer(connectionID, externalID, state string, at time.Time) {
+// applied it, if at all, no later than that), or that the request timed out then (timedOut: it may have
+// applied it up to lateApply later).
+func (e *echoes) answer(connectionID, externalID, state string, at time.Time, timedOut bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	k := echoKey(connectionID, externalID)
@@ -61,6 +70,9 @@ func (e *echoes) answer(connectionID, externalID, state string, at time.Time) {
 	for i := len(list) - 1; i >= 0; i-- {
 		if w := list[i]; w.state == state && w.answered.IsZero() {
 			w.answered, w.expires = at, at.Add(e.window)
+			if timedOut {
+				w.lateUntil = at.Add(lateApply)
+			}
 			return
 		}
 	}
@@ -96,7 +108,7 @@ func (e *echoes) consume(connectionID, externalID, state string, at time.Time, o
 	list := e.m[k]
 	match := -1
 	for i := len(list) - 1; i >= 0; i-- {
-		if w := list[i]; w.state == state && (at.IsZero() || w.answered.IsZero() || !at.After(w.answered)) {
+		if w := list[i]; w.state == state && (at.IsZero() || w.answered.IsZero() || !at.After(w.answered) || !at.After(w.lateUntil)) {
 			match = i
 			break
 		}

@@ -57,7 +57,7 @@ func TestEchoesAreWhatTheHubWrote(t *testing.T) {
 		t.Fatal("the echo of a write on its way was not recognised")
 	}
 	answered := now.Add(50 * time.Millisecond)
-	e.answer("c", "u", "online", answered)
+	e.answer("c", "u", "online", answered, false)
 	clk.Advance(answered.Add(80 * time.Millisecond).Sub(clk.Now()))
 	now = clk.Now()
 	if e.consume("c", "u", "away", now, false) {
@@ -85,7 +85,7 @@ func TestAPollReadBeforeOurWriteLandsKeepsItsEcho(t *testing.T) {
 	if e.consume("c", "u", "available", time.Time{}, true) {
 		t.Fatal("another state is no echo")
 	}
-	e.answer("c", "u", "busy", now.Add(10*time.Millisecond))
+	e.answer("c", "u", "busy", now.Add(10*time.Millisecond), false)
 	if e.consume("c", "u", "available", now.Add(-time.Second), true) {
 		t.Fatal("another state is no echo")
 	}
@@ -93,7 +93,7 @@ func TestAPollReadBeforeOurWriteLandsKeepsItsEcho(t *testing.T) {
 		t.Fatal("the echo of a write the earlier polls read before it landed was not recognised")
 	}
 	e.expect("c", "u", "available")
-	e.answer("c", "u", "available", now.Add(20*time.Millisecond))
+	e.answer("c", "u", "available", now.Add(20*time.Millisecond), false)
 	if e.consume("c", "u", "busy", now.Add(time.Second), true) {
 		t.Fatal("a state set after our write was answered is the agent's change")
 	}
@@ -111,7 +111,7 @@ func TestAnUnstampedReadMovesPastNoWrite(t *testing.T) {
 	var unstamped time.Time
 	e := newEchoes(30*time.Second, clk)
 	e.expect("c", "u", "Away")
-	e.answer("c", "u", "Away", clk.Now())
+	e.answer("c", "u", "Away", clk.Now(), false)
 	clk.Advance(10 * time.Second)
 	if e.consume("c", "u", "Available", unstamped, true) {
 		t.Fatal("another state was taken for the echo of Away")
@@ -126,7 +126,7 @@ func TestAnUnstampedReadMovesPastNoWrite(t *testing.T) {
 	// A stamped read does move past what was answered before its stamp.
 	e.expect("c", "u", "Away")
 	answered := clk.Now()
-	e.answer("c", "u", "Away", answered)
+	e.answer("c", "u", "Away", answered, false)
 	if e.consume("c", "u", "Available", answered.Add(time.Second), true) || len(e.landable("c", "u", unstamped)) != 0 {
 		t.Fatal("a read stamped after the write's answer must move past it")
 	}
@@ -139,10 +139,10 @@ func TestOnlyTheNewestAnsweredWriteMayShow(t *testing.T) {
 	var unstamped time.Time
 	e := newEchoes(30*time.Second, clk)
 	e.expect("c", "u", "Available")
-	e.answer("c", "u", "Available", clk.Now())
+	e.answer("c", "u", "Available", clk.Now(), false)
 	clk.Advance(10 * time.Second)
 	e.expect("c", "u", "Away")
-	e.answer("c", "u", "Away", clk.Now())
+	e.answer("c", "u", "Away", clk.Now(), false)
 	clk.Advance(5 * time.Second)
 	e.expect("c", "u", "Busy") // on its way
 	if got := e.landable("c", "u", unstamped); !slices.Equal(got, []string{"Away", "Busy"}) {

@@ -149,7 +149,7 @@ func (m *Manager) Run(ctx context.Context) {
 		case e.Kind == bus.KindWriteExpected && e.Remote && e.Answered.IsZero():
 			m.echoes.expect(e.ConnectionID, e.ExternalID, e.VendorState)
 		case e.Kind == bus.KindWriteExpected && e.Remote:
-			m.echoes.answer(e.ConnectionID, e.ExternalID, e.VendorState, e.Answered)
+			m.echoes.answer(e.ConnectionID, e.ExternalID, e.VendorState, e.Answered, e.TimedOut)
 		}
 	})
 	defer cancel()

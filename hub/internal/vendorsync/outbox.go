@@ -181,7 +181,7 @@ func (o *Outbox) deliver(ctx context.Context, w *model.OutboxWrite) {
 		o.expectEcho(ctx, w)
 		err = l.adapter.SetState(agentCtx, w.ExternalID, w.VendorState)
 		if ctx.Err() == nil || !errors.Is(err, context.Canceled) {
-			o.answerEcho(ctx, w, o.now())
+			o.answerEcho(ctx, w, o.now(), timedOut(err))
 		}
 		if ra := vendorapi.RetryAfter(err); ra > 0 {
 			l.pause(o.now().Add(ra))

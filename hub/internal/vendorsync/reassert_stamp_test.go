@@ -18,7 +18,7 @@ func TestReassertionOnlyWhereTheChangeMayPredateOurWrite(t *testing.T) {
 	e.expect("c", "u", "available")
 	answered := clk.Now().Add(time.Second)
 	clk.Advance(time.Second)
-	e.answer("c", "u", "available", answered)
+	e.answer("c", "u", "available", answered, false)
 	clk.Advance(20 * time.Second)
 
 	for _, tc := range []struct {

@@ -2,7 +2,9 @@ package vendorsync
 
 import (
 	"context"
+	"errors"
 	"log/slog"
+	"net"
 	"time"
 
 	"presencehub.dev/hub/internal/bus"
@@ -79,12 +81,19 @@ func (o *Outbox) expectEcho(ctx context.Context, w *model.OutboxWrite) {
 	}
 }
 
-// answerEcho notes, here and on every other replica, that the vendor answered w at: a change it stamps
-// later is no echo of w.
-func (o *Outbox) answerEcho(ctx context.Context, w *model.OutboxWrite, at time.Time) {
-	o.echoes.answer(w.ConnectionID, w.ExternalID, w.VendorState, at)
+// timedOut reports whether a write's request timed out: the vendor may still apply it after the hub
+// gave up on it (seed 107981).
+func timedOut(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
+}
+
+// answerEcho notes, here and on every other replica, that the vendor answered w at (or that the request
+// timed out then): a change it stamps later (later than lateApply after a timeout) is no echo of w.
+func (o *Outbox) answerEcho(ctx context.Context, w *model.OutboxWrite, at time.Time, timedOut bool) {
+	o.echoes.answer(w.ConnectionID, w.ExternalID, w.VendorState, at, timedOut)
 	err := o.bus.Publish(context.WithoutCancel(ctx), bus.Event{Kind: bus.KindWriteExpected, TenantID: w.TenantID, AgentID: w.AgentID,
-		ConnectionID: w.ConnectionID, ExternalID: w.ExternalID, VendorState: w.VendorState, Answered: at})
+		ConnectionID: w.ConnectionID, ExternalID: w.ExternalID, VendorState: w.VendorState, Answered: at, TimedOut: timedOut})
 	if err != nil {
 		o.log.Warn("announcing a write's answer to other replicas", slog.String(logkey.WriteID, w.ID), slog.Any(logkey.Error, err))
 	}
