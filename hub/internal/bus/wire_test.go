@@ -18,6 +18,9 @@ func TestWireKeepsWriteAnswers(t *testing.T) {
 	if origin != "r1" || !e.Answered.Equal(at) || e.VendorState != "away" || e.ConnectionID != "cn_1" || e.ExternalID != "42" {
 		t.Errorf("decoded %+v from %s", e, origin)
 	}
+	if e, _, _ := decode(must(encode("r1", Event{Kind: KindWriteExpected, VendorState: "away", Answered: at, TimedOut: true}))); !e.TimedOut {
+		t.Error("a timed-out write's answer decoded as a vendor's answer")
+	}
 	if e, _, _ := decode(must(encode("r1", Event{Kind: KindWriteExpected, VendorState: "away"}))); !e.Answered.IsZero() {
 		t.Errorf("a write about to be sent decoded as answered at %v", e.Answered)
 	}

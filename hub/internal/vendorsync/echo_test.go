@@ -149,3 +149,33 @@ func TestOnlyTheNewestAnsweredWriteMayShow(t *testing.T) {
 		t.Fatalf("landable %v; want [Away Busy]: the newest answered write and the one on its way", got)
 	}
 }
+
+// TestATimedOutWriteMayLandAfterItsTimeout is simulation seed 107981: a vendor may apply a request after
+// the hub's client gave up on it, so the echo of a timed-out write may be stamped a little after that
+// "answer"; it is still the echo. The write is answered for the rest: it cannot show over a change
+// stamped after its answer (not landable), and a stamp past lateApply is a person's.
+func TestATimedOutWriteMayLandAfterItsTimeout(t *testing.T) {
+	clk := clock.NewFake(time.Unix(1000, 0))
+	e := newEchoes(30*time.Second, clk)
+	e.expect("c", "u", "Busy")
+	timedOutAt := clk.Now().Add(10 * time.Second)
+	e.answer("c", "u", "Busy", timedOutAt, true)
+	clk.Advance(11 * time.Second)
+	if got := e.landable("c", "u", timedOutAt.Add(time.Second)); len(got) != 0 {
+		t.Errorf("a timed-out write is landable over a change stamped after its timeout: %v", got)
+	}
+	if !e.consume("c", "u", "Busy", timedOutAt.Add(50*time.Millisecond), false) {
+		t.Fatal("the echo of a timed-out write, stamped 50 ms after the timeout, was taken for a person's pick")
+	}
+	if e.consume("c", "u", "Busy", timedOutAt.Add(lateApply+time.Millisecond), false) {
+		t.Fatal("a pick stamped past lateApply after the timeout was taken for the timed-out write's echo")
+	}
+
+	// A write the vendor answered bounds its echo at the answer.
+	e.expect("c", "v", "Busy")
+	answered := clk.Now()
+	e.answer("c", "v", "Busy", answered, false)
+	if e.consume("c", "v", "Busy", answered.Add(50*time.Millisecond), false) {
+		t.Fatal("a pick stamped after the vendor answered the write was taken for its echo")
+	}
+}
