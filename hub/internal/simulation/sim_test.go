@@ -169,36 +169,36 @@ func at(lines []string, k int) string {
 // CI replays them besides seeds 1–200.
 var regressionSeeds = []uint64{
 	274, 540, // hung: a sign-in held a sync.Mutex across a request hanging in virtual time (vendorapi.Turn)
-	7591,  // a-stale: two delayed Aircall webhooks delivered in one instant were judged out of order
-	8170,  // c-converge: a held CXone change resolved unapplied left CXone on the held state
-	10059, // c-left-alone: a Zendesk pick in the instant the hub's write to it was queued
-	2994,  // c-left-alone: a ServiceNow pick older than the agent's queued tray request (a checker gap)
-	8811,  // c-left-alone: a ServiceNow pick older than the tray requests that replaced its held change
-	3687,  // c-converge: a Salesforce pick during ACW, older than the tray's queued request, may stand (a checker error)
-	1528,  // a-reason: a write on its way when the hub was killed, superseded meanwhile, counted as never sent
-	9114,  // b-acked-held: after a restart a poll reported again a change a webhook had brought; it replaced the held tray change
-	17608, // b-acked-held: a CXone pick 0.3 s before a held tray change replaced it, as the contract's StampGrace allows (a checker error)
-	28409, // a-stale: a poll that read the hub's own write was taken as telling the person's earlier picks (a checker error)
-	37139, // c-left-alone: an Aircall pick older than another vendor's pick the hub took may be written over (a checker error)
-	65929, // c-left-alone: a call's end stamped after the hub's write was reasserted over the wrap-up it started
-	57671, // c-left-alone: the same (a reassertion the vendor's stamp proved needless)
-	45074, // c-converge: the same, on Zendesk
-	97924, // c-left-alone: a ServiceNow pick replaced by an older Talkdesk pick a poll brought within StampGrace (a checker gap: polls' picks were not counted as taken)
-	72259, // c-converge: a Zendesk webhook delayed across two restarts; the hub's later write had replaced that pick, and nothing wrote it back
-	71144, // a-reason: a Talkdesk stamp 60 ns after the write's stored answer (the store keeps microseconds) made its late echo a change
-	376,   // a-reason (genesys-teams): after a restart a Teams poll read the hub's own Away (a later write had failed) and applied it as the person's
-	1330,  // c-left-alone (genesys-teams): a Genesys Meal, which reads as the hub's Lunch, reasserted over with Away after writes that had failed
-	9831,  // a-stale (genesys-teams): the checker took a poll round as having read Teams when Teams, last in the round, waited behind a paused connection (a checker error)
-	629,   // a-stale: a delayed ServiceNow webhook older than a change the hub had polled was applied
-	28497, // c-left-alone (genesys-teams): the write a flush owed a held Genesys change's source was made blind, over the person's newer Not Responding
-	41172, // c-left-alone: the same over a CXone Refused
-	55521, // a-stale: an Aircall Offline picked within the second the hub wrote unavailable there, taken for its echo (the documented gap; a checker error)
-	67721, // c-converge (genesys-teams): a held Genesys pick replaced by tray requests, the last queued behind a call: Genesys was owed the status and never written it
-	85632, // a-stale: an unmapped Aircall pick during a call (reported custom) counted as a newer mapped pick (a checker error)
-	49245, // a-reason (talkdesk-teams; fails in some goroutine schedules only): a late Teams read of the person's older Available made the hub forget its Away write; the Away read next was applied as a person's change
-	76253, // c-left-alone (talkdesk-teams; some schedules only): an older write still expected counted as landable under a newer answered one; Away reasserted over the person's BeRightBack
+	7591,   // a-stale: two delayed Aircall webhooks delivered in one instant were judged out of order
+	8170,   // c-converge: a held CXone change resolved unapplied left CXone on the held state
+	10059,  // c-left-alone: a Zendesk pick in the instant the hub's write to it was queued
+	2994,   // c-left-alone: a ServiceNow pick older than the agent's queued tray request (a checker gap)
+	8811,   // c-left-alone: a ServiceNow pick older than the tray requests that replaced its held change
+	3687,   // c-converge: a Salesforce pick during ACW, older than the tray's queued request, may stand (a checker error)
+	1528,   // a-reason: a write on its way when the hub was killed, superseded meanwhile, counted as never sent
+	9114,   // b-acked-held: after a restart a poll reported again a change a webhook had brought; it replaced the held tray change
+	17608,  // b-acked-held: a CXone pick 0.3 s before a held tray change replaced it, as the contract's StampGrace allows (a checker error)
+	28409,  // a-stale: a poll that read the hub's own write was taken as telling the person's earlier picks (a checker error)
+	37139,  // c-left-alone: an Aircall pick older than another vendor's pick the hub took may be written over (a checker error)
+	65929,  // c-left-alone: a call's end stamped after the hub's write was reasserted over the wrap-up it started
+	57671,  // c-left-alone: the same (a reassertion the vendor's stamp proved needless)
+	45074,  // c-converge: the same, on Zendesk
+	97924,  // c-left-alone: a ServiceNow pick replaced by an older Talkdesk pick a poll brought within StampGrace (a checker gap: polls' picks were not counted as taken)
+	72259,  // c-converge: a Zendesk webhook delayed across two restarts; the hub's later write had replaced that pick, and nothing wrote it back
+	71144,  // a-reason: a Talkdesk stamp 60 ns after the write's stored answer (the store keeps microseconds) made its late echo a change
+	376,    // a-reason (genesys-teams): after a restart a Teams poll read the hub's own Away (a later write had failed) and applied it as the person's
+	1330,   // c-left-alone (genesys-teams): a Genesys Meal, which reads as the hub's Lunch, reasserted over with Away after writes that had failed
+	9831,   // a-stale (genesys-teams): the checker took a poll round as having read Teams when Teams, last in the round, waited behind a paused connection (a checker error)
+	629,    // a-stale: a delayed ServiceNow webhook older than a change the hub had polled was applied
+	28497,  // c-left-alone (genesys-teams): the write a flush owed a held Genesys change's source was made blind, over the person's newer Not Responding
+	41172,  // c-left-alone: the same over a CXone Refused
+	55521,  // a-stale: an Aircall Offline picked within the second the hub wrote unavailable there, taken for its echo (the documented gap; a checker error)
+	67721,  // c-converge (genesys-teams): a held Genesys pick replaced by tray requests, the last queued behind a call: Genesys was owed the status and never written it
+	85632,  // a-stale: an unmapped Aircall pick during a call (reported custom) counted as a newer mapped pick (a checker error)
+	49245,  // a-reason (talkdesk-teams; fails in some goroutine schedules only): a late Teams read of the person's older Available made the hub forget its Away write; the Away read next was applied as a person's change
+	76253,  // c-left-alone (talkdesk-teams; some schedules only): an older write still expected counted as landable under a newer answered one; Away reasserted over the person's BeRightBack
 	107981, // a-reason (salesforce; most schedules): a write that timed out was applied 50 ms after the timeout; its read, stamped after that "answer", was taken for a person's pick
-	47724, // b-acked-held (genesys-teams): a Teams pick polled in the virtual instant a tray change was held replaced it (a checker error: same-instant takes did not count)
+	47724,  // b-acked-held (genesys-teams): a Teams pick polled in the virtual instant a tray change was held replaced it (a checker error: same-instant takes did not count)
 }
 
 func TestRegressionSeeds(t *testing.T) {
