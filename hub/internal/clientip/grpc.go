@@ -22,8 +22,7 @@ func InProcess(ctx context.Context) context.Context {
 }
 
 // UnaryInterceptor records the client address of every gRPC call: the REST caller's for the gateway's
-// calls made in process, else the peer's, or the forwarded one when the peer
-// is a trusted proxy.
+// calls made in process, else the peer's, or the forwarded one when the peer is a trusted proxy.
 func (r *Resolver) UnaryInterceptor() grpc.UnaryServerInterceptor {
 	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
 		return handler(WithAddr(ctx, r.FromGRPC(ctx)), req)

@@ -146,9 +146,9 @@ func Fanout(ctx context.Context, cfg Config, f *Fleet, o FanoutOptions, out io.W
 	send := func(i, k int, status string) {
 		_ = devices[i].send(ctx, &phv1.ClientMessage{Kind: &phv1.ClientMessage_SetStatus{SetStatus: &phv1.SetStatus{RequestId: strconv.Itoa(k), Status: status}}})
 	}
-	var restSends restSender
+	var restSends *restSender
 	if o.REST {
-		restSends = newRESTSender(cfg, f)
+		restSends = newRESTSender(cfg.HubURL, cfg.Key, f.TenantID)
 		send = func(i, _ int, status string) { restSends.send(ctx, f.Agents[i], status) }
 	}
 	first := 0

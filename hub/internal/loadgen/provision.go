@@ -4,9 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/http"
-	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -24,8 +21,7 @@ type ProvisionOptions struct {
 // writers, optionally while o.Rate presence changes a second are committed. Any answer but 200 fails
 // the run, naming it.
 func Provisioning(ctx context.Context, cfg Config, o ProvisionOptions, out io.Writer) error {
-	var changes, failed atomic.Int64
-	var firstFailure atomic.Pointer[error]
+	var sends *restSender
 	stop := func() {}
 	if o.Rate > 0 {
 		movers, err := Provision(ctx, Config{HubURL: cfg.HubURL, Key: cfg.Key, Agents: o.Movers, TeamSize: cfg.TeamSize,
@@ -33,10 +29,11 @@ func Provisioning(ctx context.Context, cfg Config, o ProvisionOptions, out io.Wr
 		if err != nil {
 			return fmt.Errorf("provisioning the agents that change status: %w", err)
 		}
-		c := &client{url: cfg.HubURL, key: cfg.Key, http: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 256}}}
+		sends = newRESTSender(cfg.HubURL, cfg.Key, movers.TenantID)
 		driveCtx, cancel := context.WithCancel(ctx)
-		var wg sync.WaitGroup
-		wg.Go(func() {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
 			t0 := time.Now()
 			statuses := []string{"available", "busy"}
 			for k := 0; driveCtx.Err() == nil; k++ {
@@ -45,31 +42,26 @@ func Provisioning(ctx context.Context, cfg Config, o ProvisionOptions, out io.Wr
 				case <-driveCtx.Done():
 					return
 				}
-				agent := movers.Agents[k%len(movers.Agents)]
-				status := statuses[k/len(movers.Agents)%2]
-				wg.Go(func() {
-					err := c.do(driveCtx, "PUT", "/v1/tenants/"+movers.TenantID+"/agents/"+agent+"/presence", map[string]any{"status": status}, nil)
-					switch {
-					case err == nil:
-						changes.Add(1)
-					case driveCtx.Err() == nil:
-						failed.Add(1)
-						firstFailure.CompareAndSwap(nil, &err)
-					}
-				})
+				sends.send(driveCtx, movers.Agents[k%len(movers.Agents)], statuses[k/len(movers.Agents)%2])
 			}
-		})
-		stop = func() { cancel(); wg.Wait() }
+		}()
+		stop = func() { cancel(); <-done }
 	}
 	start := time.Now()
 	f, err := Provision(ctx, cfg)
-	applied, took := changes.Load(), time.Since(start)
+	var applied int64
+	if sends != nil {
+		applied = sends.sent.Load()
+	}
+	took := time.Since(start)
 	stop()
 	if err != nil {
 		return err
 	}
-	if n := failed.Load(); n > 0 {
-		return fmt.Errorf("%d presence changes failed during provisioning, first: %w", n, *firstFailure.Load())
+	if sends != nil {
+		if err := sends.err(); err != nil {
+			return fmt.Errorf("during provisioning: %w", err)
+		}
 	}
 	secs := f.AgentsTook.Seconds()
 	fmt.Fprintf(out, "provision agents=%d writers=%d seconds=%.1f agents_per_s=%.0f change_rate=%d changes_applied_per_s=%.0f\n",

@@ -9,28 +9,32 @@ import (
 	"time"
 )
 
-// restSender sends presence changes through the admin REST API, each in its own request so a slow
-// answer delays no later send (an open loop, as the stream sends are).
+// restSender sends presence changes through the admin REST API with a key, each in its own request so
+// a slow answer delays no later send (an open loop, as the stream sends are).
 type restSender struct {
 	c      *client
 	tenant string
+	sent   atomic.Int64 // answered 200
 	failed atomic.Int64
 	first  atomic.Pointer[error]
-	wg     *sync.WaitGroup
+	wg     sync.WaitGroup
 }
 
-func newRESTSender(cfg Config, f *Fleet) restSender {
-	return restSender{
-		c:      &client{url: cfg.HubURL, key: cfg.Key, http: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 256}}},
-		tenant: f.TenantID,
-		wg:     &sync.WaitGroup{},
+func newRESTSender(hubURL, key, tenant string) *restSender {
+	return &restSender{
+		c:      &client{url: hubURL, key: key, http: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 256}}},
+		tenant: tenant,
 	}
 }
 
+// send changes agent's status; a failure once ctx has ended is not counted.
 func (r *restSender) send(ctx context.Context, agent, status string) {
 	r.wg.Go(func() {
 		err := r.c.do(ctx, "PUT", "/v1/tenants/"+r.tenant+"/agents/"+agent+"/presence", map[string]any{"status": status}, nil)
-		if err != nil && ctx.Err() == nil {
+		switch {
+		case err == nil:
+			r.sent.Add(1)
+		case ctx.Err() == nil:
 			r.failed.Add(1)
 			r.first.CompareAndSwap(nil, &err)
 		}

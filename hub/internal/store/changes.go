@@ -30,9 +30,9 @@ type Change struct {
 func (c Change) Has(what Changed) bool { return c.What&what != 0 }
 
 // OnChange registers the one subscriber told of every write this store makes to tenants, statuses,
-// connections, rules, teams, agents and API keys (deletions), right after it is committed (or failed: a failed write may
-// have committed before its error). The app drops its caches and tells the other replicas; nothing
-// guesses from API method names.
+// connections, rules, teams, agents and API keys (deletions), right after it is committed (or failed:
+// a failed write may have committed before its error). The app drops its caches and tells the other
+// replicas; nothing guesses from API method names.
 func (s *DB) OnChange(fn func(Change)) { s.onChange.Store(&fn) }
 
 // changed drops this store's cached agents when they may have changed, then tells the subscriber.

@@ -39,6 +39,15 @@ type expectedWrite struct {
 // lateApply bounds how long after a timed-out request the vendor may still apply it.
 const lateApply = 5 * time.Second
 
+// lastEchoStamp is the latest stamp an echo of an answered write can carry: its answer, or lateApply
+// past it when the request timed out.
+func (w *expectedWrite) lastEchoStamp() time.Time {
+	if !w.lateUntil.IsZero() {
+		return w.lateUntil
+	}
+	return w.answered
+}
+
 func newEchoes(window time.Duration, clk clock.Clock) *echoes {
 	return &echoes{window: window, clock: clock.OrReal(clk), m: map[string][]*expectedWrite{}}
 }
@@ -108,7 +117,7 @@ func (e *echoes) consume(connectionID, externalID, state string, at time.Time, o
 	list := e.m[k]
 	match := -1
 	for i := len(list) - 1; i >= 0; i-- {
-		if w := list[i]; w.state == state && (at.IsZero() || w.answered.IsZero() || !at.After(w.answered) || !at.After(w.lateUntil)) {
+		if w := list[i]; w.state == state && (at.IsZero() || w.answered.IsZero() || !at.After(w.lastEchoStamp())) {
 			match = i
 			break
 		}
