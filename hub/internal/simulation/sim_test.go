@@ -198,6 +198,7 @@ var regressionSeeds = []uint64{
 	49245,  // a-reason (talkdesk-teams; fails in some goroutine schedules only): a late Teams read of the person's older Available made the hub forget its Away write; the Away read next was applied as a person's change
 	76253,  // c-left-alone (talkdesk-teams; some schedules only): an older write still expected counted as landable under a newer answered one; Away reasserted over the person's BeRightBack
 	107981, // a-reason (salesforce; most schedules): a write that timed out was applied 50 ms after the timeout; its read, stamped after that "answer", was taken for a person's pick
+	102158, // c-drift-overwrite (genesys; most schedules): drift repair took an interaction's older start for a lost write; the rewrite ended a later Not Responding
 	47724,  // b-acked-held (genesys-teams): a Teams pick polled in the virtual instant a tray change was held replaced it (a checker error: same-instant takes did not count)
 }
 

@@ -110,3 +110,18 @@ func listStates(ctx context.Context, a Adapter, before func(context.Context) err
 	}
 	return a.ListStates(ctx)
 }
+
+// SystemState reports whether id is one of a's static states that the vendor sets itself while
+// something lasts (State.System: a call, wrap-up, an unanswered alert). Other ids are not.
+func SystemState(a Adapter, id string) bool {
+	ss, ok := a.(StaticStates)
+	if !ok {
+		return false
+	}
+	for _, s := range ss.StaticStates() {
+		if s.ID == id {
+			return s.System
+		}
+	}
+	return false
+}

@@ -115,7 +115,8 @@ func (r *Reconcile) repairOne(ctx context.Context, a *model.Agent, ident model.I
 	}
 	_ = r.st.RecordSuccess(ctx, a.TenantID, c.ID, now)
 	f := driftFacts{vendor: vs, want: want, last: last,
-		fromHere: cur.Source == model.SourceConnection && cur.SourceID == c.ID}
+		fromHere: cur.Source == model.SourceConnection && cur.SourceID == c.ID,
+		system:   vendorapi.SystemState(l.adapter, vs.State)}
 	if in, ok := inboundStatus(rule, vs.State); ok {
 		f.inStep = in == cur.Status
 	}

@@ -17,6 +17,9 @@ type driftFacts struct {
 	inStep bool
 	// fromHere: the hub's status came from this connection (the vendor is where it was chosen).
 	fromHere bool
+	// system: the vendor's state is one it sets itself while something lasts (a call, wrap-up, an
+	// unanswered alert; vendorapi.State.System).
+	system bool
 	// last is the newest write delivered to this user (nil: the hub never delivered anything there).
 	last *model.OutboxWrite
 }
@@ -28,11 +31,16 @@ type driftFacts struct {
 // cannot prove it: a person may have picked that state after our write (even one the hub wrote there
 // before) and its notification may have been lost, so it is left alone. A state changed after our
 // write is a person's (or the vendor's) choice and stands; if the rule maps it, it reached the hub
-// through webhooks or polls.
+// through webhooks or polls. A system state (a call, wrap-up, an unanswered alert) is the vendor's own
+// doing while it lasts: it shows over what the hub wrote (Genesys keeps an interaction's routing status
+// and its start over a presence written during it), so it proves no loss, and a write can end it
+// (a Genesys presence ends NOT_RESPONDING).
 func judgeDrift(f driftFacts) (rewrite bool, why string) {
 	switch {
 	case f.vendor.State == f.want || f.inStep:
 		return false, "in step"
+	case f.system:
+		return false, "the vendor shows a state it sets itself while something lasts (a call, wrap-up, an unanswered alert)"
 	case f.fromHere:
 		return false, "the hub's status came from this vendor"
 	case f.last == nil:

@@ -18,6 +18,10 @@ func TestJudgeDrift(t *testing.T) {
 	}{
 		{"InStep", driftFacts{vendor: vendorapi.AgentState{State: "unavailable"}, want: "unavailable", last: delivered}, false},
 		{"AnotherStateOfTheSameStatus", driftFacts{vendor: vendorapi.AgentState{State: "away"}, want: "unavailable", inStep: true, last: delivered}, false},
+		// Genesys keeps an interaction's routing status and its start over a presence written during it:
+		// older than our write, yet nothing was lost (simulation seed 102158: the rewrite ended a later
+		// NOT_RESPONDING the hub had not heard of yet).
+		{"SystemStateOlderThanOurWrite", driftFacts{vendor: vendorapi.AgentState{State: "interacting", UpdateTime: at.Add(-time.Minute)}, want: "unavailable", system: true, last: delivered}, false},
 		{"StatusCameFromThisVendor", driftFacts{vendor: vendorapi.AgentState{State: "custom"}, want: "unavailable", fromHere: true, last: delivered}, false},
 		{"NeverDelivered", driftFacts{vendor: vendorapi.AgentState{State: "available"}, want: "unavailable"}, false},
 		{"CurrentStatusNotDelivered", driftFacts{vendor: vendorapi.AgentState{State: "available"}, want: "available", last: delivered}, false},
