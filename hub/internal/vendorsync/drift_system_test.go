@@ -12,15 +12,8 @@ import (
 	"presencehub.dev/shared/testwait"
 )
 
-// presencePatches counts the presence writes the Genesys emulator took.
-func presencePatches(em *genesysemu.Emulator) (n int) {
-	for _, c := range em.Calls() {
-		if c.Method == http.MethodPatch && c.Status < 300 {
-			n++
-		}
-	}
-	return n
-}
+// presencePatches counts the presence writes the Genesys emulator was sent.
+func presencePatches(em *genesysemu.Emulator) int { return genesysCalls(em, http.MethodPatch, "") }
 
 // Simulation seed 102158: a Genesys agent in an interaction reads "interacting" with the interaction's
 // start, older than the hub's write of a presence during it (which Genesys applied and keeps under the

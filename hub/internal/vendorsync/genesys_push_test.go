@@ -11,15 +11,18 @@ import (
 	"presencehub.dev/shared/testwait"
 )
 
-// usersReads counts the Genesys emulator's full reads (user lists).
-func usersReads(em *genesysemu.Emulator) (n int) {
+// genesysCalls counts the requests the Genesys emulator took with that method and path ("": any path).
+func genesysCalls(em *genesysemu.Emulator, method, path string) (n int) {
 	for _, c := range em.Calls() {
-		if c.Method == "GET" && c.Path == "/api/v2/users" {
+		if c.Method == method && (path == "" || c.Path == path) {
 			n++
 		}
 	}
 	return n
 }
+
+// usersReads counts the Genesys emulator's full reads (user lists).
+func usersReads(em *genesysemu.Emulator) int { return genesysCalls(em, "GET", "/api/v2/users") }
 
 // Issue 23: a rule writes only presences Genesys lets the API set; a presence picked in Genesys reaches
 // the hub over the notification channel — taken by the sync framework's poll without reading the users
