@@ -123,6 +123,11 @@ func TestOfflineChangeIsSentAfterReconnectUnlessHubMovedOn(t *testing.T) {
 	if got := <-r.stream.sets; got != "lunch" {
 		t.Fatalf("sent %q after reconnect", got)
 	}
+	// The change leaves while the snapshot is being applied: wait until the reconnect is shown and the
+	// change answered, so that "disconnected" below is the next drop, not the last one still shown.
+	r.view.waitFor(t, "reconnected and answered", func(s model.State, _ []model.Notice) bool {
+		return s.Conn == model.Connected && s.Pending == nil
+	})
 
 	// Again, but an admin changes the status meanwhile: the hub wins.
 	r.stream.updates <- streamclient.Update{State: streamclient.Disconnected, Err: errBoom}
