@@ -1,6 +1,9 @@
 package vendorsync
 
 import (
+	"context"
+	"errors"
+	"net"
 	"slices"
 	"sync"
 	"time"
@@ -38,6 +41,13 @@ type expectedWrite struct {
 
 // lateApply bounds how long after a timed-out request the vendor may still apply it.
 const lateApply = 5 * time.Second
+
+// timedOut reports whether a write's request timed out: the vendor may still apply it after the hub
+// gave up on it (seed 107981).
+func timedOut(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
+}
 
 // lastEchoStamp is the latest stamp an echo of an answered write can carry: its answer, or lateApply
 // past it when the request timed out.

@@ -2,9 +2,7 @@ package vendorsync
 
 import (
 	"context"
-	"errors"
 	"log/slog"
-	"net"
 	"time"
 
 	"presencehub.dev/hub/internal/bus"
@@ -79,13 +77,6 @@ func (o *Outbox) expectEcho(ctx context.Context, w *model.OutboxWrite) {
 	if err != nil {
 		o.log.Warn("announcing a write to other replicas", slog.String(logkey.WriteID, w.ID), slog.Any(logkey.Error, err))
 	}
-}
-
-// timedOut reports whether a write's request timed out: the vendor may still apply it after the hub
-// gave up on it (seed 107981).
-func timedOut(err error) bool {
-	var ne net.Error
-	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
 }
 
 // answerEcho notes, here and on every other replica, that the vendor answered w at (or that the request
