@@ -23,6 +23,7 @@ type conn struct {
 	s      *Server
 	ws     *websocket.Conn
 	out    *corkWriter // between ws and the socket; nil writes straight through
+	sock   *rawSocket  // the socket below ws, where the reader handles pings and pongs; nil: ws does
 	who    *principal
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -34,6 +35,9 @@ type conn struct {
 	holds   int        // requests whose answer is being prepared: no writer starts meanwhile (see hold)
 	ready   bool       // the snapshot is out: queued messages may follow it
 	closing bool       // closeWith was called: nothing more is queued or written
+	pingDue bool       // the heartbeat wants a ping sent (sock only)
+	pongDue bool       // the client's latest ping, pong, awaits its answer (sock only)
+	pong    []byte
 
 	ownSent  int64             // writer only: newest version of the agent's own presence sent
 	teamSent map[viewKey]int64 // writer only: newest version sent per agent of a watched team, made on first use
@@ -44,11 +48,11 @@ type conn struct {
 	stuckSeq uint64        // heartbeat only: the writeSeq of a write in progress at the previous beat
 }
 
-func newConn(s *Server, ws *websocket.Conn, who *principal, out *corkWriter) *conn {
+func newConn(s *Server, ws *websocket.Conn, who *principal, sb smallBuffers) *conn {
 	// Not derived from the server's context: on shutdown the heartbeat wheel sends the client a proper
 	// "going away" close frame instead of cutting its requests off.
 	ctx, cancel := context.WithCancel(context.Background())
-	c := &conn{s: s, ws: ws, out: out, who: who, ctx: ctx, cancel: cancel}
+	c := &conn{s: s, ws: ws, out: sb.out, sock: sb.in.usable(), who: who, ctx: ctx, cancel: cancel}
 	c.beat.m = c
 	if !s.beats.add(&c.beat) { // the hub is stopping
 		c.shutdown()

@@ -74,7 +74,7 @@ func TestQueuedMessagesLeaveInOneWrite(t *testing.T) {
 		testEvent(t, "tm_1", "ag_2", 5),
 		testEvent(t, "tm_1", "ag_3", 7),
 	}
-	if err := c.flushCorked(batch); err != nil {
+	if err := c.flushCorked(nil, batch); err != nil {
 		t.Fatal(err)
 	}
 	got := drain(t, func(ctx context.Context) (string, error) { _, d, err := ws.Read(ctx); return string(d), err }, 3)
@@ -169,7 +169,7 @@ func BenchmarkFlush(b *testing.B) {
 				for _, batch := range batches {
 					var err error
 					if corked {
-						err = c.flushCorked(batch)
+						err = c.flushCorked(nil, batch)
 					} else {
 						err = c.flush(batch)
 					}

@@ -61,12 +61,12 @@ func startStreamServer(t testing.TB) *streamServer {
 	ss.stop = cancel
 	ss.s = New(ctx, nil, nil, nil, bus.NewLocal(), slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Heartbeat: time.Minute, Clock: ss.clock})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sb := smallBuffers{ResponseWriter: w, out: &corkWriter{}}
+		sb := smallBuffers{ResponseWriter: w, out: &corkWriter{}, in: &rawSocket{}}
 		ws, err := websocket.Accept(sb, r, &websocket.AcceptOptions{Subprotocols: []string{Subprotocol}})
 		if err != nil {
 			return
 		}
-		if c := newConn(ss.s, ws, &principal{tenantID: "tn_test", supervisor: true, name: "test"}, sb.out); c.start() {
+		if c := newConn(ss.s, ws, &principal{tenantID: "tn_test", supervisor: true, name: "test"}, sb); c.start() {
 			ss.conns <- c
 			go c.serve()
 		}

@@ -156,6 +156,12 @@ func (c *conn) heartbeat() {
 		c.closeWith(websocket.StatusGoingAway, "heartbeat not answered")
 		return
 	}
+	if c.sock != nil { // the writer sends the ping; the reader takes the pong (see awaitMessage)
+		c.mu.Lock()
+		c.pingDue = true
+		c.kick()
+		return
+	}
 	go func() {
 		// Ping returns when the pong arrives or the connection closes; the next beat closes it if the
 		// pong is late.

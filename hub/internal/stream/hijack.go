@@ -25,6 +25,7 @@ const (
 type smallBuffers struct {
 	http.ResponseWriter
 	out *corkWriter
+	in  *rawSocket // with in set, Hijack fills it in (see awaitMessage)
 }
 
 // Unwrap lets http.ResponseController reach the server's ResponseWriter.
@@ -48,13 +49,20 @@ func (w smallBuffers) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	}
 	n := brw.Reader.Buffered()
 	if n == 0 {
-		return nc, bufio.NewReadWriter(bufio.NewReaderSize(nc, readBufferSize), bufio.NewWriterSize(out, writeBufferSize)), nil
+		br := bufio.NewReaderSize(nc, readBufferSize)
+		if w.in != nil {
+			w.in.set(nc, br)
+		}
+		return nc, bufio.NewReadWriter(br, bufio.NewWriterSize(out, writeBufferSize)), nil
 	}
 	pending, _ := brw.Reader.Peek(n)
 	br := bufio.NewReaderSize(io.MultiReader(bytes.NewReader(bytes.Clone(pending)), nc), max(readBufferSize, n))
 	if _, err := br.Peek(n); err != nil { // into the buffer, where the websocket library looks for them
 		nc.Close()
 		return nil, nil, fmt.Errorf("carrying over buffered bytes: %w", err)
+	}
+	if w.in != nil { // the carried-over bytes are all in br now: the rest comes from nc
+		w.in.set(nc, br)
 	}
 	return nc, bufio.NewReadWriter(br, bufio.NewWriterSize(out, writeBufferSize)), nil
 }

@@ -19,6 +19,9 @@ import (
 // cancellation hook per read.
 func (c *conn) reader() {
 	for {
+		if c.sock != nil && !c.awaitMessage() {
+			return
+		}
 		typ, data, err := c.ws.Read(context.Background())
 		if err != nil {
 			return

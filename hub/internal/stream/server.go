@@ -122,7 +122,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusUnauthorized)
 		return
 	}
-	sb := smallBuffers{ResponseWriter: w, out: &corkWriter{}}
+	sb := smallBuffers{ResponseWriter: w, out: &corkWriter{}, in: &rawSocket{}}
 	ws, err := websocket.Accept(sb, r, &websocket.AcceptOptions{
 		Subprotocols: []string{Subprotocol}, OriginPatterns: s.opts.OriginPatterns, CompressionMode: websocket.CompressionDisabled,
 	})
@@ -132,7 +132,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	// The handler returns once the snapshot is out; net/http then frees the request, its buffers and
 	// this goroutine's stack, and the connection carries on with a reader goroutine of its own.
-	if c := newConn(s, ws, who, sb.out); c.start() {
+	if c := newConn(s, ws, who, sb); c.start() {
 		go c.serve()
 	}
 }

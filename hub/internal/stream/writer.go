@@ -68,7 +68,7 @@ func (c *conn) startWriting() {
 // kick starts a writer if messages may go out and none is running. It is called with c.mu held, and
 // unlocks it.
 func (c *conn) kick() {
-	start := c.ready && len(c.queue) > 0 && !c.writing && !c.closing && c.holds == 0
+	start := c.ready && (len(c.queue) > 0 || c.pingDue || c.pongDue) && !c.writing && !c.closing && c.holds == 0
 	c.writing = c.writing || start
 	c.mu.Unlock()
 	if start {
@@ -79,16 +79,18 @@ func (c *conn) kick() {
 // writer writes what is queued, batch by batch, and ends once the queue is empty.
 func (c *conn) writer() {
 	var batch []outMsg
+	var ctl []byte
 	for {
 		c.mu.Lock()
-		if len(c.queue) == 0 || c.closing {
+		if (len(c.queue) == 0 && !c.pingDue && !c.pongDue) || c.closing {
 			c.queue, c.writing = nil, false
 			c.mu.Unlock()
 			return
 		}
 		batch, c.queue = c.queue, batch[:0]
+		ctl = c.takeControl(ctl[:0])
 		c.mu.Unlock()
-		err := c.flushCorked(batch)
+		err := c.flushCorked(ctl, batch)
 		clear(batch) // drop the references while the slice waits for reuse
 		if err != nil {
 			c.closeWith(websocket.StatusGoingAway, "write failed")
@@ -100,10 +102,31 @@ func (c *conn) writer() {
 	}
 }
 
-// flushCorked writes a batch with one write system call (see corkWriter).
-func (c *conn) flushCorked(batch []outMsg) error {
+// takeControl appends the ping and pong frames due, if any, to b. It is called with c.mu held.
+func (c *conn) takeControl(b []byte) []byte {
+	if c.pongDue {
+		b = appendControl(b, opPong, c.pong)
+		c.pongDue = false
+	}
+	if c.pingDue {
+		b = appendControl(b, opPing, nil)
+		c.pingDue = false
+	}
+	return b
+}
+
+// flushCorked writes control frames, then a batch, with one write system call (see corkWriter). The
+// control frames go below the websocket library, between its messages: only this goroutine writes
+// messages, and the library writes each control frame of its own (a close) in one piece.
+func (c *conn) flushCorked(ctl []byte, batch []outMsg) error {
 	c.out.cork()
-	err := c.flush(batch)
+	var err error
+	if len(ctl) > 0 {
+		_, err = c.out.Write(ctl)
+	}
+	if err == nil {
+		err = c.flush(batch)
+	}
 	c.writeSeq.Add(1) // the socket write, which may block, is here
 	defer c.writeSeq.Add(1)
 	if uerr := c.out.uncork(); err == nil && uerr != nil {

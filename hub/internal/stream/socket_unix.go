@@ -1,0 +1,77 @@
+//go:build unix
+
+package stream
+
+import (
+	"bufio"
+	"fmt"
+	"net"
+	"syscall"
+)
+
+// set fills s in, leaving it unusable (rc nil) when nc is not a plain socket (a TLS connection, a
+// test pipe).
+func (s *rawSocket) set(nc net.Conn, br *bufio.Reader) {
+	sc, ok := nc.(syscall.Conn)
+	if !ok {
+		return
+	}
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		return
+	}
+	*s = rawSocket{br: br, nc: nc, rc: rc}
+}
+
+// waitReadable parks until the socket has bytes to read, or fails, reading none. Its callback
+// captures nothing, so the wait allocates nothing that lives while it lasts.
+func (s *rawSocket) waitReadable() error {
+	if err := s.rc.Read(readable); err != nil {
+		return fmt.Errorf("waiting for the socket: %w", err)
+	}
+	return nil
+}
+
+func readable(fd uintptr) bool {
+	var b [1]byte
+	_, err := peekFD(fd, b[:])
+	return !wouldBlock(err)
+}
+
+// waitMore parks until the socket holds more than n unread bytes (or fails, or ends).
+func (s *rawSocket) waitMore(n int) error {
+	buf := make([]byte, n+1)
+	err := s.rc.Read(func(fd uintptr) bool {
+		m, err := peekFD(fd, buf)
+		return !wouldBlock(err) && (err != nil || m == 0 || m > n)
+	})
+	if err != nil {
+		return fmt.Errorf("waiting for the socket: %w", err)
+	}
+	return nil
+}
+
+// peek copies the socket's unread bytes into buf after its first have bytes (those in the library's
+// buffer), without consuming them or waiting, and returns how many bytes buf then holds. A socket
+// error or the end of the stream leaves buf as it was: the library's next read reports them.
+func (s *rawSocket) peek(buf []byte, have int) (int, error) {
+	n := have
+	err := s.rc.Read(func(fd uintptr) bool {
+		if m, err := peekFD(fd, buf[have:]); err == nil {
+			n = have + m
+		}
+		return true
+	})
+	if err != nil {
+		return 0, fmt.Errorf("peeking at the socket: %w", err)
+	}
+	return n, nil
+}
+
+// peekFD reads what the socket holds into b without consuming it or blocking.
+func peekFD(fd uintptr, b []byte) (int, error) {
+	n, _, err := syscall.Recvfrom(int(fd), b, syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
+	return n, err
+}
+
+func wouldBlock(err error) bool { return err == syscall.EAGAIN || err == syscall.EINTR }
