@@ -24,6 +24,7 @@ type conn struct {
 	ws     *websocket.Conn
 	out    *corkWriter // between ws and the socket; nil writes straight through
 	sock   *rawSocket  // the socket below ws, where the reader handles pings and pongs; nil: ws does
+	pollID int32       // the connection's id in the poller's epoll set; 0 until it is first armed
 	who    *principal
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -101,23 +102,65 @@ func (c *conn) start() bool {
 	return true
 }
 
-// serve reads requests until the connection ends, then releases it. It runs on a goroutine of its
-// own, so the HTTP handler that upgraded the connection returns and net/http frees what it held.
+// run reads the client's requests once start is done, so the HTTP handler that upgraded the
+// connection returns and net/http frees what it held. On a plain socket under Linux the poller waits
+// for them, and the connection has no goroutine while it is idle (see readReady); otherwise a reader
+// goroutine of its own does (serve).
+func (c *conn) run() {
+	if c.sock != nil && c.s.poll != nil && c.s.poll.arm(c) == nil {
+		return
+	}
+	go c.serve()
+}
+
+// serve reads requests until the connection ends, then releases it.
 func (c *conn) serve() {
 	defer c.end()
-	defer func() {
-		if r := recover(); r != nil {
-			c.s.log.Error("stream failed", slog.String(logkey.TenantID, c.who.tenantID), slog.String(logkey.Component, c.who.name),
-				slog.Any(logkey.Error, fmt.Errorf("panic: %v", r)), slog.String("stack", string(debug.Stack())))
-		}
-	}()
+	defer c.recovered()
 	c.reader()
 }
 
-// end releases the connection.
+// readReady runs on a goroutine of its own each time the poller finds the socket readable: it
+// handles what arrived, then arms the socket again, or releases the connection once it has ended.
+func (c *conn) readReady() {
+	defer c.recovered()
+	for {
+		if !c.bufferedInput() && !c.sock.hasInput() {
+			if c.s.poll.arm(c) != nil {
+				c.end()
+			}
+			return
+		}
+		switch c.nextControl() {
+		case frameHandled:
+			continue
+		case frameFailed:
+			c.end()
+			return
+		}
+		if !c.readMessage() {
+			c.end()
+			return
+		}
+	}
+}
+
+// recovered logs a panic of the connection's reader and ends the connection; deferred.
+func (c *conn) recovered() {
+	if r := recover(); r != nil {
+		c.s.log.Error("stream failed", slog.String(logkey.TenantID, c.who.tenantID), slog.String(logkey.Component, c.who.name),
+			slog.Any(logkey.Error, fmt.Errorf("panic: %v", r)), slog.String("stack", string(debug.Stack())))
+		c.end()
+	}
+}
+
+// end releases the connection. It may run more than once: every way a connection ends calls it.
 func (c *conn) end() {
 	c.s.beats.remove(&c.beat)
 	c.s.reg.unregister(c)
+	if c.s.poll != nil {
+		c.s.poll.forget(c)
+	}
 	c.ws.CloseNow()
 	c.cancel()
 }
@@ -132,7 +175,7 @@ func (c *conn) closeWith(code websocket.StatusCode, reason string) {
 	if first {
 		go func() {
 			_ = c.ws.Close(code, reason)
-			c.cancel()
+			c.end() // with the poller no reader sees the socket close, so the close releases it
 		}()
 	}
 }

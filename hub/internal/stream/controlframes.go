@@ -84,7 +84,7 @@ func unmask(frame, dst []byte) []byte {
 // the connection is idle it waits in waitReadable, which holds no buffer and only a few frames of stack.
 func (c *conn) awaitMessage() bool {
 	for {
-		if c.sock.br.Buffered() == 0 {
+		if !c.bufferedInput() {
 			if err := c.sock.waitReadable(); err != nil {
 				return false
 			}
@@ -110,7 +110,13 @@ const (
 // waited for (new bytes wake the wait).
 func (c *conn) nextControl() int {
 	var frame, payload [maxCtlFrame]byte
+	c.mu.Lock() // see bufferedInput
+	if c.closing {
+		c.mu.Unlock()
+		return frameForLibrary
+	}
 	have := copy(frame[:], peekBuffered(c.sock.br))
+	c.mu.Unlock()
 	n := have
 	for {
 		op, size, complete, ok := controlFrame(frame[:n])
@@ -136,6 +142,16 @@ func (c *conn) nextControl() int {
 		c.control(op, unmask(frame[:size], payload[:]))
 		return frameHandled
 	}
+}
+
+// bufferedInput reports whether the library's buffer holds unread bytes, or the connection is closing
+// (then the library's close handshake reads the buffer, and the reader leaves it to the library).
+// closeWith sets closing under c.mu before the handshake starts, so the buffer is looked at under
+// c.mu too.
+func (c *conn) bufferedInput() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.closing || c.sock.br.Buffered() > 0
 }
 
 // peekBuffered returns the bytes the library's buffer holds, without consuming them.

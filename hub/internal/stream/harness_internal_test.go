@@ -68,7 +68,7 @@ func startStreamServer(t testing.TB) *streamServer {
 		}
 		if c := newConn(ss.s, ws, &principal{tenantID: "tn_test", supervisor: true, name: "test"}, sb); c.start() {
 			ss.conns <- c
-			go c.serve()
+			c.run()
 		}
 	}))
 	t.Cleanup(srv.Close)

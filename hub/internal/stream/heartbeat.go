@@ -143,7 +143,7 @@ func (c *conn) heartbeat() {
 	} else if seq != c.stuckSeq {
 		c.stuckSeq = seq
 	} else {
-		_ = c.ws.CloseNow()
+		c.end()
 		return
 	}
 	c.mu.Lock()

@@ -22,24 +22,33 @@ func (c *conn) reader() {
 		if c.sock != nil && !c.awaitMessage() {
 			return
 		}
-		typ, data, err := c.ws.Read(context.Background())
-		if err != nil {
+		if !c.readMessage() {
 			return
 		}
-		var m phv1.ClientMessage
-		if typ != websocket.MessageText || protojson.Unmarshal(data, &m) != nil {
-			c.reply(streamError("", "invalid", "expected a ClientMessage as protojson text"))
-			continue
-		}
-		switch k := m.GetKind().(type) {
-		case *phv1.ClientMessage_SetStatus:
-			c.s.work.do(func() { c.setStatus(k.SetStatus) })
-		case *phv1.ClientMessage_SubscribeTeam:
-			c.s.work.do(func() { c.subscribeTeam(k.SubscribeTeam) })
-		default:
-			c.reply(streamError("", "invalid", "empty message"))
-		}
 	}
+}
+
+// readMessage reads one message through the websocket library and hands the request on. It reports
+// false once the connection has ended.
+func (c *conn) readMessage() bool {
+	typ, data, err := c.ws.Read(context.Background())
+	if err != nil {
+		return false
+	}
+	var m phv1.ClientMessage
+	if typ != websocket.MessageText || protojson.Unmarshal(data, &m) != nil {
+		c.reply(streamError("", "invalid", "expected a ClientMessage as protojson text"))
+		return true
+	}
+	switch k := m.GetKind().(type) {
+	case *phv1.ClientMessage_SetStatus:
+		c.s.work.do(func() { c.setStatus(k.SetStatus) })
+	case *phv1.ClientMessage_SubscribeTeam:
+		c.s.work.do(func() { c.subscribeTeam(k.SubscribeTeam) })
+	default:
+		c.reply(streamError("", "invalid", "empty message"))
+	}
+	return true
 }
 
 func (c *conn) setStatus(req *phv1.SetStatus) {

@@ -74,6 +74,7 @@ type Server struct {
 	log    *slog.Logger
 	opts   Options
 	reg    *registry
+	poll   *poller // nil: each connection has a reader goroutine
 	beats  *heartbeats
 	work   *workers
 	ctx    context.Context // ends when the hub stops
@@ -97,6 +98,11 @@ func New(ctx context.Context, st Store, engine *presence.Engine, authn *auth.Aut
 	s := &Server{st: st, engine: engine, authn: authn, log: log, opts: opts, reg: newRegistry(), ctx: ctx}
 	s.devices.maxSize = defaultMaxCachedDevices
 	s.beats = startHeartbeats(ctx, opts.Clock, opts.Heartbeat)
+	if p, err := startPoller(ctx); err == nil {
+		s.poll = p
+	} else {
+		log.Debug("idle streams keep a reader goroutine each", slog.Any(logkey.Error, err))
+	}
 	s.work = startWorkers(ctx)
 	cancel := b.Subscribe(s.dispatch)
 	context.AfterFunc(ctx, cancel)
@@ -131,9 +137,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The handler returns once the snapshot is out; net/http then frees the request, its buffers and
-	// this goroutine's stack, and the connection carries on with a reader goroutine of its own.
+	// this goroutine's stack, and the connection carries on without it (see run).
 	if c := newConn(s, ws, who, sb); c.start() {
-		go c.serve()
+		c.run()
 	}
 }
 
