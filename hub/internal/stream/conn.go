@@ -121,25 +121,25 @@ func (c *conn) serve() {
 }
 
 // readReady runs on a goroutine of its own each time the poller finds the socket readable: it
-// handles what arrived, then arms the socket again, or releases the connection once it has ended.
+// handles what arrived and whatever the library's buffer still holds, then arms the socket again (bytes
+// that arrived meanwhile make it readable at once), or releases the connection once it has ended.
 func (c *conn) readReady() {
 	defer c.recovered()
 	for {
-		if !c.bufferedInput() && !c.sock.hasInput() {
-			if c.s.poll.arm(c) != nil {
-				c.end()
-			}
-			return
-		}
 		switch c.nextControl() {
-		case frameHandled:
-			continue
 		case frameFailed:
 			c.end()
 			return
+		case frameForLibrary:
+			if !c.readMessage() {
+				c.end()
+				return
+			}
 		}
-		if !c.readMessage() {
-			c.end()
+		if !c.bufferedInput() {
+			if c.s.poll.arm(c) != nil {
+				c.end()
+			}
 			return
 		}
 	}

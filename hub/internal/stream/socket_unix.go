@@ -76,13 +76,3 @@ func peekFD(fd uintptr, b []byte) (int, error) {
 
 func wouldBlock(err error) bool { return err == syscall.EAGAIN || err == syscall.EINTR }
 
-// hasInput reports whether the socket holds unread bytes, or has failed or ended (which a read then
-// reports), without waiting.
-func (s *rawSocket) hasInput() bool {
-	ready := true
-	err := s.rc.Read(func(fd uintptr) bool {
-		ready = readable(fd)
-		return true
-	})
-	return ready || err != nil
-}
