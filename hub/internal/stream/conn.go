@@ -121,12 +121,18 @@ func (c *conn) serve() {
 }
 
 // readReady runs on a goroutine of its own each time the poller finds the socket readable: it
-// handles what arrived and whatever the library's buffer still holds, then arms the socket again (bytes
-// that arrived meanwhile make it readable at once), or releases the connection once it has ended.
+// handles what arrived and whatever the library's buffer still holds. After a message it stays, waiting
+// on Go's own poller as a reader goroutine would, until the client has sent nothing for idleAfter: a
+// client that keeps sending (a device changing status every few seconds) costs no handover per
+// message. Then it arms the socket again (bytes that arrived meanwhile make it readable at once) and
+// ends, or releases the connection once it has ended.
 func (c *conn) readReady() {
 	defer c.recovered()
+	var quietSince time.Time // when the latest message was read; zero: none this time
+	var w *waiter            // made with the first message
+	var peeked []byte
 	for {
-		switch c.nextControl() {
+		switch c.nextControl(peeked) {
 		case frameFailed:
 			c.end()
 			return
@@ -135,13 +141,30 @@ func (c *conn) readReady() {
 				c.end()
 				return
 			}
+			quietSince = time.Now()
 		}
-		if !c.bufferedInput() {
-			if c.s.poll.arm(c) != nil {
-				c.end()
+		peeked = nil
+		if c.bufferedInput() {
+			continue
+		}
+		if !quietSince.IsZero() {
+			if w == nil {
+				w = c.sock.newWaiter()
 			}
-			return
+			readable, err := c.sock.waitUntil(w, quietSince.Add(c.s.idleAfter))
+			if err != nil {
+				c.end()
+				return
+			}
+			if readable {
+				peeked = w.buf[:w.n]
+				continue
+			}
 		}
+		if c.s.poll.arm(c) != nil {
+			c.end()
+		}
+		return
 	}
 }
 

@@ -89,7 +89,7 @@ func (c *conn) awaitMessage() bool {
 				return false
 			}
 		}
-		switch c.nextControl() {
+		switch c.nextControl(nil) {
 		case frameForLibrary:
 			return true
 		case frameFailed:
@@ -107,8 +107,9 @@ const (
 
 // nextControl looks at the next frame, from the library's buffer then the socket, without consuming
 // it. A ping or pong is then taken off the stream and handled; one that has only partly arrived is
-// waited for (new bytes wake the wait).
-func (c *conn) nextControl() int {
+// waited for (new bytes wake the wait). peeked, if not empty, is what a wait just saw on the socket,
+// so it need not be looked at again while the library's buffer is empty.
+func (c *conn) nextControl(peeked []byte) int {
 	var frame, payload [maxCtlFrame]byte
 	c.mu.Lock() // see bufferedInput
 	if c.closing {
@@ -118,6 +119,9 @@ func (c *conn) nextControl() int {
 	have := copy(frame[:], peekBuffered(c.sock.br))
 	c.mu.Unlock()
 	n := have
+	if have == 0 {
+		n = copy(frame[:], peeked)
+	}
 	for {
 		op, size, complete, ok := controlFrame(frame[:n])
 		if !complete && (ok || n == 0) { // the library's buffer ends before the frame does
@@ -152,6 +156,13 @@ func (c *conn) bufferedInput() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.closing || c.sock.br.Buffered() > 0
+}
+
+// waiter is a reader goroutine's wait for its socket that keeps what it saw there (see nextControl).
+type waiter struct {
+	buf   [maxCtlFrame]byte
+	n     int
+	probe func(fd uintptr) bool // peeks into buf; made once per waiter, so a wait allocates nothing
 }
 
 // peekBuffered returns the bytes the library's buffer holds, without consuming them.

@@ -203,10 +203,11 @@ func readerGoroutines(t *testing.T) int {
 	return n
 }
 
-// TestAnIdleStreamHasNoGoroutine: between messages a connection waits in the poller, not on a
-// goroutine of its own, and comes back for the next message; a client that goes away is released.
+// TestAnIdleStreamHasNoGoroutine: a connection whose client has been quiet for idleAfter waits in
+// the poller, not on a goroutine of its own, and comes back for the next message; a client that goes
+// away is released.
 func TestAnIdleStreamHasNoGoroutine(t *testing.T) {
-	ss := startStreamServer(t)
+	ss := startStreamServerWith(t, func(s *Server) { s.idleAfter = 20 * time.Millisecond })
 	if ss.s.poll == nil {
 		t.Skip("no poller on this system")
 	}

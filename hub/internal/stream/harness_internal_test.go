@@ -54,12 +54,18 @@ type streamServer struct {
 	stop  func()     // stops the hub
 }
 
-func startStreamServer(t testing.TB) *streamServer {
+func startStreamServer(t testing.TB) *streamServer { return startStreamServerWith(t, nil) }
+
+// startStreamServerWith lets tune change the Server before its first connection.
+func startStreamServerWith(t testing.TB, tune func(*Server)) *streamServer {
 	t.Helper()
 	ss := &streamServer{clock: newFakeClock(), conns: make(chan *conn, 8)}
 	ctx, cancel := context.WithCancel(t.Context())
 	ss.stop = cancel
 	ss.s = New(ctx, nil, nil, nil, bus.NewLocal(), slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Heartbeat: time.Minute, Clock: ss.clock})
+	if tune != nil {
+		tune(ss.s)
+	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sb := smallBuffers{ResponseWriter: w, out: &corkWriter{}, in: &rawSocket{}}
 		ws, err := websocket.Accept(sb, r, &websocket.AcceptOptions{Subprotocols: []string{Subprotocol}})

@@ -2,9 +2,10 @@ package stream
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"os"
 	"sync"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -14,9 +15,12 @@ import (
 // time (EPOLLONESHOT, level-triggered): when it becomes readable, a goroutine reads what arrived (see
 // readReady), then arms it again and ends. Bytes that arrive between the last read and the arming are
 // reported at once, since the set is level-triggered. A closed socket leaves the set by itself; its
-// connection is forgotten when it ends.
+// connection is forgotten when it ends. The set's own descriptor waits in Go's poller like a socket,
+// so its wake-ups cost what a socket's do (no thread blocked in epoll_wait to hand back to the
+// scheduler).
 type poller struct {
-	epfd, wake int // the epoll set; an eventfd that ends the wait on shutdown
+	f  *os.File        // the epoll set, non-blocking, in Go's poller
+	rc syscall.RawConn // f's
 
 	mu    sync.Mutex
 	conns map[int32]*conn // by the id in their epoll events
@@ -30,44 +34,39 @@ func startPoller(ctx context.Context) (*poller, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating an epoll set: %w", err)
 	}
-	wake, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
+	if err := unix.SetNonblock(epfd, true); err != nil {
+		unix.Close(epfd)
+		return nil, fmt.Errorf("making the epoll set non-blocking: %w", err)
+	}
+	f := os.NewFile(uintptr(epfd), "stream-poller")
+	rc, err := f.SyscallConn()
 	if err != nil {
-		unix.Close(epfd)
-		return nil, fmt.Errorf("creating an eventfd: %w", err)
+		f.Close()
+		return nil, fmt.Errorf("reaching the epoll set: %w", err)
 	}
-	if err := unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, wake, &unix.EpollEvent{Events: unix.EPOLLIN, Fd: -1}); err != nil {
-		unix.Close(epfd)
-		unix.Close(wake)
-		return nil, fmt.Errorf("watching the eventfd: %w", err)
-	}
-	p := &poller{epfd: epfd, wake: wake, conns: map[int32]*conn{}}
-	done := make(chan struct{})
-	go p.run(done)
-	context.AfterFunc(ctx, func() {
-		_, _ = unix.Write(wake, []byte{1, 0, 0, 0, 0, 0, 0, 0})
-		<-done
-		unix.Close(epfd)
-		unix.Close(wake)
-	})
+	p := &poller{f: f, rc: rc, conns: map[int32]*conn{}}
+	go p.run()
+	context.AfterFunc(ctx, func() { f.Close() }) // ends run's wait
 	return p, nil
 }
 
-// run hands each readable connection to a goroutine of its own until the eventfd is written.
-func (p *poller) run(done chan<- struct{}) {
-	defer close(done)
+// run hands each readable connection to a goroutine of its own until the set is closed.
+func (p *poller) run() {
 	events := make([]unix.EpollEvent, 128)
-	for {
-		n, err := unix.EpollWait(p.epfd, events, -1)
-		if errors.Is(err, unix.EINTR) {
-			continue
-		}
+	var n int
+	ready := func(fd uintptr) bool {
+		var err error
+		n, err = unix.EpollWait(int(fd), events, 0)
 		if err != nil {
-			return
+			n = 0 // EINTR: look again when the set is next readable
+		}
+		return n > 0
+	}
+	for {
+		if err := p.rc.Read(ready); err != nil {
+			return // closed
 		}
 		for _, ev := range events[:n] {
-			if ev.Fd == -1 {
-				return
-			}
 			p.mu.Lock()
 			c := p.conns[ev.Fd]
 			p.mu.Unlock()
@@ -97,8 +96,13 @@ func (p *poller) arm(c *conn) error {
 	}
 	ev := unix.EpollEvent{Events: unix.EPOLLIN | unix.EPOLLRDHUP | unix.EPOLLONESHOT, Fd: c.pollID}
 	var cerr error
-	// Control keeps the socket from being closed meanwhile, so the descriptor is still c's.
-	err := c.sock.rc.Control(func(fd uintptr) { cerr = unix.EpollCtl(p.epfd, op, int(fd), &ev) })
+	// Control keeps the socket and the set from being closed meanwhile, so the descriptors are still
+	// theirs.
+	err := c.sock.rc.Control(func(fd uintptr) {
+		if perr := p.rc.Control(func(epfd uintptr) { cerr = unix.EpollCtl(int(epfd), op, int(fd), &ev) }); perr != nil {
+			cerr = perr
+		}
+	})
 	if err == nil {
 		err = cerr
 	}

@@ -28,6 +28,10 @@ const Subprotocol = "presencehub.v1"
 // tokenProtocolPrefix lets clients that cannot set headers pass their token as a subprotocol.
 const tokenProtocolPrefix = "presencehub.token."
 
+// defaultIdleAfter: a client quiet this long loses its reader goroutine until it sends again. Under
+// the heartbeat's interval, so pongs alone do not keep a goroutine.
+const defaultIdleAfter = 5 * time.Second
+
 // Close codes beyond the standard ones.
 const (
 	// StatusSignInRequired closes a stream whose device was revoked: the client must pair again.
@@ -75,9 +79,12 @@ type Server struct {
 	opts   Options
 	reg    *registry
 	poll   *poller // nil: each connection has a reader goroutine
-	beats  *heartbeats
-	work   *workers
-	ctx    context.Context // ends when the hub stops
+	// idleAfter is how long a connection's reader goroutine outlives the client's latest message
+	// before the connection goes back to the poller (see readReady).
+	idleAfter time.Duration
+	beats     *heartbeats
+	work      *workers
+	ctx       context.Context // ends when the hub stops
 
 	devices deviceCache // token checks and last-seen writes of devices that connected before
 
@@ -95,7 +102,7 @@ func New(ctx context.Context, st Store, engine *presence.Engine, authn *auth.Aut
 	if opts.Clock == nil {
 		opts.Clock = realClock{}
 	}
-	s := &Server{st: st, engine: engine, authn: authn, log: log, opts: opts, reg: newRegistry(), ctx: ctx}
+	s := &Server{st: st, engine: engine, authn: authn, log: log, opts: opts, reg: newRegistry(), ctx: ctx, idleAfter: defaultIdleAfter}
 	s.devices.maxSize = defaultMaxCachedDevices
 	s.beats = startHeartbeats(ctx, opts.Clock, opts.Heartbeat)
 	if p, err := startPoller(ctx); err == nil {

@@ -4,9 +4,12 @@ package stream
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"net"
+	"os"
 	"syscall"
+	"time"
 )
 
 // set fills s in, leaving it unusable (rc nil) when nc is not a plain socket (a TLS connection, a
@@ -30,6 +33,40 @@ func (s *rawSocket) waitReadable() error {
 		return fmt.Errorf("waiting for the socket: %w", err)
 	}
 	return nil
+}
+
+// newWaiter returns a waiter for waitUntil.
+func (s *rawSocket) newWaiter() *waiter {
+	w := &waiter{}
+	w.probe = func(fd uintptr) bool {
+		n, err := peekFD(fd, w.buf[:])
+		if wouldBlock(err) {
+			return false
+		}
+		w.n = max(n, 0) // 0 after an error or at the end of the stream: the library's read reports them
+		return true
+	}
+	return w
+}
+
+// waitUntil waits until the socket is readable, leaving what it holds in w (up to a control frame's
+// length), or the deadline passes first (false).
+func (s *rawSocket) waitUntil(w *waiter, deadline time.Time) (bool, error) {
+	if err := s.nc.SetReadDeadline(deadline); err != nil {
+		return false, fmt.Errorf("setting the wait's deadline: %w", err)
+	}
+	w.n = 0
+	err := s.rc.Read(w.probe)
+	if cerr := s.nc.SetReadDeadline(time.Time{}); err == nil && cerr != nil {
+		err = cerr
+	}
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("waiting for the socket: %w", err)
+	}
+	return true, nil
 }
 
 func readable(fd uintptr) bool {
@@ -75,4 +112,3 @@ func peekFD(fd uintptr, b []byte) (int, error) {
 }
 
 func wouldBlock(err error) bool { return err == syscall.EAGAIN || err == syscall.EINTR }
-
