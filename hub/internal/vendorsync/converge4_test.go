@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"presencehub.dev/hub/internal/emulator/servicenowemu"
 	"presencehub.dev/hub/internal/emulator/talkdeskemu"
@@ -82,9 +83,18 @@ func TestFourVendorsConvergeWhereverAChangeStarts(t *testing.T) {
 		{sn, "servicenow", "state:" + servicenowemu.Break.SysID, "busy"},
 		{e.zd, "zendesk", "online", "available"},
 	}
+	var settledAt time.Time
 	for i, s := range steps {
 		round := fmt.Sprintf("step %d (%s %s)", i, s.name, s.state)
 		before, tdBefore := len(e.applied(t, 0)), e.vendorState(td, 0)
+		if s.vendor == sn || s.vendor == e.ac {
+			// These vendors stamp changes to the second: a person's change within the second of the
+			// hub's last write, to a state the hub wrote, is taken for its echo (docs/sync.md, known
+			// gaps). People are not that quick; this test is.
+			testwait.For(t, "the clock leaves the second of the hub's last write", func() bool {
+				return time.Now().Truncate(time.Second).After(settledAt)
+			})
+		}
 		if err := s.vendor.em.Change(e.users[s.vendor][0], s.state); err != nil {
 			t.Fatal(err)
 		}
@@ -93,6 +103,7 @@ func TestFourVendorsConvergeWhereverAChangeStarts(t *testing.T) {
 		if got := settle(t, e, td, sn); got != s.status {
 			t.Fatalf("%s: hub settled on %s; want %s", round, got, s.status)
 		}
+		settledAt = time.Now()
 		check(t, e, td, sn, round, s.status, tdBefore)
 		if n := len(e.applied(t, 0)) - before; n != 1 {
 			t.Errorf("%s: %d changes applied for one vendor change (a loop?): %v", round, n, e.applied(t, 0)[before:])
