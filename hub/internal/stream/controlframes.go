@@ -5,16 +5,17 @@ import (
 	"io"
 	"net"
 	"syscall"
+	"time"
 )
 
-// An idle connection's reader waits here rather than inside the websocket library. The library's
+// A connection's reader waits for its socket rather than inside the websocket library. The library's
 // Read parks its goroutine under about 17 frames (Conn.Read, its frame reader, bufio, net, the
 // poller), so every idle reader's stack had grown to 4 KB; and Read returns only for a data message,
 // handling pings and pongs inside, so after the first heartbeat every reader was parked there for
-// good. On a plain TCP socket the reader instead waits for the socket to become readable without
-// reading (a shallow wait the runtime can shrink to 2 KB), looks at what arrived, and handles ping and
-// pong frames itself, below the library: a pong answers the heartbeat, a ping is answered by the
-// writer. Anything else (a message, a close, a frame it cannot parse) is left to the library's Read.
+// good. On a plain socket the reader instead waits for it to become readable without reading (in the
+// poller, poller_linux.go, or on a goroutine of its own elsewhere), looks at what arrived, and handles
+// ping and pong frames itself, below the library: a pong answers the heartbeat, a ping is answered by
+// the writer. Anything else (a message, a close, a frame it cannot parse) is left to the library's Read.
 // The library never sees those control frames; it keeps no state about them (it only matches pongs to
 // its own Ping, which this path does not use). Over TLS, or any connection that is not a plain socket,
 // the library does it all as before (rawSocket is nil).
@@ -79,17 +80,20 @@ func unmask(frame, dst []byte) []byte {
 	return out
 }
 
-// awaitMessage handles ping and pong frames until the next frame is something for the library's
-// Read. It reports false when the socket failed or closed (the library's Read then says so too). While
-// the connection is idle it waits in waitReadable, which holds no buffer and only a few frames of stack.
+// awaitMessage is the reader goroutine's loop where there is no poller (see conn.run): it handles ping
+// and pong frames until the next frame is something for the library's Read. It reports false when the
+// socket failed or closed (the library's Read then says so too).
 func (c *conn) awaitMessage() bool {
+	w := c.sock.newWaiter()
 	for {
+		var peeked []byte
 		if !c.bufferedInput() {
-			if err := c.sock.waitReadable(); err != nil {
+			if _, err := c.sock.waitUntil(w, time.Time{}); err != nil {
 				return false
 			}
+			peeked = w.buf[:w.n]
 		}
-		switch c.nextControl(nil) {
+		switch c.nextControl(peeked) {
 		case frameForLibrary:
 			return true
 		case frameFailed:

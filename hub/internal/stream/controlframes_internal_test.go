@@ -135,9 +135,16 @@ func (rc *rawClient) write(t *testing.T, b []byte) {
 
 // TestPingsAndPongsAreHandledBelowTheLibrary: the client's pings are answered with their payload,
 // however the bytes arrive (cut in pieces, or behind a message in one write), messages around them
-// still reach the hub, and the hub's heartbeat pings are answered by the client's pongs.
+// still reach the hub, and the hub's heartbeat pings are answered by the client's pongs: with the
+// poller, and with a reader goroutine per connection (no poller: not Linux, or arming failed).
 func TestPingsAndPongsAreHandledBelowTheLibrary(t *testing.T) {
-	ss := startStreamServer(t)
+	t.Run("poller", func(t *testing.T) { pingsAndPongs(t, startStreamServer(t)) })
+	t.Run("reader goroutine", func(t *testing.T) {
+		pingsAndPongs(t, startStreamServerWith(t, func(s *Server) { s.poll = nil }))
+	})
+}
+
+func pingsAndPongs(t *testing.T, ss *streamServer) {
 	rc := ss.rawDial(t)
 	var c *conn
 	select {

@@ -156,7 +156,7 @@ func (c *conn) heartbeat() {
 		c.closeWith(websocket.StatusGoingAway, "heartbeat not answered")
 		return
 	}
-	if c.sock != nil { // the writer sends the ping; the reader takes the pong (see awaitMessage)
+	if c.sock != nil { // the writer sends the ping; the reader takes the pong (see controlframes.go)
 		c.mu.Lock()
 		c.pingDue = true
 		c.kick()

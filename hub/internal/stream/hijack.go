@@ -25,7 +25,7 @@ const (
 type smallBuffers struct {
 	http.ResponseWriter
 	out *corkWriter
-	in  *rawSocket // with in set, Hijack fills it in (see awaitMessage)
+	in  *rawSocket // with in set, Hijack fills it in (see controlframes.go)
 }
 
 // Unwrap lets http.ResponseController reach the server's ResponseWriter.

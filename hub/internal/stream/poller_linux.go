@@ -88,7 +88,7 @@ func (p *poller) arm(c *conn) error {
 	if c.pollID == 0 {
 		op = unix.EPOLL_CTL_ADD
 		p.next++
-		if p.next <= 0 { // skip 0 (not yet added) and -1 (the eventfd) when the count wraps
+		if p.next <= 0 { // 0 means not yet added: start again at 1 when the count wraps
 			p.next = 1
 		}
 		c.pollID = p.next

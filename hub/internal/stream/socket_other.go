@@ -16,7 +16,5 @@ var errNoRawSocket = errors.New("no raw socket on this system")
 
 func (s *rawSocket) newWaiter() *waiter                         { return &waiter{} }
 func (s *rawSocket) waitUntil(*waiter, time.Time) (bool, error) { return false, errNoRawSocket }
-func (s *rawSocket) waitReadable() error                        { return errNoRawSocket }
 func (s *rawSocket) waitMore(int) error                         { return errNoRawSocket }
 func (s *rawSocket) peek([]byte, int) (int, error)              { return 0, errNoRawSocket }
-func (s *rawSocket) hasInput() bool                             { return true }

@@ -26,15 +26,6 @@ func (s *rawSocket) set(nc net.Conn, br *bufio.Reader) {
 	*s = rawSocket{br: br, nc: nc, rc: rc}
 }
 
-// waitReadable parks until the socket has bytes to read, or fails, reading none. Its callback
-// captures nothing, so the wait allocates nothing that lives while it lasts.
-func (s *rawSocket) waitReadable() error {
-	if err := s.rc.Read(readable); err != nil {
-		return fmt.Errorf("waiting for the socket: %w", err)
-	}
-	return nil
-}
-
 // newWaiter returns a waiter for waitUntil.
 func (s *rawSocket) newWaiter() *waiter {
 	w := &waiter{}
@@ -50,8 +41,15 @@ func (s *rawSocket) newWaiter() *waiter {
 }
 
 // waitUntil waits until the socket is readable, leaving what it holds in w (up to a control frame's
-// length), or the deadline passes first (false).
+// length), or the deadline passes first (false); a zero deadline waits as long as it takes.
 func (s *rawSocket) waitUntil(w *waiter, deadline time.Time) (bool, error) {
+	if deadline.IsZero() {
+		w.n = 0
+		if err := s.rc.Read(w.probe); err != nil {
+			return false, fmt.Errorf("waiting for the socket: %w", err)
+		}
+		return true, nil
+	}
 	if err := s.nc.SetReadDeadline(deadline); err != nil {
 		return false, fmt.Errorf("setting the wait's deadline: %w", err)
 	}
@@ -67,12 +65,6 @@ func (s *rawSocket) waitUntil(w *waiter, deadline time.Time) (bool, error) {
 		return false, fmt.Errorf("waiting for the socket: %w", err)
 	}
 	return true, nil
-}
-
-func readable(fd uintptr) bool {
-	var b [1]byte
-	_, err := peekFD(fd, b[:])
-	return !wouldBlock(err)
 }
 
 // waitMore parks until the socket holds more than n unread bytes (or fails, or ends).
