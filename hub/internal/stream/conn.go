@@ -22,7 +22,7 @@ import (
 type conn struct {
 	s      *Server
 	ws     *websocket.Conn
-	out    *corkWriter // between ws and the socket; nil writes straight through
+	out    *sockWriter // the socket's one writer: the hub's frames and the library's control frames
 	sock   *rawSocket  // the socket below ws, where the reader handles pings and pongs; nil: ws does
 	pollID int32       // the connection's id in the poller's epoll set; 0 until it is first armed
 	who    *principal
@@ -40,6 +40,7 @@ type conn struct {
 	pongDue bool       // the client's latest ping, pong, awaits its answer (sock only)
 	pong    []byte
 
+	unsent   *[]byte           // writer only: a batch the socket's writer was busy for (see write)
 	ownSent  int64             // writer only: newest version of the agent's own presence sent
 	teamSent map[viewKey]int64 // writer only: newest version sent per agent of a watched team, made on first use
 
@@ -84,10 +85,9 @@ func (c *conn) start() bool {
 		return false
 	}
 	c.ownSent = snap.GetPresence().GetVersion()
-	c.out.cork() // a snapshot is longer than the write buffer: one write instead of two
-	err = c.write(&phv1.ServerMessage{Kind: &phv1.ServerMessage_Snapshot{Snapshot: snap}})
-	if uerr := c.out.uncork(); err == nil {
-		err = uerr
+	data, err := encodeServerMessage(&phv1.ServerMessage{Kind: &phv1.ServerMessage_Snapshot{Snapshot: snap}})
+	if err == nil {
+		err = c.send(appendFrame(make([]byte, 0, len(data)+10), opText, data))
 	}
 	if err != nil {
 		c.end()
@@ -201,25 +201,4 @@ func (c *conn) closeWith(code websocket.StatusCode, reason string) {
 			c.end() // with the poller no reader sees the socket close, so the close releases it
 		}()
 	}
-}
-
-func (c *conn) write(m *phv1.ServerMessage) error {
-	data, err := encodeServerMessage(m)
-	if err != nil {
-		return fmt.Errorf("encoding a server message: %w", err)
-	}
-	return c.writeRaw(data)
-}
-
-// writeRaw writes one message. It counts writes in and out (writeSeq) for the heartbeat, which closes
-// the socket under a write that stays blocked (see heartbeat): a timer per write, or a context per
-// write that the websocket library would keep referenced, cost more than the rest of a delivery
-// besides the system call.
-func (c *conn) writeRaw(data []byte) error {
-	c.writeSeq.Add(1)
-	defer c.writeSeq.Add(1)
-	if err := c.ws.Write(context.Background(), websocket.MessageText, data); err != nil {
-		return fmt.Errorf("writing to the stream: %w", err)
-	}
-	return nil
 }

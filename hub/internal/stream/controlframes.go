@@ -203,8 +203,3 @@ func (c *conn) control(op byte, payload []byte) {
 		c.kick()
 	}
 }
-
-// appendControl appends the unmasked server frame of a ping or pong.
-func appendControl(b []byte, op byte, payload []byte) []byte {
-	return append(append(b, frameFin|op, byte(len(payload))), payload...)
-}

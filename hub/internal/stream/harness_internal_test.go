@@ -67,7 +67,7 @@ func startStreamServerWith(t testing.TB, tune func(*Server)) *streamServer {
 		tune(ss.s)
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sb := smallBuffers{ResponseWriter: w, out: &corkWriter{}, in: &rawSocket{}}
+		sb := smallBuffers{ResponseWriter: w, out: &sockWriter{}, in: &rawSocket{}}
 		ws, err := websocket.Accept(sb, r, &websocket.AcceptOptions{Subprotocols: []string{Subprotocol}})
 		if err != nil {
 			return

@@ -10,10 +10,10 @@ import (
 )
 
 // Buffer sizes of an upgraded connection, instead of net/http's 4 KB each. Client messages are small
-// and rare. The write buffer only needs to hold a control frame (a ping, a pong, a close): every other
-// server message (the snapshot, events, answers) is written corked (corkWriter), so whatever the
-// buffer's size it reaches the socket in one write with the rest of its batch. The buffers live as
-// long as the connection, so they were most of an idle stream's memory.
+// and rare. The write buffer only needs to hold the control frames the library writes (a close, and
+// where it reads the socket itself a ping or a pong): the hub writes its messages as frames of its own
+// (frames.go, sockWriter). The buffers live as long as the connection, so they were most of an idle
+// stream's memory.
 const (
 	readBufferSize  = 256
 	writeBufferSize = 128
@@ -21,10 +21,10 @@ const (
 
 // smallBuffers is the handshake's ResponseWriter, with a Hijack that hands the websocket library
 // small buffers. net/http's own buffers are released once the handler returns. With out set, the
-// library's writes reach the socket through it (see corkWriter).
+// library's writes reach the socket through it (see sockWriter).
 type smallBuffers struct {
 	http.ResponseWriter
-	out *corkWriter
+	out *sockWriter
 	in  *rawSocket // with in set, Hijack fills it in (see controlframes.go)
 }
 
@@ -50,9 +50,7 @@ func (w smallBuffers) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	n := brw.Reader.Buffered()
 	if n == 0 {
 		br := bufio.NewReaderSize(nc, readBufferSize)
-		if w.in != nil {
-			w.in.set(nc, br)
-		}
+		w.setSocket(nc, br)
 		return nc, bufio.NewReadWriter(br, bufio.NewWriterSize(out, writeBufferSize)), nil
 	}
 	pending, _ := brw.Reader.Peek(n)
@@ -61,8 +59,17 @@ func (w smallBuffers) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		nc.Close()
 		return nil, nil, fmt.Errorf("carrying over buffered bytes: %w", err)
 	}
-	if w.in != nil { // the carried-over bytes are all in br now: the rest comes from nc
-		w.in.set(nc, br)
-	}
+	w.setSocket(nc, br) // the carried-over bytes are all in br now: the rest comes from nc
 	return nc, bufio.NewReadWriter(br, bufio.NewWriterSize(out, writeBufferSize)), nil
+}
+
+// setSocket fills in the raw socket, if asked for, and lets the writer write without waiting through it.
+func (w smallBuffers) setSocket(nc net.Conn, br *bufio.Reader) {
+	if w.in == nil {
+		return
+	}
+	w.in.set(nc, br)
+	if w.out != nil && w.in.usable() != nil {
+		w.out.noWait = w.in.writeNoWait
+	}
 }

@@ -115,19 +115,20 @@ func (s *Server) dispatch(ev bus.Event) {
 		}
 		kind := s.engine.Kind(context.Background(), ev.TenantID, ev.Presence.Status)
 		base := &phv1.PresenceEvent{Presence: protoconv.Presence(ev.Presence, kind), BlockedReason: ev.Blocked}
-		encoded := map[string][]byte{}
+		encoded := map[string]outMsg{}
 		for c, teams := range targets {
 			for _, team := range teams {
-				data, ok := encoded[team]
+				m, ok := encoded[team]
 				if !ok {
 					base.TeamId = team
-					var err error
-					if data, err = encodeEvent(base); err != nil {
+					data, err := encodeEvent(base)
+					if err != nil {
 						continue
 					}
-					encoded[team] = data
+					m = outMsg{event: data, frame: eventFrame(data), team: team, agent: ev.AgentID, version: ev.Presence.Version}
+					encoded[team] = m
 				}
-				c.enqueue(outMsg{event: data, team: team, agent: ev.AgentID, version: ev.Presence.Version})
+				c.enqueue(m)
 			}
 		}
 	}

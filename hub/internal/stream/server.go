@@ -135,7 +135,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusUnauthorized)
 		return
 	}
-	sb := smallBuffers{ResponseWriter: w, out: &corkWriter{}, in: &rawSocket{}}
+	sb := smallBuffers{ResponseWriter: w, out: &sockWriter{}, in: &rawSocket{}}
 	ws, err := websocket.Accept(sb, r, &websocket.AcceptOptions{
 		Subprotocols: []string{Subprotocol}, OriginPatterns: s.opts.OriginPatterns, CompressionMode: websocket.CompressionDisabled,
 	})

@@ -18,3 +18,4 @@ func (s *rawSocket) newWaiter() *waiter                         { return &waiter
 func (s *rawSocket) waitUntil(*waiter, time.Time) (bool, error) { return false, errNoRawSocket }
 func (s *rawSocket) waitMore(int) error                         { return errNoRawSocket }
 func (s *rawSocket) peek([]byte, int) (int, error)              { return 0, errNoRawSocket }
+func (s *rawSocket) writeNoWait([]byte) (int, error)            { return 0, errNoRawSocket }

@@ -104,3 +104,25 @@ func peekFD(fd uintptr, b []byte) (int, error) {
 }
 
 func wouldBlock(err error) bool { return err == syscall.EAGAIN || err == syscall.EINTR }
+
+// writeNoWait writes what the socket takes of p now, without waiting for it to take more.
+func (s *rawSocket) writeNoWait(p []byte) (int, error) {
+	var n int
+	var werr error
+	err := s.rc.Write(func(fd uintptr) bool {
+		for {
+			if n, werr = syscall.Write(int(fd), p); werr != syscall.EINTR {
+				return true
+			}
+		}
+	})
+	switch {
+	case err != nil:
+		return 0, fmt.Errorf("writing to the socket: %w", err)
+	case werr == syscall.EAGAIN:
+		return 0, nil
+	case werr != nil:
+		return 0, fmt.Errorf("writing to the socket: %w", werr)
+	}
+	return n, nil
+}

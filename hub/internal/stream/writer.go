@@ -13,13 +13,14 @@ import (
 // outMsg is one queued message: a pre-encoded presence event, or any other server message.
 type outMsg struct {
 	event   []byte // a ServerMessage carrying one PresenceEvent, from encodeEvent
+	frame   []byte // event as a frame (eventFrame), shared by every connection it goes to; nil: framed when written
 	team    string // the team view the event updates; "" for the agent's own presence
 	agent   string
 	version int64
 	msg     *phv1.ServerMessage
 }
 
-// enqueue queues m without blocking, and starts a writer if none is running; a full queue means the
+// enqueue queues m without blocking, and writes it if no writer is at work; a full queue means the
 // client is too slow, and it is cut off. An idle connection holds neither a queue nor a writer.
 func (c *conn) enqueue(m outMsg) {
 	c.mu.Lock()
@@ -38,14 +39,13 @@ func (c *conn) enqueue(m outMsg) {
 	c.writing = c.writing || start
 	c.mu.Unlock()
 	if start {
-		go c.writer()
+		c.write()
 	}
 }
 
-// hold keeps a writer from starting while a request is handled, so what the request queues (the
+// hold keeps the writer from starting while a request is handled, so what the request queues (the
 // agent's own event, published while the change is applied, then the ack) leaves in one write
-// instead of the event alone and the ack after it. release ends the hold, starting a writer if
-// messages are waiting.
+// instead of the event alone and the ack after it. release ends the hold, writing what is waiting.
 func (c *conn) hold() {
 	c.mu.Lock()
 	c.holds++
@@ -65,140 +65,145 @@ func (c *conn) startWriting() {
 	c.kick()
 }
 
-// kick starts a writer if messages may go out and none is running. It is called with c.mu held, and
+// kick writes if messages may go out and no writer is at work. It is called with c.mu held, and
 // unlocks it.
 func (c *conn) kick() {
 	start := c.ready && (len(c.queue) > 0 || c.pingDue || c.pongDue) && !c.writing && !c.closing && c.holds == 0
 	c.writing = c.writing || start
 	c.mu.Unlock()
 	if start {
+		c.write()
+	}
+}
+
+// write is the writer's work done on the goroutine that queued the message, as long as the socket
+// takes the batch without waiting: at the fan-out's rates a supervisor's socket always does, so an
+// event costs one system call on the publisher's goroutine and no goroutine of its own. When the
+// socket would make it wait, or another write holds it, a writer goroutine takes over. The caller has
+// taken the writer's role (c.writing).
+func (c *conn) write() {
+	if c.out.noWait == nil {
+		go c.writer()
+		return
+	}
+	batch, ctl, done := c.next(nil, nil)
+	if done {
+		return
+	}
+	buf := framePool.Get().(*[]byte)
+	out, err := c.appendBatch((*buf)[:0], ctl, batch)
+	taken, left := false, false
+	if err == nil {
+		taken, left, err = c.out.tryWrite(out)
+	}
+	*buf = out
+	if err != nil {
+		recycleFrame(buf)
+		c.writeFailed()
+		return
+	}
+	if !taken {
+		c.unsent = buf // the writer writes it first
+	} else {
+		recycleFrame(buf)
+	}
+	c.mu.Lock()
+	more := !taken || left || ((len(c.queue) > 0 || c.pingDue || c.pongDue) && !c.closing)
+	c.writing = more
+	if !more {
+		c.queue = nil
+	}
+	c.mu.Unlock()
+	if more {
 		go c.writer()
 	}
 }
 
-// writer writes what is queued, batch by batch, and ends once the queue is empty.
+// writer writes what is queued, batch by batch, waiting for the socket as long as it takes, and ends
+// once the queue is empty. It first writes what an earlier write left (unsent, or pending in c.out).
 func (c *conn) writer() {
+	unsent := c.unsent
+	c.unsent = nil
+	var first []byte
+	if unsent != nil {
+		first = *unsent
+	}
+	err := c.send(first)
+	if unsent != nil {
+		recycleFrame(unsent)
+	}
+	if err != nil {
+		c.writeFailed()
+		return
+	}
 	var batch []outMsg
 	var ctl []byte
 	for {
-		c.mu.Lock()
-		if (len(c.queue) == 0 && !c.pingDue && !c.pongDue) || c.closing {
-			c.queue, c.writing = nil, false
-			c.mu.Unlock()
+		var done bool
+		if batch, ctl, done = c.next(batch, ctl[:0]); done {
 			return
 		}
-		batch, c.queue = c.queue, batch[:0]
-		ctl = c.takeControl(ctl[:0])
-		c.mu.Unlock()
-		err := c.flushCorked(ctl, batch)
+		buf := framePool.Get().(*[]byte)
+		out, err := c.appendBatch((*buf)[:0], ctl, batch)
+		if err == nil {
+			err = c.send(out)
+		}
+		*buf = out
+		recycleFrame(buf)
 		clear(batch) // drop the references while the slice waits for reuse
 		if err != nil {
-			c.closeWith(websocket.StatusGoingAway, "write failed")
-			c.mu.Lock()
-			c.queue, c.writing = nil, false
-			c.mu.Unlock()
+			c.writeFailed()
 			return
 		}
 	}
+}
+
+// next takes what the writer is to write: the queued messages (the queue becomes batch's storage, for
+// reuse) and the control frames due. done is true, and the writer's role is given up, when there is
+// nothing to write or the connection is closing.
+func (c *conn) next(batch []outMsg, ctl []byte) ([]outMsg, []byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if (len(c.queue) == 0 && !c.pingDue && !c.pongDue) || c.closing {
+		c.queue, c.writing = nil, false
+		return nil, ctl, true
+	}
+	batch, c.queue = c.queue, batch[:0]
+	return batch, c.takeControl(ctl), false
+}
+
+// writeFailed closes a connection whose socket failed under a write, and gives up the writer's role.
+func (c *conn) writeFailed() {
+	c.closeWith(websocket.StatusGoingAway, "write failed")
+	c.mu.Lock()
+	c.queue, c.writing = nil, false
+	c.mu.Unlock()
+}
+
+// send writes b (after anything pending) with one system call, waiting for the socket. It counts
+// writes in and out (writeSeq) for the heartbeat, which closes the socket under a write that stays
+// blocked (see heartbeat): a timer per write cost more than the rest of a delivery besides the system
+// call.
+func (c *conn) send(b []byte) error {
+	c.writeSeq.Add(1)
+	defer c.writeSeq.Add(1)
+	if err := c.out.writeAll(b); err != nil {
+		return fmt.Errorf("writing to the stream: %w", err)
+	}
+	return nil
 }
 
 // takeControl appends the ping and pong frames due, if any, to b. It is called with c.mu held.
 func (c *conn) takeControl(b []byte) []byte {
 	if c.pongDue {
-		b = appendControl(b, opPong, c.pong)
+		b = appendFrame(b, opPong, c.pong)
 		c.pongDue = false
 	}
 	if c.pingDue {
-		b = appendControl(b, opPing, nil)
+		b = appendFrame(b, opPing, nil)
 		c.pingDue = false
 	}
 	return b
-}
-
-// flushCorked writes control frames, then a batch, with one write system call (see corkWriter). The
-// control frames go below the websocket library, between its messages: only this goroutine writes
-// messages, and the library writes each control frame of its own (a close) in one piece.
-func (c *conn) flushCorked(ctl []byte, batch []outMsg) error {
-	c.out.cork()
-	var err error
-	if len(ctl) > 0 {
-		_, err = c.out.Write(ctl)
-	}
-	if err == nil {
-		err = c.flush(batch)
-	}
-	c.writeSeq.Add(1) // the socket write, which may block, is here
-	defer c.writeSeq.Add(1)
-	if uerr := c.out.uncork(); err == nil && uerr != nil {
-		err = fmt.Errorf("writing to the stream: %w", uerr)
-	}
-	return err
-}
-
-// flush writes queued messages in order; consecutive events go out as one batch frame.
-func (c *conn) flush(batch []outMsg) error {
-	var events [][]byte
-	sendEvents := func() error {
-		defer func() { events = events[:0] }()
-		switch len(events) {
-		case 0:
-			return nil
-		case 1:
-			return c.writeRaw(events[0])
-		}
-		buf := append(make([]byte, 0, 512*len(events)), `{"batch":{"events":[`...)
-		for i, e := range events {
-			if i > 0 {
-				buf = append(buf, ',')
-			}
-			buf = append(buf, eventBody(e)...)
-		}
-		return c.writeRaw(append(buf, `]}}`...))
-	}
-	for _, m := range batch {
-		if m.msg != nil {
-			if err := sendEvents(); err != nil {
-				return err
-			}
-			if ts := m.msg.GetTeamSnapshot(); ts != nil {
-				for _, p := range ts.GetPresences() {
-					c.markSent(ts.GetTeamId(), p.GetAgentId(), p.GetVersion())
-				}
-			}
-			if err := c.write(m.msg); err != nil {
-				return err
-			}
-			continue
-		}
-		if m.version <= c.lastSent(m.team, m.agent) {
-			continue // already covered by the snapshot or a newer event
-		}
-		c.markSent(m.team, m.agent, m.version)
-		events = append(events, m.event)
-	}
-	return sendEvents()
-}
-
-// viewKey names an agent in a team view.
-type viewKey struct{ team, agent string }
-
-// lastSent is the newest version of an agent sent in a view: its own ("" team) or a team's.
-func (c *conn) lastSent(team, agent string) int64 {
-	if team == "" {
-		return c.ownSent
-	}
-	return c.teamSent[viewKey{team, agent}]
-}
-
-func (c *conn) markSent(team, agent string, version int64) {
-	if team == "" {
-		c.ownSent = version
-		return
-	}
-	if c.teamSent == nil {
-		c.teamSent = map[viewKey]int64{}
-	}
-	c.teamSent[viewKey{team, agent}] = version
 }
 
 // reply queues an answer to a request.
