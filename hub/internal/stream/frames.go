@@ -3,6 +3,8 @@ package stream
 import (
 	"encoding/binary"
 	"sync"
+
+	phv1 "presencehub.dev/shared/gen/presencehub/v1"
 )
 
 // The hub writes its messages as websocket frames of its own, below the library (see sockWriter):
@@ -32,9 +34,20 @@ func appendFrameHeader(b []byte, op byte, n int) []byte {
 	}
 }
 
-// eventFrame frames an encoded event message (from encodeEvent) for every connection it goes to.
-func eventFrame(event []byte) []byte {
-	return appendFrame(make([]byte, 0, len(event)+4), opText, event)
+// encodeEventFrame encodes ev as encodeEvent does, into a frame for every connection it goes to: the
+// message is encoded after room for the longest header, which is then written just before it.
+func encodeEventFrame(ev *phv1.PresenceEvent) (frame, event []byte, err error) {
+	const room = 10
+	b, err := appendEventMessage(make([]byte, room, 400), ev)
+	if err != nil {
+		return nil, nil, err
+	}
+	event = b[room:]
+	var header [room]byte
+	h := appendFrameHeader(header[:0], opText, len(event))
+	frame = b[room-len(h):]
+	copy(frame, h)
+	return frame, event, nil
 }
 
 // framePool holds the buffers a writer encodes a batch into; one larger than maxPooledFrame is left

@@ -99,40 +99,46 @@ func (s *Server) dispatch(ev bus.Event) {
 		}
 		// Each connection gets the event once per view it has of the agent: as its own agent (no team)
 		// and as a member of each team it watches.
+		views := viewsPool.Get().(*[]view)
+		defer func() { clear(*views); *views = (*views)[:0]; viewsPool.Put(views) }()
 		s.reg.mu.RLock()
-		targets := map[*conn][]string{}
 		for _, c := range s.reg.byAgent[ev.AgentID] {
-			targets[c] = append(targets[c], "")
+			*views = append(*views, view{c, ""})
 		}
 		for _, team := range ev.TeamIDs {
 			for _, c := range s.reg.byTeam[team] {
-				targets[c] = append(targets[c], team)
+				*views = append(*views, view{c, team})
 			}
 		}
 		s.reg.mu.RUnlock()
-		if len(targets) == 0 {
+		if len(*views) == 0 {
 			return
 		}
 		kind := s.engine.Kind(context.Background(), ev.TenantID, ev.Presence.Status)
 		base := &phv1.PresenceEvent{Presence: protoconv.Presence(ev.Presence, kind), BlockedReason: ev.Blocked}
-		encoded := map[string]outMsg{}
-		for c, teams := range targets {
-			for _, team := range teams {
-				m, ok := encoded[team]
-				if !ok {
-					base.TeamId = team
-					data, err := encodeEvent(base)
-					if err != nil {
-						continue
-					}
-					m = outMsg{event: data, frame: eventFrame(data), team: team, agent: ev.AgentID, version: ev.Presence.Version}
-					encoded[team] = m
+		var m outMsg // the views are grouped by team: an event is encoded once per team
+		for _, v := range *views {
+			if m.frame == nil || m.team != v.team {
+				base.TeamId = v.team
+				frame, data, err := encodeEventFrame(base)
+				if err != nil {
+					continue
 				}
-				c.enqueue(m)
+				m = outMsg{event: data, frame: frame, team: v.team, agent: ev.AgentID, version: ev.Presence.Version}
 			}
+			v.c.enqueue(m)
 		}
 	}
 }
+
+// view is a connection's view of an agent: its own (team "") or a watched team's.
+type view struct {
+	c    *conn
+	team string
+}
+
+// viewsPool holds dispatch's lists of views, so a change's fan-out allocates none.
+var viewsPool = sync.Pool{New: func() any { v := make([]view, 0, 64); return &v }}
 
 // all lists every registered connection once.
 func (r *registry) all() []*conn {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -107,15 +108,12 @@ func wouldBlock(err error) bool { return err == syscall.EAGAIN || err == syscall
 
 // writeNoWait writes what the socket takes of p now, without waiting for it to take more.
 func (s *rawSocket) writeNoWait(p []byte) (int, error) {
-	var n int
-	var werr error
-	err := s.rc.Write(func(fd uintptr) bool {
-		for {
-			if n, werr = syscall.Write(int(fd), p); werr != syscall.EINTR {
-				return true
-			}
-		}
-	})
+	w := noWaitWrites.Get().(*noWaitWrite)
+	defer noWaitWrites.Put(w)
+	w.p = p
+	err := s.rc.Write(w.write)
+	n, werr := w.n, w.err
+	*w = noWaitWrite{write: w.write}
 	switch {
 	case err != nil:
 		return 0, fmt.Errorf("writing to the socket: %w", err)
@@ -126,3 +124,24 @@ func (s *rawSocket) writeNoWait(p []byte) (int, error) {
 	}
 	return n, nil
 }
+
+// noWaitWrite is one write system call through a RawConn; pooled with its func, so a write allocates
+// nothing.
+type noWaitWrite struct {
+	p     []byte
+	n     int
+	err   error
+	write func(fd uintptr) bool
+}
+
+var noWaitWrites = sync.Pool{New: func() any {
+	w := &noWaitWrite{}
+	w.write = func(fd uintptr) bool {
+		for {
+			if w.n, w.err = syscall.Write(int(fd), w.p); w.err != syscall.EINTR {
+				return true // done, or EAGAIN: this write does not wait
+			}
+		}
+	}
+	return w
+}}

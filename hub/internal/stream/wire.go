@@ -33,7 +33,13 @@ func encodeServerMessage(m *phv1.ServerMessage) ([]byte, error) {
 // encodeEvent encodes a ServerMessage carrying ev, {"event":{...}}, with nothing between the prefix
 // and the event, so eventBody can slice the event out of it again for a batch.
 func encodeEvent(ev *phv1.PresenceEvent) ([]byte, error) {
-	b := append(make([]byte, 0, 384), `{"event":`...)
+	return appendEventMessage(make([]byte, 0, 384), ev)
+}
+
+// appendEventMessage appends what encodeEvent returns to b.
+func appendEventMessage(b []byte, ev *phv1.PresenceEvent) ([]byte, error) {
+	start := len(b)
+	b = append(b, `{"event":`...)
 	if b, ok := appendEvent(b, ev); ok {
 		return append(b, '}'), nil
 	}
@@ -41,7 +47,7 @@ func encodeEvent(ev *phv1.PresenceEvent) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append(append(b[:eventPrefix], body...), '}'), nil
+	return append(append(b[:start+eventPrefix], body...), '}'), nil
 }
 
 const eventPrefix = len(`{"event":`)

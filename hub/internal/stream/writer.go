@@ -13,7 +13,7 @@ import (
 // outMsg is one queued message: a pre-encoded presence event, or any other server message.
 type outMsg struct {
 	event   []byte // a ServerMessage carrying one PresenceEvent, from encodeEvent
-	frame   []byte // event as a frame (eventFrame), shared by every connection it goes to; nil: framed when written
+	frame   []byte // event as a frame (encodeEventFrame), shared by every connection it goes to; nil: framed when written
 	team    string // the team view the event updates; "" for the agent's own presence
 	agent   string
 	version int64
@@ -34,9 +34,14 @@ func (c *conn) enqueue(m outMsg) {
 		c.closeWith(websocket.StatusPolicyViolation, "too slow: reconnect for a fresh snapshot")
 		return
 	}
-	c.queue = append(c.queue, m)
 	start := c.ready && !c.writing && c.holds == 0
 	c.writing = c.writing || start
+	if start && len(c.queue) == 0 && !c.pingDue && !c.pongDue && c.out.noWait != nil {
+		c.mu.Unlock()
+		c.writeNow([]outMsg{m}, nil) // an idle connection: the message need not be queued
+		return
+	}
+	c.queue = append(c.queue, m)
 	c.mu.Unlock()
 	if start {
 		c.write()
@@ -86,10 +91,14 @@ func (c *conn) write() {
 		go c.writer()
 		return
 	}
-	batch, ctl, done := c.next(nil, nil)
-	if done {
-		return
+	if batch, ctl, done := c.next(nil, nil); !done {
+		c.writeNow(batch, ctl)
 	}
+}
+
+// writeNow writes ctl and batch, taken by the caller as the writer, without waiting for the socket,
+// and hands what is left over to a writer goroutine.
+func (c *conn) writeNow(batch []outMsg, ctl []byte) {
 	buf := framePool.Get().(*[]byte)
 	out, err := c.appendBatch((*buf)[:0], ctl, batch)
 	taken, left := false, false
