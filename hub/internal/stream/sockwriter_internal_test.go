@@ -340,3 +340,22 @@ func BenchmarkWrite(b *testing.B) {
 		}
 	}
 }
+
+// TestEventFrameIsTheEventFramed: an event encoded straight into its frame is the same frame as the
+// encoded event framed afterwards, at every header length.
+func TestEventFrameIsTheEventFramed(t *testing.T) {
+	for _, reason := range []string{"", strings.Repeat("r", 200), strings.Repeat("r", 70_000)} {
+		ev := &phv1.PresenceEvent{TeamId: "tm_1", BlockedReason: reason, Presence: &phv1.Presence{AgentId: "ag_1", Status: "busy", Version: 3}}
+		frame, event, err := encodeEventFrame(ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := encodeEvent(ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(event) != string(want) || string(frame) != string(appendFrame(nil, opText, want)) {
+			t.Errorf("%d-byte reason: frame %q..., event %q...; want the event %q... framed", len(reason), frame[:12], event[:12], want[:12])
+		}
+	}
+}
