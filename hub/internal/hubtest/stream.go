@@ -19,6 +19,7 @@ type StreamConn struct {
 	WS      *websocket.Conn
 	t       testing.TB
 	pending []*phv1.ServerMessage // read while waiting for an answer; Next returns them first
+	slow    *net.TCPConn          // DialSlow's socket, for Unthrottle
 }
 
 // Dial opens the stream with token as bearer; it fails the test unless the upgrade succeeds.
@@ -40,10 +41,12 @@ func (h *Hub) Dial(t testing.TB, token string) *StreamConn {
 // DialSlow opens the stream over a socket with a tiny receive buffer, for slow-consumer tests.
 func (h *Hub) DialSlow(t testing.TB, token string) *StreamConn {
 	t.Helper()
+	var raw *net.TCPConn
 	tr := &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
 		if tc, ok := c.(*net.TCPConn); ok {
 			_ = tc.SetReadBuffer(2048)
+			raw = tc
 		}
 		return c, err
 	}}
@@ -57,7 +60,16 @@ func (h *Hub) DialSlow(t testing.TB, token string) *StreamConn {
 		t.Fatalf("dialing stream: %v", err)
 	}
 	t.Cleanup(func() { c.CloseNow() })
-	return &StreamConn{WS: c, t: t}
+	return &StreamConn{WS: c, t: t, slow: raw}
+}
+
+// Unthrottle lets a client from DialSlow read at full speed again. The hub may have left megabytes in
+// the kernel's buffers for it before cutting it off; through a 2 KB receive buffer they would take
+// minutes to drain.
+func (s *StreamConn) Unthrottle() {
+	if s.slow != nil {
+		_ = s.slow.SetReadBuffer(4 << 20)
+	}
 }
 
 // DialRaw opens the stream and returns the raw outcome, for tests of refusals. query is appended to the URL.

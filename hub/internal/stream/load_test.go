@@ -153,8 +153,10 @@ func TestSlowConsumerIsCutOffWithoutDelayingOthers(t *testing.T) {
 			t.Fatal("slow client was never cut off")
 		}
 	}
-	// Draining now, the slow client finds its stream ended: with the policy-violation close frame when
-	// that fits in the socket before the hub's close timeout, otherwise by the connection being dropped.
+	// Draining now, at full speed, the slow client finds its stream ended: with the policy-violation
+	// close frame when that fits in the socket before the hub's close timeout, otherwise by the
+	// connection being dropped.
+	slow.Unthrottle()
 	for {
 		_, err := slow.TryNext(wait)
 		if err != nil {
