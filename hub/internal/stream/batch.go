@@ -8,6 +8,19 @@ const (
 	batchSuffix = `]}}`
 )
 
+// encodeBatch encodes a batch (see appendBatch) into a buffer from framePool, for recycleFrame once
+// written.
+func (c *conn) encodeBatch(ctl []byte, batch []outMsg) (*[]byte, error) {
+	buf := framePool.Get().(*[]byte)
+	out, err := c.appendBatch((*buf)[:0], ctl, batch)
+	*buf = out
+	if err != nil {
+		recycleFrame(buf)
+		return nil, err
+	}
+	return buf, nil
+}
+
 // appendBatch appends what a writer took from the queue to b as frames: the control frames due first,
 // then the messages in order, consecutive events as one batch frame. Events the client already has
 // (from its snapshot, or a newer event) are left out. Writer only.

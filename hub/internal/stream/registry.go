@@ -137,7 +137,7 @@ type view struct {
 	team string
 }
 
-// viewsPool holds dispatch's lists of views, so a change's fan-out allocates none.
+// viewsPool holds dispatch's lists of views, so a change's fan-out allocates no list of its own.
 var viewsPool = sync.Pool{New: func() any { v := make([]view, 0, 64); return &v }}
 
 // all lists every registered connection once.

@@ -99,22 +99,21 @@ func (c *conn) write() {
 // writeNow writes ctl and batch, taken by the caller as the writer, without waiting for the socket,
 // and hands what is left over to a writer goroutine.
 func (c *conn) writeNow(batch []outMsg, ctl []byte) {
-	buf := framePool.Get().(*[]byte)
-	out, err := c.appendBatch((*buf)[:0], ctl, batch)
-	taken, left := false, false
-	if err == nil {
-		taken, left, err = c.out.tryWrite(out)
+	buf, err := c.encodeBatch(ctl, batch)
+	if err != nil {
+		c.writeFailed()
+		return
 	}
-	*buf = out
+	taken, left, err := c.out.tryWrite(*buf)
 	if err != nil {
 		recycleFrame(buf)
 		c.writeFailed()
 		return
 	}
-	if !taken {
-		c.unsent = buf // the writer writes it first
-	} else {
+	if taken {
 		recycleFrame(buf)
+	} else {
+		c.unsent = buf // the writer writes it first
 	}
 	c.mu.Lock()
 	more := !taken || left || ((len(c.queue) > 0 || c.pingDue || c.pongDue) && !c.closing)
@@ -133,15 +132,7 @@ func (c *conn) writeNow(batch []outMsg, ctl []byte) {
 func (c *conn) writer() {
 	unsent := c.unsent
 	c.unsent = nil
-	var first []byte
-	if unsent != nil {
-		first = *unsent
-	}
-	err := c.send(first)
-	if unsent != nil {
-		recycleFrame(unsent)
-	}
-	if err != nil {
+	if err := c.sendBatch(unsent); err != nil {
 		c.writeFailed()
 		return
 	}
@@ -152,19 +143,25 @@ func (c *conn) writer() {
 		if batch, ctl, done = c.next(batch, ctl[:0]); done {
 			return
 		}
-		buf := framePool.Get().(*[]byte)
-		out, err := c.appendBatch((*buf)[:0], ctl, batch)
+		buf, err := c.encodeBatch(ctl, batch)
 		if err == nil {
-			err = c.send(out)
+			err = c.sendBatch(buf)
 		}
-		*buf = out
-		recycleFrame(buf)
 		clear(batch) // drop the references while the slice waits for reuse
 		if err != nil {
 			c.writeFailed()
 			return
 		}
 	}
+}
+
+// sendBatch writes what is pending in c.out, then buf (if not nil, from encodeBatch, which it recycles).
+func (c *conn) sendBatch(buf *[]byte) error {
+	if buf == nil {
+		return c.send(nil)
+	}
+	defer recycleFrame(buf)
+	return c.send(*buf)
 }
 
 // next takes what the writer is to write: the queued messages (the queue becomes batch's storage, for
