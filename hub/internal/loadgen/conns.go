@@ -22,7 +22,7 @@ type stream struct {
 
 // dial opens a stream from source address src, reads its snapshot, then reads in the background
 // (which also answers the hub's pings) until ctx ends.
-func dial(ctx context.Context, hubURL, token, tenant, src string, onMsg func(*phv1.ServerMessage, time.Time)) (*stream, error) {
+func dial(ctx context.Context, hubURL, token, tenant, src string, onMsg func(*receipt, time.Time)) (*stream, error) {
 	tr := &http.Transport{DialContext: (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(src)}}).DialContext}
 	u := strings.Replace(hubURL, "http", "ws", 1) + "/v1/stream"
 	if tenant != "" {
@@ -52,9 +52,9 @@ func dial(ctx context.Context, hubURL, token, tenant, src string, onMsg func(*ph
 				continue
 			}
 			now := time.Now()
-			var m phv1.ServerMessage
-			if protojson.Unmarshal(data, &m) == nil {
-				onMsg(&m, now)
+			var r receipt
+			if readReceipt(data, &r) {
+				onMsg(&r, now)
 			}
 		}
 	}()
@@ -70,13 +70,13 @@ func (s *stream) send(ctx context.Context, m *phv1.ClientMessage) error {
 }
 
 // openAll dials one stream per token, spread over the source addresses.
-func openAll(ctx context.Context, cfg Config, tokens []string, onMsg func(int, *phv1.ServerMessage, time.Time)) ([]*stream, error) {
+func openAll(ctx context.Context, cfg Config, tokens []string, onMsg func(int, *receipt, time.Time)) ([]*stream, error) {
 	streams := make([]*stream, len(tokens))
 	var opened atomic.Int64
 	err := parallel(ctx, len(tokens), max(1, cfg.Workers), func(i int) error {
-		var cb func(*phv1.ServerMessage, time.Time)
+		var cb func(*receipt, time.Time)
 		if onMsg != nil {
-			cb = func(m *phv1.ServerMessage, t time.Time) { onMsg(i, m, t) }
+			cb = func(m *receipt, t time.Time) { onMsg(i, m, t) }
 		}
 		s, err := dial(ctx, cfg.HubURL, tokens[i], "", cfg.Sources[i%len(cfg.Sources)], cb)
 		if err != nil {

@@ -46,15 +46,12 @@ type latencies struct {
 	abuserSeen int // the abuser's changes delivered to supervisors
 }
 
-func (l *latencies) observe(m *phv1.ServerMessage, at time.Time) {
-	events := m.GetBatch().GetEvents()
-	if ev := m.GetEvent(); ev != nil {
-		events = append(events, ev)
-	}
+func (l *latencies) observe(m *receipt, at time.Time) {
+	events := m.events()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, ev := range events {
-		l.delivered(ev.GetPresence().GetAgentId(), ev.GetTeamId() != "", at)
+		l.delivered(ev.Presence.AgentID, ev.TeamID != "", at)
 	}
 }
 
@@ -100,15 +97,15 @@ func Fanout(ctx context.Context, cfg Config, f *Fleet, o FanoutOptions, out io.W
 	}
 	supervisors := max(1, cfg.Supervisors)
 	var snapshots sync.WaitGroup // supervisors still waiting for their team snapshot
-	onMsg := func(m *phv1.ServerMessage, at time.Time) {
-		if m.GetTeamSnapshot() != nil {
+	onMsg := func(m *receipt, at time.Time) {
+		if m.TeamSnapshot != nil {
 			snapshots.Done()
 			return
 		}
 		lat.observe(m, at)
 	}
 	var flaps flapCounts
-	devices, err := openAll(ctx, cfg, f.Tokens, func(i int, m *phv1.ServerMessage, at time.Time) {
+	devices, err := openAll(ctx, cfg, f.Tokens, func(i int, m *receipt, at time.Time) {
 		if i == 0 && o.FlapRate > 0 {
 			flaps.answer(m)
 		}

@@ -72,13 +72,13 @@ func (fc *flapCounts) drive(ctx context.Context, s *stream, rate int, d time.Dur
 	}
 }
 
-func (fc *flapCounts) answer(m *phv1.ServerMessage) {
+func (fc *flapCounts) answer(m *receipt) {
 	key := ""
 	switch {
-	case m.GetAck() != nil:
-		key = m.GetAck().GetOutcome()
-	case m.GetError() != nil:
-		key = "error_" + m.GetError().GetCode()
+	case m.Ack != nil:
+		key = m.Ack.Outcome
+	case m.Error != nil:
+		key = "error_" + m.Error.Code
 	default:
 		return
 	}

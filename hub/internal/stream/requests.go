@@ -1,11 +1,12 @@
 package stream
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"sync"
 
 	"github.com/coder/websocket"
-	"google.golang.org/protobuf/encoding/protojson"
 
 	"presencehub.dev/hub/internal/model"
 	"presencehub.dev/hub/internal/presence"
@@ -28,15 +29,25 @@ func (c *conn) reader() {
 	}
 }
 
+// readBufs hold client messages while they are decoded (a request is a few dozen bytes; the read
+// limit caps one at 64 KB).
+var readBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
 // readMessage reads one message through the websocket library and hands the request on. It reports
 // false once the connection has ended.
 func (c *conn) readMessage() bool {
-	typ, data, err := c.ws.Read(context.Background())
+	typ, r, err := c.ws.Reader(context.Background())
 	if err != nil {
 		return false
 	}
-	var m phv1.ClientMessage
-	if typ != websocket.MessageText || protojson.Unmarshal(data, &m) != nil {
+	buf := readBufs.Get().(*bytes.Buffer)
+	defer readBufs.Put(buf)
+	buf.Reset()
+	if _, err := buf.ReadFrom(r); err != nil {
+		return false // over the read limit, or the connection ended: the library has closed it
+	}
+	var m phv1.ClientMessage // holds no reference to buf once decoded
+	if typ != websocket.MessageText || decodeClientMessage(buf.Bytes(), &m) != nil {
 		c.reply(streamError("", "invalid", "expected a ClientMessage as protojson text"))
 		return true
 	}
