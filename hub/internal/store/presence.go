@@ -69,7 +69,8 @@ func (s *DB) SavePresence(ctx context.Context, p *model.Presence, expectVersion 
 // other changes of a group still commit.
 func (s *DB) savePresenceTx(ctx context.Context, tx queryer, j *saveJob) error {
 	p := j.p
-	args := []any{p.Status, p.Version, p.Source, p.SourceID, p.Reason, p.PreviousStatus, p.HeldStatus, p.QueuedStatus, micros(p.UpdateTime)}
+	args := make([]any, 0, 12) // room for the key and the version compared: one allocation, not two
+	args = append(args, p.Status, p.Version, p.Source, p.SourceID, p.Reason, p.PreviousStatus, p.HeldStatus, p.QueuedStatus, micros(p.UpdateTime))
 	var res sql.Result
 	var err error
 	if j.expect == 0 {
