@@ -20,6 +20,10 @@ type writerConn struct {
 	s    *DB
 	conn *sql.Conn
 	by   map[string]*sql.Stmt
+	// raw holds the driver's prepared statements for ExecContext (writerexec.go), named the
+	// arguments converted for the driver, reused from one statement to the next.
+	raw   map[string]driver.Stmt
+	named []driver.NamedValue
 	// pragmas (name → value) are set again on a connection that replaces a broken one (the busy timeout).
 	pragmas map[string]string
 	// broken: a rollback failed, so the connection may still be inside a transaction.
@@ -31,7 +35,7 @@ func (s *DB) newWriterConn(ctx context.Context) (*writerConn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reserving the writer connection: %w", err)
 	}
-	return &writerConn{s: s, conn: c, by: map[string]*sql.Stmt{}, pragmas: map[string]string{}}, nil
+	return &writerConn{s: s, conn: c, by: map[string]*sql.Stmt{}, raw: map[string]driver.Stmt{}, pragmas: map[string]string{}}, nil
 }
 
 // inTx has the signature of DB.inTx: fn's statements run in one immediate transaction on the connection.
@@ -110,6 +114,9 @@ func (w *writerConn) stmt(ctx context.Context, query string) (*sql.Stmt, error) 
 }
 
 func (w *writerConn) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if res, ok, err := w.execRaw(query, args); ok {
+		return res, err
+	}
 	ctx = context.WithoutCancel(ctx)
 	st, err := w.stmt(ctx, query)
 	if err != nil {
@@ -143,6 +150,7 @@ func (w *writerConn) QueryRowContext(ctx context.Context, query string, args ...
 }
 
 func (w *writerConn) closeStmts() {
+	w.closeRaw()
 	for q, st := range w.by {
 		_ = st.Close()
 		delete(w.by, q)
