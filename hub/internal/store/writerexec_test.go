@@ -32,8 +32,7 @@ func TestWriterStatementsMatchDatabaseSQL(t *testing.T) {
 	}
 	var changed int64
 	err = s.w.do(ctx, func(c *writerConn) error {
-		res, err := c.ExecContext(ctx, insert, args("via-writer")...)
-		if err != nil {
+		if _, err := c.ExecContext(ctx, insert, args("via-writer")...); err != nil {
 			return err
 		}
 		if _, ok := c.raw[insert]; !ok {
@@ -45,7 +44,7 @@ func TestWriterStatementsMatchDatabaseSQL(t *testing.T) {
 		if _, err := c.ExecContext(ctx, insert, "bad-arg", struct{}{}, "", false, 0.0, nil); err == nil {
 			t.Error("an argument the driver cannot take was accepted")
 		}
-		res, err = c.ExecContext(ctx, `UPDATE t SET i = i + 1 WHERE k LIKE 'via-%'`)
+		res, err := c.ExecContext(ctx, `UPDATE t SET i = i + 1 WHERE k LIKE 'via-%'`)
 		if err != nil {
 			return err
 		}
