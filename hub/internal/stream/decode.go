@@ -36,13 +36,13 @@ func scanClientMessage(data []byte, m *phv1.ClientMessage) bool {
 	switch string(kind) {
 	case "setStatus", "set_status":
 		req := &phv1.SetStatus{}
-		if !s.setStatus(req) {
+		if !scanObject(&s, req, setStatusField) {
 			return false
 		}
 		m.Kind = &phv1.ClientMessage_SetStatus{SetStatus: req}
 	case "subscribeTeam", "subscribe_team":
 		req := &phv1.SubscribeTeam{}
-		if !s.subscribeTeam(req) {
+		if !scanObject(&s, req, subscribeTeamField) {
 			return false
 		}
 		m.Kind = &phv1.ClientMessage_SubscribeTeam{SubscribeTeam: req}
@@ -146,60 +146,61 @@ func (s *scanner) int64(v *int64) bool {
 	return true
 }
 
-// setStatus reads a SetStatus's members after its '{' through its '}'.
-func (s *scanner) setStatus(req *phv1.SetStatus) bool {
-	var seen uint8
-	for more := !s.byte('}'); more; {
-		name, ok := s.key()
-		var bit uint8
-		switch string(name) {
-		case "requestId", "request_id":
-			bit, ok = 1, ok && s.str(&req.RequestId)
-		case "status":
-			bit, ok = 2, ok && s.str(&req.Status)
-		case "baseVersion", "base_version":
-			bit, ok = 4, ok && s.int64(&req.BaseVersion)
-		default:
-			ok = false
-		}
-		if more, ok = s.member(&seen, bit, ok); !ok {
-			return false
-		}
+// setStatusField names where a SetStatus member's value goes, and the member's bit (0: not known here).
+func setStatusField(req *phv1.SetStatus, name []byte) (bit uint8, str *string, num *int64) {
+	switch string(name) {
+	case "requestId", "request_id":
+		return 1, &req.RequestId, nil
+	case "status":
+		return 2, &req.Status, nil
+	case "baseVersion", "base_version":
+		return 4, nil, &req.BaseVersion
 	}
-	return true
+	return 0, nil, nil
 }
 
-// subscribeTeam reads a SubscribeTeam's members after its '{' through its '}'.
-func (s *scanner) subscribeTeam(req *phv1.SubscribeTeam) bool {
-	var seen uint8
-	for more := !s.byte('}'); more; {
-		name, ok := s.key()
-		var bit uint8
-		switch string(name) {
-		case "requestId", "request_id":
-			bit, ok = 1, ok && s.str(&req.RequestId)
-		case "teamId", "team_id":
-			bit, ok = 2, ok && s.str(&req.TeamId)
-		default:
-			ok = false
-		}
-		if more, ok = s.member(&seen, bit, ok); !ok {
-			return false
-		}
+// subscribeTeamField names where a SubscribeTeam member's value goes, and the member's bit.
+func subscribeTeamField(req *phv1.SubscribeTeam, name []byte) (bit uint8, str *string, num *int64) {
+	switch string(name) {
+	case "requestId", "request_id":
+		return 1, &req.RequestId, nil
+	case "teamId", "team_id":
+		return 2, &req.TeamId, nil
 	}
-	return true
+	return 0, nil, nil
 }
 
-// member ends a member that was read (ok) as field bit: a field named twice (by either of its names)
-// is left to protojson, which refuses it. It reports whether another member follows (',') or the
-// object ended ('}').
-func (s *scanner) member(seen *uint8, bit uint8, ok bool) (more, fine bool) {
-	if !ok || *seen&bit != 0 {
-		return false, false
-	}
-	*seen |= bit
+// scanObject reads req's members after its '{' through its '}', each value where field says (bit 0:
+// a member not known here). A field named twice (by either of its names) is left to protojson, which
+// refuses it.
+func scanObject[R any](s *scanner, req R, field func(R, []byte) (uint8, *string, *int64)) bool {
 	if s.byte('}') {
-		return false, true
+		return true
 	}
-	return true, s.byte(',')
+	var seen uint8
+	for {
+		name, ok := s.key()
+		if !ok {
+			return false
+		}
+		bit, str, num := field(req, name)
+		switch {
+		case bit == 0 || seen&bit != 0:
+			return false
+		case str != nil:
+			ok = s.str(str)
+		default:
+			ok = s.int64(num)
+		}
+		if !ok {
+			return false
+		}
+		seen |= bit
+		if s.byte('}') {
+			return true
+		}
+		if !s.byte(',') {
+			return false
+		}
+	}
 }
