@@ -20,7 +20,7 @@ type writerConn struct {
 	s    *DB
 	conn *sql.Conn
 	by   map[string]*sql.Stmt
-	// raw holds the driver's prepared statements for ExecContext (writerexec.go), named the
+	// raw holds the driver's prepared statements for ExecContext (writerexec.go); named holds the
 	// arguments converted for the driver, reused from one statement to the next.
 	raw   map[string]driver.Stmt
 	named []driver.NamedValue
