@@ -6,13 +6,15 @@ import (
 	"unicode/utf8"
 
 	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	phv1 "presencehub.dev/shared/gen/presencehub/v1"
 )
 
 // The two messages every status change sends, the presence event (to each watcher) and the ack (to
-// the device that asked), are encoded here rather than through protojson, whose reflection cost more
-// CPU per change than the rest of the fan-out. The output is the proto3 JSON mapping protojson
+// the device that asked), and the snapshot every stream starts with (wire_snapshot.go), are encoded
+// here rather than through protojson, whose reflection cost more CPU per change than the rest of the
+// fan-out. The output is the proto3 JSON mapping protojson
 // produces (lowerCamelCase names, unset fields left out, int64 as a string, RFC 3339 timestamps), and
 // wire_test.go checks that protojson reads every field back. Anything these encoders do not cover (a
 // string that is not UTF-8, a timestamp out of range) goes through protojson instead.
@@ -26,6 +28,10 @@ func encodeServerMessage(m *phv1.ServerMessage) ([]byte, error) {
 		}
 	case *phv1.ServerMessage_Event:
 		return encodeEvent(k.Event)
+	case *phv1.ServerMessage_Snapshot:
+		if b, ok := appendSnapshot(append(make([]byte, 0, 512), `{"snapshot":`...), k.Snapshot); ok {
+			return append(b, '}'), nil
+		}
 	}
 	return protojson.Marshal(m)
 }
@@ -107,6 +113,16 @@ func (o *object) int64(name string, v int64) {
 	o.b = append(strconv.AppendInt(append(o.b, '"'), v, 10), '"')
 }
 
+func (o *object) time(name string, t *timestamppb.Timestamp) {
+	if t == nil {
+		return
+	}
+	o.key(name)
+	var ok bool
+	o.b, ok = appendTimestamp(o.b, t.GetSeconds(), t.GetNanos())
+	o.ok = o.ok && ok
+}
+
 func (o *object) presence(p *phv1.Presence) {
 	in := object{b: append(o.b, '{'), ok: o.ok}
 	in.str("agentId", p.GetAgentId())
@@ -116,12 +132,7 @@ func (o *object) presence(p *phv1.Presence) {
 	in.str("sourceId", p.GetSourceId())
 	in.str("reason", p.GetReason())
 	in.str("previousStatus", p.GetPreviousStatus())
-	if t := p.GetUpdateTime(); t != nil {
-		in.key("updateTime")
-		var ok bool
-		in.b, ok = appendTimestamp(in.b, t.GetSeconds(), t.GetNanos())
-		in.ok = in.ok && ok
-	}
+	in.time("updateTime", p.GetUpdateTime())
 	in.str("queuedStatus", p.GetQueuedStatus())
 	in.str("kind", p.GetKind())
 	o.b, o.ok = append(in.b, '}'), in.ok

@@ -35,6 +35,23 @@ func wireCases() []*phv1.ServerMessage {
 	ack(&phv1.Ack{RequestId: "r1", Version: 42, Outcome: "applied"})
 	ack(&phv1.Ack{RequestId: `"quoted"`, Version: -3, Outcome: "queued", Reason: "On a call: will switch to Lunch after the call"})
 	ack(&phv1.Ack{})
+	snap := func(s *phv1.Snapshot) {
+		msgs = append(msgs, &phv1.ServerMessage{Kind: &phv1.ServerMessage_Snapshot{Snapshot: s}})
+	}
+	snap(&phv1.Snapshot{})
+	snap(&phv1.Snapshot{TenantId: "tn_1", Supervisor: true})
+	snap(&phv1.Snapshot{TenantId: "tn_1", AgentId: "agt_01", DeviceId: "dv_1", Presence: full, BlockedReason: "On a call",
+		SettableStatuses: []*phv1.Status{
+			{Id: "st_1", Name: "available", DisplayName: "Available ✓", Kind: "available", Color: "#22c55e", AgentSettable: proto.Bool(true),
+				Order: 3, CreateTime: timestamppb.New(at), UpdateTime: timestamppb.New(at.Add(time.Millisecond))},
+			{Id: "st_2", Name: "lunch", AgentSettable: proto.Bool(false), Order: -2, SystemRole: "previous"},
+			{},
+		},
+		Vendors: []*phv1.VendorState{
+			{ConnectionId: "cn_1", ConnectionName: "Aircall \"EU\"", Vendor: "aircall", Sync: "synced", VendorState: "available",
+				Detail: "line\n2", VendorStateName: "Available"},
+			{ConnectionId: "cn_2", Vendor: "zendesk", Sync: "pending"},
+		}})
 	return msgs
 }
 
@@ -64,20 +81,36 @@ func TestWireEncodersMatchProtojson(t *testing.T) {
 // What the encoders cannot say goes through protojson: a timestamp out of its range fails as it
 // would there, and a string that is not UTF-8 too.
 func TestWireEncodersFallBackToProtojson(t *testing.T) {
+	msgs := []*phv1.ServerMessage{}
 	for _, ev := range []*phv1.PresenceEvent{
 		{Presence: &phv1.Presence{AgentId: "a", UpdateTime: &timestamppb.Timestamp{Seconds: 253402300800}}},
 		{TeamId: "t\xff"},
 	} {
-		m := &phv1.ServerMessage{Kind: &phv1.ServerMessage_Event{Event: ev}}
+		msgs = append(msgs, &phv1.ServerMessage{Kind: &phv1.ServerMessage_Event{Event: ev}})
+	}
+	for _, snap := range []*phv1.Snapshot{
+		{SettableStatuses: []*phv1.Status{{Id: "s", CreateTime: &timestamppb.Timestamp{Seconds: -62135596801}}}},
+		{Vendors: []*phv1.VendorState{{Detail: "\xfe"}}},
+		{Presence: &phv1.Presence{Reason: "\xc3"}},
+	} {
+		msgs = append(msgs, &phv1.ServerMessage{Kind: &phv1.ServerMessage_Snapshot{Snapshot: snap}})
+	}
+	for _, m := range msgs {
 		_, want := protojson.Marshal(m)
 		if _, err := encodeServerMessage(m); (err == nil) != (want == nil) || err == nil {
-			t.Errorf("%v: encoded with error %v; protojson says %v", ev, err, want)
+			t.Errorf("%v: encoded with error %v; protojson says %v", m, err, want)
 		}
 	}
 }
 
-func BenchmarkEncodeEvent(b *testing.B) {
-	m := wireCases()[0]
+func BenchmarkEncodeEvent(b *testing.B) { benchmarkEncode(b, wireCases()[0]) }
+
+func BenchmarkEncodeSnapshot(b *testing.B) {
+	cases := wireCases()
+	benchmarkEncode(b, cases[len(cases)-1])
+}
+
+func benchmarkEncode(b *testing.B, m *phv1.ServerMessage) {
 	b.Run("wire", func(b *testing.B) {
 		for b.Loop() {
 			_, _ = encodeServerMessage(m)
