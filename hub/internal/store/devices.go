@@ -15,7 +15,7 @@ type Devices interface {
 	DeviceByTokenHash(ctx context.Context, hash string) (*model.Device, error)
 	ListDevices(ctx context.Context, tenantID, agentID string) ([]*model.Device, error)
 	DeleteDevice(ctx context.Context, tenantID, agentID, id string) error
-	TouchDevice(ctx context.Context, id string, at time.Time) error
+	TouchDevices(ctx context.Context, seen map[string]time.Time) error
 }
 
 // CreatePairingCode stores a code's hash.
@@ -97,10 +97,27 @@ func (s *DB) DeleteDevice(ctx context.Context, tenantID, agentID, id string) err
 	return affectedOne(res)
 }
 
-// TouchDevice records when a device last connected.
-func (s *DB) TouchDevice(ctx context.Context, id string, at time.Time) error {
-	if _, err := s.x.ExecContext(ctx, s.q("UPDATE devices SET last_seen_time = ? WHERE id = ?"), micros(at), id); err != nil {
-		return fmt.Errorf("touching device: %w", s.mapErr(err))
+// TouchDevices records when devices last connected (device id → time), in one transaction: a
+// reconnect storm commits once per batch rather than once per device. One device is one statement.
+func (s *DB) TouchDevices(ctx context.Context, seen map[string]time.Time) error {
+	const touch = "UPDATE devices SET last_seen_time = ? WHERE id = ?"
+	var err error
+	if len(seen) == 1 {
+		for id, at := range seen {
+			_, err = s.x.ExecContext(ctx, s.q(touch), micros(at), id)
+		}
+	} else {
+		err = s.inTx(ctx, func(tx queryer) error {
+			for id, at := range seen {
+				if _, err := tx.ExecContext(ctx, s.q(touch), micros(at), id); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("touching %d devices: %w", len(seen), s.mapErr(err))
 	}
 	return nil
 }

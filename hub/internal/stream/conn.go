@@ -94,7 +94,7 @@ func (c *conn) start() bool {
 		return false
 	}
 	if now := time.Now().UTC(); c.who.deviceID != "" && c.s.devices.touchDue(c.who.tokenHash, now) {
-		if c.s.st.TouchDevice(ctx, c.who.deviceID, now) == nil {
+		if c.s.seen.record(ctx, c.who.deviceID, now) == nil {
 			c.s.devices.touched(c.who.tokenHash, now)
 		}
 	}

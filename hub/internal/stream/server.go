@@ -41,7 +41,7 @@ const (
 // Store is what the stream reads.
 type Store interface {
 	DeviceByTokenHash(ctx context.Context, hash string) (*model.Device, error)
-	TouchDevice(ctx context.Context, id string, at time.Time) error
+	TouchDevices(ctx context.Context, seen map[string]time.Time) error
 	GetAgent(ctx context.Context, tenantID, id string) (*model.Agent, error)
 	GetTeam(ctx context.Context, tenantID, id string) (*model.Team, error)
 	ListAgents(ctx context.Context, tenantID, teamID string, p store.Page) ([]*model.Agent, string, error)
@@ -87,6 +87,7 @@ type Server struct {
 	ctx       context.Context // ends when the hub stops
 
 	devices deviceCache // token checks and last-seen writes of devices that connected before
+	seen    *lastSeen   // last-seen writes, several connects to a transaction
 
 	vrefresh vendorRefresh
 }
@@ -111,6 +112,7 @@ func New(ctx context.Context, st Store, engine *presence.Engine, authn *auth.Aut
 		log.Debug("idle streams keep a reader goroutine each", slog.Any(logkey.Error, err))
 	}
 	s.work = startWorkers(ctx)
+	s.seen = startLastSeen(ctx, st.TouchDevices)
 	cancel := b.Subscribe(s.dispatch)
 	context.AfterFunc(ctx, cancel)
 	return s

@@ -326,3 +326,37 @@ func TestSupervisorWatchesATeam(t *testing.T) {
 		t.Fatalf("agent watching a team: %v", m)
 	}
 }
+
+// TestStreamRecordsWhenEachDeviceLastConnected: the devices list tells when each tray last connected.
+func TestStreamRecordsWhenEachDeviceLastConnected(t *testing.T) {
+	h := hubtest.Start(t)
+	e := seed(t, h, "acme", 3, nil)
+	tokens := make([]string, len(e.agents))
+	for i, a := range e.agents {
+		tokens[i], _ = h.Pair(t, e.key, e.id, a, false)
+	}
+	lastSeen := func(agent string) string {
+		devices := h.Must(t, http.StatusOK, e.key, "GET", "/v1/tenants/"+e.id+"/agents/"+agent+"/devices", nil)["devices"].([]any)
+		if len(devices) != 1 {
+			t.Fatalf("devices of %s: %v", agent, devices)
+		}
+		seen, _ := devices[0].(map[string]any)["last_seen_time"].(string)
+		return seen
+	}
+	if seen := lastSeen(e.agents[0]); seen != "" {
+		t.Fatalf("a device that never connected was last seen at %s", seen)
+	}
+	before := time.Now().Add(-time.Second)
+	for _, token := range tokens {
+		if snap := h.Dial(t, token).Next(wait).GetSnapshot(); snap == nil {
+			t.Fatal("no snapshot")
+		}
+	}
+	for _, a := range e.agents {
+		testwait.For(t, "the device of "+a+" to be seen", func() bool { return lastSeen(a) != "" })
+		at, err := time.Parse(time.RFC3339Nano, lastSeen(a))
+		if err != nil || at.Before(before) || at.After(time.Now().Add(time.Second)) {
+			t.Fatalf("device of %s last seen at %v (%v), want between %v and now", a, at, err, before)
+		}
+	}
+}

@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		"ChangeEvents":           testChangeEvents,
 		"PollCursors":            testPollCursors,
 		"UserEvents":             testUserEvents,
+		"DeviceLastSeen":         testDeviceLastSeen,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, t.Context(), open(t)) })
