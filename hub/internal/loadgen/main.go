@@ -44,7 +44,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&sc.EmulatorToken, "emulator-token", "punch-clock-demo-token", "agentsync: the emulator's api_token")
 	fs.IntVar(&sc.RatePerMinute, "sync-rate", 6000, "agentsync: the connection's requests per minute (within the emulator's limit)")
 	cent := Centrifugo{}
-	fs.StringVar(&cent.URL, "centrifugo", "", "idle, fanout: drive this Centrifugo v6 server (e.g. http://127.0.0.1:18100) instead of the hub; -hub-pid is then its process")
+	fs.StringVar(&cent.URL, "centrifugo", "", "idle, fanout, reconnect: drive this Centrifugo v6 server (e.g. http://127.0.0.1:18100) instead of the hub; -hub-pid is then its process")
 	fs.StringVar(&cent.APIKey, "centrifugo-api-key", "", "Centrifugo's http_api.key")
 	fs.StringVar(&cent.Secret, "centrifugo-secret", "", "Centrifugo's client.token.hmac_secret_key (connection tokens are signed with it)")
 	if err := fs.Parse(args); err != nil {
@@ -85,8 +85,10 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			err = CentrifugoIdle(ctx, cent, cfg, *settle, stdout)
 		case "fanout":
 			err = CentrifugoFanout(ctx, cent, cfg, FanoutOptions{Rate: *rate, Duration: *dur}, stdout)
+		case "reconnect":
+			err = CentrifugoReconnect(ctx, cent, cfg, *settle, stdout)
 		default:
-			err = fmt.Errorf("mode %q has no Centrifugo adapter (idle, fanout)", *mode)
+			err = fmt.Errorf("mode %q has no Centrifugo adapter (idle, fanout, reconnect)", *mode)
 		}
 		if err != nil {
 			fmt.Fprintln(stderr, "presence-load:", err)

@@ -176,20 +176,36 @@ func (e *Engine) Current(ctx context.Context, tenantID, agentID string) (*model.
 }
 
 func (e *Engine) current(ctx context.Context, tenantID, agentID string) (*model.Presence, error) {
+	var gen uint64
 	if e.opts.CachePresence {
 		if p, ok := e.cache.get(tenantID, agentID); ok {
+			if p.Version == 0 {
+				return e.initial(ctx, tenantID, agentID)
+			}
 			return p, nil
 		}
+		gen = e.cache.generation()
 	}
 	p, err := e.st.GetPresence(ctx, tenantID, agentID)
 	if errors.Is(err, store.ErrNotFound) {
-		t, err := e.tenants.get(ctx, tenantID)
-		if err != nil {
-			return nil, err
+		if e.opts.CachePresence {
+			e.cache.fill(&model.Presence{TenantID: tenantID, AgentID: agentID}, gen)
 		}
-		return &model.Presence{TenantID: tenantID, AgentID: agentID, Status: t.initial, Source: model.SourceSystem}, nil
+		return e.initial(ctx, tenantID, agentID)
+	}
+	if err == nil && e.opts.CachePresence {
+		e.cache.fill(p, gen)
 	}
 	return p, err
+}
+
+// initial is the presence of an agent never changed: the tenant's first offline status.
+func (e *Engine) initial(ctx context.Context, tenantID, agentID string) (*model.Presence, error) {
+	t, err := e.tenants.get(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	return &model.Presence{TenantID: tenantID, AgentID: agentID, Status: t.initial, Source: model.SourceSystem}, nil
 }
 
 // Apply runs one change request through the rules.
