@@ -112,7 +112,7 @@ func New(ctx context.Context, st Store, engine *presence.Engine, authn *auth.Aut
 		log.Debug("idle streams keep a reader goroutine each", slog.Any(logkey.Error, err))
 	}
 	s.work = startWorkers(ctx)
-	s.seen = startLastSeen(ctx, st.TouchDevices)
+	s.seen = startLastSeen(ctx, func(ctx context.Context, seen map[string]time.Time) error { return st.TouchDevices(ctx, seen) })
 	cancel := b.Subscribe(s.dispatch)
 	context.AfterFunc(ctx, cancel)
 	return s
