@@ -39,35 +39,16 @@ func CentrifugoIdle(ctx context.Context, c Centrifugo, cfg Config, settle time.D
 // CentrifugoReconnect is Reconnect for Centrifugo: every device connected and subscribed, dropped at
 // once, then connected and subscribed again at once; the server's CPU for the storm, in Reconnect's line.
 func CentrifugoReconnect(ctx context.Context, c Centrifugo, cfg Config, settle time.Duration, out io.Writer) error {
-	first, cancelFirst := context.WithCancel(ctx)
-	conns, err := c.openDevices(first, cfg, nil)
-	if err != nil {
-		cancelFirst()
-		return err
-	}
-	time.Sleep(settle)
-	for _, ws := range conns {
-		ws.CloseNow()
-	}
-	cancelFirst()
-	time.Sleep(settle) // the server notices the drops and frees them
-	rssBefore, cpuBefore, err := procStats(cfg.HubPID)
-	if err != nil {
-		return err
-	}
-	start := time.Now()
-	storm := cfg
-	storm.Workers = max(cfg.Workers, 256)
-	if _, err := c.openDevices(ctx, storm, nil); err != nil {
-		return err
-	}
-	took := time.Since(start)
-	rssAfter, cpuAfter, _ := procStats(cfg.HubPID)
-	cpu := cpuAfter - cpuBefore
-	fmt.Fprintf(out, "reconnect server=centrifugo conns=%d dialers=%d reconnect_s=%.2f reconnects_per_s=%.0f hub_cpu_s=%.2f hub_cpu_us_per_reconnect=%.0f hub_rss_before_mb=%.1f hub_rss_after_mb=%.1f\n",
-		cfg.Agents, storm.Workers, took.Seconds(), float64(cfg.Agents)/took.Seconds(), cpu.Seconds(),
-		float64(cpu.Microseconds())/float64(cfg.Agents), float64(rssBefore)/1024, float64(rssAfter)/1024)
-	return nil
+	return storm(ctx, cfg, settle, "centrifugo", out, func(ctx context.Context, cfg Config) (func(), error) {
+		conns, err := c.openDevices(ctx, cfg, nil)
+		return func() {
+			for _, ws := range conns {
+				if ws != nil {
+					ws.CloseNow()
+				}
+			}
+		}, err
+	})
 }
 
 // centChange is the data of one published change: the agent and a sequence number.

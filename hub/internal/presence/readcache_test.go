@@ -4,12 +4,10 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
 
 	"presencehub.dev/hub/internal/bus"
-	"presencehub.dev/hub/internal/ids"
 	"presencehub.dev/hub/internal/model"
 	"presencehub.dev/hub/internal/presence"
 	"presencehub.dev/hub/internal/store"
@@ -37,22 +35,7 @@ func (c *countingStore) GetPresence(ctx context.Context, tenantID, agentID strin
 // the change.
 func TestCachedPresenceIsReadOnce(t *testing.T) {
 	ctx := t.Context()
-	st, err := store.Open(ctx, "sqlite", filepath.Join(t.TempDir(), "hub.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	tn := &model.Tenant{ID: ids.New(ids.Tenant), Name: "acme"}
-	must(t, st.CreateTenant(ctx, tn))
-	for i, kind := range []string{"offline", "available", "busy", "away"} {
-		must(t, st.CreateStatus(ctx, &model.Status{ID: ids.New(ids.Status), TenantID: tn.ID, Name: kind, DisplayName: kind, Kind: kind, AgentSettable: true, Order: int32(i)}))
-	}
-	var agents []string
-	for _, email := range []string{"a@acme.example", "b@acme.example", "c@acme.example"} {
-		ag := &model.Agent{ID: ids.New(ids.Agent), TenantID: tn.ID, Email: email}
-		must(t, st.CreateAgent(ctx, ag))
-		agents = append(agents, ag.ID)
-	}
+	st, tn, agents := newTenant(t, 3)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	cs := &countingStore{DB: st}
 	e := presence.New(cs, bus.NewLocal(), log, presence.Options{CachePresence: true})

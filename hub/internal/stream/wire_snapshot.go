@@ -15,28 +15,8 @@ func appendSnapshot(b []byte, s *phv1.Snapshot) ([]byte, bool) {
 		o.key("presence")
 		o.presence(p)
 	}
-	if len(s.GetSettableStatuses()) > 0 {
-		o.key("settableStatuses")
-		o.b = append(o.b, '[')
-		for i, st := range s.GetSettableStatuses() {
-			if i > 0 {
-				o.b = append(o.b, ',')
-			}
-			o.status(st)
-		}
-		o.b = append(o.b, ']')
-	}
-	if len(s.GetVendors()) > 0 {
-		o.key("vendors")
-		o.b = append(o.b, '[')
-		for i, v := range s.GetVendors() {
-			if i > 0 {
-				o.b = append(o.b, ',')
-			}
-			o.vendorState(v)
-		}
-		o.b = append(o.b, ']')
-	}
+	array(&o, "settableStatuses", s.GetSettableStatuses(), (*object).status)
+	array(&o, "vendors", s.GetVendors(), (*object).vendorState)
 	o.str("tenantId", s.GetTenantId())
 	o.str("agentId", s.GetAgentId())
 	o.str("deviceId", s.GetDeviceId())
@@ -46,6 +26,22 @@ func appendSnapshot(b []byte, s *phv1.Snapshot) ([]byte, bool) {
 	}
 	o.str("blockedReason", s.GetBlockedReason())
 	return append(o.b, '}'), o.ok
+}
+
+// array writes a repeated field (left out when empty), each element by elem.
+func array[T any](o *object, name string, items []T, elem func(*object, T)) {
+	if len(items) == 0 {
+		return
+	}
+	o.key(name)
+	o.b = append(o.b, '[')
+	for i, it := range items {
+		if i > 0 {
+			o.b = append(o.b, ',')
+		}
+		elem(o, it)
+	}
+	o.b = append(o.b, ']')
 }
 
 // status writes a catalog status as an element of an array (no key before it).
