@@ -100,21 +100,19 @@ func (s *DB) DeleteDevice(ctx context.Context, tenantID, agentID, id string) err
 // TouchDevices records when devices last connected (device id → time), in one transaction: a
 // reconnect storm commits once per batch rather than once per device. One device is one statement.
 func (s *DB) TouchDevices(ctx context.Context, seen map[string]time.Time) error {
-	const touch = "UPDATE devices SET last_seen_time = ? WHERE id = ?"
+	touch := func(q queryer) error {
+		for id, at := range seen {
+			if _, err := q.ExecContext(ctx, s.q("UPDATE devices SET last_seen_time = ? WHERE id = ?"), micros(at), id); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	var err error
 	if len(seen) == 1 {
-		for id, at := range seen {
-			_, err = s.x.ExecContext(ctx, s.q(touch), micros(at), id)
-		}
+		err = touch(s.x)
 	} else {
-		err = s.inTx(ctx, func(tx queryer) error {
-			for id, at := range seen {
-				if _, err := tx.ExecContext(ctx, s.q(touch), micros(at), id); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+		err = s.inTx(ctx, touch)
 	}
 	if err != nil {
 		return fmt.Errorf("touching %d devices: %w", len(seen), s.mapErr(err))

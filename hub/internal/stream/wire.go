@@ -14,10 +14,10 @@ import (
 // The two messages every status change sends, the presence event (to each watcher) and the ack (to
 // the device that asked), and the snapshot every stream starts with (wire_snapshot.go), are encoded
 // here rather than through protojson, whose reflection cost more CPU per change than the rest of the
-// fan-out. The output is the proto3 JSON mapping protojson
-// produces (lowerCamelCase names, unset fields left out, int64 as a string, RFC 3339 timestamps), and
-// wire_test.go checks that protojson reads every field back. Anything these encoders do not cover (a
-// string that is not UTF-8, a timestamp out of range) goes through protojson instead.
+// fan-out. The output is the proto3 JSON mapping protojson produces (lowerCamelCase names, unset
+// fields left out, int64 as a string, RFC 3339 timestamps), and wire_test.go checks that protojson
+// reads every field back. Anything these encoders do not cover (a string that is not UTF-8, a
+// timestamp out of range) goes through protojson instead.
 
 // encodeServerMessage encodes m as protojson text.
 func encodeServerMessage(m *phv1.ServerMessage) ([]byte, error) {
